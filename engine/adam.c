@@ -1,0 +1,46 @@
+#include "adam.h"
+
+#include <glib.h>
+#include <math.h>
+
+void
+sw_adam_init (SwAdam *opt, size_t n, float lr)
+{
+  *opt = (SwAdam) {
+    .lr = lr, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
+    .n = n, .m = g_new0 (float, n), .v = g_new0 (float, n),
+  };
+}
+
+void
+sw_adam_clear (SwAdam *opt)
+{
+  g_clear_pointer (&opt->m, g_free);
+  g_clear_pointer (&opt->v, g_free);
+}
+
+void
+sw_adam_step (SwAdam *opt, float *params, const float *grads)
+{
+  /* torch.optim.Adam (amsgrad off): p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) */
+  opt->step++;
+  const float b1 = opt->beta1, b2 = opt->beta2;
+  const double bc1 = 1.0 - pow (b1, (double) opt->step);
+  const double bc2 = 1.0 - pow (b2, (double) opt->step);
+  const float step_size = (float) (opt->lr / bc1);
+  const float sqrt_bc2 = (float) sqrt (bc2);
+  for (size_t i = 0; i < opt->n; i++)
+    {
+      float g = grads[i] + opt->weight_decay * params[i];
+      opt->m[i] = b1 * opt->m[i] + (1.0f - b1) * g;
+      opt->v[i] = b2 * opt->v[i] + (1.0f - b2) * g * g;
+      float denom = sqrtf (opt->v[i]) / sqrt_bc2 + opt->eps;
+      params[i] -= step_size * opt->m[i] / denom;
+    }
+}
+
+float
+sw_exponential_lr (const SwExponentialLR *sched, int epoch)
+{
+  return (float) (sched->lr0 * pow (sched->gamma, epoch));
+}

@@ -1,0 +1,29 @@
+/* adam.h: Adam with PyTorch's defaults and ExponentialLR.
+ *
+ * The moments m and v are one allocation each, laid out like the
+ * parameters, so a step is one loop over every float. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct {
+  float lr;           /* current learning rate */
+  float beta1, beta2; /* 0.9, 0.999 */
+  float eps;          /* 1e-8 */
+  float weight_decay; /* 0: PyTorch's default, L2 added to the gradient */
+  long  step;         /* steps taken, for bias correction */
+  size_t n;
+  float *m, *v;
+} SwAdam;
+
+void sw_adam_init (SwAdam *opt, size_t n, float lr);
+void sw_adam_clear (SwAdam *opt);
+void sw_adam_step (SwAdam *opt, float *params, const float *grads);
+
+/* ExponentialLR: lr = lr0 * gamma^epoch, stepped once per epoch */
+typedef struct {
+  float lr0;
+  float gamma;
+} SwExponentialLR;
+
+float sw_exponential_lr (const SwExponentialLR *sched, int epoch);

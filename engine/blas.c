@@ -1,0 +1,141 @@
+#include "blas.h"
+
+#include <cblas.h>
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* OpenBLAS's own entry points (declared in its cblas.h on Debian, but not
+ * in every build of the header) */
+extern char *openblas_get_corename (void);
+
+#define ENV_CHOICE "STEPWISE_BLAS_CHOICE"      /* set across our own re-exec */
+#define ENV_DETECTED "STEPWISE_BLAS_DETECTED"
+
+static char core_note[256] = "not set up: sw_blas_setup() was not called";
+
+const char *
+sw_blas_core_name (void)
+{
+  return openblas_get_corename ();
+}
+
+const char *
+sw_blas_core_note (void)
+{
+  return core_note;
+}
+
+static gboolean
+core_in (const char *core, const char * const *list)
+{
+  for (; *list; list++)
+    if (g_ascii_strcasecmp (core, *list) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The core the CPU deserves, or NULL when OpenBLAS's choice is good enough. */
+static const char *
+better_core (const char *detected)
+{
+  static const char * const avx512_cores[] = { "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
+  static const char * const avx2_cores[] = { "Haswell", "Zen", "SkylakeX", "Cooperlake",
+                                             "SapphireRapids", NULL };
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
+      && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512vl"))
+    return core_in (detected, avx512_cores) ? NULL : "SkylakeX";
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return core_in (detected, avx2_cores) ? NULL : "Haswell";
+#endif
+  return NULL;
+}
+
+/* A 37x29x41 product against a plain loop: catches kernels the CPU (or the
+ * hypervisor) does not really run. */
+static gboolean
+gemm_agrees (void)
+{
+  enum { M = 37, N = 29, K = 41 };
+  static float a[M * K], b[K * N], c[M * N];
+  for (int i = 0; i < M * K; i++)
+    a[i] = (float) ((i * 7919) % 97) / 97.0f - 0.5f;
+  for (int i = 0; i < K * N; i++)
+    b[i] = (float) ((i * 104729) % 89) / 89.0f - 0.5f;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a, K, b, N, 0.0f, c, N);
+  for (int i = 0; i < M; i++)
+    for (int j = 0; j < N; j++)
+      {
+        double s = 0.0;
+        for (int k = 0; k < K; k++)
+          s += (double) a[i * K + k] * b[k * N + j];
+        if (!(fabs (s - c[i * N + j]) <= 1e-4 * (1.0 + fabs (s))))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+reexec (char **argv, const char *core)
+{
+  setenv ("OPENBLAS_CORETYPE", core, 1);
+  execv ("/proc/self/exe", argv);
+  /* exec failed: carry on with the kernels we have */
+}
+
+void
+sw_blas_setup (char **argv)
+{
+  const char *user = getenv ("OPENBLAS_CORETYPE");
+  const char *choice = getenv (ENV_CHOICE);
+  const char *detected = getenv (ENV_DETECTED);
+
+  if (choice && detected)
+    {
+      /* we are the re-executed process */
+      g_autofree char *was = g_strdup (detected);
+      g_autofree char *chose = g_strdup (choice);
+      unsetenv (ENV_CHOICE);
+      unsetenv (ENV_DETECTED);
+      if (strcmp (chose, "fallback") == 0)
+        {
+          g_snprintf (core_note, sizeof core_note,
+                      "OpenBLAS's own choice %s: a faster core failed its GEMM check", was);
+          return;
+        }
+      if (!gemm_agrees ())
+        {
+          setenv (ENV_CHOICE, "fallback", 1);
+          setenv (ENV_DETECTED, was, 1);
+          reexec (argv, was);
+        }
+      g_snprintf (core_note, sizeof core_note,
+                  "chosen by Stepwise for this CPU (OpenBLAS detected %s)", was);
+      unsetenv ("OPENBLAS_CORETYPE");  /* children choose for themselves */
+      return;
+    }
+  if (user)
+    {
+      g_snprintf (core_note, sizeof core_note, "set by the user (OPENBLAS_CORETYPE=%s)", user);
+      return;
+    }
+  const char *core = openblas_get_corename ();
+  const char *better = better_core (core);
+  if (!better)
+    {
+      g_snprintf (core_note, sizeof core_note, "detected by OpenBLAS");
+      return;
+    }
+  setenv (ENV_CHOICE, better, 1);
+  setenv (ENV_DETECTED, core, 1);
+  reexec (argv, better);
+  unsetenv (ENV_CHOICE);
+  unsetenv (ENV_DETECTED);
+  unsetenv ("OPENBLAS_CORETYPE");
+  g_snprintf (core_note, sizeof core_note,
+              "detected by OpenBLAS (could not restart with %s)", better);
+}

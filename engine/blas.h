@@ -1,0 +1,17 @@
+/* blas.h: choosing OpenBLAS's kernels before it starts.
+ *
+ * Debian's OpenBLAS 0.3.21 names some current CPUs (AVX-512, virtualised)
+ * "Prescott" and runs SSE3 kernels at half speed.  It reads
+ * OPENBLAS_CORETYPE only while it loads, before main(), so when the user has
+ * not set it and the detected core is weaker than the CPU, sw_blas_setup()
+ * sets it and re-executes the program once.  The new process checks a small
+ * GEMM against a plain loop and goes back to the detected core if they
+ * disagree.  A value the user set is never overridden. */
+#pragma once
+
+/* Call first in main(), before any thread exists; may not return (exec). */
+void        sw_blas_setup (char **argv);
+/* the core OpenBLAS runs, e.g. "SkylakeX" */
+const char *sw_blas_core_name (void);
+/* how that core was chosen, one sentence */
+const char *sw_blas_core_note (void);

@@ -1,0 +1,38 @@
+/* checkpoint.h: a UNet (and optionally its Adam state) as a safetensors file.
+ *
+ * Tensors use the net's state_dict names; the optimizer's moments, when
+ * saved, are "optim.m.<name>" and "optim.v.<name>".  __metadata__ records
+ * the architecture (format, variant, time_mod, D, channels, size, class_dim)
+ * and whatever training record the caller adds (recipe, epoch, loss, ...). */
+#pragma once
+
+#include <glib.h>
+
+#include "adam.h"
+#include "safetensors.h"
+#include "unet.h"
+
+G_BEGIN_DECLS
+
+#define SW_CHECKPOINT_FORMAT "stepwise-unet"
+#define SW_CHECKPOINT_VERSION "1"
+
+/* EXTRA_META: NULL-terminated key, value list, may be NULL.  OPT may be
+ * NULL.  Written atomically. */
+gboolean sw_checkpoint_save (const char          *path,
+                             SwUnet              *net,
+                             const SwAdam        *opt,
+                             const char * const  *extra_meta,
+                             SwDtype              dtype,
+                             GError             **error);
+
+/* Builds the net the file describes and fills it.  META (optional) receives
+ * every metadata entry (free with g_hash_table_unref).  OPT (optional)
+ * receives the optimizer state when the file has it (*has_opt tells). */
+SwUnet  *sw_checkpoint_load (const char   *path,
+                             GHashTable  **meta,
+                             SwAdam       *opt,
+                             gboolean     *has_opt,
+                             GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,3 @@
+#include "sw-error.h"
+
+G_DEFINE_QUARK (stepwise-error-quark, sw_error)

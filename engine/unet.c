@@ -1,0 +1,735 @@
+/* The write-up's UNet: table-built parameters, one activation arena, and a
+ * forward/backward that walk the same list of units. */
+#include "unet.h"
+#include "layers.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* conv (or transposed conv) -> BatchNorm -> GELU */
+typedef struct {
+  SwConvGeom g;
+  bool transpose;
+  int H, W, Ho, Wo;                 /* input and output grids */
+  size_t w, b, gamma, beta;         /* offsets into params/grads */
+  size_t rmean, rvar;               /* offsets into buffers */
+  /* activations for the current batch, carved from the arena */
+  const float *inp;                 /* (Cin, N, H, W): some other tensor */
+  float *dinp;                      /* its gradient, or NULL (the net's input) */
+  float *pre;                       /* conv output (Cout, N, Ho, Wo) */
+  float *out, *dout;                /* GELU output and its gradient */
+  float *mean, *rstd;               /* (Cout), saved by BatchNorm */
+} Unit;
+
+/* Linear(fin -> f) -> GELU -> Linear(f -> f) */
+typedef struct {
+  int fin, f;
+  size_t w1, b1, w2, b2;
+  const float *inp;                 /* (N, fin) */
+  float *h, *dh, *g, *dg;           /* (N, f): first linear, GELU */
+  float *out, *dout;                /* (N, f) */
+} FcBlock;
+
+enum {
+  U_IN1, U_IN2,                     /* ConvBlock(C -> D)        = d1 */
+  U_DOWN1, U_DOWN1_C1, U_DOWN1_C2,  /* DownBlock(D -> D)        = d2 */
+  U_DOWN2, U_DOWN2_C1, U_DOWN2_C2,  /* DownBlock(D -> 2D)       = d3 */
+  U_UNFLAT,                         /* ConvT(2D -> 2D, k = s = H/4) = u0 */
+  U_UP1, U_UP1_C1, U_UP1_C2,        /* UpBlock(4D -> D)         = up1 */
+  U_UP2, U_UP2_C1, U_UP2_C2,        /* UpBlock(2D -> D)         = up2 */
+  U_OUT1, U_OUT2,                   /* ConvBlock(2D -> D) */
+  N_UNITS
+};
+
+enum { FC1_T, FC2_T, FC1_C, FC2_C, N_FC };
+
+#define MAX_TENSORS 160
+
+struct _SwUnet {
+  SwUnetConfig cfg;
+  SwTensorInfo tensors[MAX_TENSORS];
+  size_t n_tensors, n_params, n_buffers;
+  float *params, *grads, *buffers;
+
+  Unit units[N_UNITS];
+  FcBlock fc[N_FC];
+  bool has_fc[N_FC];
+  SwConvGeom out_geom;              /* the final plain Conv(D -> C) */
+  size_t out_w, out_b;
+
+  /* arena for the current batch size */
+  int N, N_capacity;
+  float *arena;
+  size_t arena_floats;
+  bool training;
+  float *x, *y, *dy;                /* (C, N, H, W) input, output and its gradient */
+  float *pooled, *z, *dz;           /* (2D, N): AvgPool and GELU */
+  float *u0m, *du0m;                /* (2D, N, h, h) modulated unflatten */
+  float *up1m, *dup1m;              /* (D, N, 2h, 2h) modulated up1 */
+  float *cat1, *dcat1;              /* (4D, N, h, h) */
+  float *cat2, *dcat2;              /* (2D, N, 2h, 2h) */
+  float *cat3, *dcat3;              /* (2D, N, H, W) */
+  float *tv, *cv;                   /* (N, 1) time, (N, class_dim) class */
+  float *scratch1, *scratch2;       /* largest unit output, for backward */
+  float *work;                      /* im2col columns */
+  float *grads_end;                 /* end of the gradient part of the arena */
+};
+
+/* ---------------------------------------------------------------- names */
+
+const char *
+sw_unet_variant_name (SwUnetVariant v)
+{
+  switch (v)
+    {
+    case SW_UNET_UNCOND: return "uncond";
+    case SW_UNET_TIME: return "time";
+    case SW_UNET_CLASS: return "class";
+    default: return "?";
+    }
+}
+
+gboolean
+sw_unet_variant_from_name (const char *name, SwUnetVariant *out)
+{
+  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS; v++)
+    if (g_strcmp0 (name, sw_unet_variant_name (v)) == 0)
+      {
+        *out = v;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+sw_time_mod_name (SwTimeMod m)
+{
+  return m == SW_TIME_ADD ? "add" : "mul";
+}
+
+gboolean
+sw_time_mod_from_name (const char *name, SwTimeMod *out)
+{
+  if (g_strcmp0 (name, "mul") == 0)
+    *out = SW_TIME_MUL;
+  else if (g_strcmp0 (name, "add") == 0)
+    *out = SW_TIME_ADD;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+sw_unet_config_validate (const SwUnetConfig *cfg, GError **error)
+{
+  if (cfg->variant < SW_UNET_UNCOND || cfg->variant > SW_UNET_CLASS)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "UNet variant %d is unknown; accepted: uncond, time, class", cfg->variant);
+      return FALSE;
+    }
+  if (cfg->time_mod != SW_TIME_MUL && cfg->time_mod != SW_TIME_ADD)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "time modulation %d is unknown; accepted: mul, add", cfg->time_mod);
+      return FALSE;
+    }
+  if (cfg->D < 1 || cfg->D > 1024)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "hidden width D = %d is out of range; accepted: 1 to 1024", cfg->D);
+      return FALSE;
+    }
+  if (cfg->channels != 1 && cfg->channels != 3)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "%d image channels are not supported; accepted: 1 (grey) or 3 (RGB)",
+                   cfg->channels);
+      return FALSE;
+    }
+  if (cfg->size < 8 || cfg->size > 128 || cfg->size % 4 != 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "image size %d is not supported; accepted: a multiple of 4 from 8 to 128 "
+                   "(the models use 28 or 32)", cfg->size);
+      return FALSE;
+    }
+  if (cfg->variant == SW_UNET_CLASS && (cfg->class_dim < 1 || cfg->class_dim > 65536))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "class vector width %d is out of range; accepted: 1 to 65536", cfg->class_dim);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------- tensor table */
+
+static size_t
+add_tensor (SwUnet *net, bool buffer, const char *prefix, const char *suffix,
+            int ndim, int64_t d0, int64_t d1, int64_t d2, int64_t d3)
+{
+  g_assert (net->n_tensors < MAX_TENSORS);
+  SwTensorInfo *t = &net->tensors[net->n_tensors++];
+  g_snprintf (t->name, sizeof t->name, "%s.%s", prefix, suffix);
+  int64_t dims[4] = { d0, d1, d2, d3 };
+  t->ndim = ndim;
+  t->numel = 1;
+  for (int i = 0; i < 4; i++)
+    {
+      t->shape[i] = i < ndim ? dims[i] : 0;
+      if (i < ndim)
+        t->numel *= (size_t) dims[i];
+    }
+  t->is_buffer = buffer;
+  size_t *count = buffer ? &net->n_buffers : &net->n_params;
+  t->offset = *count;
+  *count += t->numel;
+  return t->offset;
+}
+
+static void
+add_unit (SwUnet *net, int id, const char *prefix, bool transpose,
+          int cin, int cout, int k, int stride, int pad, int H)
+{
+  Unit *u = &net->units[id];
+  u->g = (SwConvGeom) { .cin = cin, .cout = cout, .k = k, .stride = stride, .pad = pad };
+  u->transpose = transpose;
+  u->H = u->W = H;
+  u->Ho = u->Wo = transpose ? sw_conv_transpose_out_size (H, k, stride, pad)
+                            : sw_conv_out_size (H, k, stride, pad);
+  g_autofree char *conv = g_strdup_printf ("%s.conv", prefix);
+  g_autofree char *bn = g_strdup_printf ("%s.bn", prefix);
+  /* PyTorch weight layouts: Conv2d (Cout, Cin, k, k), ConvTranspose2d (Cin, Cout, k, k) */
+  u->w = add_tensor (net, false, conv, "weight", 4, transpose ? cin : cout,
+                     transpose ? cout : cin, k, k);
+  u->b = add_tensor (net, false, conv, "bias", 1, cout, 0, 0, 0);
+  u->gamma = add_tensor (net, false, bn, "weight", 1, cout, 0, 0, 0);
+  u->beta = add_tensor (net, false, bn, "bias", 1, cout, 0, 0, 0);
+  u->rmean = add_tensor (net, true, bn, "running_mean", 1, cout, 0, 0, 0);
+  u->rvar = add_tensor (net, true, bn, "running_var", 1, cout, 0, 0, 0);
+}
+
+static void
+add_conv_block (SwUnet *net, int first, const char *prefix, int cin, int cout, int H)
+{
+  g_autofree char *c1 = g_strdup_printf ("%s.c1", prefix);
+  g_autofree char *c2 = g_strdup_printf ("%s.c2", prefix);
+  add_unit (net, first, c1, false, cin, cout, 3, 1, 1, H);
+  add_unit (net, first + 1, c2, false, cout, cout, 3, 1, 1, H);
+}
+
+static void
+add_fc (SwUnet *net, int id, const char *prefix, int fin, int f)
+{
+  FcBlock *fc = &net->fc[id];
+  g_autofree char *l1 = g_strdup_printf ("%s.l1", prefix);
+  g_autofree char *l2 = g_strdup_printf ("%s.l2", prefix);
+  fc->fin = fin;
+  fc->f = f;
+  fc->w1 = add_tensor (net, false, l1, "weight", 2, f, fin, 0, 0);
+  fc->b1 = add_tensor (net, false, l1, "bias", 1, f, 0, 0, 0);
+  fc->w2 = add_tensor (net, false, l2, "weight", 2, f, f, 0, 0);
+  fc->b2 = add_tensor (net, false, l2, "bias", 1, f, 0, 0, 0);
+  net->has_fc[id] = true;
+}
+
+SwUnet *
+sw_unet_new (const SwUnetConfig *cfg, GError **error)
+{
+  if (!sw_unet_config_validate (cfg, error))
+    return NULL;
+
+  SwUnet *net = g_new0 (SwUnet, 1);
+  net->cfg = *cfg;
+  const int D = cfg->D, C = cfg->channels, H = cfg->size, h = H / 4;
+
+  /* the order of the table is the order of a PyTorch state_dict */
+  add_conv_block (net, U_IN1, "in_block", C, D, H);
+  add_unit (net, U_DOWN1, "down1.down", false, D, D, 3, 2, 1, H);
+  add_conv_block (net, U_DOWN1_C1, "down1.block", D, D, H / 2);
+  add_unit (net, U_DOWN2, "down2.down", false, D, 2 * D, 3, 2, 1, H / 2);
+  add_conv_block (net, U_DOWN2_C1, "down2.block", 2 * D, 2 * D, h);
+  add_unit (net, U_UNFLAT, "unflatten", true, 2 * D, 2 * D, h, h, 0, 1);
+  add_unit (net, U_UP1, "up1.up", true, 4 * D, D, 4, 2, 1, h);
+  add_conv_block (net, U_UP1_C1, "up1.block", D, D, 2 * h);
+  add_unit (net, U_UP2, "up2.up", true, 2 * D, D, 4, 2, 1, 2 * h);
+  add_conv_block (net, U_UP2_C1, "up2.block", D, D, H);
+  add_conv_block (net, U_OUT1, "out_block", 2 * D, D, H);
+  net->out_geom = (SwConvGeom) { .cin = D, .cout = C, .k = 3, .stride = 1, .pad = 1 };
+  net->out_w = add_tensor (net, false, "out_conv", "weight", 4, C, D, 3, 3);
+  net->out_b = add_tensor (net, false, "out_conv", "bias", 1, C, 0, 0, 0);
+  if (cfg->variant != SW_UNET_UNCOND)
+    {
+      add_fc (net, FC1_T, "fc1_t", 1, 2 * D);
+      add_fc (net, FC2_T, "fc2_t", 1, D);
+    }
+  if (cfg->variant == SW_UNET_CLASS)
+    {
+      add_fc (net, FC1_C, "fc1_c", cfg->class_dim, 2 * D);
+      add_fc (net, FC2_C, "fc2_c", cfg->class_dim, D);
+    }
+
+  net->params = g_new0 (float, net->n_params);
+  net->grads = g_new0 (float, net->n_params);
+  net->buffers = g_new0 (float, net->n_buffers);
+  sw_unet_init_params (net, 0);
+  return net;
+}
+
+void
+sw_unet_free (SwUnet *net)
+{
+  if (!net)
+    return;
+  g_free (net->params);
+  g_free (net->grads);
+  g_free (net->buffers);
+  g_free (net->arena);
+  g_free (net);
+}
+
+const SwUnetConfig *sw_unet_config (const SwUnet *net) { return &net->cfg; }
+size_t sw_unet_num_params (const SwUnet *net) { return net->n_params; }
+size_t sw_unet_num_buffers (const SwUnet *net) { return net->n_buffers; }
+size_t sw_unet_n_tensors (const SwUnet *net) { return net->n_tensors; }
+float *sw_unet_params (SwUnet *net) { return net->params; }
+float *sw_unet_grads (SwUnet *net) { return net->grads; }
+float *sw_unet_buffers (SwUnet *net) { return net->buffers; }
+
+const SwTensorInfo *
+sw_unet_tensor (const SwUnet *net, size_t i)
+{
+  return i < net->n_tensors ? &net->tensors[i] : NULL;
+}
+
+const SwTensorInfo *
+sw_unet_find_tensor (const SwUnet *net, const char *name)
+{
+  for (size_t i = 0; i < net->n_tensors; i++)
+    if (strcmp (net->tensors[i].name, name) == 0)
+      return &net->tensors[i];
+  return NULL;
+}
+
+float *
+sw_unet_tensor_data (SwUnet *net, const SwTensorInfo *info)
+{
+  return (info->is_buffer ? net->buffers : net->params) + info->offset;
+}
+
+void
+sw_unet_init_params (SwUnet *net, uint64_t seed)
+{
+  SwRng rng;
+  sw_rng_init (&rng, seed, 0x5eed);
+  for (size_t i = 0; i < net->n_tensors; i++)
+    {
+      const SwTensorInfo *t = &net->tensors[i];
+      float *p = sw_unet_tensor_data (net, t);
+      const char *leaf = strrchr (t->name, '.') + 1;
+      bool is_bn = strstr (t->name, ".bn.") != NULL;
+      if (is_bn)
+        {
+          /* gamma and running_var start at 1, beta and running_mean at 0 */
+          float v = (strcmp (leaf, "weight") == 0 || strcmp (leaf, "running_var") == 0) ? 1.0f : 0.0f;
+          for (size_t j = 0; j < t->numel; j++)
+            p[j] = v;
+          continue;
+        }
+      /* PyTorch: bound 1/sqrt(fan_in), fan_in = size(1) * kernel area.  A
+       * bias shares its weight's fan_in, and the weight precedes it. */
+      const SwTensorInfo *w = strcmp (leaf, "bias") == 0 ? t - 1 : t;
+      size_t fan_in = (size_t) w->shape[1] * (w->ndim == 4 ? (size_t) (w->shape[2] * w->shape[3]) : 1);
+      float bound = 1.0f / sqrtf ((float) fan_in);
+      sw_rng_fill_uniform (&rng, p, t->numel, -bound, bound);
+    }
+}
+
+/* ------------------------------------------------------------ arena */
+
+typedef struct {
+  float *base;
+  size_t used;
+  bool measure;
+} Carver;
+
+static float *
+carve (Carver *cv, size_t n)
+{
+  /* 16-float alignment keeps every buffer on a 64-byte line */
+  size_t n_aligned = (n + 15) & ~(size_t) 15;
+  float *p = cv->measure ? NULL : cv->base + cv->used;
+  cv->used += n_aligned;
+  return p;
+}
+
+static size_t
+unit_out_floats (const Unit *u, int N)
+{
+  return (size_t) u->g.cout * N * u->Ho * u->Wo;
+}
+
+static size_t
+unit_work_floats (const Unit *u, int N)
+{
+  return u->transpose ? sw_conv_transpose2d_work_floats (&u->g, N, u->H, u->W)
+                      : sw_conv2d_work_floats (&u->g, N, u->H, u->W);
+}
+
+/* Lays out every activation for batch N; with measure set, only counts.
+ * Gradients come first so one memset clears them all. */
+static size_t
+layout (SwUnet *net, int N, float *base, bool measure)
+{
+  Carver cv = { .base = base, .measure = measure };
+  const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
+  const size_t img = (size_t) N * H * H, half = (size_t) N * (H / 2) * (H / 2), q = (size_t) N * h * h;
+
+  /* --- gradients --- */
+  for (int i = 0; i < N_UNITS; i++)
+    net->units[i].dout = carve (&cv, unit_out_floats (&net->units[i], N));
+  for (int i = 0; i < N_FC; i++)
+    if (net->has_fc[i])
+      {
+        net->fc[i].dh = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dg = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dout = carve (&cv, (size_t) N * net->fc[i].f);
+      }
+  net->dz = carve (&cv, (size_t) 2 * D * N);
+  net->du0m = carve (&cv, 2 * D * q);
+  net->dup1m = carve (&cv, D * half);
+  net->dcat1 = carve (&cv, 4 * D * q);
+  net->dcat2 = carve (&cv, 2 * D * half);
+  net->dcat3 = carve (&cv, 2 * D * img);
+  net->dy = carve (&cv, C * img);
+  size_t grads_floats = cv.used;
+
+  /* --- forward values --- */
+  net->x = carve (&cv, C * img);
+  net->y = carve (&cv, C * img);
+  net->tv = carve (&cv, N);
+  net->cv = carve (&cv, (size_t) N * (net->cfg.class_dim > 0 ? net->cfg.class_dim : 1));
+  size_t biggest = 0, work = sw_conv2d_work_floats (&net->out_geom, N, H, H);
+  for (int i = 0; i < N_UNITS; i++)
+    {
+      Unit *u = &net->units[i];
+      size_t n = unit_out_floats (u, N);
+      u->pre = carve (&cv, n);
+      u->out = carve (&cv, n);
+      u->mean = carve (&cv, u->g.cout);
+      u->rstd = carve (&cv, u->g.cout);
+      biggest = MAX (biggest, n);
+      work = MAX (work, unit_work_floats (u, N));
+    }
+  for (int i = 0; i < N_FC; i++)
+    if (net->has_fc[i])
+      {
+        net->fc[i].h = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].g = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].out = carve (&cv, (size_t) N * net->fc[i].f);
+      }
+  net->pooled = carve (&cv, (size_t) 2 * D * N);
+  net->z = carve (&cv, (size_t) 2 * D * N);
+  net->u0m = carve (&cv, 2 * D * q);
+  net->up1m = carve (&cv, D * half);
+  net->cat1 = carve (&cv, 4 * D * q);
+  net->cat2 = carve (&cv, 2 * D * half);
+  net->cat3 = carve (&cv, 2 * D * img);
+  net->scratch1 = carve (&cv, biggest);
+  net->scratch2 = carve (&cv, biggest);
+  net->work = carve (&cv, work);
+  net->grads_end = measure ? NULL : base + grads_floats;
+
+  if (!measure)
+    {
+      /* wire each unit to the tensor it reads */
+      Unit *U = net->units;
+      U[U_IN1].inp = net->x;               U[U_IN1].dinp = NULL;
+      U[U_OUT1].inp = net->cat3;           U[U_OUT1].dinp = net->dcat3;
+      U[U_DOWN1].inp = U[U_IN2].out;       U[U_DOWN1].dinp = U[U_IN2].dout;
+      U[U_DOWN2].inp = U[U_DOWN1_C2].out;  U[U_DOWN2].dinp = U[U_DOWN1_C2].dout;
+      U[U_UNFLAT].inp = net->z;            U[U_UNFLAT].dinp = net->dz;
+      U[U_UP1].inp = net->cat1;            U[U_UP1].dinp = net->dcat1;
+      U[U_UP2].inp = net->cat2;            U[U_UP2].dinp = net->dcat2;
+      /* the second conv of each block reads the first, and so on */
+      const int chain[] = { U_IN2, U_DOWN1_C1, U_DOWN1_C2, U_DOWN2_C1, U_DOWN2_C2,
+                            U_UP1_C1, U_UP1_C2, U_UP2_C1, U_UP2_C2, U_OUT2 };
+      for (size_t i = 0; i < G_N_ELEMENTS (chain); i++)
+        {
+          U[chain[i]].inp = U[chain[i] - 1].out;
+          U[chain[i]].dinp = U[chain[i] - 1].dout;
+        }
+      for (int i = 0; i < N_FC; i++)
+        net->fc[i].inp = (i == FC1_T || i == FC2_T) ? net->tv : net->cv;
+    }
+  return cv.used;
+}
+
+static void
+ensure_batch (SwUnet *net, int N)
+{
+  if (N == net->N)
+    return;
+  size_t need = layout (net, N, NULL, true);
+  if (need > net->arena_floats)
+    {
+      g_free (net->arena);
+      net->arena = g_new (float, need);
+      net->arena_floats = need;
+    }
+  layout (net, N, net->arena, false);
+  net->N = N;
+}
+
+size_t
+sw_unet_activation_bytes (const SwUnet *net)
+{
+  return net->arena_floats * sizeof (float);
+}
+
+/* ------------------------------------------------------------ forward */
+
+static void
+unit_forward (SwUnet *net, Unit *u, int N)
+{
+  float *P = net->params, *B = net->buffers;
+  if (u->transpose)
+    sw_conv_transpose2d_forward (&u->g, N, u->H, u->W, u->inp, P + u->w, P + u->b, u->pre, net->work);
+  else
+    sw_conv2d_forward (&u->g, N, u->H, u->W, u->inp, P + u->w, P + u->b, u->pre, net->work);
+  size_t n = unit_out_floats (u, N);
+  /* BatchNorm into out, then GELU in place: pre-GELU values are recomputed
+   * from pre in backward instead of being stored */
+  sw_batchnorm_forward (u->g.cout, N * u->Ho * u->Wo, u->pre, P + u->gamma, P + u->beta,
+                        B + u->rmean, B + u->rvar, net->training, u->mean, u->rstd, u->out);
+  sw_gelu_forward (n, u->out, u->out);
+}
+
+static void
+fc_forward (SwUnet *net, FcBlock *fc, int N)
+{
+  float *P = net->params;
+  sw_linear_forward (N, fc->fin, fc->f, fc->inp, P + fc->w1, P + fc->b1, fc->h);
+  sw_gelu_forward ((size_t) N * fc->f, fc->h, fc->g);
+  sw_linear_forward (N, fc->f, fc->f, fc->g, P + fc->w2, P + fc->b2, fc->out);
+}
+
+/* scale and shift for the modulation at u0 (level 0) or up1 (level 1) */
+static void
+modulation (SwUnet *net, int level, float **scale, float **shift)
+{
+  FcBlock *t = &net->fc[level == 0 ? FC1_T : FC2_T];
+  FcBlock *c = &net->fc[level == 0 ? FC1_C : FC2_C];
+  *scale = *shift = NULL;
+  switch (net->cfg.variant)
+    {
+    case SW_UNET_UNCOND:
+      break;
+    case SW_UNET_TIME:
+      if (net->cfg.time_mod == SW_TIME_MUL)
+        *scale = t->out;
+      else
+        *shift = t->out;
+      break;
+    case SW_UNET_CLASS:
+      *scale = c->out;
+      *shift = t->out;
+      break;
+    }
+}
+
+static void
+modulation_grads (SwUnet *net, int level, float **dscale, float **dshift)
+{
+  FcBlock *t = &net->fc[level == 0 ? FC1_T : FC2_T];
+  FcBlock *c = &net->fc[level == 0 ? FC1_C : FC2_C];
+  *dscale = *dshift = NULL;
+  switch (net->cfg.variant)
+    {
+    case SW_UNET_UNCOND:
+      break;
+    case SW_UNET_TIME:
+      if (net->cfg.time_mod == SW_TIME_MUL)
+        *dscale = t->dout;
+      else
+        *dshift = t->dout;
+      break;
+    case SW_UNET_CLASS:
+      *dscale = c->dout;
+      *dshift = t->dout;
+      break;
+    }
+}
+
+void
+sw_unet_forward (SwUnet *net, int N, const float *x, const float *t,
+                 const float *c, bool training, float *out)
+{
+  g_return_if_fail (N >= 1);
+  ensure_batch (net, N);
+  net->training = training;
+  const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
+  Unit *U = net->units;
+  float *scale, *shift;
+
+  sw_nchw_to_cnhw (N, C, H * H, x, net->x);
+  if (net->cfg.variant != SW_UNET_UNCOND)
+    {
+      for (int n = 0; n < N; n++)
+        net->tv[n] = t ? t[n] : 0.0f;
+      fc_forward (net, &net->fc[FC1_T], N);
+      fc_forward (net, &net->fc[FC2_T], N);
+    }
+  if (net->cfg.variant == SW_UNET_CLASS)
+    {
+      size_t nc = (size_t) N * net->cfg.class_dim;
+      if (c)
+        memcpy (net->cv, c, sizeof (float) * nc);
+      else
+        memset (net->cv, 0, sizeof (float) * nc);
+      fc_forward (net, &net->fc[FC1_C], N);
+      fc_forward (net, &net->fc[FC2_C], N);
+    }
+
+  for (int i = U_IN1; i <= U_DOWN2_C2; i++)      /* d1, d2, d3 */
+    unit_forward (net, &U[i], N);
+  sw_avgpool_forward (2 * D, N, h * h, U[U_DOWN2_C2].out, net->pooled);
+  sw_gelu_forward ((size_t) 2 * D * N, net->pooled, net->z);
+  unit_forward (net, &U[U_UNFLAT], N);           /* u0 */
+  modulation (net, 0, &scale, &shift);
+  sw_modulate_forward (2 * D, N, h * h, U[U_UNFLAT].out, scale, shift, net->u0m);
+  sw_concat_forward (2 * D, 2 * D, N * h * h, U[U_DOWN2_C2].out, net->u0m, net->cat1);
+  for (int i = U_UP1; i <= U_UP1_C2; i++)        /* up1 */
+    unit_forward (net, &U[i], N);
+  modulation (net, 1, &scale, &shift);
+  sw_modulate_forward (D, N, 4 * h * h, U[U_UP1_C2].out, scale, shift, net->up1m);
+  sw_concat_forward (D, D, N * 4 * h * h, U[U_DOWN1_C2].out, net->up1m, net->cat2);
+  for (int i = U_UP2; i <= U_UP2_C2; i++)        /* up2 */
+    unit_forward (net, &U[i], N);
+  sw_concat_forward (D, D, N * H * H, U[U_IN2].out, U[U_UP2_C2].out, net->cat3);
+  for (int i = U_OUT1; i <= U_OUT2; i++)
+    unit_forward (net, &U[i], N);
+  sw_conv2d_forward (&net->out_geom, N, H, H, U[U_OUT2].out, net->params + net->out_w,
+                     net->params + net->out_b, net->y, net->work);
+  sw_cnhw_to_nchw (N, C, H * H, net->y, out);
+}
+
+/* ----------------------------------------------------------- backward */
+
+static void
+unit_backward (SwUnet *net, Unit *u, int N)
+{
+  float *P = net->params, *G = net->grads;
+  const int M = N * u->Ho * u->Wo;
+  const size_t n = unit_out_floats (u, N);
+  float *bn_out = net->scratch1, *dbn_out = net->scratch2;
+
+  /* recompute BatchNorm's output, the GELU's input */
+  for (int c = 0; c < u->g.cout; c++)
+    {
+      float a = P[u->gamma + c] * u->rstd[c];
+      float b = P[u->beta + c] - u->mean[c] * a;
+      const float *x = u->pre + (size_t) c * M;
+      float *y = bn_out + (size_t) c * M;
+      for (int i = 0; i < M; i++)
+        y[i] = a * x[i] + b;
+    }
+  memset (dbn_out, 0, sizeof (float) * n);
+  sw_gelu_backward (n, bn_out, u->dout, dbn_out);
+  float *dpre = bn_out;  /* bn_out is no longer needed */
+  memset (dpre, 0, sizeof (float) * n);
+  sw_batchnorm_backward (u->g.cout, M, u->pre, P + u->gamma, u->mean, u->rstd,
+                         net->training, dbn_out, dpre, G + u->gamma, G + u->beta);
+  if (u->transpose)
+    sw_conv_transpose2d_backward (&u->g, N, u->H, u->W, u->inp, P + u->w, dpre,
+                                  u->dinp, G + u->w, G + u->b, net->work);
+  else
+    sw_conv2d_backward (&u->g, N, u->H, u->W, u->inp, P + u->w, dpre,
+                        u->dinp, G + u->w, G + u->b, net->work);
+}
+
+static void
+fc_backward (SwUnet *net, FcBlock *fc, int N)
+{
+  float *P = net->params, *G = net->grads;
+  sw_linear_backward (N, fc->f, fc->f, fc->g, P + fc->w2, fc->dout, fc->dg, G + fc->w2, G + fc->b2);
+  sw_gelu_backward ((size_t) N * fc->f, fc->h, fc->dg, fc->dh);
+  /* the time and class inputs are data: no gradient flows into them */
+  sw_linear_backward (N, fc->fin, fc->f, fc->inp, P + fc->w1, fc->dh, NULL, G + fc->w1, G + fc->b1);
+}
+
+void
+sw_unet_zero_grad (SwUnet *net)
+{
+  memset (net->grads, 0, sizeof (float) * net->n_params);
+}
+
+void
+sw_unet_backward (SwUnet *net, const float *dout)
+{
+  const int N = net->N;
+  g_return_if_fail (N >= 1);
+  const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
+  Unit *U = net->units;
+  float *scale, *shift, *dscale, *dshift;
+
+  memset (net->arena, 0, sizeof (float) * (size_t) (net->grads_end - net->arena));
+  sw_nchw_to_cnhw (N, C, H * H, dout, net->dy);
+
+  sw_conv2d_backward (&net->out_geom, N, H, H, U[U_OUT2].out, net->params + net->out_w, net->dy,
+                      U[U_OUT2].dout, net->grads + net->out_w, net->grads + net->out_b, net->work);
+  for (int i = U_OUT2; i >= U_OUT1; i--)
+    unit_backward (net, &U[i], N);
+  sw_concat_backward (D, D, N * H * H, net->dcat3, U[U_IN2].dout, U[U_UP2_C2].dout);
+  for (int i = U_UP2_C2; i >= U_UP2; i--)
+    unit_backward (net, &U[i], N);
+  sw_concat_backward (D, D, N * 4 * h * h, net->dcat2, U[U_DOWN1_C2].dout, net->dup1m);
+  modulation (net, 1, &scale, &shift);
+  modulation_grads (net, 1, &dscale, &dshift);
+  sw_modulate_backward (D, N, 4 * h * h, U[U_UP1_C2].out, scale, net->dup1m,
+                        U[U_UP1_C2].dout, dscale, dshift);
+  for (int i = U_UP1_C2; i >= U_UP1; i--)
+    unit_backward (net, &U[i], N);
+  sw_concat_backward (2 * D, 2 * D, N * h * h, net->dcat1, U[U_DOWN2_C2].dout, net->du0m);
+  modulation (net, 0, &scale, &shift);
+  modulation_grads (net, 0, &dscale, &dshift);
+  sw_modulate_backward (2 * D, N, h * h, U[U_UNFLAT].out, scale, net->du0m,
+                        U[U_UNFLAT].dout, dscale, dshift);
+  unit_backward (net, &U[U_UNFLAT], N);
+  /* Flatten; the pool's output gradient borrows scratch2, free between units */
+  {
+    float *dpooled = net->scratch2;
+    memset (dpooled, 0, sizeof (float) * 2 * D * N);
+    sw_gelu_backward ((size_t) 2 * D * N, net->pooled, net->dz, dpooled);
+    sw_avgpool_backward (2 * D, N, h * h, dpooled, U[U_DOWN2_C2].dout);
+  }
+  for (int i = U_DOWN2_C2; i >= U_IN1; i--)
+    unit_backward (net, &U[i], N);
+
+  for (int i = 0; i < N_FC; i++)
+    if (net->has_fc[i])
+      fc_backward (net, &net->fc[i], N);
+}
+
+double
+sw_unet_forward_flops (const SwUnet *net)
+{
+  double flops = 0.0;
+  for (int i = 0; i < N_UNITS; i++)
+    {
+      const Unit *u = &net->units[i];
+      /* every output pixel of a conv, or every input pixel of a transposed
+       * conv, costs cin*cout*k*k multiply-adds */
+      double pixels = u->transpose ? (double) u->H * u->W : (double) u->Ho * u->Wo;
+      flops += 2.0 * pixels * u->g.cin * u->g.cout * u->g.k * u->g.k;
+    }
+  const SwConvGeom *o = &net->out_geom;
+  flops += 2.0 * net->cfg.size * net->cfg.size * o->cin * o->cout * 9;
+  for (int i = 0; i < N_FC; i++)
+    if (net->has_fc[i])
+      flops += 2.0 * ((double) net->fc[i].fin * net->fc[i].f + (double) net->fc[i].f * net->fc[i].f);
+  return flops;
+}

@@ -1,0 +1,103 @@
+/* unet.h: the write-up's UNet (SPEC.md 2.1-2.3).
+ *
+ *   ConvBlock(C->D) = d1 -> DownBlock(D->D) = d2 -> DownBlock(D->2D) = d3
+ *   -> Flatten (AvgPool + GELU) -> Unflatten (ConvT k=s=H/4) = u0 [modulated]
+ *   -> UpBlock(cat(d3,u0): 4D->D) = up1 [modulated]
+ *   -> UpBlock(cat(d2,up1): 2D->D) -> ConvBlock(cat(d1,.): 2D->D) -> Conv(D->C)
+ *
+ * Conditioning by FCBlocks (Linear -> GELU -> Linear):
+ *   time only:  u0 = u0 * t1 (SW_TIME_MUL, flow matching) or u0 + t1 (SW_TIME_ADD, DDPM)
+ *   time+class: u0 = c1 * u0 + t1, up1 = c2 * up1 + t2
+ * t is normalised to [0, 1]; an all-zero class vector means "no class".
+ *
+ * Verbs, as in llm.c: new, init_params, forward, zero_grad, backward, free.
+ * Parameters, their gradients and the BatchNorm running statistics each live
+ * in one allocation; the tensor table names every piece with the same
+ * state_dict key a PyTorch port of the net would use. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SW_UNET_UNCOND,  /* f(x) */
+  SW_UNET_TIME,    /* f(x, t) */
+  SW_UNET_CLASS,   /* f(x, t, c) */
+} SwUnetVariant;
+
+typedef enum {
+  SW_TIME_MUL,  /* flow matching pages: u0 * t1 */
+  SW_TIME_ADD,  /* DDPM page: u0 + t1 */
+} SwTimeMod;
+
+typedef struct {
+  SwUnetVariant variant;
+  SwTimeMod     time_mod;
+  int           D;          /* hidden width, 1..1024 */
+  int           channels;   /* 1 (grey) or 3 (RGB) */
+  int           size;       /* 28 or 32 (any multiple of 4 from 8 to 128 works) */
+  int           class_dim;  /* width of the class vector, SW_UNET_CLASS only */
+} SwUnetConfig;
+
+typedef struct {
+  char     name[48];   /* state_dict key, e.g. "down1.block.c2.bn.weight" */
+  int      ndim;
+  int64_t  shape[4];
+  size_t   offset;     /* into params/grads, or into buffers when is_buffer */
+  size_t   numel;
+  bool     is_buffer;  /* BatchNorm running statistics: saved, not trained */
+} SwTensorInfo;
+
+typedef struct _SwUnet SwUnet;
+
+const char *sw_unet_variant_name (SwUnetVariant v);  /* "uncond", "time", "class" */
+gboolean    sw_unet_variant_from_name (const char *name, SwUnetVariant *out);
+const char *sw_time_mod_name (SwTimeMod m);           /* "mul", "add" */
+gboolean    sw_time_mod_from_name (const char *name, SwTimeMod *out);
+
+/* Checks the configuration and reports what is out of range. */
+gboolean sw_unet_config_validate (const SwUnetConfig *cfg, GError **error);
+
+SwUnet  *sw_unet_new (const SwUnetConfig *cfg, GError **error);
+void     sw_unet_free (SwUnet *net);
+const SwUnetConfig *sw_unet_config (const SwUnet *net);
+
+/* PyTorch's default initialisation (uniform +-1/sqrt(fan_in) for weights
+ * and biases, BatchNorm gamma 1, beta 0, running mean 0, var 1), seeded. */
+void     sw_unet_init_params (SwUnet *net, uint64_t seed);
+
+size_t               sw_unet_num_params (const SwUnet *net);   /* trainable floats */
+size_t               sw_unet_num_buffers (const SwUnet *net);
+size_t               sw_unet_n_tensors (const SwUnet *net);
+const SwTensorInfo  *sw_unet_tensor (const SwUnet *net, size_t i);
+const SwTensorInfo  *sw_unet_find_tensor (const SwUnet *net, const char *name);
+float               *sw_unet_params (SwUnet *net);
+float               *sw_unet_grads (SwUnet *net);
+float               *sw_unet_buffers (SwUnet *net);
+/* pointer to a tensor's data (params or buffers) */
+float               *sw_unet_tensor_data (SwUnet *net, const SwTensorInfo *info);
+
+/* x (N, C, H, W); t (N) in [0,1] or NULL for SW_UNET_UNCOND; c (N, class_dim)
+ * or NULL (= no class) for SW_UNET_CLASS; out (N, C, H, W).
+ * training selects BatchNorm's batch statistics (and updates the running
+ * averages); otherwise the running averages are used.  Grows the activation
+ * memory for N on demand. */
+void     sw_unet_forward (SwUnet *net, int N, const float *x, const float *t,
+                          const float *c, bool training, float *out);
+void     sw_unet_zero_grad (SwUnet *net);
+/* Gradient of a loss with respect to the last forward's output, dout
+ * (N, C, H, W); accumulates into the parameter gradients. */
+void     sw_unet_backward (SwUnet *net, const float *dout);
+
+/* Multiply-adds x 2 of one forward pass for one image (convolutions and
+ * linear layers), for the benchmark's GFLOP/s. */
+double   sw_unet_forward_flops (const SwUnet *net);
+/* bytes of activation memory currently held */
+size_t   sw_unet_activation_bytes (const SwUnet *net);
+
+G_END_DECLS

@@ -1,0 +1,356 @@
+/* The whole UNet: forward output, parameter gradients and BatchNorm running
+ * statistics against fixtures dumped once from an independent PyTorch
+ * implementation (tests/reference/unet_reference.py); parameter counts and
+ * shapes of every variant; a short training run whose loss must fall. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "adam.h"
+#include "blas.h"
+#include "layers.h"
+#include "rng.h"
+#include "safetensors.h"
+#include "unet.h"
+
+static char *
+data_path (const char *name)
+{
+  const char *dir = g_getenv ("STEPWISE_TEST_DATA");
+  return g_build_filename (dir ? dir : ".", "reference", name, NULL);
+}
+
+static float *
+read_whole (SwStFile *f, const char *name, size_t *n_out)
+{
+  const SwStEntry *e = sw_safetensors_find (f, name);
+  g_assert_nonnull (e);
+  size_t n = 1;
+  for (int i = 0; i < e->ndim; i++)
+    n *= (size_t) e->shape[i];
+  float *p = g_new (float, n);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_safetensors_read_f32 (f, name, e->ndim, e->shape, p, &error));
+  g_assert_no_error (error);
+  if (n_out)
+    *n_out = n;
+  return p;
+}
+
+/* Error relative to the tensor's largest magnitude: gradients of tiny
+ * entries carry float32 summation noise that an elementwise relative test
+ * would magnify.  The floor of 1e-3 is for the conv biases that feed a
+ * BatchNorm: their true gradient is exactly 0 and both sides hold ~1e-8 of
+ * rounding noise. */
+static double
+compare (const char *what, const float *got, const float *want, size_t n, double tol)
+{
+  double scale = 1e-3;
+  for (size_t i = 0; i < n; i++)
+    scale = MAX (scale, fabs (want[i]));
+  double worst = 0.0;
+  size_t worst_i = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double err = fabs ((double) got[i] - want[i]) / scale;
+      if (err > worst)
+        {
+          worst = err;
+          worst_i = i;
+        }
+    }
+  if (worst > tol)
+    g_error ("%s: element %zu is %.7g, PyTorch says %.7g (error %.2e of max |%.3g|, tolerance %.0e)",
+             what, worst_i, got[worst_i], want[worst_i], worst, scale, tol);
+  return worst;
+}
+
+static void
+load_params (SwUnet *net, SwStFile *f)
+{
+  for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (net, i);
+      g_autofree char *key = g_strconcat ("param.", info->name, NULL);
+      g_autoptr (GError) error = NULL;
+      if (!sw_safetensors_read_f32 (f, key, info->ndim, info->shape,
+                                    sw_unet_tensor_data (net, info), &error))
+        g_error ("%s", error->message);
+    }
+}
+
+static int
+meta_int (SwStFile *f, const char *key)
+{
+  return atoi (sw_safetensors_meta (f, key));
+}
+
+static void
+check_fixture (gconstpointer data)
+{
+  const char *file = data;
+  g_autofree char *path = data_path (file);
+  g_autoptr (GError) error = NULL;
+  SwStFile *f = sw_safetensors_open (path, &error);
+  g_assert_no_error (error);
+
+  SwUnetConfig cfg = {
+    .D = meta_int (f, "D"), .channels = meta_int (f, "in_channels"),
+    .size = meta_int (f, "size"), .class_dim = meta_int (f, "class_dim"),
+  };
+  g_assert_true (sw_unet_variant_from_name (sw_safetensors_meta (f, "variant"), &cfg.variant));
+  g_assert_true (sw_time_mod_from_name (sw_safetensors_meta (f, "time_mod"), &cfg.time_mod));
+  int N = meta_int (f, "batch");
+  SwUnet *net = sw_unet_new (&cfg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sw_unet_num_params (net), ==, (guint) meta_int (f, "param_count"));
+  load_params (net, f);
+
+  size_t nx;
+  g_autofree float *x = read_whole (f, "input.x", &nx);
+  g_autofree float *target = read_whole (f, "target", NULL);
+  g_autofree float *want = read_whole (f, "output", NULL);
+  g_autofree float *want_eval = read_whole (f, "output_eval", NULL);
+  g_autofree float *loss = read_whole (f, "loss", NULL);
+  g_autofree float *t = cfg.variant != SW_UNET_UNCOND ? read_whole (f, "input.t", NULL) : NULL;
+  g_autofree float *c = cfg.variant == SW_UNET_CLASS ? read_whole (f, "input.c", NULL) : NULL;
+  g_autofree float *out = g_new (float, nx), *dout = g_new0 (float, nx);
+
+  /* eval first: it must not move the running statistics */
+  sw_unet_forward (net, N, x, t, c, false, out);
+  double e_eval = compare ("eval output", out, want_eval, nx, 1e-4);
+
+  sw_unet_forward (net, N, x, t, c, true, out);
+  double e_out = compare ("train output", out, want, nx, 1e-4);
+  float my_loss = sw_mse_forward (nx, out, target);
+  g_assert_cmpfloat_with_epsilon (my_loss, loss[0], 1e-5 * loss[0]);
+
+  sw_unet_zero_grad (net);
+  sw_mse_backward (nx, out, target, 1.0f, dout);
+  sw_unet_backward (net, dout);
+
+  double e_grad = 0.0, e_run = 0.0;
+  for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (net, i);
+      g_autofree char *key = g_strconcat (info->is_buffer ? "running." : "grad.", info->name, NULL);
+      g_autofree float *ref = read_whole (f, key, NULL);
+      const float *mine = info->is_buffer ? sw_unet_buffers (net) + info->offset
+                                          : sw_unet_grads (net) + info->offset;
+      double e = compare (key, mine, ref, info->numel, info->is_buffer ? 1e-5 : 1e-3);
+      if (info->is_buffer)
+        e_run = MAX (e_run, e);
+      else
+        e_grad = MAX (e_grad, e);
+    }
+  g_test_message ("%s: worst error (relative to each tensor's max): eval output %.1e, "
+                  "train output %.1e, gradients %.1e, running stats %.1e",
+                  file, e_eval, e_out, e_grad, e_run);
+  sw_unet_free (net);
+  sw_safetensors_close (f);
+}
+
+/* Parameter counts of SPEC.md 2.2, counted independently of the engine's
+ * tensor table: conv weights + biases, BatchNorm gamma + beta, linear
+ * weights + biases. */
+static size_t
+expected_params (SwUnetVariant v, int D, int C, int size, int K)
+{
+  size_t h = size / 4;
+#define CONV(ci, co, k) ((size_t) (ci) * (co) * (k) * (k) + (co) + 2 * (size_t) (co))
+#define BLOCK(ci, co) (CONV (ci, co, 3) + CONV (co, co, 3))
+#define FC(fi, fo) ((size_t) (fi) * (fo) + (fo) + (size_t) (fo) * (fo) + (fo))
+  size_t n = BLOCK (C, D)
+             + CONV (D, D, 3) + BLOCK (D, D)
+             + CONV (D, 2 * D, 3) + BLOCK (2 * D, 2 * D)
+             + CONV (2 * D, 2 * D, h)
+             + CONV (4 * D, D, 4) + BLOCK (D, D)
+             + CONV (2 * D, D, 4) + BLOCK (D, D)
+             + BLOCK (2 * D, D)
+             + (size_t) D * C * 9 + C;
+  if (v != SW_UNET_UNCOND)
+    n += FC (1, 2 * D) + FC (1, D);
+  if (v == SW_UNET_CLASS)
+    n += FC (K, 2 * D) + FC (K, D);
+  return n;
+#undef CONV
+#undef BLOCK
+#undef FC
+}
+
+static void
+test_param_counts (void)
+{
+  /* counted by PyTorch (tests/reference/param_counts.txt) */
+  static const struct { SwUnetVariant v; int D, C, size; size_t n; } torch_counts[] = {
+    { SW_UNET_UNCOND, 128, 1, 28, 7891073 }, { SW_UNET_UNCOND, 64, 1, 28, 1975361 },
+    { SW_UNET_TIME, 64, 1, 28, 1996417 },    { SW_UNET_CLASS, 64, 1, 28, 2019201 },
+    { SW_UNET_UNCOND, 128, 3, 32, 8878723 }, { SW_UNET_UNCOND, 64, 3, 32, 2223427 },
+    { SW_UNET_TIME, 64, 3, 32, 2244483 },    { SW_UNET_CLASS, 64, 3, 32, 2267267 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (torch_counts); i++)
+    {
+      SwUnetConfig cfg = { .variant = torch_counts[i].v, .D = torch_counts[i].D,
+                           .channels = torch_counts[i].C, .size = torch_counts[i].size,
+                           .class_dim = 10 };
+      SwUnet *net = sw_unet_new (&cfg, NULL);
+      g_assert_cmpuint (sw_unet_num_params (net), ==, torch_counts[i].n);
+      g_test_message ("%s D=%d %dx%dx%d: %zu parameters (%.2f M)",
+                      sw_unet_variant_name (cfg.variant), cfg.D, cfg.channels, cfg.size, cfg.size,
+                      sw_unet_num_params (net), sw_unet_num_params (net) / 1e6);
+      sw_unet_free (net);
+    }
+}
+
+static void
+test_shapes (void)
+{
+  const int Ds[] = { 64, 128 };
+  const int sizes[][2] = { { 28, 1 }, { 32, 3 } };
+  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS; v++)
+    for (size_t di = 0; di < G_N_ELEMENTS (Ds); di++)
+      for (size_t si = 0; si < G_N_ELEMENTS (sizes); si++)
+        {
+          SwUnetConfig cfg = { .variant = v, .D = Ds[di], .size = sizes[si][0],
+                               .channels = sizes[si][1], .class_dim = 12 };
+          g_autoptr (GError) error = NULL;
+          SwUnet *net = sw_unet_new (&cfg, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (sw_unet_num_params (net), ==,
+                            expected_params (v, cfg.D, cfg.channels, cfg.size, 12));
+          /* the bottleneck is H/4 x W/4: the unflatten kernel says so */
+          const SwTensorInfo *unflat = sw_unet_find_tensor (net, "unflatten.conv.weight");
+          g_assert_cmpint (unflat->shape[2], ==, cfg.size / 4);
+          const SwTensorInfo *outw = sw_unet_find_tensor (net, "out_conv.weight");
+          g_assert_cmpint (outw->shape[0], ==, cfg.channels);
+
+          /* forward writes exactly N x C x H x W: a canary after it survives */
+          const int N = 2;
+          size_t n = (size_t) N * cfg.channels * cfg.size * cfg.size;
+          g_autofree float *x = g_new0 (float, n), *out = g_new (float, n + 1);
+          float t[2] = { 0.3f, 0.9f };
+          g_autofree float *c = g_new0 (float, N * 12);
+          c[3] = 1.0f;
+          for (size_t i = 0; i < n; i++)
+            x[i] = (float) ((i * 37) % 11) / 11.0f;
+          out[n] = 1234.5f;
+          sw_unet_forward (net, N, x, t, c, false, out);
+          g_assert_cmpfloat (out[n], ==, 1234.5f);
+          for (size_t i = 0; i < n; i++)
+            g_assert_true (isfinite (out[i]));
+          sw_unet_free (net);
+        }
+}
+
+static void
+test_bad_config (void)
+{
+  const SwUnetConfig bad[] = {
+    { .variant = SW_UNET_UNCOND, .D = 0, .channels = 1, .size = 28 },
+    { .variant = SW_UNET_UNCOND, .D = 8, .channels = 2, .size = 28 },
+    { .variant = SW_UNET_UNCOND, .D = 8, .channels = 1, .size = 30 },
+    { .variant = SW_UNET_CLASS, .D = 8, .channels = 1, .size = 28, .class_dim = 0 },
+    { .variant = 7, .D = 8, .channels = 1, .size = 28 },
+  };
+  const char *says[] = { "D = 0", "2 image channels", "size 30", "class vector width 0",
+                         "variant 7" };
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_null (sw_unet_new (&bad[i], &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, says[i]));
+      g_assert_nonnull (strstr (error->message, "accepted"));
+    }
+}
+
+/* Synthetic 16x16 images: a bright square at a random place on a dark
+ * field; the net learns to denoise them (the write-up's one-step denoiser
+ * objective, z = x + 0.5 eps). */
+static void
+make_batch (SwRng *rng, int N, int H, float *x, float *z)
+{
+  for (int n = 0; n < N; n++)
+    {
+      int s = 4 + (int) sw_rng_below (rng, 5);
+      int y0 = (int) sw_rng_below (rng, H - s), x0 = (int) sw_rng_below (rng, H - s);
+      for (int i = 0; i < H; i++)
+        for (int j = 0; j < H; j++)
+          {
+            float v = (i >= y0 && i < y0 + s && j >= x0 && j < x0 + s) ? 1.0f : 0.0f;
+            x[(size_t) n * H * H + i * H + j] = v;
+            z[(size_t) n * H * H + i * H + j] = v + 0.5f * sw_rng_normal (rng);
+          }
+    }
+}
+
+static void
+test_training_loss_falls (void)
+{
+  SwUnetConfig cfg = { .variant = SW_UNET_UNCOND, .D = 8, .channels = 1, .size = 16 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 7);
+  SwAdam opt;
+  sw_adam_init (&opt, sw_unet_num_params (net), 3e-3f);
+  SwRng rng;
+  sw_rng_init (&rng, 11, 0);
+  const int N = 16, H = 16, steps = 120;
+  const size_t n = (size_t) N * H * H;
+  g_autofree float *x = g_new (float, n), *z = g_new (float, n);
+  g_autofree float *out = g_new (float, n), *dout = g_new (float, n);
+  double first = 0.0, last = 0.0;
+  for (int step = 0; step < steps; step++)
+    {
+      make_batch (&rng, N, H, x, z);
+      sw_unet_forward (net, N, z, NULL, NULL, true, out);
+      float loss = sw_mse_forward (n, out, x);
+      memset (dout, 0, sizeof (float) * n);
+      sw_mse_backward (n, out, x, 1.0f, dout);
+      sw_unet_zero_grad (net);
+      sw_unet_backward (net, dout);
+      sw_adam_step (&opt, sw_unet_params (net), sw_unet_grads (net));
+      if (step < 10)
+        first += loss / 10.0;
+      if (step >= steps - 10)
+        last += loss / 10.0;
+    }
+  g_test_message ("denoising squares: mean loss of the first 10 steps %.4f, last 10 %.4f (%.1fx)",
+                  first, last, first / last);
+  /* a stated factor: the loss must fall at least 5x in 120 steps */
+  g_assert_cmpfloat (first / last, >=, 5.0);
+  sw_adam_clear (&opt);
+  sw_unet_free (net);
+}
+
+static void
+test_deterministic (void)
+{
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .D = 8, .channels = 1, .size = 28, .class_dim = 10 };
+  SwUnet *a = sw_unet_new (&cfg, NULL), *b = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (a, 99);
+  sw_unet_init_params (b, 99);
+  g_assert_cmpmem (sw_unet_params (a), sw_unet_num_params (a) * sizeof (float),
+                   sw_unet_params (b), sw_unet_num_params (b) * sizeof (float));
+  sw_unet_init_params (b, 100);
+  g_assert_true (memcmp (sw_unet_params (a), sw_unet_params (b),
+                         sw_unet_num_params (a) * sizeof (float)) != 0);
+  sw_unet_free (a);
+  sw_unet_free (b);
+}
+
+int
+main (int argc, char **argv)
+{
+  sw_blas_setup (argv);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_data_func ("/unet/pytorch/class-28", "unet-class-28.safetensors", check_fixture);
+  g_test_add_data_func ("/unet/pytorch/time-mul-32", "unet-time-mul-32.safetensors", check_fixture);
+  g_test_add_data_func ("/unet/pytorch/time-add-28", "unet-time-add-28.safetensors", check_fixture);
+  g_test_add_data_func ("/unet/pytorch/uncond-28", "unet-uncond-28.safetensors", check_fixture);
+  g_test_add_func ("/unet/param-counts", test_param_counts);
+  g_test_add_func ("/unet/shapes", test_shapes);
+  g_test_add_func ("/unet/bad-config", test_bad_config);
+  g_test_add_func ("/unet/training-loss-falls", test_training_loss_falls);
+  g_test_add_func ("/unet/deterministic-init", test_deterministic);
+  return g_test_run ();
+}
