@@ -29,6 +29,7 @@ sw_adam_step (SwAdam *opt, float *params, const float *grads)
   const double bc2 = 1.0 - pow (b2, (double) opt->step);
   const float step_size = (float) (opt->lr / bc1);
   const float sqrt_bc2 = (float) sqrt (bc2);
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < opt->n; i++)
     {
       float g = grads[i] + opt->weight_decay * params[i];

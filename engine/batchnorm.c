@@ -9,6 +9,7 @@ sw_batchnorm_forward (int C, int M, const float *inp,
                       float *running_mean, float *running_var, bool training,
                       float *mean, float *rstd, float *out)
 {
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
     {
       const float *x = inp + (size_t) c * M;
@@ -53,6 +54,7 @@ sw_batchnorm_backward (int C, int M, const float *inp, const float *gamma,
                        const float *mean, const float *rstd, bool training,
                        const float *dout, float *dinp, float *dgamma, float *dbeta)
 {
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
     {
       const float *x = inp + (size_t) c * M;

@@ -7,10 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* OpenBLAS's own entry points (declared in its cblas.h on Debian, but not
- * in every build of the header) */
-extern char *openblas_get_corename (void);
-
 #define ENV_CHOICE "STEPWISE_BLAS_CHOICE"      /* set across our own re-exec */
 #define ENV_DETECTED "STEPWISE_BLAS_DETECTED"
 
@@ -87,8 +83,24 @@ reexec (char **argv, const char *core)
   /* exec failed: carry on with the kernels we have */
 }
 
+static void
+one_thread_each (void)
+{
+  /* the engine splits work over the cores itself (parallel.h) */
+  openblas_set_num_threads (1);
+}
+
+static void choose_core (char **argv);
+
 void
 sw_blas_setup (char **argv)
+{
+  choose_core (argv);
+  one_thread_each ();
+}
+
+static void
+choose_core (char **argv)
 {
   const char *user = getenv ("OPENBLAS_CORETYPE");
   const char *choice = getenv (ENV_CHOICE);

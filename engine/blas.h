@@ -9,7 +9,9 @@
  * disagree.  A value the user set is never overridden. */
 #pragma once
 
-/* Call first in main(), before any thread exists; may not return (exec). */
+/* Call first in main(), before any thread exists; may not return (exec).
+ * Also tells OpenBLAS to run each call on its caller's thread: the engine
+ * splits work over the cores itself (parallel.h). */
 void        sw_blas_setup (char **argv);
 /* the core OpenBLAS runs, e.g. "SkylakeX" */
 const char *sw_blas_core_name (void);

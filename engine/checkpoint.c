@@ -90,13 +90,13 @@ meta_int (const SwStFile *f, const char *path, const char *key, int lo, int hi,
   if (!s)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "%s: metadata field “%s” is missing", path, key);
+                   "“%s”: metadata field “%s” is missing", path, key);
       return FALSE;
     }
   if (!g_ascii_string_to_signed (s, 10, lo, hi, &v, NULL))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "%s: metadata field “%s” is “%s”; accepted: an integer from %d to %d",
+                   "“%s”: metadata field “%s” is “%s”; accepted: an integer from %d to %d",
                    path, key, s, lo, hi);
       return FALSE;
     }
@@ -128,16 +128,16 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
 
   if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) != 0)
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "%s: metadata field “format” is %s%s%s; accepted: “%s” (a Stepwise UNet)",
+                 "“%s”: metadata field “format” is %s%s%s; accepted: “%s” (a Stepwise UNet)",
                  path, format ? "“" : "", format ? format : "missing", format ? "”" : "",
                  SW_CHECKPOINT_FORMAT);
   else if (!sw_unet_variant_from_name (variant, &cfg.variant))
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "%s: metadata field “variant” is “%s”; accepted: uncond, time, class",
+                 "“%s”: metadata field “variant” is “%s”; accepted: uncond, time, class",
                  path, variant ? variant : "(missing)");
   else if (!sw_time_mod_from_name (time_mod, &cfg.time_mod))
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "%s: metadata field “time_mod” is “%s”; accepted: mul, add",
+                 "“%s”: metadata field “time_mod” is “%s”; accepted: mul, add",
                  path, time_mod ? time_mod : "(missing)");
   if (local
       || !meta_int (f, path, "D", 1, 1024, &cfg.D, &local)
@@ -145,7 +145,11 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
       || !meta_int (f, path, "size", 8, 128, &cfg.size, &local)
       || !meta_int (f, path, "class_dim", 0, 65536, &cfg.class_dim, &local)
       || !(net = sw_unet_new (&cfg, &local)))
-    goto fail;
+    {
+      if (local && !g_str_has_prefix (local->message, "“"))
+        g_prefix_error (&local, "“%s”: ", path);
+      goto fail;
+    }
 
   for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
     {
@@ -161,7 +165,7 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
       if (!sw_unet_find_tensor (net, name) && !g_str_has_prefix (name, "optim."))
         {
           g_set_error (&local, SW_ERROR, SW_ERROR_SHAPE,
-                       "%s: tensor “%s” does not belong to a %s UNet with D=%d",
+                       "“%s”: tensor “%s” does not belong to a %s UNet with D=%d",
                        path, name, sw_unet_variant_name (cfg.variant), cfg.D);
           goto fail;
         }

@@ -1,6 +1,10 @@
-/* Conv2d as im2col + one GEMM per chunk of images (see layers.h for layout). */
+/* Conv2d as im2col + GEMM, split over the cores (see parallel.h):
+ * forward and the weight gradient split the output rows, the input
+ * gradient splits the input channels so no two threads add into the same
+ * pixel. */
 #include "layers.h"
 #include "im2col.h"
+#include "parallel.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -22,11 +26,20 @@ unfold_geom (const SwConvGeom *g, int N, int H, int W)
   };
 }
 
+/* per thread: one chunk of columns, then a private weight gradient */
+static size_t
+chunk_floats (const SwIm2col *u)
+{
+  size_t K = (size_t) u->C * u->k * u->k;
+  return K * sw_im2col_rows_per_chunk (u, u->C) * u->Wo;
+}
+
 size_t
 sw_conv2d_work_floats (const SwConvGeom *g, int N, int H, int W)
 {
   SwIm2col u = unfold_geom (g, N, H, W);
-  return (size_t) g->cin * g->k * g->k * sw_im2col_chunk (&u) * u.Ho * u.Wo;
+  size_t dw = (size_t) g->cout * g->cin * g->k * g->k;
+  return (size_t) sw_num_threads () * (chunk_floats (&u) + dw);
 }
 
 void
@@ -35,28 +48,36 @@ sw_conv2d_forward (const SwConvGeom *g, int N, int H, int W,
                    float *out, float *work)
 {
   /* inp (Cin, N, H, W), weight (Cout, K = Cin*k*k), out (Cout, N, Ho, Wo) */
-  SwIm2col u = unfold_geom (g, N, H, W);
+  const SwIm2col u = unfold_geom (g, N, H, W);
   const int K = g->cin * g->k * g->k;
-  const int HoWo = u.Ho * u.Wo;
-  const int ldo = N * HoWo;
-  const int chunk = sw_im2col_chunk (&u);
+  const size_t ldo = (size_t) N * u.Ho * u.Wo;
+  const size_t rows = (size_t) N * u.Ho, per_chunk = sw_im2col_rows_per_chunk (&u, g->cin);
+  const size_t stride = chunk_floats (&u) + (size_t) g->cout * K;
 
-  for (int n0 = 0; n0 < N; n0 += chunk)
-    {
-      int nb = N - n0 < chunk ? N - n0 : chunk;
-      sw_im2col (&u, n0, nb, inp, work);
-      /* out[:, n0 chunk] = W[Cout, K] x col[K, nb*HoWo] */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   g->cout, nb * HoWo, K, 1.0f, weight, K, work, nb * HoWo,
-                   0.0f, out + (size_t) n0 * HoWo, ldo);
-    }
-  if (bias)
-    for (int co = 0; co < g->cout; co++)
+#pragma omp parallel
+  {
+    const int T = sw_team_size (), tid = sw_team_member ();
+    float *col = work + tid * stride;
+    size_t begin, end;
+    sw_split (rows, tid, T, &begin, &end);
+    for (size_t r0 = begin; r0 < end; r0 += per_chunk)
       {
-        float *o = out + (size_t) co * ldo;
-        for (int i = 0; i < ldo; i++)
-          o[i] += bias[co];
+        size_t r1 = r0 + per_chunk < end ? r0 + per_chunk : end;
+        size_t cols = (r1 - r0) * u.Wo;
+        sw_im2col (&u, 0, g->cin, r0, r1, inp, col);
+        /* out[:, r0*Wo ...] = W[Cout, K] x col[K, cols] */
+        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                     g->cout, (int) cols, K, 1.0f, weight, K, col, (int) cols,
+                     0.0f, out + r0 * u.Wo, (int) ldo);
+        if (bias)
+          for (int co = 0; co < g->cout; co++)
+            {
+              float *o = out + co * ldo + r0 * u.Wo;
+              for (size_t i = 0; i < cols; i++)
+                o[i] += bias[co];
+            }
       }
+  }
 }
 
 void
@@ -64,42 +85,73 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
                     const float *inp, const float *weight, const float *dout,
                     float *dinp, float *dweight, float *dbias, float *work)
 {
-  SwIm2col u = unfold_geom (g, N, H, W);
-  const int K = g->cin * g->k * g->k;
-  const int HoWo = u.Ho * u.Wo;
-  const int ldo = N * HoWo;
-  const int chunk = sw_im2col_chunk (&u);
+  const SwIm2col u = unfold_geom (g, N, H, W);
+  const int K = g->cin * g->k * g->k, kk = g->k * g->k;
+  const size_t ldo = (size_t) N * u.Ho * u.Wo;
+  const size_t rows = (size_t) N * u.Ho;
+  const size_t dw_floats = (size_t) g->cout * K;
+  const size_t stride = chunk_floats (&u) + dw_floats;
 
-  if (dbias)
-    for (int co = 0; co < g->cout; co++)
+#pragma omp parallel
+  {
+    const int T = sw_team_size (), tid = sw_team_member ();
+    float *col = work + tid * stride;
+    float *dw = col + chunk_floats (&u);
+    size_t begin, end;
+
+    if (dbias)
+#pragma omp for
+      for (int co = 0; co < g->cout; co++)
+        {
+          const float *d = dout + co * ldo;
+          float s = 0.0f;
+          for (size_t i = 0; i < ldo; i++)
+            s += d[i];
+          dbias[co] += s;
+        }
+
+    if (dweight)
       {
-        const float *d = dout + (size_t) co * ldo;
-        float s = 0.0f;
-        for (int i = 0; i < ldo; i++)
-          s += d[i];
-        dbias[co] += s;
+        /* private dW[Cout, K] = sum over my rows of dout[Cout, cols] x col[K, cols]^T */
+        size_t per_chunk = sw_im2col_rows_per_chunk (&u, g->cin);
+        memset (dw, 0, sizeof (float) * dw_floats);
+        sw_split (rows, tid, T, &begin, &end);
+        for (size_t r0 = begin; r0 < end; r0 += per_chunk)
+          {
+            size_t r1 = r0 + per_chunk < end ? r0 + per_chunk : end;
+            size_t cols = (r1 - r0) * u.Wo;
+            sw_im2col (&u, 0, g->cin, r0, r1, inp, col);
+            cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                         g->cout, K, (int) cols, 1.0f, dout + r0 * u.Wo, (int) ldo,
+                         col, (int) cols, 1.0f, dw, K);
+          }
+#pragma omp barrier
+        /* sum the private gradients in thread order: deterministic */
+#pragma omp for
+        for (size_t i = 0; i < dw_floats; i++)
+          {
+            float s = 0.0f;
+            for (int t = 0; t < T; t++)
+              s += work[t * stride + (dw - col) + i];
+            dweight[i] += s;
+          }
       }
 
-  for (int n0 = 0; n0 < N; n0 += chunk)
-    {
-      int nb = N - n0 < chunk ? N - n0 : chunk;
-      int cols = nb * HoWo;
-      const float *dchunk = dout + (size_t) n0 * HoWo;
-      if (dweight)
-        {
-          /* dW[Cout, K] += dout[Cout, cols] x col[K, cols]^T */
-          sw_im2col (&u, n0, nb, inp, work);
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                       g->cout, K, cols, 1.0f, dchunk, ldo, work, cols,
-                       1.0f, dweight, K);
-        }
-      if (dinp)
-        {
-          /* dcol[K, cols] = W[Cout, K]^T x dout[Cout, cols], folded back */
-          cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                       K, cols, g->cout, 1.0f, weight, K, dchunk, ldo,
-                       0.0f, work, cols);
-          sw_col2im_add (&u, n0, nb, work, dinp);
-        }
-    }
+    if (dinp)
+      {
+        /* my input channels [c0, c1): dcol = W[:, c0..c1]^T x dout, folded back */
+        sw_split (g->cin, tid, T, &begin, &end);
+        int c0 = (int) begin, c1 = (int) end;
+        size_t per_chunk = sw_im2col_rows_per_chunk (&u, c1 - c0 > 0 ? c1 - c0 : 1);
+        for (size_t r0 = 0; c1 > c0 && r0 < rows; r0 += per_chunk)
+          {
+            size_t r1 = r0 + per_chunk < rows ? r0 + per_chunk : rows;
+            size_t cols = (r1 - r0) * u.Wo;
+            cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                         (c1 - c0) * kk, (int) cols, g->cout, 1.0f, weight + c0 * kk, K,
+                         dout + r0 * u.Wo, (int) ldo, 0.0f, col, (int) cols);
+            sw_col2im_add (&u, c0, c1, r0, r1, col, dinp);
+          }
+      }
+  }
 }

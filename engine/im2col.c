@@ -2,83 +2,91 @@
 
 #include <string.h>
 
-/* Columns are unfolded in chunks of whole images: big enough that the GEMM
- * that follows runs near peak, small enough to stay out of swap for D=128,
- * batch 256 (16 MiB of floats). */
-#define SW_COL_BUDGET_FLOATS (4u << 20)
+/* Each thread unfolds at most this many floats at once: big enough that
+ * the GEMM that follows runs near peak, small enough to stay in L2/L3. */
+#define SW_COL_BUDGET_FLOATS (1u << 20)
 
-int
-sw_im2col_chunk (const SwIm2col *g)
+/* The columns ox in [lo, hi) read inside the image: 0 <= ox*s + off < W. */
+static void
+valid_columns (const SwIm2col *g, int off, int *lo, int *hi)
 {
-  size_t per_image = (size_t) g->C * g->k * g->k * g->Ho * g->Wo;
-  size_t nb = per_image ? SW_COL_BUDGET_FLOATS / per_image : (size_t) g->N;
-  if (nb < 1)
-    nb = 1;
-  if (nb > (size_t) g->N)
-    nb = (size_t) g->N;
-  return (int) nb;
+  *lo = off < 0 ? (-off + g->stride - 1) / g->stride : 0;
+  *hi = g->W - 1 - off >= 0 ? (g->W - 1 - off) / g->stride + 1 : 0;
+  if (*hi > g->Wo)
+    *hi = g->Wo;
+  if (*lo > *hi)
+    *lo = *hi;
+}
+
+size_t
+sw_im2col_rows_per_chunk (const SwIm2col *g, int channels)
+{
+  size_t per_row = (size_t) channels * g->k * g->k * g->Wo;
+  size_t rows = per_row ? SW_COL_BUDGET_FLOATS / per_row : 1;
+  return rows < 1 ? 1 : rows;
 }
 
 void
-sw_im2col (const SwIm2col *g, int n0, int nb, const float *img, float *col)
+sw_im2col (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
+           const float *img, float *col)
 {
-  const int HoWo = g->Ho * g->Wo;
-  const size_t cols = (size_t) nb * HoWo;
-  for (int c = 0; c < g->C; c++)
+  const size_t cols = (r1 - r0) * g->Wo;
+  for (int c = c0; c < c1; c++)
     for (int ki = 0; ki < g->k; ki++)
       for (int kj = 0; kj < g->k; kj++)
         {
-          float *row = col + ((size_t) (c * g->k + ki) * g->k + kj) * cols;
-          for (int n = 0; n < nb; n++)
+          float *dst = col + ((size_t) ((c - c0) * g->k + ki) * g->k + kj) * cols;
+          /* the valid ox range, where 0 <= ox*s - p + kj < W */
+          const int off = kj - g->pad;
+          int lo, hi;
+          valid_columns (g, off, &lo, &hi);
+          for (size_t r = r0; r < r1; r++, dst += g->Wo)
             {
-              const float *src = img + ((size_t) c * g->N + n0 + n) * g->H * g->W;
-              for (int oy = 0; oy < g->Ho; oy++)
+              size_t n = r / g->Ho;
+              int oy = (int) (r % g->Ho);
+              int iy = oy * g->stride - g->pad + ki;
+              if (iy < 0 || iy >= g->H)
                 {
-                  float *dst = row + (size_t) n * HoWo + (size_t) oy * g->Wo;
-                  int iy = oy * g->stride - g->pad + ki;
-                  if (iy < 0 || iy >= g->H)
-                    {
-                      memset (dst, 0, sizeof (float) * g->Wo);
-                      continue;
-                    }
-                  const float *srow = src + (size_t) iy * g->W;
-                  for (int ox = 0; ox < g->Wo; ox++)
-                    {
-                      int ix = ox * g->stride - g->pad + kj;
-                      dst[ox] = (ix >= 0 && ix < g->W) ? srow[ix] : 0.0f;
-                    }
+                  memset (dst, 0, sizeof (float) * g->Wo);
+                  continue;
                 }
+              const float *src = img + (((size_t) c * g->N + n) * g->H + iy) * g->W;
+              for (int ox = 0; ox < lo; ox++)
+                dst[ox] = 0.0f;
+              if (g->stride == 1)
+                memcpy (dst + lo, src + lo + off, sizeof (float) * (hi - lo));
+              else
+                for (int ox = lo; ox < hi; ox++)
+                  dst[ox] = src[ox * g->stride + off];
+              for (int ox = hi; ox < g->Wo; ox++)
+                dst[ox] = 0.0f;
             }
         }
 }
 
 void
-sw_col2im_add (const SwIm2col *g, int n0, int nb, const float *col, float *img)
+sw_col2im_add (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
+               const float *col, float *img)
 {
-  const int HoWo = g->Ho * g->Wo;
-  const size_t cols = (size_t) nb * HoWo;
-  for (int c = 0; c < g->C; c++)
+  const size_t cols = (r1 - r0) * g->Wo;
+  for (int c = c0; c < c1; c++)
     for (int ki = 0; ki < g->k; ki++)
       for (int kj = 0; kj < g->k; kj++)
         {
-          const float *row = col + ((size_t) (c * g->k + ki) * g->k + kj) * cols;
-          for (int n = 0; n < nb; n++)
+          const float *src = col + ((size_t) ((c - c0) * g->k + ki) * g->k + kj) * cols;
+          const int off = kj - g->pad;
+          int lo, hi;
+          valid_columns (g, off, &lo, &hi);
+          for (size_t r = r0; r < r1; r++, src += g->Wo)
             {
-              float *dst = img + ((size_t) c * g->N + n0 + n) * g->H * g->W;
-              for (int oy = 0; oy < g->Ho; oy++)
-                {
-                  int iy = oy * g->stride - g->pad + ki;
-                  if (iy < 0 || iy >= g->H)
-                    continue;
-                  const float *src = row + (size_t) n * HoWo + (size_t) oy * g->Wo;
-                  float *drow = dst + (size_t) iy * g->W;
-                  for (int ox = 0; ox < g->Wo; ox++)
-                    {
-                      int ix = ox * g->stride - g->pad + kj;
-                      if (ix >= 0 && ix < g->W)
-                        drow[ix] += src[ox];
-                    }
-                }
+              size_t n = r / g->Ho;
+              int oy = (int) (r % g->Ho);
+              int iy = oy * g->stride - g->pad + ki;
+              if (iy < 0 || iy >= g->H)
+                continue;
+              float *dst = img + (((size_t) c * g->N + n) * g->H + iy) * g->W;
+              for (int ox = lo; ox < hi; ox++)
+                dst[ox * g->stride + off] += src[ox];
             }
         }
 }

@@ -1,9 +1,13 @@
 /* im2col.h: unfolding (C, N, H, W) images into GEMM columns and back.
  *
- * For images n0 .. n0+nb of a (C, N, H, W) tensor, col is (C*k*k, nb*Ho*Wo):
- * row (c, ki, kj), column (n, oy, ox) holds img[c, n, oy*s - p + ki, ox*s - p + kj]
- * (0 outside the image).  col2im adds the columns back (the adjoint). */
+ * The column grid is N x Ho x Wo; a "row" r = n*Ho + oy is one line of Wo
+ * columns.  For channels [c0, c1) and rows [r0, r1), col is
+ * ((c1-c0)*k*k, (r1-r0)*Wo) and row (c-c0, ki, kj), column (r, ox) holds
+ * img[c, n, oy*s - p + ki, ox*s - p + kj] (0 outside the image).
+ * col2im adds columns back (the adjoint). */
 #pragma once
+
+#include <stddef.h>
 
 typedef struct {
   int C, N, H, W;   /* the image tensor */
@@ -11,7 +15,10 @@ typedef struct {
   int Ho, Wo;       /* the column grid */
 } SwIm2col;
 
-void sw_im2col (const SwIm2col *g, int n0, int nb, const float *img, float *col);
-void sw_col2im_add (const SwIm2col *g, int n0, int nb, const float *col, float *img);
-/* how many images to unfold at once so col stays near a cache-friendly size */
-int  sw_im2col_chunk (const SwIm2col *g);
+void sw_im2col (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
+                const float *img, float *col);
+void sw_col2im_add (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
+                    const float *col, float *img);
+/* rows to unfold at once for `channels` channels so that a thread's
+ * columns stay near a cache-friendly size (at least 1) */
+size_t sw_im2col_rows_per_chunk (const SwIm2col *g, int channels);

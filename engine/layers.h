@@ -65,6 +65,9 @@ void sw_batchnorm_backward (int C, int M, const float *inp, const float *gamma,
 /* ---- exact GELU: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)) ---- */
 void sw_gelu_forward (size_t n, const float *inp, float *out);
 void sw_gelu_backward (size_t n, const float *inp, const float *dout, float *dinp);
+/* the vectorisable erf and exp(x <= 0) GELU uses, exposed for tests */
+float sw_erf (float x);
+float sw_exp_neg (float x);
 
 /* ---- Linear: weight (Fout, Fin) as in PyTorch, bias (Fout) ----
  * inp (N, Fin) -> out (N, Fout) */

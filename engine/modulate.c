@@ -6,6 +6,7 @@ void
 sw_modulate_forward (int C, int N, int HW, const float *inp,
                      const float *scale, const float *shift, float *out)
 {
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {
@@ -23,6 +24,7 @@ sw_modulate_backward (int C, int N, int HW, const float *inp,
                       const float *scale, const float *dout,
                       float *dinp, float *dscale, float *dshift)
 {
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {

@@ -628,6 +628,7 @@ unit_backward (SwUnet *net, Unit *u, int N)
   float *bn_out = net->scratch1, *dbn_out = net->scratch2;
 
   /* recompute BatchNorm's output, the GELU's input */
+#pragma omp parallel for schedule(static)
   for (int c = 0; c < u->g.cout; c++)
     {
       float a = P[u->gamma + c] * u->rstd[c];

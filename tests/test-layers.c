@@ -346,6 +346,24 @@ gelu_run (void *data, float *out)
 }
 
 static void
+test_erf_exp_accuracy (void)
+{
+  double worst_erf = 0.0, worst_exp = 0.0;
+  for (int i = -800000; i <= 800000; i++)
+    {
+      float x = i * 1e-5f;
+      worst_erf = MAX (worst_erf, fabs ((double) sw_erf (x) - erf ((double) x)));
+      float y = -fabsf (x) * 10.0f;  /* exp on [-80, 0] */
+      double e = exp ((double) y);
+      worst_exp = MAX (worst_exp, fabs ((double) sw_exp_neg (y) - e) / e);
+    }
+  g_test_message ("erf: worst absolute error %.2e on [-8, 8]; exp: worst relative error %.2e on [-80, 0]",
+                  worst_erf, worst_exp);
+  g_assert_cmpfloat (worst_erf, <, 1e-6);
+  g_assert_cmpfloat (worst_exp, <, 1e-6);
+}
+
+static void
 test_gelu (void)
 {
   /* values from PyTorch's F.gelu (exact, erf) */
@@ -536,6 +554,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/batchnorm/backward", test_batchnorm_backward);
   g_test_add_func ("/layers/batchnorm/forward-reference", test_batchnorm_forward_reference);
   g_test_add_func ("/layers/gelu", test_gelu);
+  g_test_add_func ("/layers/erf-exp-accuracy", test_erf_exp_accuracy);
   g_test_add_func ("/layers/linear", test_linear);
   g_test_add_func ("/layers/avgpool", test_avgpool);
   g_test_add_func ("/layers/concat", test_concat);

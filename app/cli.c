@@ -1,0 +1,50 @@
+/* stepwise-cli: every engine job without a display. */
+#include <glib.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "blas.h"
+#include "cli.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "info", sw_cli_info, "print the UNet variants, their parameter counts and the BLAS in use" },
+  { "inspect", sw_cli_inspect, "check a model file and print its architecture and training record" },
+  { "bench", sw_cli_bench, "measure training throughput, latency, GFLOP/s and memory" },
+};
+
+static void
+usage (FILE *to)
+{
+  fprintf (to, "Usage: stepwise-cli COMMAND [OPTION…]\n\nCommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (to, "\nRun “stepwise-cli COMMAND --help” for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  sw_blas_setup (argv);
+  setlocale (LC_ALL, "");
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+  fprintf (stderr, "stepwise-cli: unknown command “%s”; known commands:", argv[1]);
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stderr, " %s", commands[i].name);
+  fprintf (stderr, "\n");
+  return 2;
+}

@@ -1,0 +1,7 @@
+/* cli.h: the subcommands of stepwise-cli, one file each. */
+#pragma once
+
+/* each returns the process exit status; argv[0] is the subcommand name */
+int sw_cli_bench (int argc, char **argv);
+int sw_cli_info (int argc, char **argv);
+int sw_cli_inspect (int argc, char **argv);

@@ -1,0 +1,48 @@
+/* parallel.h: how the engine uses the cores.
+ *
+ * The engine runs its own loops on OpenMP threads and calls OpenBLAS with
+ * one thread from each of them: a layer's work is split into independent
+ * pieces (rows of the output, or channels) that each do their own unfolding
+ * and their own GEMM, so the copies and the elementwise layers run on every
+ * core too, and no BLAS thread spins while the engine copies.  Reductions
+ * (weight gradients) go through per-thread buffers summed in thread order,
+ * so a result depends on the thread count but never on timing. */
+#pragma once
+
+#include <stddef.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* threads the engine uses (OMP_NUM_THREADS, else the cores) */
+int  sw_num_threads (void);
+
+/* inside a parallel region: this thread's number and the team's size */
+static inline int
+sw_team_member (void)
+{
+#ifdef _OPENMP
+  return omp_get_thread_num ();
+#else
+  return 0;
+#endif
+}
+
+static inline int
+sw_team_size (void)
+{
+#ifdef _OPENMP
+  return omp_get_num_threads ();
+#else
+  return 1;
+#endif
+}
+
+/* the slice [*begin, *end) of n items that thread `part` of `parts` takes */
+static inline void
+sw_split (size_t n, int part, int parts, size_t *begin, size_t *end)
+{
+  *begin = n * (size_t) part / (size_t) parts;
+  *end = n * (size_t) (part + 1) / (size_t) parts;
+}
