@@ -33,22 +33,32 @@ core_in (const char *core, const char * const *list)
   return FALSE;
 }
 
-/* The core the CPU deserves, or NULL when OpenBLAS's choice is good enough. */
-static const char *
-better_core (const char *detected)
+const char *
+sw_blas_better_core (const char *detected, gboolean avx512, gboolean avx2_fma)
 {
-  static const char * const avx512_cores[] = { "SkylakeX", "Cooperlake", "SapphireRapids", NULL };
-  static const char * const avx2_cores[] = { "Haswell", "Zen", "SkylakeX", "Cooperlake",
-                                             "SapphireRapids", NULL };
+  /* cores with AVX2 kernels: OpenBLAS's choice is trusted */
+  static const char * const modern[] = { "Haswell", "Zen", "SkylakeX", "Cooperlake",
+                                         "SapphireRapids", NULL };
+  if (core_in (detected, modern))
+    return NULL;
+  if (avx512)
+    return "SkylakeX";
+  if (avx2_fma)
+    return "Haswell";
+  return NULL;
+}
+
+static const char *
+better_core_for_this_cpu (const char *detected)
+{
+  gboolean avx512 = FALSE, avx2_fma = FALSE;
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init ();
-  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
-      && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512vl"))
-    return core_in (detected, avx512_cores) ? NULL : "SkylakeX";
-  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    return core_in (detected, avx2_cores) ? NULL : "Haswell";
+  avx512 = __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw")
+           && __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512vl");
+  avx2_fma = __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
 #endif
-  return NULL;
+  return sw_blas_better_core (detected, avx512, avx2_fma);
 }
 
 /* A 37x29x41 product against a plain loop: catches kernels the CPU (or the
@@ -136,7 +146,7 @@ choose_core (char **argv)
       return;
     }
   const char *core = openblas_get_corename ();
-  const char *better = better_core (core);
+  const char *better = better_core_for_this_cpu (core);
   if (!better)
     {
       g_snprintf (core_note, sizeof core_note, "detected by OpenBLAS");

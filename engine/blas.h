@@ -9,6 +9,8 @@
  * disagree.  A value the user set is never overridden. */
 #pragma once
 
+#include <glib.h>
+
 /* Call first in main(), before any thread exists; may not return (exec).
  * Also tells OpenBLAS to run each call on its caller's thread: the engine
  * splits work over the cores itself (parallel.h). */
@@ -17,3 +19,8 @@ void        sw_blas_setup (char **argv);
 const char *sw_blas_core_name (void);
 /* how that core was chosen, one sentence */
 const char *sw_blas_core_note (void);
+
+/* The core to ask for when OpenBLAS detected DETECTED on a CPU with these
+ * features, or NULL to keep its choice: only a generic (pre-AVX2) core is
+ * replaced, by SkylakeX with AVX-512 F/BW/DQ/VL, else Haswell with AVX2+FMA. */
+const char *sw_blas_better_core (const char *detected, gboolean avx512, gboolean avx2_fma);
