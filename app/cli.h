@@ -5,3 +5,10 @@
 int sw_cli_bench (int argc, char **argv);
 int sw_cli_info (int argc, char **argv);
 int sw_cli_inspect (int argc, char **argv);
+int sw_cli_train (int argc, char **argv);
+int sw_cli_sample (int argc, char **argv);
+int sw_cli_denoise (int argc, char **argv);
+int sw_cli_eval (int argc, char **argv);
+int sw_cli_train_classifier (int argc, char **argv);
+int sw_cli_import_digits (int argc, char **argv);
+int sw_cli_datasets (int argc, char **argv);

@@ -102,3 +102,13 @@ void sw_mse_backward (size_t n, const float *pred, const float *target, float sc
 /* (N, C, HW) <-> (C, N, HW) */
 void sw_nchw_to_cnhw (int N, int C, int HW, const float *inp, float *out);
 void sw_cnhw_to_nchw (int N, int C, int HW, const float *inp, float *out);
+
+/* ---- softmax cross-entropy over K classes ----
+ * logits (N, K), labels (N) each below K.  Forward writes probs (N, K) and
+ * returns mean_n(-log probs[n, labels[n]]); backward adds
+ * (probs - onehot(labels)) / N into dlogits. */
+#include <stdint.h>
+float sw_softmax_xent_forward (int N, int K, const float *logits, const uint8_t *labels,
+                               float *probs);
+void sw_softmax_xent_backward (int N, int K, const float *probs, const uint8_t *labels,
+                               float *dlogits);

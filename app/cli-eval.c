@@ -1,0 +1,288 @@
+/* stepwise-cli eval and train-classifier: the built-in quality score.
+ *
+ * eval samples K images per class from a class-conditioned model and
+ * reports (a) the share the dataset's classifier assigns to the requested
+ * class and (b) the Fréchet distance between classifier features of the
+ * samples and of held-out real images, beside the same distance between
+ * as many training images and the held-out ones (the floor a perfect model
+ * would reach). */
+#include <glib.h>
+#include <string.h>
+
+#include "classifier.h"
+#include "cli.h"
+#include "cli-common.h"
+#include "dataset.h"
+#include "frechet.h"
+#include "sampler.h"
+
+static double
+frechet (const float *a, int na, const float *b, int nb)
+{
+  const int d = SW_CLASSIFIER_FEATURES;
+  g_autofree double *m1 = g_new (double, d), *c1 = g_new (double, (size_t) d * d);
+  g_autofree double *m2 = g_new (double, d), *c2 = g_new (double, (size_t) d * d);
+  sw_feature_stats (a, na, d, m1, c1);
+  sw_feature_stats (b, nb, d, m2, c2);
+  return sw_frechet_distance (m1, c1, m2, c2, d);
+}
+
+typedef struct {
+  SwProgress progress;
+  int total;
+} Ctx;
+
+static gboolean
+on_step (int step, int steps, int first, int n, const float *x, const float *est, gpointer data)
+{
+  Ctx *c = data;
+  sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
+                      (double) c->total * steps, NULL);
+  return TRUE;
+}
+
+int
+sw_cli_eval (int argc, char **argv)
+{
+  const char *cmd = "eval";
+  g_autofree char *classifier = NULL;
+  int per_class = 100, steps = 0;
+  double guidance = -1;
+  gint64 seed = 0;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "classifier", 0, 0, G_OPTION_ARG_FILENAME, &classifier, "Classifier (default: the shipped one for the model's dataset)", "FILE" },
+    { "per-class", 'n', 0, G_OPTION_ARG_INT, &per_class, "Samples per class (default 100)", "K" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Sampling steps (default: the recipe's)", "N" },
+    { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Guidance scale (default: the recipe's)", "G" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the scores as JSON", NULL },
+    { NULL }
+  };
+  if (!sw_cli_parse (cmd, "MODEL.safetensors — score a class-conditioned model", NULL, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      sw_cli_failf (cmd, "give exactly one model file");
+      return 2;
+    }
+  if (per_class < 2 || per_class > 10000)
+    return sw_cli_failf (cmd, "--per-class %d is out of range; accepted: 2 to 10000", per_class);
+  if (seed < 0)
+    return sw_cli_failf (cmd, "--seed must be 0 or more");
+
+  g_autoptr (GError) error = NULL;
+  SwCliModel m;
+  if (!sw_cli_model_load (argv[1], &m, &error))
+    return sw_cli_fail (cmd, error);
+  const SwUnetConfig *cfg = sw_unet_config (m.net);
+  int status = 0;
+  SwClassifier *cls = NULL;
+  SwDataset *test = NULL, *train = NULL;
+  SwClassifierRecord rec = { 0 };
+  g_autofree char *default_path = NULL;
+  g_autofree float *images = NULL, *logits = NULL, *feats = NULL, *real = NULL, *floor_f = NULL;
+  g_autofree int *want = NULL, *per = NULL;
+
+  if (cfg->variant != SW_UNET_CLASS)
+    {
+      status = sw_cli_failf (cmd, "“%s” is a %s model; eval scores class-conditioned models",
+                             argv[1], sw_unet_variant_name (cfg->variant));
+      goto done;
+    }
+  if (!classifier)
+    classifier = default_path = sw_cli_shipped_model_path ("classifier", m.recipe.dataset);
+  if (!(cls = sw_classifier_load (classifier, &rec, &error))
+      || !(test = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TEST, &error))
+      || !(train = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TRAIN, &error)))
+    {
+      status = sw_cli_fail (cmd, error);
+      goto done;
+    }
+  const SwClassifierConfig *cc = sw_classifier_config (cls);
+  if (cc->channels != cfg->channels || cc->size != cfg->size || cc->n_classes != cfg->class_dim)
+    {
+      status = sw_cli_failf (cmd, "the classifier “%s” does not fit the model's images or classes",
+                             classifier);
+      goto done;
+    }
+
+  const int K = cfg->class_dim, n = K * per_class, img = cfg->channels * cfg->size * cfg->size;
+  const int d = SW_CLASSIFIER_FEATURES;
+  images = g_new (float, (size_t) n * img);
+  want = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    want[i] = i % K;   /* interleaved: a stopped run still covers every class */
+  SwSampleOptions opts = {
+    .steps = steps ? steps : (m.recipe.objective == SW_OBJECTIVE_DDPM ? m.recipe.T : m.recipe.sample_steps),
+    .guidance = guidance >= 0 ? (float) guidance : m.recipe.guidance,
+    .seed = (uint64_t) seed,
+  };
+  Ctx ctx = { .total = n };
+  sw_progress_init (&ctx.progress, "sampling");
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = sw_sample (m.net, &m.recipe, n, want, &opts, images, on_step, &ctx, &error);
+  sw_progress_end (&ctx.progress);
+  if (!ok)
+    {
+      status = sw_cli_fail (cmd, error);
+      goto done;
+    }
+  double sample_secs = (g_get_monotonic_time () - t0) / 1e6;
+
+  logits = g_new (float, (size_t) n * K);
+  feats = g_new (float, (size_t) n * d);
+  sw_classifier_predict (cls, n, images, 256, logits, feats);
+  int right = 0;
+  per = g_new0 (int, K);
+  for (int i = 0; i < n; i++)
+    {
+      int best = 0;
+      for (int k = 1; k < K; k++)
+        if (logits[(size_t) i * K + k] > logits[(size_t) i * K + best])
+          best = k;
+      if (best == want[i])
+        {
+          right++;
+          per[want[i]]++;
+        }
+    }
+  real = g_new (float, (size_t) test->n * d);
+  sw_classifier_predict (cls, test->n, test->images, 256, NULL, real);
+  /* the floor: as many training images as samples, against the same held-out set */
+  int nf = MIN (n, train->n);
+  floor_f = g_new (float, (size_t) nf * d);
+  sw_classifier_predict (cls, nf, train->images, 256, NULL, floor_f);
+  double fd = frechet (feats, n, real, test->n);
+  double fd_floor = frechet (floor_f, nf, real, test->n);
+  double acc = (double) right / n;
+
+  if (json)
+    {
+      printf ("{\n  \"model\": \"%s\",\n  \"recipe\": \"%s\",\n  \"dataset\": \"%s\",\n"
+              "  \"epoch\": %d,\n  \"per_class\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n"
+              "  \"seed\": %" G_GINT64_FORMAT ",\n  \"classifier\": \"%s\",\n"
+              "  \"classifier_test_accuracy\": %.4f,\n  \"class_accuracy\": %.4f,\n"
+              "  \"per_class_accuracy\": [", argv[1], m.recipe.name, m.recipe.dataset, m.epoch,
+              per_class, opts.steps, opts.guidance, seed, classifier, rec.test_accuracy, acc);
+      for (int k = 0; k < K; k++)
+        printf ("%s%.3f", k ? ", " : "", (double) per[k] / per_class);
+      printf ("],\n  \"frechet\": %.4f,\n  \"frechet_floor\": %.4f,\n  \"frechet_ratio\": %.3f,\n"
+              "  \"sampling_seconds\": %.1f\n}\n", fd, fd_floor, fd / fd_floor, sample_secs);
+    }
+  else
+    {
+      printf ("%s (%s on %s, epoch %d): %d samples per class, %d steps, guidance %g, seed %" G_GINT64_FORMAT "\n",
+              argv[1], m.recipe.name, m.recipe.dataset, m.epoch, per_class, opts.steps, opts.guidance, seed);
+      printf ("  classified as the requested class: %.1f%%  (classifier's own test accuracy %.1f%%)\n",
+              100 * acc, 100 * rec.test_accuracy);
+      for (int k = 0; k < K; k++)
+        printf ("    %-12s %5.1f%%\n", m.class_names[k], 100.0 * per[k] / per_class);
+      printf ("  Fréchet distance to held-out images: %.3f  (floor, training vs held-out: %.3f; ratio %.2f)\n",
+              fd, fd_floor, fd / fd_floor);
+      printf ("  sampling took %.1f s\n", sample_secs);
+    }
+
+done:
+  sw_classifier_record_clear (&rec);
+  if (cls)
+    sw_classifier_free (cls);
+  if (test)
+    sw_dataset_free (test);
+  if (train)
+    sw_dataset_free (train);
+  sw_cli_model_clear (&m);
+  return status;
+}
+
+typedef struct {
+  SwProgress progress;
+} TrainCtx;
+
+static gboolean
+on_train_step (int epoch, int epochs, int step, int steps, float loss, gpointer data)
+{
+  TrainCtx *c = data;
+  g_autofree char *extra = g_strdup_printf ("epoch %d/%d, loss %.4f", epoch + 1, epochs, loss);
+  sw_progress_update (&c->progress, (double) epoch * steps + step + 1, (double) epochs * steps, extra);
+  return TRUE;
+}
+
+int
+sw_cli_train_classifier (int argc, char **argv)
+{
+  const char *cmd = "train-classifier";
+  g_autofree char *dataset = NULL, *out = NULL;
+  int epochs = 3, batch = 128;
+  double lr = 1e-3;
+  gint64 seed = 0;
+  const GOptionEntry entries[] = {
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits (default) or fashion", "NAME" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to save it (default classifier-DATASET.safetensors)", "FILE" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs (default 3)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size (default 128)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Adam learning rate (default 1e-3)", "LR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
+    { NULL }
+  };
+  if (!sw_cli_parse (cmd, "— train the classifier behind eval's quality score", NULL, entries, &argc, &argv))
+    return 2;
+  if (argc != 1)
+    {
+      sw_cli_failf (cmd, "unexpected argument “%s”", argv[1]);
+      return 2;
+    }
+  if (epochs < 1 || epochs > 1000)
+    return sw_cli_failf (cmd, "--epochs %d is out of range; accepted: 1 to 1000", epochs);
+  if (batch < 1 || batch > 4096)
+    return sw_cli_failf (cmd, "--batch %d is out of range; accepted: 1 to 4096", batch);
+  if (!(lr > 0 && lr <= 1))
+    return sw_cli_failf (cmd, "--lr %g is out of range; accepted: more than 0, at most 1", lr);
+  if (seed < 0)
+    return sw_cli_failf (cmd, "--seed must be 0 or more");
+  const char *name = dataset ? dataset : "digits";
+  g_autofree char *path = out ? g_strdup (out) : g_strdup_printf ("classifier-%s.safetensors", name);
+
+  g_autoptr (GError) error = NULL;
+  SwDataset *train = sw_dataset_load (name, SW_SPLIT_TRAIN, &error), *test = NULL;
+  if (!train || !(test = sw_dataset_load (name, SW_SPLIT_TEST, &error)))
+    {
+      if (train)
+        sw_dataset_free (train);
+      return sw_cli_fail (cmd, error);
+    }
+  SwClassifierConfig cfg = { .channels = train->channels, .size = train->height,
+                             .n_classes = train->n_classes };
+  g_autoptr (SwClassifier) c = sw_classifier_new (&cfg, &error);
+  int status = 0;
+  TrainCtx ctx;
+  sw_progress_init (&ctx.progress, "classifier");
+  gint64 t0 = g_get_monotonic_time ();
+  if (!c)
+    status = sw_cli_fail (cmd, error);
+  else
+    {
+      sw_classifier_init_params (c, (uint64_t) seed);
+      if (!sw_classifier_train (c, train->images, train->labels, train->n, epochs, batch, (float) lr,
+                                (uint64_t) seed, on_train_step, &ctx, &error))
+        status = sw_cli_fail (cmd, error);
+    }
+  sw_progress_end (&ctx.progress);
+  if (status == 0)
+    {
+      double acc = sw_classifier_accuracy (c, test->n, test->images, test->labels, 256);
+      g_autofree char **names = g_new0 (char *, train->n_classes + 1);
+      for (int i = 0; i < train->n_classes; i++)
+        names[i] = (char *) train->class_names[i];
+      SwClassifierRecord rec = { .dataset = (char *) name, .class_names = names,
+                                 .epochs = epochs, .test_accuracy = acc };
+      if (!sw_classifier_save (c, path, &rec, &error))
+        status = sw_cli_fail (cmd, error);
+      else
+        printf ("classifier for %s: %.2f%% on the %d held-out images after %d epochs (%.0f s); saved %s\n",
+                name, 100 * acc, test->n, epochs, (g_get_monotonic_time () - t0) / 1e6, path);
+    }
+  sw_dataset_free (train);
+  sw_dataset_free (test);
+  return status;
+}

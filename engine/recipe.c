@@ -1,0 +1,253 @@
+#include "recipe.h"
+#include "adam.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char * const names[] = {
+  "denoiser", "denoiser-pure-noise", "flow-time", "flow-class", "ddpm-class", NULL,
+};
+
+const char * const *
+sw_recipe_names (void)
+{
+  return names;
+}
+
+const char *
+sw_objective_name (SwObjective o)
+{
+  switch (o)
+    {
+    case SW_OBJECTIVE_DENOISE: return "denoise";
+    case SW_OBJECTIVE_PURE_NOISE: return "pure-noise";
+    case SW_OBJECTIVE_FLOW: return "flow";
+    case SW_OBJECTIVE_DDPM: return "ddpm";
+    default: return "?";
+    }
+}
+
+static gboolean
+objective_from_name (const char *s, SwObjective *o)
+{
+  for (int i = SW_OBJECTIVE_DENOISE; i <= SW_OBJECTIVE_DDPM; i++)
+    if (g_strcmp0 (s, sw_objective_name (i)) == 0)
+      {
+        *o = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
+{
+  /* shared defaults: SPEC.md 2.6 (flow matching) */
+  *r = (SwRecipe) {
+    .objective = SW_OBJECTIVE_FLOW, .variant = SW_UNET_TIME, .time_mod = SW_TIME_MUL,
+    .D = 64, .batch = 64, .epochs = 10, .lr = 1e-2f, .scheduler = true, .gamma = 0.0f,
+    .sigma = 0.5f, .p_uncond = 0.1f, .T = 300, .beta1 = 1e-4f, .beta2 = 0.02f,
+    .sample_steps = 50, .guidance = 5.0f, .seed = 0,
+  };
+  g_strlcpy (r->dataset, "digits", sizeof r->dataset);
+  if (g_strcmp0 (name, "denoiser") == 0 || g_strcmp0 (name, "denoiser-pure-noise") == 0)
+    {
+      /* SPEC.md 2.4: sigma 0.5, D 128, batch 256, Adam 1e-4, 5 epochs, no scheduler */
+      r->objective = strstr (name, "pure") ? SW_OBJECTIVE_PURE_NOISE : SW_OBJECTIVE_DENOISE;
+      r->variant = SW_UNET_UNCOND;
+      r->D = 128;
+      r->batch = 256;
+      r->epochs = 5;
+      r->lr = 1e-4f;
+      r->scheduler = false;
+      r->p_uncond = 0.0f;
+    }
+  else if (g_strcmp0 (name, "flow-time") == 0)
+    r->p_uncond = 0.0f;
+  else if (g_strcmp0 (name, "flow-class") == 0)
+    {
+      r->variant = SW_UNET_CLASS;
+      r->sample_steps = 300;
+    }
+  else if (g_strcmp0 (name, "ddpm-class") == 0)
+    {
+      /* SPEC.md 2.5: T 300 linear betas, batch 128, 20 epochs, Adam 1e-3 */
+      r->objective = SW_OBJECTIVE_DDPM;
+      r->variant = SW_UNET_CLASS;
+      r->time_mod = SW_TIME_ADD;
+      r->batch = 128;
+      r->epochs = 20;
+      r->lr = 1e-3f;
+      r->sample_steps = 300;
+    }
+  else
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) names);
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "unknown recipe “%s”; known recipes: %s", name ? name : "", known);
+      return FALSE;
+    }
+  g_strlcpy (r->name, name, sizeof r->name);
+  return TRUE;
+}
+
+#define CHECK(cond, ...) \
+  if (!(cond)) \
+    { \
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, __VA_ARGS__); \
+      return FALSE; \
+    }
+
+gboolean
+sw_recipe_validate (const SwRecipe *r, GError **error)
+{
+  CHECK (r->D >= 1 && r->D <= 1024, "D = %d is out of range; accepted: 1 to 1024", r->D);
+  CHECK (r->batch >= 2 && r->batch <= 4096,
+         "batch size %d is out of range; accepted: 2 to 4096 (BatchNorm needs 2)", r->batch);
+  CHECK (r->epochs >= 1 && r->epochs <= 10000, "epochs = %d is out of range; accepted: 1 to 10000", r->epochs);
+  CHECK (r->lr > 0.0f && r->lr <= 1.0f, "learning rate %g is out of range; accepted: more than 0, at most 1", r->lr);
+  CHECK (r->gamma >= 0.0f && r->gamma <= 1.0f,
+         "gamma %g is out of range; accepted: 0 (meaning 0.1^(1/epochs)) to 1", r->gamma);
+  CHECK (r->sigma >= 0.0f && r->sigma <= 10.0f, "sigma %g is out of range; accepted: 0 to 10", r->sigma);
+  CHECK (r->p_uncond >= 0.0f && r->p_uncond <= 1.0f,
+         "p_uncond %g is out of range; accepted: 0 to 1", r->p_uncond);
+  CHECK (r->T >= 2 && r->T <= 10000, "T = %d is out of range; accepted: 2 to 10000", r->T);
+  CHECK (r->beta1 > 0.0f && r->beta1 <= r->beta2 && r->beta2 < 1.0f,
+         "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", r->beta1, r->beta2);
+  CHECK (r->sample_steps >= 1 && r->sample_steps <= 10000,
+         "sampling steps %d out of range; accepted: 1 to 10000", r->sample_steps);
+  CHECK (r->guidance >= 0.0f && r->guidance <= 100.0f,
+         "guidance %g is out of range; accepted: 0 to 100", r->guidance);
+  CHECK (strcmp (r->dataset, "digits") == 0 || strcmp (r->dataset, "fashion") == 0,
+         "dataset “%s” is unknown; known datasets: digits, fashion", r->dataset);
+  return TRUE;
+}
+
+float
+sw_recipe_gamma (const SwRecipe *r)
+{
+  return r->gamma > 0.0f ? r->gamma : (float) pow (0.1, 1.0 / r->epochs);
+}
+
+float
+sw_recipe_lr (const SwRecipe *r, int epoch)
+{
+  if (!r->scheduler)
+    return r->lr;
+  SwExponentialLR sched = { r->lr, sw_recipe_gamma (r) };
+  return sw_exponential_lr (&sched, epoch);
+}
+
+/* ---------------------------------------------------------- metadata */
+
+static void
+put (GPtrArray *a, const char *field, char *value)
+{
+  g_ptr_array_add (a, g_strconcat ("recipe.", field, NULL));
+  g_ptr_array_add (a, value);
+}
+
+void
+sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
+{
+  put (a, "name", g_strdup (r->name));
+  put (a, "dataset", g_strdup (r->dataset));
+  put (a, "objective", g_strdup (sw_objective_name (r->objective)));
+  put (a, "D", g_strdup_printf ("%d", r->D));
+  put (a, "batch", g_strdup_printf ("%d", r->batch));
+  put (a, "epochs", g_strdup_printf ("%d", r->epochs));
+  put (a, "lr", g_strdup_printf ("%.9g", r->lr));
+  put (a, "scheduler", g_strdup (r->scheduler ? "true" : "false"));
+  put (a, "gamma", g_strdup_printf ("%.9g", sw_recipe_gamma (r)));
+  put (a, "sigma", g_strdup_printf ("%.9g", r->sigma));
+  put (a, "p_uncond", g_strdup_printf ("%.9g", r->p_uncond));
+  put (a, "T", g_strdup_printf ("%d", r->T));
+  put (a, "beta1", g_strdup_printf ("%.9g", r->beta1));
+  put (a, "beta2", g_strdup_printf ("%.9g", r->beta2));
+  put (a, "sample_steps", g_strdup_printf ("%d", r->sample_steps));
+  put (a, "guidance", g_strdup_printf ("%.9g", r->guidance));
+  put (a, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, r->seed));
+}
+
+static const char *
+get (GHashTable *meta, const char *field, GError **error)
+{
+  g_autofree char *key = g_strconcat ("recipe.", field, NULL);
+  const char *v = g_hash_table_lookup (meta, key);
+  if (!v)
+    g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "metadata field “%s” is missing", key);
+  return v;
+}
+
+static gboolean
+get_int (GHashTable *meta, const char *field, int *out, GError **error)
+{
+  const char *v = get (meta, field, error);
+  gint64 i;
+  if (!v)
+    return FALSE;
+  if (!g_ascii_string_to_signed (v, 10, G_MININT, G_MAXINT, &i, NULL))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "metadata field “recipe.%s” is “%s”; accepted: an integer", field, v);
+      return FALSE;
+    }
+  *out = (int) i;
+  return TRUE;
+}
+
+static gboolean
+get_float (GHashTable *meta, const char *field, float *out, GError **error)
+{
+  const char *v = get (meta, field, error);
+  char *end;
+  if (!v)
+    return FALSE;
+  double d = g_ascii_strtod (v, &end);
+  if (end == v || *end || !isfinite (d))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "metadata field “recipe.%s” is “%s”; accepted: a number", field, v);
+      return FALSE;
+    }
+  *out = (float) d;
+  return TRUE;
+}
+
+gboolean
+sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
+{
+  const char *name, *dataset, *objective, *scheduler, *seed;
+  guint64 s;
+  memset (r, 0, sizeof *r);
+  if (!(name = get (meta, "name", error)) || !(dataset = get (meta, "dataset", error))
+      || !(objective = get (meta, "objective", error))
+      || !(scheduler = get (meta, "scheduler", error)) || !(seed = get (meta, "seed", error))
+      || !get_int (meta, "D", &r->D, error) || !get_int (meta, "batch", &r->batch, error)
+      || !get_int (meta, "epochs", &r->epochs, error) || !get_float (meta, "lr", &r->lr, error)
+      || !get_float (meta, "gamma", &r->gamma, error) || !get_float (meta, "sigma", &r->sigma, error)
+      || !get_float (meta, "p_uncond", &r->p_uncond, error) || !get_int (meta, "T", &r->T, error)
+      || !get_float (meta, "beta1", &r->beta1, error) || !get_float (meta, "beta2", &r->beta2, error)
+      || !get_int (meta, "sample_steps", &r->sample_steps, error)
+      || !get_float (meta, "guidance", &r->guidance, error))
+    return FALSE;
+  if (!objective_from_name (objective, &r->objective))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "metadata field “recipe.objective” is “%s”; accepted: denoise, pure-noise, flow, ddpm",
+                   objective);
+      return FALSE;
+    }
+  if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &s, NULL))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "metadata field “recipe.seed” is “%s”; accepted: a non-negative integer", seed);
+      return FALSE;
+    }
+  r->seed = s;
+  r->scheduler = strcmp (scheduler, "true") == 0;
+  g_strlcpy (r->name, name, sizeof r->name);
+  g_strlcpy (r->dataset, dataset, sizeof r->dataset);
+  /* variant and time_mod are the model's own metadata (checkpoint.h) */
+  return sw_recipe_validate (r, error);
+}

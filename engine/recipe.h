@@ -1,0 +1,64 @@
+/* recipe.h: the named training recipes of the write-up (SPEC.md 2.4-2.6).
+ *
+ * A recipe is a plain struct of every hyper-parameter, filled with the
+ * course's values by name; the CLI overrides any field.  It travels in a
+ * checkpoint's metadata as "recipe.<field>" strings, so a resumed run and a
+ * sampler know exactly how the model was trained. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw-error.h"
+#include "unet.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SW_OBJECTIVE_DENOISE,      /* z = x + sigma eps, predict x */
+  SW_OBJECTIVE_PURE_NOISE,   /* z = eps, predict x: learns the mean digit */
+  SW_OBJECTIVE_FLOW,         /* x_t = (1-t) x0 + t x1, predict x1 - x0 */
+  SW_OBJECTIVE_DDPM,         /* x_t = sqrt(ab) x0 + sqrt(1-ab) eps, predict eps */
+} SwObjective;
+
+typedef struct {
+  char          name[32];     /* "denoiser", "flow-class", ... */
+  char          dataset[16];  /* "digits" or "fashion" */
+  SwObjective   objective;
+  SwUnetVariant variant;
+  SwTimeMod     time_mod;
+  int           D;
+  int           batch;
+  int           epochs;
+  float         lr;
+  bool          scheduler;    /* ExponentialLR, stepped once per epoch */
+  float         gamma;        /* its factor; 0 means 0.1^(1/epochs) */
+  float         sigma;        /* denoiser noise level */
+  float         p_uncond;     /* classifier-free dropout of the class */
+  int           T;            /* DDPM timesteps (linear betas beta1..beta2) */
+  float         beta1, beta2;
+  int           sample_steps; /* default steps when sampling */
+  float         guidance;     /* default guidance scale when sampling */
+  uint64_t      seed;
+} SwRecipe;
+
+const char  *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm" */
+/* the recipe names, NULL-terminated */
+const char * const *sw_recipe_names (void);
+/* fills RECIPE with the course's defaults; an unknown name is an error that
+ * lists the known ones */
+gboolean     sw_recipe_lookup (const char *name, SwRecipe *recipe, GError **error);
+/* every field in range, or an error naming the field and its range */
+gboolean     sw_recipe_validate (const SwRecipe *recipe, GError **error);
+/* the gamma in effect (resolving 0 to 0.1^(1/epochs)) */
+float        sw_recipe_gamma (const SwRecipe *recipe);
+/* learning rate for 0-based EPOCH */
+float        sw_recipe_lr (const SwRecipe *recipe, int epoch);
+
+/* to and from "recipe.<field>" metadata: append key/value pairs to ARRAY
+ * (strings owned by the array's free function, g_free) */
+void         sw_recipe_to_meta (const SwRecipe *recipe, GPtrArray *array);
+gboolean     sw_recipe_from_meta (GHashTable *meta, SwRecipe *recipe, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,40 @@
+/* sampler.h: drawing images from a Part B model (SPEC.md 2.5-2.6).
+ *
+ * Flow matching: Euler steps x += u/T from x ~ N(0, I) at t = 0 to t = 1.
+ * DDPM: the ancestral sampler of Algorithm B.2 with all T steps and noise
+ * sqrt(beta_t).  With a class-conditioned model and guidance g, each step
+ * uses u = u_uncond + g (u_cond - u_uncond) (classifier-free guidance; the
+ * unconditional pass has an all-zero class vector).
+ *
+ * Image i's randomness comes from its own stream (seed, i), so an image
+ * does not change when it is drawn in a different batch or count. */
+#pragma once
+
+#include <glib.h>
+
+#include "recipe.h"
+#include "unet.h"
+
+G_BEGIN_DECLS
+
+/* After every step: X and the model's current estimate of the final image
+ * (x1 for flow, x0 for DDPM), both (n, C, H, W) for images first..first+n.
+ * Return FALSE to stop. */
+typedef gboolean (*SwSampleStep) (int step, int steps, int first, int n,
+                                  const float *x, const float *estimate, gpointer user_data);
+
+typedef struct {
+  int      steps;      /* flow: any >= 1; DDPM: must equal the recipe's T */
+  float    guidance;   /* 1 = conditional alone, 0 = unconditional alone
+                        * (one pass per step); otherwise two passes */
+  uint64_t seed;
+  int      batch;      /* images per forward pass, default 64 */
+} SwSampleOptions;
+
+/* CLASSES: N class indices (-1 = no class), or NULL for a model without
+ * classes.  OUT: (N, C, H, W). */
+gboolean sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
+                    const SwSampleOptions *opts, float *out,
+                    SwSampleStep step, gpointer user_data, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,296 @@
+#include "trainer.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "checkpoint.h"
+#include "ddpm_linear.h"
+#include "layers.h"
+#include "rng.h"
+
+struct _SwTrainer {
+  SwRecipe recipe;
+  const SwDataset *data;
+  SwUnet *net;
+  SwAdam opt;
+  SwDdpmLinear ddpm;
+  int epoch;
+  /* batch buffers */
+  int *order;
+  float *x, *inp, *target, *out, *dout, *t, *c;
+};
+
+static gboolean
+check_data (const SwRecipe *r, const SwDataset *d, GError **error)
+{
+  if (d->n < 2)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has %d images; training needs at least 2", d->name, d->n);
+      return FALSE;
+    }
+  if (d->height != d->width || d->height % 4 != 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "images of %dx%d are not supported; accepted: square, a multiple of 4",
+                   d->width, d->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static SwTrainer *
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net)
+{
+  SwTrainer *tr = g_new0 (SwTrainer, 1);
+  tr->recipe = *recipe;
+  tr->data = data;
+  tr->net = net;
+  sw_ddpm_linear_init (&tr->ddpm, recipe->T, recipe->beta1, recipe->beta2);
+  const int B = recipe->batch;
+  const size_t img = (size_t) data->channels * data->height * data->width;
+  tr->order = g_new (int, data->n);
+  tr->x = g_new (float, B * img);
+  tr->inp = g_new (float, B * img);
+  tr->target = g_new (float, B * img);
+  tr->out = g_new (float, B * img);
+  tr->dout = g_new (float, B * img);
+  tr->t = g_new (float, B);
+  tr->c = g_new0 (float, (size_t) B * data->n_classes);
+  return tr;
+}
+
+SwTrainer *
+sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
+{
+  if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error))
+    return NULL;
+  SwUnetConfig cfg = {
+    .variant = recipe->variant, .time_mod = recipe->time_mod, .D = recipe->D,
+    .channels = data->channels, .size = data->height,
+    .class_dim = recipe->variant == SW_UNET_CLASS ? data->n_classes : 0,
+  };
+  SwUnet *net = sw_unet_new (&cfg, error);
+  if (!net)
+    return NULL;
+  sw_unet_init_params (net, recipe->seed);
+  SwTrainer *tr = trainer_alloc (recipe, data, net);
+  sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
+  return tr;
+}
+
+SwTrainer *
+sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError **error)
+{
+  g_autoptr (GHashTable) meta = NULL;
+  SwAdam opt = { 0 };
+  gboolean has_opt = FALSE;
+  SwRecipe recipe;
+  gint64 done;
+  SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
+  if (!net)
+    return NULL;
+  const char *epoch = g_hash_table_lookup (meta, "train.epoch");
+  if (!has_opt)
+    g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                 "“%s” holds weights only; resuming needs a training checkpoint "
+                 "(checkpoint.safetensors in the training folder)", path);
+  else if (!epoch || !g_ascii_string_to_signed (epoch, 10, 0, G_MAXINT, &done, NULL))
+    g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                 "“%s”: metadata field “train.epoch” is missing or not a count", path);
+  else if (sw_recipe_from_meta (meta, &recipe, error))
+    {
+      const SwUnetConfig *cfg = sw_unet_config (net);
+      recipe.variant = cfg->variant;
+      recipe.time_mod = cfg->time_mod;
+      if (epochs > 0)
+        recipe.epochs = epochs;
+      if (g_strcmp0 (recipe.dataset, data->name) != 0)
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
+      else if (cfg->size != data->height || cfg->channels != data->channels
+               || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != data->n_classes))
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "“%s” does not fit the dataset's images or classes", path);
+      else if (check_data (&recipe, data, error))
+        {
+          SwTrainer *tr = trainer_alloc (&recipe, data, net);
+          tr->opt = opt;
+          tr->epoch = (int) done;
+          return tr;
+        }
+    }
+  sw_adam_clear (&opt);
+  sw_unet_free (net);
+  return NULL;
+}
+
+void
+sw_trainer_free (SwTrainer *tr)
+{
+  if (!tr)
+    return;
+  sw_unet_free (tr->net);
+  sw_adam_clear (&tr->opt);
+  sw_ddpm_linear_clear (&tr->ddpm);
+  g_free (tr->order);
+  g_free (tr->x);
+  g_free (tr->inp);
+  g_free (tr->target);
+  g_free (tr->out);
+  g_free (tr->dout);
+  g_free (tr->t);
+  g_free (tr->c);
+  g_free (tr);
+}
+
+const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
+SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
+int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
+
+int
+sw_trainer_steps_per_epoch (const SwTrainer *tr)
+{
+  /* like PyTorch's DataLoader without drop_last, except that a last batch
+   * of one image is dropped: BatchNorm cannot normalise a single value */
+  int n = tr->data->n, B = tr->recipe.batch;
+  return n / B + (n % B >= 2 ? 1 : 0);
+}
+
+/* Builds the network input, time, class and target for a batch of N
+ * images in tr->x, per the recipe's objective. */
+static void
+make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
+{
+  const SwRecipe *r = &tr->recipe;
+  const SwDataset *d = tr->data;
+  const size_t img = (size_t) d->channels * d->height * d->width, n = N * img;
+  const int K = d->n_classes;
+
+  for (int i = 0; i < N; i++)
+    memcpy (tr->x + i * img, d->images + (size_t) idx[i] * img, sizeof (float) * img);
+  if (r->variant == SW_UNET_CLASS)
+    {
+      memset (tr->c, 0, sizeof (float) * N * K);
+      for (int i = 0; i < N; i++)
+        if (sw_rng_uniform (rng) >= r->p_uncond)   /* dropped: all-zero = no class */
+          tr->c[i * K + d->labels[idx[i]]] = 1.0f;
+    }
+
+  switch (r->objective)
+    {
+    case SW_OBJECTIVE_DENOISE:
+      for (size_t j = 0; j < n; j++)
+        tr->inp[j] = tr->x[j] + r->sigma * sw_rng_normal (rng);
+      memcpy (tr->target, tr->x, sizeof (float) * n);
+      break;
+    case SW_OBJECTIVE_PURE_NOISE:
+      sw_rng_fill_normal (rng, tr->inp, n);
+      memcpy (tr->target, tr->x, sizeof (float) * n);
+      break;
+    case SW_OBJECTIVE_FLOW:
+      /* x0 ~ N(0, I) is noise, x1 the data; target x1 - x0 */
+      for (int i = 0; i < N; i++)
+        {
+          float t = sw_rng_uniform (rng);
+          tr->t[i] = t;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float x0 = sw_rng_normal (rng);
+              tr->inp[j] = (1.0f - t) * x0 + t * tr->x[j];
+              tr->target[j] = tr->x[j] - x0;
+            }
+        }
+      break;
+    case SW_OBJECTIVE_DDPM:
+      for (int i = 0; i < N; i++)
+        {
+          int t = 1 + (int) sw_rng_below (rng, (uint32_t) r->T);
+          float a = (float) sqrt (tr->ddpm.alpha_bar[t]);
+          float b = (float) sqrt (1.0 - tr->ddpm.alpha_bar[t]);
+          tr->t[i] = (float) t / r->T;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float eps = sw_rng_normal (rng);
+              tr->inp[j] = a * tr->x[j] + b * eps;
+              tr->target[j] = eps;
+            }
+        }
+      break;
+    }
+}
+
+gboolean
+sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
+                      float *mean_loss, GError **error)
+{
+  const SwRecipe *r = &tr->recipe;
+  const SwDataset *d = tr->data;
+  const size_t img = (size_t) d->channels * d->height * d->width;
+  const int steps = sw_trainer_steps_per_epoch (tr);
+  SwRng rng;
+
+  /* this epoch's own stream: resuming at any epoch reproduces it */
+  sw_rng_init (&rng, r->seed, 1000 + (uint64_t) tr->epoch);
+  for (int i = 0; i < d->n; i++)
+    tr->order[i] = i;
+  sw_rng_shuffle (&rng, tr->order, d->n);
+  tr->opt.lr = sw_recipe_lr (r, tr->epoch);
+
+  double total = 0.0;
+  for (int s = 0; s < steps; s++)
+    {
+      int N = MIN (r->batch, d->n - s * r->batch);
+      size_t n = N * img;
+      make_batch (tr, &rng, N, tr->order + s * r->batch);
+      sw_unet_forward (tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
+      float loss = sw_mse_forward (n, tr->out, tr->target);
+      memset (tr->dout, 0, sizeof (float) * n);
+      sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
+      sw_unet_zero_grad (tr->net);
+      sw_unet_backward (tr->net, tr->dout);
+      sw_adam_step (&tr->opt, sw_unet_params (tr->net), sw_unet_grads (tr->net));
+      if (!isfinite (loss))
+        {
+          g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                       "the loss became %g at epoch %d, step %d: training diverged; "
+                       "try a lower learning rate (now %g)", loss, tr->epoch + 1, s + 1, tr->opt.lr);
+          return FALSE;
+        }
+      total += loss;
+      if (step && !step (tr->epoch, s, steps, loss, user_data))
+        {
+          g_set_error (error, SW_ERROR, SW_ERROR_CANCELLED, "training stopped during epoch %d",
+                       tr->epoch + 1);
+          return FALSE;
+        }
+    }
+  tr->epoch++;
+  if (mean_loss)
+    *mean_loss = (float) (total / steps);
+  return TRUE;
+}
+
+gboolean
+sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDtype dtype,
+                 const char * const *extra, GError **error)
+{
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&tr->recipe, meta);
+  g_ptr_array_add (meta, g_strdup ("train.epoch"));
+  g_ptr_array_add (meta, g_strdup_printf ("%d", tr->epoch));
+  GString *classes = g_string_new (NULL);
+  for (int i = 0; i < tr->data->n_classes; i++)
+    g_string_append_printf (classes, "%s%s", i ? "," : "", tr->data->class_names[i]);
+  g_ptr_array_add (meta, g_strdup ("dataset.classes"));
+  g_ptr_array_add (meta, g_string_free (classes, FALSE));
+  for (const char * const *kv = extra; kv && kv[0] && kv[1]; kv += 2)
+    {
+      g_ptr_array_add (meta, g_strdup (kv[0]));
+      g_ptr_array_add (meta, g_strdup (kv[1]));
+    }
+  g_ptr_array_add (meta, NULL);
+  return sw_checkpoint_save (path, tr->net, with_optimizer ? &tr->opt : NULL,
+                             (const char * const *) meta->pdata, with_optimizer ? SW_DTYPE_F32 : dtype,
+                             error);
+}

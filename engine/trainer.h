@@ -1,0 +1,49 @@
+/* trainer.h: runs a recipe over a dataset, an epoch at a time.
+ *
+ * Every epoch draws its randomness (shuffle, noise, t, class dropout) from
+ * its own stream, seeded by (recipe seed, epoch), and a checkpoint holds
+ * the weights, BatchNorm statistics, Adam moments and the epoch count: a
+ * run stopped after any epoch and resumed gives the same numbers as one
+ * that was never stopped. */
+#pragma once
+
+#include <glib.h>
+
+#include "adam.h"
+#include "dataset.h"
+#include "safetensors.h"
+#include "recipe.h"
+#include "unet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SwTrainer SwTrainer;
+
+/* Called after every batch; return FALSE to stop (the epoch is then not
+ * counted as done). */
+typedef gboolean (*SwTrainStep) (int epoch, int step, int steps, float loss, gpointer user_data);
+
+/* The net is built from the recipe (a fresh initialisation from its seed). */
+SwTrainer   *sw_trainer_new (const SwRecipe *recipe, const SwDataset *train, GError **error);
+/* Continues from a checkpoint written by sw_trainer_save: the recipe stored
+ * in it wins over RECIPE except for the number of epochs, which may grow. */
+SwTrainer   *sw_trainer_resume (const char *checkpoint, const SwDataset *train,
+                                int epochs, GError **error);
+void         sw_trainer_free (SwTrainer *trainer);
+
+const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
+SwUnet      *sw_trainer_net (SwTrainer *trainer);
+int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
+int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
+
+/* One epoch; returns its mean loss through MEAN_LOSS.  FALSE with
+ * SW_ERROR_CANCELLED when STEP asked to stop. */
+gboolean     sw_trainer_run_epoch (SwTrainer *trainer, SwTrainStep step, gpointer user_data,
+                                   float *mean_loss, GError **error);
+
+/* WITH_OPTIMIZER: a resumable F32 checkpoint; without: the weights alone in
+ * DTYPE (what the app ships).  EXTRA: NULL-terminated key/value pairs. */
+gboolean     sw_trainer_save (SwTrainer *trainer, const char *path, gboolean with_optimizer,
+                              SwDtype dtype, const char * const *extra, GError **error);
+
+G_END_DECLS
