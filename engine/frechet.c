@@ -36,7 +36,10 @@ sw_feature_stats (const float *feats, int n, int d, double *mean, double *cov)
   const double scale = n > 1 ? 1.0 / (n - 1) : 0.0;
   for (int j = 0; j < d; j++)
     for (int k = j; k < d; k++)
-      cov[(size_t) k * d + j] = cov[(size_t) j * d + k] *= scale;
+      {
+        const double v = cov[(size_t) j * d + k] * scale;
+        cov[(size_t) j * d + k] = cov[(size_t) k * d + j] = v;
+      }
 }
 
 int

@@ -7,7 +7,8 @@
  * unconditional pass has an all-zero class vector).
  *
  * Image i's randomness comes from its own stream (seed, i), so an image
- * does not change when it is drawn in a different batch or count. */
+ * does not change when it is drawn in a different batch or count (beyond
+ * the rounding of GEMMs of another shape). */
 #pragma once
 
 #include <glib.h>

