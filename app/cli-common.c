@@ -165,6 +165,16 @@ sw_progress_update (SwProgress *p, double done, double total, const char *extra)
   fflush (stderr);
 }
 
+gboolean
+sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
+                         const float *estimate, gpointer user_data)
+{
+  SwSampleProgress *c = user_data;
+  sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
+                      (double) c->total * steps, NULL);
+  return TRUE;
+}
+
 void
 sw_progress_end (SwProgress *p)
 {

@@ -60,5 +60,15 @@ typedef struct {
 void sw_progress_init (SwProgress *p, const char *label);
 void sw_progress_update (SwProgress *p, double done, double total, const char *extra);
 void sw_progress_end (SwProgress *p);
+/* a progress bar over a sampler's steps, for N images (sampler.h's
+ * SwSampleStep) */
+typedef struct {
+  SwProgress progress;
+  int        total;
+} SwSampleProgress;
+
+gboolean sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
+                                  const float *estimate, gpointer user_data);
+
 /* "1:02:03" or "4:05" */
 char *sw_format_duration (double seconds);

@@ -27,20 +27,6 @@ frechet (const float *a, int na, const float *b, int nb)
   return sw_frechet_distance (m1, c1, m2, c2, d);
 }
 
-typedef struct {
-  SwProgress progress;
-  int total;
-} Ctx;
-
-static gboolean
-on_step (int step, int steps, int first, int n, const float *x, const float *est, gpointer data)
-{
-  Ctx *c = data;
-  sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
-                      (double) c->total * steps, NULL);
-  return TRUE;
-}
-
 int
 sw_cli_eval (int argc, char **argv)
 {
@@ -118,10 +104,10 @@ sw_cli_eval (int argc, char **argv)
     .guidance = guidance >= 0 ? (float) guidance : m.recipe.guidance,
     .seed = (uint64_t) seed,
   };
-  Ctx ctx = { .total = n };
+  SwSampleProgress ctx = { .total = n };
   sw_progress_init (&ctx.progress, "sampling");
   gint64 t0 = g_get_monotonic_time ();
-  gboolean ok = sw_sample (m.net, &m.recipe, n, want, &opts, images, on_step, &ctx, &error);
+  gboolean ok = sw_sample (m.net, &m.recipe, n, want, &opts, images, sw_sample_progress_step, &ctx, &error);
   sw_progress_end (&ctx.progress);
   if (!ok)
     {

@@ -9,20 +9,6 @@
 
 #define CMD "sample"
 
-typedef struct {
-  SwProgress progress;
-  int total;
-} Ctx;
-
-static gboolean
-on_step (int step, int steps, int first, int n, const float *x, const float *est, gpointer data)
-{
-  Ctx *c = data;
-  sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
-                      (double) c->total * steps, NULL);
-  return TRUE;
-}
-
 int
 sw_cli_sample (int argc, char **argv)
 {
@@ -73,10 +59,10 @@ sw_cli_sample (int argc, char **argv)
   };
   if (m.recipe.objective == SW_OBJECTIVE_DDPM && !steps)
     opts.steps = m.recipe.T;
-  Ctx ctx = { .total = n };
+  SwSampleProgress ctx = { .total = n };
   sw_progress_init (&ctx.progress, "sampling");
   int status = 0;
-  if (!sw_sample (m.net, &m.recipe, n, classes ? cls : NULL, &opts, images, on_step, &ctx, &error))
+  if (!sw_sample (m.net, &m.recipe, n, classes ? cls : NULL, &opts, images, sw_sample_progress_step, &ctx, &error))
     status = sw_cli_fail (CMD, error);
   sw_progress_end (&ctx.progress);
   if (status == 0)

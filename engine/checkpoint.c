@@ -82,29 +82,6 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
 }
 
 static gboolean
-meta_int (const SwStFile *f, const char *path, const char *key, int lo, int hi,
-          int *out, GError **error)
-{
-  const char *s = sw_safetensors_meta (f, key);
-  gint64 v;
-  if (!s)
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "“%s”: metadata field “%s” is missing", path, key);
-      return FALSE;
-    }
-  if (!g_ascii_string_to_signed (s, 10, lo, hi, &v, NULL))
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "“%s”: metadata field “%s” is “%s”; accepted: an integer from %d to %d",
-                   path, key, s, lo, hi);
-      return FALSE;
-    }
-  *out = (int) v;
-  return TRUE;
-}
-
-static gboolean
 read_tensor (const SwStFile *f, const char *name, const SwTensorInfo *info,
              float *dst, GError **error)
 {
@@ -140,10 +117,10 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
                  "“%s”: metadata field “time_mod” is “%s”; accepted: mul, add",
                  path, time_mod ? time_mod : "(missing)");
   if (local
-      || !meta_int (f, path, "D", 1, 1024, &cfg.D, &local)
-      || !meta_int (f, path, "channels", 1, 3, &cfg.channels, &local)
-      || !meta_int (f, path, "size", 8, 128, &cfg.size, &local)
-      || !meta_int (f, path, "class_dim", 0, 65536, &cfg.class_dim, &local)
+      || !sw_safetensors_meta_int (f, "D", 1, 1024, &cfg.D, &local)
+      || !sw_safetensors_meta_int (f, "channels", 1, 3, &cfg.channels, &local)
+      || !sw_safetensors_meta_int (f, "size", 8, 128, &cfg.size, &local)
+      || !sw_safetensors_meta_int (f, "class_dim", 0, 65536, &cfg.class_dim, &local)
       || !(net = sw_unet_new (&cfg, &local)))
     {
       if (local && !g_str_has_prefix (local->message, "“"))
@@ -179,7 +156,7 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
       int step;
       sw_adam_init (opt, sw_unet_num_params (net), 0.0f);
       const char *lr = sw_safetensors_meta (f, "optim.lr");
-      if (!meta_int (f, path, "optim.step", 0, G_MAXINT, &step, &local))
+      if (!sw_safetensors_meta_int (f, "optim.step", 0, G_MAXINT, &step, &local))
         goto fail;
       opt->step = step;
       opt->lr = lr ? (float) g_ascii_strtod (lr, NULL) : 0.0f;

@@ -497,29 +497,6 @@ sw_classifier_save (SwClassifier *c, const char *path, const SwClassifierRecord 
   return sw_safetensors_save (path, tensors, N_TENSORS, meta, SW_DTYPE_F32, error);
 }
 
-static gboolean
-meta_int (const SwStFile *f, const char *path, const char *key, int lo, int hi,
-          int *out, GError **error)
-{
-  const char *s = sw_safetensors_meta (f, key);
-  gint64 v;
-  if (!s)
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "“%s”: metadata field “%s” is missing", path, key);
-      return FALSE;
-    }
-  if (!g_ascii_string_to_signed (s, 10, lo, hi, &v, NULL))
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "“%s”: metadata field “%s” is “%s”; accepted: an integer from %d to %d",
-                   path, key, s, lo, hi);
-      return FALSE;
-    }
-  *out = (int) v;
-  return TRUE;
-}
-
 /* the record as the file states it, or an error naming the bad field */
 static gboolean
 read_record (const SwStFile *f, const char *path, int n_classes, SwClassifierRecord *rec,
@@ -548,7 +525,7 @@ read_record (const SwStFile *f, const char *path, int n_classes, SwClassifierRec
       sw_classifier_record_clear (rec);
       return FALSE;
     }
-  if (!meta_int (f, path, "epochs", 0, G_MAXINT, &rec->epochs, error))
+  if (!sw_safetensors_meta_int (f, "epochs", 0, G_MAXINT, &rec->epochs, error))
     {
       sw_classifier_record_clear (rec);
       return FALSE;
@@ -580,9 +557,9 @@ sw_classifier_load (const char *path, SwClassifierRecord *rec, GError **error)
                  path, format ? "“" : "", format ? format : "missing", format ? "”" : "",
                  SW_CLASSIFIER_FORMAT);
   if (local
-      || !meta_int (f, path, "channels", 1, 3, &cfg.channels, &local)
-      || !meta_int (f, path, "size", 4, 128, &cfg.size, &local)
-      || !meta_int (f, path, "n_classes", 2, 256, &cfg.n_classes, &local))
+      || !sw_safetensors_meta_int (f, "channels", 1, 3, &cfg.channels, &local)
+      || !sw_safetensors_meta_int (f, "size", 4, 128, &cfg.size, &local)
+      || !sw_safetensors_meta_int (f, "n_classes", 2, 256, &cfg.n_classes, &local))
     goto fail;
   if (!(c = sw_classifier_new (&cfg, &local)))
     {

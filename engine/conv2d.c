@@ -125,16 +125,7 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
                          g->cout, K, (int) cols, 1.0f, dout + r0 * u.Wo, (int) ldo,
                          col, (int) cols, 1.0f, dw, K);
           }
-#pragma omp barrier
-        /* sum the private gradients in thread order: deterministic */
-#pragma omp for
-        for (size_t i = 0; i < dw_floats; i++)
-          {
-            float s = 0.0f;
-            for (int t = 0; t < T; t++)
-              s += work[t * stride + (dw - col) + i];
-            dweight[i] += s;
-          }
+        sw_reduce_private (dweight, work + (dw - col), stride, T, dw_floats);
       }
 
     if (dinp)

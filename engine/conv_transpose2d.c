@@ -140,16 +140,6 @@ sw_conv_transpose2d_backward (const SwConvGeom *g, int N, int H, int W,
                        col, (int) cols, 1.0f, dw, Kc);
       }
     if (dweight)
-      {
-#pragma omp barrier
-#pragma omp for
-        for (size_t i = 0; i < dw_floats; i++)
-          {
-            float s = 0.0f;
-            for (int t = 0; t < T; t++)
-              s += work[t * stride + (dw - col) + i];
-            dweight[i] += s;
-          }
-      }
+      sw_reduce_private (dweight, work + (dw - col), stride, T, dw_floats);
   }
 }

@@ -46,3 +46,20 @@ sw_split (size_t n, int part, int parts, size_t *begin, size_t *end)
   *begin = n * (size_t) part / (size_t) parts;
   *end = n * (size_t) (part + 1) / (size_t) parts;
 }
+
+/* Called by every thread of a team after its private buffers are complete:
+ * out[i] += sum over threads t of first[t * stride + i], i in [0, n), summed
+ * in thread order so the result never depends on timing. */
+static inline void
+sw_reduce_private (float *out, const float *first, size_t stride, int threads, size_t n)
+{
+#pragma omp barrier
+#pragma omp for
+  for (size_t i = 0; i < n; i++)
+    {
+      float s = 0.0f;
+      for (int t = 0; t < threads; t++)
+        s += first[t * stride + i];
+      out[i] += s;
+    }
+}

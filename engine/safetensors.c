@@ -570,6 +570,29 @@ sw_safetensors_meta (const SwStFile *file, const char *key)
   return g_hash_table_lookup (file->meta, key);
 }
 
+gboolean
+sw_safetensors_meta_int (const SwStFile *file, const char *key, int lo, int hi,
+                         int *out, GError **error)
+{
+  const char *s = sw_safetensors_meta (file, key);
+  gint64 v;
+  if (!s)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "“%s”: metadata field “%s” is missing", file->name, key);
+      return FALSE;
+    }
+  if (!g_ascii_string_to_signed (s, 10, lo, hi, &v, NULL))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "“%s”: metadata field “%s” is “%s”; accepted: an integer from %d to %d",
+                   file->name, key, s, lo, hi);
+      return FALSE;
+    }
+  *out = (int) v;
+  return TRUE;
+}
+
 char **
 sw_safetensors_meta_keys (const SwStFile *file)
 {

@@ -70,6 +70,10 @@ const SwStEntry *sw_safetensors_entry     (const SwStFile *file, size_t i);
 const SwStEntry *sw_safetensors_find      (const SwStFile *file, const char *name);
 /* NULL when the key is absent */
 const char      *sw_safetensors_meta      (const SwStFile *file, const char *key);
+/* metadata KEY as an integer in [LO, HI]; an error names the file, the key
+ * and the accepted range when it is missing or not such an integer */
+gboolean         sw_safetensors_meta_int  (const SwStFile *file, const char *key,
+                                           int lo, int hi, int *out, GError **error);
 /* every metadata key, in file order (free with g_strfreev) */
 char           **sw_safetensors_meta_keys (const SwStFile *file);
 
