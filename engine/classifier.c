@@ -12,12 +12,12 @@
 #define CONV1_CH 32
 #define CONV2_CH 64
 
+/* the tensor table's order, which sw_classifier_new builds */
 enum { CONV1_W, CONV1_B, CONV2_W, CONV2_B, FC1_W, FC1_B, FC2_W, FC2_B, N_TENSORS };
 
 struct _SwClassifier {
   SwClassifierConfig cfg;
-  SwTensorInfo tensors[N_TENSORS];
-  size_t n_params;
+  SwTensorTable table;
   float *params, *grads;
   SwConvGeom g1, g2;
   int H1, H2;           /* grid after conv1 and after conv2 */
@@ -66,25 +66,6 @@ sw_classifier_config_validate (const SwClassifierConfig *cfg, GError **error)
   return TRUE;
 }
 
-static void
-add_tensor (SwClassifier *c, int id, const char *name, int ndim,
-            int64_t d0, int64_t d1, int64_t d2, int64_t d3)
-{
-  SwTensorInfo *t = &c->tensors[id];
-  const int64_t dims[4] = { d0, d1, d2, d3 };
-  g_strlcpy (t->name, name, sizeof t->name);
-  t->ndim = ndim;
-  t->numel = 1;
-  for (int i = 0; i < 4; i++)
-    {
-      t->shape[i] = i < ndim ? dims[i] : 0;
-      if (i < ndim)
-        t->numel *= (size_t) dims[i];
-    }
-  t->offset = c->n_params;
-  c->n_params += t->numel;
-}
-
 SwClassifier *
 sw_classifier_new (const SwClassifierConfig *cfg, GError **error)
 {
@@ -101,17 +82,17 @@ sw_classifier_new (const SwClassifierConfig *cfg, GError **error)
   c->flat = CONV2_CH * c->H2 * c->H2;
 
   /* the order of a PyTorch state_dict */
-  add_tensor (c, CONV1_W, "conv1.weight", 4, CONV1_CH, C, 3, 3);
-  add_tensor (c, CONV1_B, "conv1.bias", 1, CONV1_CH, 0, 0, 0);
-  add_tensor (c, CONV2_W, "conv2.weight", 4, CONV2_CH, CONV1_CH, 3, 3);
-  add_tensor (c, CONV2_B, "conv2.bias", 1, CONV2_CH, 0, 0, 0);
-  add_tensor (c, FC1_W, "fc1.weight", 2, F, c->flat, 0, 0);
-  add_tensor (c, FC1_B, "fc1.bias", 1, F, 0, 0, 0);
-  add_tensor (c, FC2_W, "fc2.weight", 2, K, F, 0, 0);
-  add_tensor (c, FC2_B, "fc2.bias", 1, K, 0, 0, 0);
+  sw_tensor_table_add (&c->table, false, "conv1.weight", NULL, 4, CONV1_CH, C, 3, 3);
+  sw_tensor_table_add (&c->table, false, "conv1.bias", NULL, 1, CONV1_CH, 0, 0, 0);
+  sw_tensor_table_add (&c->table, false, "conv2.weight", NULL, 4, CONV2_CH, CONV1_CH, 3, 3);
+  sw_tensor_table_add (&c->table, false, "conv2.bias", NULL, 1, CONV2_CH, 0, 0, 0);
+  sw_tensor_table_add (&c->table, false, "fc1.weight", NULL, 2, F, c->flat, 0, 0);
+  sw_tensor_table_add (&c->table, false, "fc1.bias", NULL, 1, F, 0, 0, 0);
+  sw_tensor_table_add (&c->table, false, "fc2.weight", NULL, 2, K, F, 0, 0);
+  sw_tensor_table_add (&c->table, false, "fc2.bias", NULL, 1, K, 0, 0, 0);
 
-  c->params = g_new0 (float, c->n_params);
-  c->grads = g_new0 (float, c->n_params);
+  c->params = g_new0 (float, c->table.n_params);
+  c->grads = g_new0 (float, c->table.n_params);
   sw_classifier_init_params (c, 0);
   return c;
 }
@@ -128,87 +109,59 @@ sw_classifier_free (SwClassifier *c)
 }
 
 const SwClassifierConfig *sw_classifier_config (const SwClassifier *c) { return &c->cfg; }
-size_t sw_classifier_num_params (const SwClassifier *c) { return c->n_params; }
-size_t sw_classifier_n_tensors (const SwClassifier *c) { return N_TENSORS; }
+size_t sw_classifier_num_params (const SwClassifier *c) { return c->table.n_params; }
+size_t sw_classifier_n_tensors (const SwClassifier *c) { return c->table.n; }
 float *sw_classifier_params (SwClassifier *c) { return c->params; }
 float *sw_classifier_grads (SwClassifier *c) { return c->grads; }
 
 const SwTensorInfo *
 sw_classifier_tensor (const SwClassifier *c, size_t i)
 {
-  return i < N_TENSORS ? &c->tensors[i] : NULL;
+  return i < c->table.n ? &c->table.items[i] : NULL;
 }
 
 const SwTensorInfo *
 sw_classifier_find_tensor (const SwClassifier *c, const char *name)
 {
-  for (size_t i = 0; i < N_TENSORS; i++)
-    if (strcmp (c->tensors[i].name, name) == 0)
-      return &c->tensors[i];
-  return NULL;
+  return sw_tensor_table_find (&c->table, name);
 }
 
 void
 sw_classifier_init_params (SwClassifier *c, uint64_t seed)
 {
-  SwRng rng;
-  sw_rng_init (&rng, seed, 0x5eed);
-  for (int i = 0; i < N_TENSORS; i++)
-    {
-      /* PyTorch: bound 1/sqrt(fan_in) for a weight and the bias after it
-       * (the table holds weight, bias pairs) */
-      const SwTensorInfo *t = &c->tensors[i], *w = &c->tensors[i & ~1];
-      size_t fan_in = (size_t) w->shape[1] * (w->ndim == 4 ? (size_t) (w->shape[2] * w->shape[3]) : 1);
-      float bound = 1.0f / sqrtf ((float) fan_in);
-      sw_rng_fill_uniform (&rng, c->params + t->offset, t->numel, -bound, bound);
-    }
+  sw_tensor_table_init (&c->table, c->params, NULL, seed);
 }
 
 /* ------------------------------------------------------------ arena */
-
-typedef struct {
-  float *base;
-  size_t used;
-  bool measure;
-} Carver;
-
-static float *
-carve (Carver *cv, size_t n)
-{
-  /* 16-float alignment keeps every buffer on a 64-byte line */
-  float *p = cv->measure ? NULL : cv->base + cv->used;
-  cv->used += (n + 15) & ~(size_t) 15;
-  return p;
-}
 
 /* Lays out every activation for batch N; with measure set, only counts. */
 static size_t
 layout (SwClassifier *c, int N, float *base, bool measure)
 {
-  Carver cv = { .base = base, .measure = measure };
+  SwCarver cv = { .base = base, .measure = measure };
   const int H = c->cfg.size;
   const size_t n1 = (size_t) CONV1_CH * N * c->H1 * c->H1;
   const size_t n2 = (size_t) CONV2_CH * N * c->H2 * c->H2;
   const size_t nf = (size_t) N * SW_CLASSIFIER_FEATURES;
 
-  c->da1 = carve (&cv, n1);
-  c->dc1 = carve (&cv, n1);
-  c->da2 = carve (&cv, n2);
-  c->dc2 = carve (&cv, n2);
-  c->dflat = carve (&cv, (size_t) N * c->flat);
-  c->df1 = carve (&cv, nf);
-  c->dfeat = carve (&cv, nf);
+  c->da1 = sw_carve (&cv, n1);
+  c->dc1 = sw_carve (&cv, n1);
+  c->da2 = sw_carve (&cv, n2);
+  c->dc2 = sw_carve (&cv, n2);
+  c->dflat = sw_carve (&cv, (size_t) N * c->flat);
+  c->df1 = sw_carve (&cv, nf);
+  c->dfeat = sw_carve (&cv, nf);
   c->grads_end = measure ? NULL : base + cv.used;
 
-  c->x = carve (&cv, (size_t) c->cfg.channels * N * H * H);
-  c->c1 = carve (&cv, n1);
-  c->a1 = carve (&cv, n1);
-  c->c2 = carve (&cv, n2);
-  c->a2 = carve (&cv, n2);
-  c->flatv = carve (&cv, (size_t) N * c->flat);
-  c->f1 = carve (&cv, nf);
-  c->feat = carve (&cv, nf);
-  c->work = carve (&cv, MAX (sw_conv2d_work_floats (&c->g1, N, H, H),
+  c->x = sw_carve (&cv, (size_t) c->cfg.channels * N * H * H);
+  c->c1 = sw_carve (&cv, n1);
+  c->a1 = sw_carve (&cv, n1);
+  c->c2 = sw_carve (&cv, n2);
+  c->a2 = sw_carve (&cv, n2);
+  c->flatv = sw_carve (&cv, (size_t) N * c->flat);
+  c->f1 = sw_carve (&cv, nf);
+  c->feat = sw_carve (&cv, nf);
+  c->work = sw_carve (&cv, MAX (sw_conv2d_work_floats (&c->g1, N, H, H),
                              sw_conv2d_work_floats (&c->g2, N, c->H1, c->H1)));
   return cv.used;
 }
@@ -252,8 +205,8 @@ flatten_backward (int C, int N, int HW, const float *dout, float *dinp)
       }
 }
 
-#define PARAM(c, id) ((c)->params + (c)->tensors[id].offset)
-#define GRAD(c, id) ((c)->grads + (c)->tensors[id].offset)
+#define PARAM(c, id) ((c)->params + (c)->table.items[id].offset)
+#define GRAD(c, id) ((c)->grads + (c)->table.items[id].offset)
 
 void
 sw_classifier_forward (SwClassifier *c, int N, const float *x, float *logits, float *features)
@@ -281,7 +234,7 @@ sw_classifier_forward (SwClassifier *c, int N, const float *x, float *logits, fl
 void
 sw_classifier_zero_grad (SwClassifier *c)
 {
-  memset (c->grads, 0, sizeof (float) * c->n_params);
+  memset (c->grads, 0, sizeof (float) * c->table.n_params);
 }
 
 void
@@ -388,7 +341,7 @@ sw_classifier_train (SwClassifier *c, const float *images, const uint8_t *labels
   SwRng rng;
   sw_rng_init (&rng, seed, 0xc1a55);
   SwAdam opt;
-  sw_adam_init (&opt, c->n_params, lr);
+  sw_adam_init (&opt, c->table.n_params, lr);
 
   for (int epoch = 0; epoch < epochs; epoch++)
     {
@@ -476,7 +429,7 @@ sw_classifier_save (SwClassifier *c, const char *path, const SwClassifierRecord 
   SwStTensorIn tensors[N_TENSORS];
   for (int i = 0; i < N_TENSORS; i++)
     {
-      const SwTensorInfo *info = &c->tensors[i];
+      const SwTensorInfo *info = &c->table.items[i];
       tensors[i] = (SwStTensorIn) { .name = info->name, .ndim = info->ndim,
                                     .data = c->params + info->offset };
       memcpy (tensors[i].shape, info->shape, sizeof info->shape);
@@ -568,7 +521,7 @@ sw_classifier_load (const char *path, SwClassifierRecord *rec, GError **error)
     }
   for (int i = 0; i < N_TENSORS; i++)
     {
-      const SwTensorInfo *t = &c->tensors[i];
+      const SwTensorInfo *t = &c->table.items[i];
       if (!sw_safetensors_read_f32 (f, t->name, t->ndim, t->shape, c->params + t->offset, &local))
         goto fail;
     }

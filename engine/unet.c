@@ -2,10 +2,7 @@
  * forward/backward that walk the same list of units. */
 #include "unet.h"
 #include "layers.h"
-#include "rng.h"
 
-#include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 /* conv (or transposed conv) -> BatchNorm -> GELU */
@@ -45,12 +42,9 @@ enum {
 
 enum { FC1_T, FC2_T, FC1_C, FC2_C, N_FC };
 
-#define MAX_TENSORS 160
-
 struct _SwUnet {
   SwUnetConfig cfg;
-  SwTensorInfo tensors[MAX_TENSORS];
-  size_t n_tensors, n_params, n_buffers;
+  SwTensorTable table;
   float *params, *grads, *buffers;
 
   Unit units[N_UNITS];
@@ -171,23 +165,7 @@ static size_t
 add_tensor (SwUnet *net, bool buffer, const char *prefix, const char *suffix,
             int ndim, int64_t d0, int64_t d1, int64_t d2, int64_t d3)
 {
-  g_assert (net->n_tensors < MAX_TENSORS);
-  SwTensorInfo *t = &net->tensors[net->n_tensors++];
-  g_snprintf (t->name, sizeof t->name, "%s.%s", prefix, suffix);
-  int64_t dims[4] = { d0, d1, d2, d3 };
-  t->ndim = ndim;
-  t->numel = 1;
-  for (int i = 0; i < 4; i++)
-    {
-      t->shape[i] = i < ndim ? dims[i] : 0;
-      if (i < ndim)
-        t->numel *= (size_t) dims[i];
-    }
-  t->is_buffer = buffer;
-  size_t *count = buffer ? &net->n_buffers : &net->n_params;
-  t->offset = *count;
-  *count += t->numel;
-  return t->offset;
+  return sw_tensor_table_add (&net->table, buffer, prefix, suffix, ndim, d0, d1, d2, d3);
 }
 
 static void
@@ -272,9 +250,9 @@ sw_unet_new (const SwUnetConfig *cfg, GError **error)
       add_fc (net, FC2_C, "fc2_c", cfg->class_dim, D);
     }
 
-  net->params = g_new0 (float, net->n_params);
-  net->grads = g_new0 (float, net->n_params);
-  net->buffers = g_new0 (float, net->n_buffers);
+  net->params = g_new0 (float, net->table.n_params);
+  net->grads = g_new0 (float, net->table.n_params);
+  net->buffers = g_new0 (float, net->table.n_buffers);
   sw_unet_init_params (net, 0);
   return net;
 }
@@ -292,9 +270,9 @@ sw_unet_free (SwUnet *net)
 }
 
 const SwUnetConfig *sw_unet_config (const SwUnet *net) { return &net->cfg; }
-size_t sw_unet_num_params (const SwUnet *net) { return net->n_params; }
-size_t sw_unet_num_buffers (const SwUnet *net) { return net->n_buffers; }
-size_t sw_unet_n_tensors (const SwUnet *net) { return net->n_tensors; }
+size_t sw_unet_num_params (const SwUnet *net) { return net->table.n_params; }
+size_t sw_unet_num_buffers (const SwUnet *net) { return net->table.n_buffers; }
+size_t sw_unet_n_tensors (const SwUnet *net) { return net->table.n; }
 float *sw_unet_params (SwUnet *net) { return net->params; }
 float *sw_unet_grads (SwUnet *net) { return net->grads; }
 float *sw_unet_buffers (SwUnet *net) { return net->buffers; }
@@ -302,16 +280,13 @@ float *sw_unet_buffers (SwUnet *net) { return net->buffers; }
 const SwTensorInfo *
 sw_unet_tensor (const SwUnet *net, size_t i)
 {
-  return i < net->n_tensors ? &net->tensors[i] : NULL;
+  return i < net->table.n ? &net->table.items[i] : NULL;
 }
 
 const SwTensorInfo *
 sw_unet_find_tensor (const SwUnet *net, const char *name)
 {
-  for (size_t i = 0; i < net->n_tensors; i++)
-    if (strcmp (net->tensors[i].name, name) == 0)
-      return &net->tensors[i];
-  return NULL;
+  return sw_tensor_table_find (&net->table, name);
 }
 
 float *
@@ -323,48 +298,10 @@ sw_unet_tensor_data (SwUnet *net, const SwTensorInfo *info)
 void
 sw_unet_init_params (SwUnet *net, uint64_t seed)
 {
-  SwRng rng;
-  sw_rng_init (&rng, seed, 0x5eed);
-  for (size_t i = 0; i < net->n_tensors; i++)
-    {
-      const SwTensorInfo *t = &net->tensors[i];
-      float *p = sw_unet_tensor_data (net, t);
-      const char *leaf = strrchr (t->name, '.') + 1;
-      bool is_bn = strstr (t->name, ".bn.") != NULL;
-      if (is_bn)
-        {
-          /* gamma and running_var start at 1, beta and running_mean at 0 */
-          float v = (strcmp (leaf, "weight") == 0 || strcmp (leaf, "running_var") == 0) ? 1.0f : 0.0f;
-          for (size_t j = 0; j < t->numel; j++)
-            p[j] = v;
-          continue;
-        }
-      /* PyTorch: bound 1/sqrt(fan_in), fan_in = size(1) * kernel area.  A
-       * bias shares its weight's fan_in, and the weight precedes it. */
-      const SwTensorInfo *w = strcmp (leaf, "bias") == 0 ? t - 1 : t;
-      size_t fan_in = (size_t) w->shape[1] * (w->ndim == 4 ? (size_t) (w->shape[2] * w->shape[3]) : 1);
-      float bound = 1.0f / sqrtf ((float) fan_in);
-      sw_rng_fill_uniform (&rng, p, t->numel, -bound, bound);
-    }
+  sw_tensor_table_init (&net->table, net->params, net->buffers, seed);
 }
 
 /* ------------------------------------------------------------ arena */
-
-typedef struct {
-  float *base;
-  size_t used;
-  bool measure;
-} Carver;
-
-static float *
-carve (Carver *cv, size_t n)
-{
-  /* 16-float alignment keeps every buffer on a 64-byte line */
-  size_t n_aligned = (n + 15) & ~(size_t) 15;
-  float *p = cv->measure ? NULL : cv->base + cv->used;
-  cv->used += n_aligned;
-  return p;
-}
 
 static size_t
 unit_out_floats (const Unit *u, int N)
@@ -384,63 +321,63 @@ unit_work_floats (const Unit *u, int N)
 static size_t
 layout (SwUnet *net, int N, float *base, bool measure)
 {
-  Carver cv = { .base = base, .measure = measure };
+  SwCarver cv = { .base = base, .measure = measure };
   const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
   const size_t img = (size_t) N * H * H, half = (size_t) N * (H / 2) * (H / 2), q = (size_t) N * h * h;
 
   /* --- gradients --- */
   for (int i = 0; i < N_UNITS; i++)
-    net->units[i].dout = carve (&cv, unit_out_floats (&net->units[i], N));
+    net->units[i].dout = sw_carve (&cv, unit_out_floats (&net->units[i], N));
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
       {
-        net->fc[i].dh = carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].dg = carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].dout = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dh = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dg = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dout = sw_carve (&cv, (size_t) N * net->fc[i].f);
       }
-  net->dz = carve (&cv, (size_t) 2 * D * N);
-  net->du0m = carve (&cv, 2 * D * q);
-  net->dup1m = carve (&cv, D * half);
-  net->dcat1 = carve (&cv, 4 * D * q);
-  net->dcat2 = carve (&cv, 2 * D * half);
-  net->dcat3 = carve (&cv, 2 * D * img);
-  net->dy = carve (&cv, C * img);
+  net->dz = sw_carve (&cv, (size_t) 2 * D * N);
+  net->du0m = sw_carve (&cv, 2 * D * q);
+  net->dup1m = sw_carve (&cv, D * half);
+  net->dcat1 = sw_carve (&cv, 4 * D * q);
+  net->dcat2 = sw_carve (&cv, 2 * D * half);
+  net->dcat3 = sw_carve (&cv, 2 * D * img);
+  net->dy = sw_carve (&cv, C * img);
   size_t grads_floats = cv.used;
 
   /* --- forward values --- */
-  net->x = carve (&cv, C * img);
-  net->y = carve (&cv, C * img);
-  net->tv = carve (&cv, N);
-  net->cv = carve (&cv, (size_t) N * (net->cfg.class_dim > 0 ? net->cfg.class_dim : 1));
+  net->x = sw_carve (&cv, C * img);
+  net->y = sw_carve (&cv, C * img);
+  net->tv = sw_carve (&cv, N);
+  net->cv = sw_carve (&cv, (size_t) N * (net->cfg.class_dim > 0 ? net->cfg.class_dim : 1));
   size_t biggest = 0, work = sw_conv2d_work_floats (&net->out_geom, N, H, H);
   for (int i = 0; i < N_UNITS; i++)
     {
       Unit *u = &net->units[i];
       size_t n = unit_out_floats (u, N);
-      u->pre = carve (&cv, n);
-      u->out = carve (&cv, n);
-      u->mean = carve (&cv, u->g.cout);
-      u->rstd = carve (&cv, u->g.cout);
+      u->pre = sw_carve (&cv, n);
+      u->out = sw_carve (&cv, n);
+      u->mean = sw_carve (&cv, u->g.cout);
+      u->rstd = sw_carve (&cv, u->g.cout);
       biggest = MAX (biggest, n);
       work = MAX (work, unit_work_floats (u, N));
     }
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
       {
-        net->fc[i].h = carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].g = carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].out = carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].h = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].g = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].out = sw_carve (&cv, (size_t) N * net->fc[i].f);
       }
-  net->pooled = carve (&cv, (size_t) 2 * D * N);
-  net->z = carve (&cv, (size_t) 2 * D * N);
-  net->u0m = carve (&cv, 2 * D * q);
-  net->up1m = carve (&cv, D * half);
-  net->cat1 = carve (&cv, 4 * D * q);
-  net->cat2 = carve (&cv, 2 * D * half);
-  net->cat3 = carve (&cv, 2 * D * img);
-  net->scratch1 = carve (&cv, biggest);
-  net->scratch2 = carve (&cv, biggest);
-  net->work = carve (&cv, work);
+  net->pooled = sw_carve (&cv, (size_t) 2 * D * N);
+  net->z = sw_carve (&cv, (size_t) 2 * D * N);
+  net->u0m = sw_carve (&cv, 2 * D * q);
+  net->up1m = sw_carve (&cv, D * half);
+  net->cat1 = sw_carve (&cv, 4 * D * q);
+  net->cat2 = sw_carve (&cv, 2 * D * half);
+  net->cat3 = sw_carve (&cv, 2 * D * img);
+  net->scratch1 = sw_carve (&cv, biggest);
+  net->scratch2 = sw_carve (&cv, biggest);
+  net->work = sw_carve (&cv, work);
   net->grads_end = measure ? NULL : base + grads_floats;
 
   if (!measure)
@@ -665,7 +602,7 @@ fc_backward (SwUnet *net, FcBlock *fc, int N)
 void
 sw_unet_zero_grad (SwUnet *net)
 {
-  memset (net->grads, 0, sizeof (float) * net->n_params);
+  memset (net->grads, 0, sizeof (float) * net->table.n_params);
 }
 
 void

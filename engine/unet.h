@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "sw-error.h"
+#include "tensor-table.h"
 
 G_BEGIN_DECLS
 
@@ -44,14 +45,6 @@ typedef struct {
   int           class_dim;  /* width of the class vector, SW_UNET_CLASS only */
 } SwUnetConfig;
 
-typedef struct {
-  char     name[48];   /* state_dict key, e.g. "down1.block.c2.bn.weight" */
-  int      ndim;
-  int64_t  shape[4];
-  size_t   offset;     /* into params/grads, or into buffers when is_buffer */
-  size_t   numel;
-  bool     is_buffer;  /* BatchNorm running statistics: saved, not trained */
-} SwTensorInfo;
 
 typedef struct _SwUnet SwUnet;
 
