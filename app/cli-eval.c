@@ -14,6 +14,7 @@
 #include "cli-common.h"
 #include "dataset.h"
 #include "frechet.h"
+#include "rng.h"
 #include "sampler.h"
 
 static double
@@ -68,7 +69,8 @@ sw_cli_eval (int argc, char **argv)
   SwClassifierRecord rec = { 0 };
   g_autofree char *default_path = NULL;
   g_autofree float *images = NULL, *logits = NULL, *feats = NULL, *real = NULL, *floor_f = NULL;
-  g_autofree int *want = NULL, *per = NULL;
+  g_autofree int *want = NULL, *per = NULL, *order = NULL;
+  g_autofree float *picked = NULL;
 
   if (cfg->variant != SW_UNET_CLASS)
     {
@@ -77,8 +79,9 @@ sw_cli_eval (int argc, char **argv)
       goto done;
     }
   if (!classifier)
-    classifier = default_path = sw_cli_shipped_model_path ("classifier", m.recipe.dataset);
-  if (!(cls = sw_classifier_load (classifier, &rec, &error))
+    default_path = sw_cli_shipped_model_path ("classifier", m.recipe.dataset);
+  const char *cls_path = classifier ? classifier : default_path;
+  if (!(cls = sw_classifier_load (cls_path, &rec, &error))
       || !(test = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TEST, &error))
       || !(train = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TRAIN, &error)))
     {
@@ -89,7 +92,7 @@ sw_cli_eval (int argc, char **argv)
   if (cc->channels != cfg->channels || cc->size != cfg->size || cc->n_classes != cfg->class_dim)
     {
       status = sw_cli_failf (cmd, "the classifier “%s” does not fit the model's images or classes",
-                             classifier);
+                             cls_path);
       goto done;
     }
 
@@ -135,10 +138,20 @@ sw_cli_eval (int argc, char **argv)
     }
   real = g_new (float, (size_t) test->n * d);
   sw_classifier_predict (cls, test->n, test->images, 256, NULL, real);
-  /* the floor: as many training images as samples, against the same held-out set */
+  /* the floor: as many training images as samples, drawn at random (the
+   * files are sorted by class), against the same held-out set */
   int nf = MIN (n, train->n);
+  order = g_new (int, train->n);
+  picked = g_new (float, (size_t) nf * img);
+  SwRng rng;
+  sw_rng_init (&rng, (uint64_t) seed, 0xf100);
+  for (int i = 0; i < train->n; i++)
+    order[i] = i;
+  sw_rng_shuffle (&rng, order, train->n);
+  for (int i = 0; i < nf; i++)
+    memcpy (picked + (size_t) i * img, train->images + (size_t) order[i] * img, sizeof (float) * img);
   floor_f = g_new (float, (size_t) nf * d);
-  sw_classifier_predict (cls, nf, train->images, 256, NULL, floor_f);
+  sw_classifier_predict (cls, nf, picked, 256, NULL, floor_f);
   double fd = frechet (feats, n, real, test->n);
   double fd_floor = frechet (floor_f, nf, real, test->n);
   double acc = (double) right / n;
@@ -150,7 +163,7 @@ sw_cli_eval (int argc, char **argv)
               "  \"seed\": %" G_GINT64_FORMAT ",\n  \"classifier\": \"%s\",\n"
               "  \"classifier_test_accuracy\": %.4f,\n  \"class_accuracy\": %.4f,\n"
               "  \"per_class_accuracy\": [", argv[1], m.recipe.name, m.recipe.dataset, m.epoch,
-              per_class, opts.steps, opts.guidance, seed, classifier, rec.test_accuracy, acc);
+              per_class, opts.steps, opts.guidance, seed, cls_path, rec.test_accuracy, acc);
       for (int k = 0; k < K; k++)
         printf ("%s%.3f", k ? ", " : "", (double) per[k] / per_class);
       printf ("],\n  \"frechet\": %.4f,\n  \"frechet_floor\": %.4f,\n  \"frechet_ratio\": %.3f,\n"
