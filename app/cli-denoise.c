@@ -56,10 +56,11 @@ sw_cli_denoise_figure (SwUnet *net, const SwRecipe *recipe, int epoch, const SwD
   g_autofree float *noisy = g_new (float, (size_t) count * S * img);
   g_autofree float *clean = g_new (float, (size_t) count * S * img);
   g_autofree float *table = g_new (float, (size_t) 2 * count * S * img);
+  /* images spread over the set: the digits are stored sorted by class */
   for (int i = 0; i < count; i++)
     for (int s = 0; s < S; s++)
       for (int j = 0; j < img; j++)
-        noisy[((size_t) i * S + s) * img + j] = test->images[(size_t) i * img + j]
+        noisy[((size_t) i * S + s) * img + j] = test->images[(size_t) i * (test->n / count) * img + j]
           + g_array_index (sigmas, float, s) * sw_rng_normal (&rng);
   sw_unet_forward (net, count * S, noisy, NULL, NULL, false, clean);
   for (int i = 0; i < count; i++)
