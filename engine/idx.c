@@ -9,23 +9,6 @@
 
 #define IDX_UBYTE 0x08
 
-/* Messages */
-
-static gboolean fail (GError **error, SwErrorCode code, const char *file,
-                      const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-/* Sets an error "“FILE”: message" and returns FALSE. */
-static gboolean
-fail (GError **error, SwErrorCode code, const char *file, const char *fmt, ...)
-{
-  va_list args;
-  va_start (args, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  g_set_error (error, SW_ERROR, code, "“%s”: %s", file, msg);
-  return FALSE;
-}
-
 static const char *
 type_name (guint8 type)
 {
@@ -91,7 +74,7 @@ gunzip (const guint8 *in, gsize in_len, const char *file, gsize *out_len, GError
           /* one byte past the limit tells "too large" from "exactly full" */
           if (cap > SW_IDX_MAX_BYTES)
             {
-              fail (error, SW_ERROR_FORMAT, file,
+              sw_file_error (error, SW_ERROR_FORMAT, file,
                     "decompresses to more than %u MiB; larger IDX files are not accepted",
                     SW_IDX_MAX_BYTES >> 20);
               return NULL;
@@ -107,7 +90,7 @@ gunzip (const guint8 *in, gsize in_len, const char *file, gsize *out_len, GError
       n += nwritten;
       if (r == G_CONVERTER_FINISHED && in_pos < in_len)
         {
-          fail (error, SW_ERROR_FORMAT, file, "%" G_GSIZE_FORMAT " bytes after the end of the "
+          sw_file_error (error, SW_ERROR_FORMAT, file, "%" G_GSIZE_FORMAT " bytes after the end of the "
                 "gzip data; an IDX file is one gzip stream", in_len - in_pos);
           return NULL;
         }
@@ -118,10 +101,10 @@ gunzip (const guint8 *in, gsize in_len, const char *file, gsize *out_len, GError
       /* with output space left, zlib asks for more input only when the
        * stream stops early */
       if (g_error_matches (zerr, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
-        fail (error, SW_ERROR_FORMAT, file,
+        sw_file_error (error, SW_ERROR_FORMAT, file,
               "the gzip data is truncated (it stops after %" G_GSIZE_FORMAT " bytes of output)", n);
       else
-        fail (error, SW_ERROR_FORMAT, file, "not valid gzip data (%s)", zerr->message);
+        sw_file_error (error, SW_ERROR_FORMAT, file, "not valid gzip data (%s)", zerr->message);
       return NULL;
     }
   *out_len = n;
@@ -140,28 +123,28 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
   guint32 dims[3];
 
   if (len == 0)
-    return fail (error, SW_ERROR_FORMAT, file, "%s is empty; expected an IDX file", what);
+    return sw_file_error (error, SW_ERROR_FORMAT, file, "%s is empty; expected an IDX file", what);
   if (len < 4)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "%s ends after %" G_GSIZE_FORMAT " bytes, inside the 4-byte IDX magic number",
                  what, len);
   if (buf[0] != 0 || buf[1] != 0)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "not an IDX file: it starts %02x %02x %02x %02x, and IDX files start "
                  "00 00 08 01 (labels) or 00 00 08 03 (images)",
                  buf[0], buf[1], buf[2], buf[3]);
   if (buf[2] != IDX_UBYTE)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "IDX element type 0x%02x (%s) is not supported; only 0x08 (unsigned byte) is accepted",
                  buf[2], type_name (buf[2]));
   int ndim = buf[3];
   if (ndim != 1 && ndim != 3)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "IDX files with %d dimensions are not supported; only 1 (labels) or 3 (images) "
                  "are accepted", ndim);
   gsize header = 4 + 4 * (gsize) ndim;
   if (len < header)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "%s ends after %" G_GSIZE_FORMAT " bytes, inside the header: with %d dimensions "
                  "it is %" G_GSIZE_FORMAT " bytes", what, len, ndim, header);
 
@@ -172,13 +155,13 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
     {
       dims[i] = read_be32 (buf + 4 + 4 * i);
       if (dims[i] == 0)
-        return fail (error, SW_ERROR_FORMAT, file,
+        return sw_file_error (error, SW_ERROR_FORMAT, file,
                      "dimension %d of %d is 0; every dimension must be at least 1", i + 1, ndim);
       need *= dims[i];
       if (need > SW_IDX_MAX_BYTES - header)
         {
           g_autofree char *shape = format_dims (i + 1, dims);
-          return fail (error, SW_ERROR_FORMAT, file,
+          return sw_file_error (error, SW_ERROR_FORMAT, file,
                        "the dimensions %s%s need more than %u MiB; larger IDX files are not accepted",
                        shape, i + 1 < ndim ? " x …" : "", SW_IDX_MAX_BYTES >> 20);
         }
@@ -186,11 +169,11 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
 
   g_autofree char *shape = format_dims (ndim, dims);
   if (len - header < need)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "truncated: the dimensions %s need %" G_GUINT64_FORMAT " bytes of data after the "
                  "header, and %s has %" G_GSIZE_FORMAT, shape, need, what, len - header);
   if (len - header > need)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "%" G_GUINT64_FORMAT " bytes after the data: the dimensions %s need exactly %"
                  G_GUINT64_FORMAT " bytes after the header", len - header - need, shape, need);
 
@@ -211,9 +194,9 @@ sw_idx_load (const char *path, int *ndim, int dims[3], guint8 **data, GError **e
 
   /* checked before reading, so that a huge file is never read in */
   if (g_stat (path, &st) != 0)
-    return fail (error, SW_ERROR_IO, file, "cannot read it: %s", g_strerror (errno));
+    return sw_file_error (error, SW_ERROR_IO, file, "cannot read it: %s", g_strerror (errno));
   if (st.st_size > SW_IDX_MAX_BYTES)
-    return fail (error, SW_ERROR_FORMAT, file,
+    return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "is %" G_GINT64_FORMAT " bytes; IDX files of more than %u MiB are not accepted",
                  (gint64) st.st_size, SW_IDX_MAX_BYTES >> 20);
 

@@ -134,23 +134,6 @@ sw_bf16_to_f32 (uint16_t h)
   return f;
 }
 
-/* Messages */
-
-static gboolean fail (GError **error, SwErrorCode code, const char *file,
-                      const char *fmt, ...) G_GNUC_PRINTF (4, 5);
-
-/* Sets an error "“FILE”: message" and returns FALSE. */
-static gboolean
-fail (GError **error, SwErrorCode code, const char *file, const char *fmt, ...)
-{
-  va_list args;
-  va_start (args, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, args);
-  va_end (args);
-  g_set_error (error, SW_ERROR, code, "“%s”: %s", file, msg);
-  return FALSE;
-}
-
 static char *
 format_shape (int ndim, const int64_t *shape)
 {
@@ -195,7 +178,7 @@ get_field (const SwStFile *file, const char *tensor, const SwJson *obj,
     if (strcmp (obj->object.members[i].key, field) == 0)
       {
         if (*out != NULL)
-          return fail (error, SW_ERROR_FORMAT, file->name,
+          return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                        "tensor “%s”: “%s” appears twice", tensor, field);
         *out = obj->object.members[i].value;
       }
@@ -208,7 +191,7 @@ parse_dtype (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **error
   g_autofree char *found = NULL;
 
   if (v == NULL)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: missing “dtype”; " ACCEPTED_DTYPES, e->name);
   if (v->type == SW_JSON_STRING)
     for (size_t i = 0; i < G_N_ELEMENTS (dtype_info); i++)
@@ -218,7 +201,7 @@ parse_dtype (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **error
           return TRUE;
         }
   found = sw_json_describe (v);
-  return fail (error, SW_ERROR_FORMAT, file->name,
+  return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                "tensor “%s”: dtype %s is not supported; " ACCEPTED_DTYPES, e->name, found);
 }
 
@@ -226,18 +209,18 @@ static gboolean
 parse_shape (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **error)
 {
   if (v == NULL)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: missing “shape”; expected an array of non-negative integers",
                  e->name);
   if (v->type != SW_JSON_ARRAY)
     {
       g_autofree char *found = sw_json_describe (v);
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "tensor “%s”: shape must be an array of non-negative integers, found %s",
                    e->name, found);
     }
   if (v->array.n > SW_ST_MAX_DIMS)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: shape has %zu dimensions; at most %d are accepted",
                  e->name, v->array.n, SW_ST_MAX_DIMS);
   e->ndim = (int) v->array.n;
@@ -247,7 +230,7 @@ parse_shape (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **error
       if (!json_uint (v->array.items[i], &dim))
         {
           g_autofree char *found = sw_json_describe (v->array.items[i]);
-          return fail (error, SW_ERROR_FORMAT, file->name,
+          return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                        "tensor “%s”: shape dimension %d is %s; dimensions must be non-negative integers",
                        e->name, i, found);
         }
@@ -262,7 +245,7 @@ parse_offsets (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **err
   uint64_t offsets[2];
 
   if (v == NULL)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: missing “data_offsets”; expected [begin, end] byte offsets",
                  e->name);
   if (v->type != SW_JSON_ARRAY || v->array.n != 2)
@@ -270,7 +253,7 @@ parse_offsets (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **err
       g_autofree char *found = v->type == SW_JSON_ARRAY
         ? g_strdup_printf ("an array of %zu elements", v->array.n)
         : sw_json_describe (v);
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "tensor “%s”: data_offsets must be two non-negative integers [begin, end], found %s",
                    e->name, found);
     }
@@ -278,7 +261,7 @@ parse_offsets (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **err
     if (!json_uint (v->array.items[i], &offsets[i]))
       {
         g_autofree char *found = sw_json_describe (v->array.items[i]);
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "tensor “%s”: data_offsets %s is %s; offsets must be non-negative integers",
                      e->name, i == 0 ? "begin" : "end", found);
       }
@@ -296,21 +279,21 @@ check_extent (const SwStFile *file, const SwStEntry *e, GError **error)
   g_autofree char *shape = format_shape (e->ndim, e->shape);
 
   if (e->begin > e->end)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
                  "] are reversed: begin is after end",
                  e->name, e->begin, e->end);
   if (e->end > file->data_size)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
                  "] extend beyond the %" G_GUINT64_FORMAT "-byte data section",
                  e->name, e->begin, e->end, file->data_size);
   if (!count_elements (e->ndim, e->shape, &numel)
       || !g_uint64_checked_mul (&nbytes, numel, dtype_info[e->dtype].size))
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: shape %s has too many elements to be stored", e->name, shape);
   if (e->end - e->begin != nbytes)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "tensor “%s”: data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
                  "] hold %" G_GUINT64_FORMAT " bytes but %s shape %s needs %" G_GUINT64_FORMAT
                  " bytes",
@@ -327,7 +310,7 @@ parse_entry (const SwStFile *file, SwStEntry *e, const SwJson *v, GError **error
   if (v->type != SW_JSON_OBJECT)
     {
       g_autofree char *found = sw_json_describe (v);
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "tensor “%s”: entry must be an object with dtype, shape and data_offsets, found %s",
                    e->name, found);
     }
@@ -346,7 +329,7 @@ parse_metadata (SwStFile *file, const SwJson *v, GError **error)
   if (v->type != SW_JSON_OBJECT)
     {
       g_autofree char *found = sw_json_describe (v);
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "“__metadata__” must be an object of string values, found %s", found);
     }
   for (size_t i = 0; i < v->object.n; i++)
@@ -355,20 +338,20 @@ parse_metadata (SwStFile *file, const SwJson *v, GError **error)
       char *key;
 
       if (strlen (m->key) != m->key_len)
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "“__metadata__” has a key containing a NUL character");
       if (m->value->type != SW_JSON_STRING)
         {
           g_autofree char *found = sw_json_describe (m->value);
-          return fail (error, SW_ERROR_FORMAT, file->name,
+          return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                        "“__metadata__” value for “%s” is %s; metadata values must be strings",
                        m->key, found);
         }
       if (strlen (m->value->string.data) != m->value->string.len)
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "“__metadata__” value for “%s” contains a NUL character", m->key);
       if (g_hash_table_contains (file->meta, m->key))
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "“__metadata__” has the key “%s” twice", m->key);
       key = g_strdup (m->key);
       g_hash_table_insert (file->meta, key, g_strdup (m->value->string.data));
@@ -385,7 +368,7 @@ parse_root (SwStFile *file, const SwJson *root, GError **error)
   if (root->type != SW_JSON_OBJECT)
     {
       g_autofree char *found = sw_json_describe (root);
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "header must be a JSON object mapping tensor names to entries, found %s",
                    found);
     }
@@ -397,19 +380,19 @@ parse_root (SwStFile *file, const SwJson *root, GError **error)
 
       /* Names are C strings in this API, so "a\u0000b" would alias "a". */
       if (strlen (m->key) != m->key_len)
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "the header has a tensor name containing a NUL character (“%s…”)", m->key);
       if (strcmp (m->key, "__metadata__") == 0)
         {
           if (seen_metadata)
-            return fail (error, SW_ERROR_FORMAT, file->name, "“__metadata__” appears twice");
+            return sw_file_error (error, SW_ERROR_FORMAT, file->name, "“__metadata__” appears twice");
           seen_metadata = TRUE;
           if (!parse_metadata (file, m->value, error))
             return FALSE;
           continue;
         }
       if (g_hash_table_contains (file->by_name, m->key))
-        return fail (error, SW_ERROR_FORMAT, file->name,
+        return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                      "tensor “%s” appears twice in the header", m->key);
       e = &file->entries[file->n_entries++];
       e->name = g_strdup (m->key);
@@ -444,7 +427,7 @@ check_overlaps (const SwStFile *file, GError **error)
   qsort (sorted, n, sizeof *sorted, compare_begin);
   for (size_t i = 1; i < n; i++)
     if (sorted[i]->begin < sorted[i - 1]->end)
-      return fail (error, SW_ERROR_FORMAT, file->name,
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                    "tensors “%s” [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] and “%s” [%"
                    G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] overlap in the data section",
                    sorted[i - 1]->name, sorted[i - 1]->begin, sorted[i - 1]->end,
@@ -460,20 +443,20 @@ parse_file (SwStFile *file, size_t size, GError **error)
   g_autoptr(GError) json_error = NULL;
 
   if (size == 0)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "file is empty; a safetensors file starts with an 8-byte header size");
   if (size < 8)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "file is only %zu bytes, too short for the 8-byte header size "
                  "that starts a safetensors file", size);
   header_size = get_le (file->bytes, 8);
   if (header_size > HEADER_MAX_BYTES)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "header size of %" G_GUINT64_FORMAT " bytes is over the limit of %"
                  G_GUINT64_FORMAT " bytes; the file is corrupt or not safetensors",
                  header_size, HEADER_MAX_BYTES);
   if (header_size > size - 8)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "header size of %" G_GUINT64_FORMAT " bytes extends beyond the end "
                  "of the %zu-byte file", header_size, size);
   file->data = file->bytes + 8 + header_size;
@@ -481,7 +464,7 @@ parse_file (SwStFile *file, size_t size, GError **error)
 
   root = sw_json_parse ((const char *) file->bytes + 8, header_size, &json_error);
   if (root == NULL)
-    return fail (error, SW_ERROR_FORMAT, file->name,
+    return sw_file_error (error, SW_ERROR_FORMAT, file->name,
                  "header is not valid JSON: %s", json_error->message);
   return parse_root (file, root, error) && check_overlaps (file, error);
 }
@@ -619,17 +602,17 @@ sw_safetensors_read_f32 (const SwStFile *file,
   g_return_val_if_fail (file != NULL && name != NULL, FALSE);
 
   if (ndim < 0 || ndim > SW_ST_MAX_DIMS)
-    return fail (error, SW_ERROR_INVALID, file->name,
+    return sw_file_error (error, SW_ERROR_INVALID, file->name,
                  "tensor “%s”: %d dimensions asked for; accepted are 0 to %d",
                  name, ndim, SW_ST_MAX_DIMS);
   e = sw_safetensors_find (file, name);
   if (e == NULL)
-    return fail (error, SW_ERROR_SHAPE, file->name, "tensor “%s” is missing", name);
+    return sw_file_error (error, SW_ERROR_SHAPE, file->name, "tensor “%s” is missing", name);
   if (e->ndim != ndim || (ndim > 0 && memcmp (e->shape, shape, ndim * sizeof *shape) != 0))
     {
       g_autofree char *want = format_shape (ndim, shape);
       g_autofree char *have = format_shape (e->ndim, e->shape);
-      return fail (error, SW_ERROR_SHAPE, file->name,
+      return sw_file_error (error, SW_ERROR_SHAPE, file->name,
                    "tensor “%s”: expected shape %s, found %s", name, want, have);
     }
 
@@ -668,12 +651,12 @@ append_metadata (GString *header, const char *display, const char * const *meta,
       const char *key = meta[i], *value = meta[i + 1];
 
       if (value == NULL)
-        return fail (error, SW_ERROR_INVALID, display, "metadata key “%s” has no value", key);
+        return sw_file_error (error, SW_ERROR_INVALID, display, "metadata key “%s” has no value", key);
       if (!g_utf8_validate (key, -1, NULL) || !g_utf8_validate (value, -1, NULL))
-        return fail (error, SW_ERROR_INVALID, display,
+        return sw_file_error (error, SW_ERROR_INVALID, display,
                      "metadata key %zu or its value is not valid UTF-8", i / 2);
       if (!g_hash_table_add (seen, (gpointer) key))
-        return fail (error, SW_ERROR_INVALID, display, "metadata key “%s” is given twice", key);
+        return sw_file_error (error, SW_ERROR_INVALID, display, "metadata key “%s” is given twice", key);
       if (i > 0)
         g_string_append_c (header, ',');
       sw_json_append_string (header, key);
@@ -689,26 +672,26 @@ check_tensor_in (const char *display, const SwStTensorIn *t, size_t index,
                  GHashTable *seen, uint64_t *numel, GError **error)
 {
   if (t->name == NULL || !g_utf8_validate (t->name, -1, NULL))
-    return fail (error, SW_ERROR_INVALID, display,
+    return sw_file_error (error, SW_ERROR_INVALID, display,
                  "tensor %zu: the name must be a UTF-8 string", index);
   if (strcmp (t->name, "__metadata__") == 0)
-    return fail (error, SW_ERROR_INVALID, display,
+    return sw_file_error (error, SW_ERROR_INVALID, display,
                  "tensor %zu: the name “__metadata__” is reserved", index);
   if (!g_hash_table_add (seen, (gpointer) t->name))
-    return fail (error, SW_ERROR_INVALID, display, "tensor “%s” is given twice", t->name);
+    return sw_file_error (error, SW_ERROR_INVALID, display, "tensor “%s” is given twice", t->name);
   if (t->ndim < 0 || t->ndim > SW_ST_MAX_DIMS)
-    return fail (error, SW_ERROR_INVALID, display,
+    return sw_file_error (error, SW_ERROR_INVALID, display,
                  "tensor “%s”: %d dimensions; accepted are 0 to %d",
                  t->name, t->ndim, SW_ST_MAX_DIMS);
   if (!count_elements (t->ndim, t->shape, numel) || *numel > G_MAXSIZE / sizeof (float))
     {
       g_autofree char *shape = format_shape (t->ndim, t->shape);
-      return fail (error, SW_ERROR_INVALID, display,
+      return sw_file_error (error, SW_ERROR_INVALID, display,
                    "tensor “%s”: shape %s must be non-negative and not overflow",
                    t->name, shape);
     }
   if (t->data == NULL && *numel > 0)
-    return fail (error, SW_ERROR_INVALID, display, "tensor “%s” has no data", t->name);
+    return sw_file_error (error, SW_ERROR_INVALID, display, "tensor “%s” has no data", t->name);
   return TRUE;
 }
 
@@ -828,7 +811,7 @@ write_atomically (const char *path, const char *display, const GString *header,
   if (fd < 0)
     {
       saved_errno = errno;
-      return fail (error, SW_ERROR_IO, display, "could not create a temporary file beside it: %s",
+      return sw_file_error (error, SW_ERROR_IO, display, "could not create a temporary file beside it: %s",
                    g_strerror (saved_errno));
     }
   fp = fdopen (fd, "wb");
@@ -837,7 +820,7 @@ write_atomically (const char *path, const char *display, const GString *header,
       saved_errno = errno;
       close (fd);
       g_unlink (tmp);
-      return fail (error, SW_ERROR_IO, display, "could not write: %s", g_strerror (saved_errno));
+      return sw_file_error (error, SW_ERROR_IO, display, "could not write: %s", g_strerror (saved_errno));
     }
 
   ok = write_contents (fp, header, tensors, n_tensors, dtype);
@@ -856,7 +839,7 @@ write_atomically (const char *path, const char *display, const GString *header,
   if (!ok)
     {
       g_unlink (tmp);
-      return fail (error, SW_ERROR_IO, display, "%s: %s", step, g_strerror (saved_errno));
+      return sw_file_error (error, SW_ERROR_IO, display, "%s: %s", step, g_strerror (saved_errno));
     }
   sync_directory (path);
   return TRUE;
@@ -878,7 +861,7 @@ sw_safetensors_save (const char          *path,
 
   display = g_filename_display_name (path);
   if (dtype != SW_DTYPE_F32 && dtype != SW_DTYPE_F16)
-    return fail (error, SW_ERROR_INVALID, display,
+    return sw_file_error (error, SW_ERROR_INVALID, display,
                  "cannot write dtype %s; accepted for writing are F32 and F16",
                  (unsigned) dtype < G_N_ELEMENTS (dtype_info) ? dtype_info[dtype].name : "(unknown)");
   header = build_header (display, tensors, n_tensors, meta, dtype, error);

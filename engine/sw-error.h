@@ -21,4 +21,9 @@ typedef enum {
 
 GQuark sw_error_quark (void);
 
+/* Sets ERROR to "“FILE”: message" with CODE and returns FALSE, for the
+ * parsers of untrusted files. */
+gboolean sw_file_error (GError **error, SwErrorCode code, const char *file,
+                        const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
 G_END_DECLS
