@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "test-util.h"
 #include "blas.h"
 #include "checkpoint.h"
 
@@ -217,13 +218,7 @@ main (int argc, char **argv)
   g_test_add_func ("/checkpoint/f16-weights", test_f16_weights);
   g_test_add_func ("/checkpoint/damaged", test_damaged_models);
   int status = g_test_run ();
-  g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  for (const char *f; dir && (f = g_dir_read_name (dir));)
-    {
-      g_autofree char *p = g_build_filename (tmpdir, f, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (tmpdir);
+  sw_test_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-util.h"
 #include "figures.h"
 
 static char *tmpdir;
@@ -534,18 +535,6 @@ test_png_size_errors (void)
   g_clear_error (&error);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -567,7 +556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figures/png-size/errors", test_png_size_errors);
   int status = g_test_run ();
 
-  remove_tree (tmpdir);
+  sw_test_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "test-util.h"
 #include "blas.h"
 #include "checkpoint.h"
 #include "dataset.h"
@@ -228,13 +229,7 @@ main (int argc, char **argv)
   int status = g_test_run ();
   if (digits)
     sw_dataset_free (digits);
-  g_autoptr (GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  for (const char *f; dir && (f = g_dir_read_name (dir));)
-    {
-      g_autofree char *p = g_build_filename (tmpdir, f, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (tmpdir);
+  sw_test_remove_dir (tmpdir);
   g_free (tmpdir);
   return status;
 }
