@@ -14,6 +14,9 @@
 #include "adam.h"
 #include "blas.h"
 #include "cli.h"
+#include "eps-model.h"
+#include "job.h"
+#include "recipe.h"
 #include "layers.h"
 #include "parallel.h"
 #include "rng.h"
@@ -25,6 +28,9 @@
 #define REF_FWD_B1_MS 8.3       /* forward, D=64, batch 1 */
 #define REF_FWD_B2_MS 13.4      /* forward, D=64, batch 2 */
 #define REF_SGEMM 210.0         /* GFLOP/s */
+/* the issues' targets for one prompt -> image, 33 strided steps with CFG */
+#define TARGET_GEN_28_S 0.3     /* 28x28 grey (issue 4) */
+#define TARGET_GEN_32_S 0.5     /* 32x32 RGB (issue 6) */
 
 typedef struct {
   GString *text;
@@ -205,6 +211,41 @@ bench_forward (Report *r, int N, int C, int size, double ref_ms)
   g_free (x); g_free (out); g_free (t); g_free (c);
 }
 
+/* a whole generation job: one image from noise, 33 strided steps, CFG 7
+ * (both passes in one batch of 2), as the app and `generate` run it */
+static void
+bench_generate (Report *r, int C, int size, double target_s)
+{
+  SwUnet *net = make_net (SW_UNET_CLASS, 64, C, size);
+  SwRecipe recipe;
+  sw_recipe_lookup ("ddpm-prompt", &recipe, NULL);
+  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe, NULL, NULL);
+  float cond[10] = { 0 }, *out = g_new (float, (size_t) C * size * size);
+  cond[3] = 1.0f;
+  SwJob job;
+  sw_job_init (&job);
+  job.cond = cond;
+  sw_job_run (m, &job, out, NULL, NULL, NULL, NULL);   /* warm-up */
+  int reps = 0;
+  double t0 = now (), el;
+  do
+    {
+      job.seed = (uint64_t) reps;
+      sw_job_run (m, &job, out, NULL, NULL, NULL, NULL);
+      reps++;
+    }
+  while ((el = now () - t0) < r->seconds || reps < 3);
+  double s = el / reps;
+  g_autofree char *label = g_strdup_printf ("%dx%dx%d, 33 steps, CFG", size, size, C);
+  g_string_append_printf (r->text, "  generate %-27s %8.3f s         %5.2fx faster than the target (%.1f s)\n",
+                          label, s, target_s / s, target_s);
+  g_autofree char *key = g_strdup_printf ("generate_%dx%dx%d_33_steps_cfg_s", size, size, C);
+  json_field (r, key, s);
+  sw_eps_model_free (m);
+  sw_unet_free (net);
+  g_free (out);
+}
+
 int
 sw_cli_bench (int argc, char **argv)
 {
@@ -254,6 +295,9 @@ sw_cli_bench (int argc, char **argv)
   bench_forward (&r, 2, 1, 28, REF_FWD_B2_MS);
   bench_forward (&r, 64, 1, 28, 0);
   bench_forward (&r, 2, 3, 32, 0);
+  FLUSH ();
+  bench_generate (&r, 1, 28, TARGET_GEN_28_S);
+  bench_generate (&r, 3, 32, TARGET_GEN_32_S);
   FLUSH ();
 #undef FLUSH
   g_string_append_printf (r.json, ",\n    \"peak_rss_mib\": %.6g\n}\n", peak_rss_mib ());

@@ -24,6 +24,17 @@ static const Command commands[] = {
   { "denoise", sw_cli_denoise, "the one-step denoiser's figures" },
   { "train-classifier", sw_cli_train_classifier, "train the classifier behind eval's quality score" },
   { "eval", sw_cli_eval, "score a class-conditioned model with the built-in classifier" },
+  { "generate", sw_cli_generate, "images from noise for a prompt (DDPM, CFG)" },
+  { "noise", sw_cli_noise, "the forward process: an image noised to each t" },
+  { "onestep", sw_cli_onestep, "noise an image and denoise it in one step" },
+  { "blur", sw_cli_blur, "noise an image and blur it (the classical baseline)" },
+  { "trajectory", sw_cli_trajectory, "every step's x_t and predicted x0 as a strip" },
+  { "sdedit", sw_cli_sdedit, "project an image or sketch onto the model's images (SDEdit)" },
+  { "img2img", sw_cli_img2img, "turn an image into a prompt (text-conditional image-to-image)" },
+  { "inpaint", sw_cli_inpaint, "regenerate an image where a mask is white (RePaint)" },
+  { "anagram", sw_cli_anagram, "a visual anagram: one image, two prompts, two views" },
+  { "hybrid", sw_cli_hybrid, "a hybrid image: one prompt from afar, another close up" },
+  { "figures", sw_cli_figures, "regenerate the write-up's Part A figures and an index.html" },
   { "bench", sw_cli_bench, "measure training throughput, latency, GFLOP/s and memory" },
 };
 

@@ -998,3 +998,20 @@ sw_figure_png_size (const char *path, int *width, int *height, GError **error)
     *height = (int) h;
   return TRUE;
 }
+
+gboolean
+sw_figure_image (const char *path, const float *image, int C, int H, int W, GError **error)
+{
+  const GridSpec g = { .rows = 1, .cols = 1, .C = C, .H = H, .W = W, .scale = 1 };
+  if (!check_image_shape (C, H, W, 1, error))
+    return FALSE;
+  cairo_surface_t *surface = new_canvas (W, H, error);
+  if (!surface)
+    return FALSE;
+  cairo_surface_flush (surface);
+  paint_image (surface, 0, 0, image, &g);
+  cairo_surface_mark_dirty (surface);
+  gboolean ok = save_png (surface, path, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}

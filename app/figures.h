@@ -80,6 +80,15 @@ gboolean sw_figure_image_table (const char          *path,
                                 const char          *title,
                                 GError             **error);
 
+/* One image (C, H, W) in [0, 1] as a PNG of exactly W x H pixels: an
+ * input file other commands can read back. */
+gboolean sw_figure_image (const char   *path,
+                          const float  *image,
+                          int           C,
+                          int           H,
+                          int           W,
+                          GError      **error);
+
 /* Reads the width and height from a PNG file's header. */
 gboolean sw_figure_png_size (const char  *path,
                              int         *width,

@@ -5,7 +5,8 @@
 #include <string.h>
 
 static const char * const names[] = {
-  "denoiser", "denoiser-pure-noise", "flow-time", "flow-class", "ddpm-class", NULL,
+  "denoiser", "denoiser-pure-noise", "flow-time", "flow-class", "ddpm-class", "ddpm-prompt",
+  NULL,
 };
 
 const char * const *
@@ -23,6 +24,7 @@ sw_objective_name (SwObjective o)
     case SW_OBJECTIVE_PURE_NOISE: return "pure-noise";
     case SW_OBJECTIVE_FLOW: return "flow";
     case SW_OBJECTIVE_DDPM: return "ddpm";
+    case SW_OBJECTIVE_EPS_COSINE: return "eps-cosine";
     default: return "?";
     }
 }
@@ -30,7 +32,7 @@ sw_objective_name (SwObjective o)
 static gboolean
 objective_from_name (const char *s, SwObjective *o)
 {
-  for (int i = SW_OBJECTIVE_DENOISE; i <= SW_OBJECTIVE_DDPM; i++)
+  for (int i = SW_OBJECTIVE_DENOISE; i <= SW_OBJECTIVE_EPS_COSINE; i++)
     if (g_strcmp0 (s, sw_objective_name (i)) == 0)
       {
         *o = i;
@@ -80,6 +82,25 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
       r->lr = 1e-3f;
       r->sample_steps = 300;
     }
+  else if (g_strcmp0 (name, "ddpm-prompt") == 0)
+    {
+      /* issue 4: epsilon prediction on Part A's cosine schedule (T 1000),
+       * a class a prompt selects, CFG dropout 0.1; sampled with 33 strided
+       * updates (990, 960, ..., 0) and guidance 7 (SPEC.md 1.2.4, 1.2.8).
+       * Batch and Adam as ddpm-class; 3 epochs of Fashion-MNIST's 60,000
+       * images (1,407 steps, about 35 minutes on 2 cores) reach the
+       * issue's bar (README: measured quality). */
+      r->objective = SW_OBJECTIVE_EPS_COSINE;
+      r->variant = SW_UNET_CLASS;
+      r->time_mod = SW_TIME_ADD;
+      r->batch = 128;
+      r->epochs = 3;
+      r->lr = 1e-3f;
+      r->T = 1000;
+      r->sample_steps = 33;
+      r->guidance = 7.0f;
+      g_strlcpy (r->dataset, "fashion", sizeof r->dataset);
+    }
   else
     {
       g_autofree char *known = g_strjoinv (", ", (char **) names);
@@ -116,6 +137,8 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
          "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", r->beta1, r->beta2);
   CHECK (r->sample_steps >= 1 && r->sample_steps <= 10000,
          "sampling steps %d out of range; accepted: 1 to 10000", r->sample_steps);
+  CHECK (r->objective != SW_OBJECTIVE_EPS_COSINE || r->sample_steps <= r->T - 1,
+         "sampling steps %d out of range for T = %d; accepted: 1 to %d", r->sample_steps, r->T, r->T - 1);
   CHECK (r->guidance >= 0.0f && r->guidance <= 100.0f,
          "guidance %g is out of range; accepted: 0 to 100", r->guidance);
   CHECK (strcmp (r->dataset, "digits") == 0 || strcmp (r->dataset, "fashion") == 0,
@@ -234,7 +257,7 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
   if (!objective_from_name (objective, &r->objective))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "metadata field “recipe.objective” is “%s”; accepted: denoise, pure-noise, flow, ddpm",
+                   "metadata field “recipe.objective” is “%s”; accepted: denoise, pure-noise, flow, ddpm, eps-cosine",
                    objective);
       return FALSE;
     }

@@ -20,6 +20,7 @@ typedef enum {
   SW_OBJECTIVE_PURE_NOISE,   /* z = eps, predict x: learns the mean digit */
   SW_OBJECTIVE_FLOW,         /* x_t = (1-t) x0 + t x1, predict x1 - x0 */
   SW_OBJECTIVE_DDPM,         /* x_t = sqrt(ab) x0 + sqrt(1-ab) eps, predict eps */
+  SW_OBJECTIVE_EPS_COSINE,   /* the same on Part A's cosine schedule, pixels in [-1, 1] */
 } SwObjective;
 
 typedef struct {
@@ -36,14 +37,14 @@ typedef struct {
   float         gamma;        /* its factor; 0 means 0.1^(1/epochs) */
   float         sigma;        /* denoiser noise level */
   float         p_uncond;     /* classifier-free dropout of the class */
-  int           T;            /* DDPM timesteps (linear betas beta1..beta2) */
+  int           T;            /* DDPM timesteps (linear betas beta1..beta2, or cosine) */
   float         beta1, beta2;
-  int           sample_steps; /* default steps when sampling */
+  int           sample_steps; /* default steps when sampling (eps-cosine: strided updates) */
   float         guidance;     /* default guidance scale when sampling */
   uint64_t      seed;
 } SwRecipe;
 
-const char  *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm" */
+const char  *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine" */
 /* the recipe names, NULL-terminated */
 const char * const *sw_recipe_names (void);
 /* fills RECIPE with the course's defaults; an unknown name is an error that

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "ddpm_linear.h"
+#include "eps-model.h"
+#include "job.h"
 #include "rng.h"
 
 typedef struct {
@@ -44,6 +46,50 @@ predict (Pass *p, const float *x, float t, const int *classes, float *u)
     u[j] = p->uu[n + j] + g * (p->uu[j] - p->uu[n + j]);
 }
 
+typedef struct {
+  SwSampleStep step;
+  gpointer     user_data;
+} JobStep;
+
+static gboolean
+job_step (const SwJobFrame *f, gpointer data)
+{
+  JobStep *js = data;
+  return f->i == f->steps || js->step (f->i, f->steps, f->first, f->n, f->x_t, f->x0, js->user_data);
+}
+
+/* eps-cosine models sample through a generation job (strided, with CFG);
+ * the result is mapped back to the [0, 1] pixels of the other recipes */
+static gboolean
+sample_job (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
+            const SwSampleOptions *opts, float *out, SwSampleStep step, gpointer user_data,
+            GError **error)
+{
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet (net, recipe, NULL, error);
+  if (!m)
+    return FALSE;
+  const int K = m->cond_dim, img = m->channels * m->height * m->width;
+  g_autofree float *cond = g_new0 (float, (size_t) N * K);
+  for (int i = 0; classes && i < N; i++)
+    if (classes[i] >= 0)
+      cond[(size_t) i * K + classes[i]] = 1.0f;
+  SwJob job;
+  sw_job_init (&job);
+  job.count = N;
+  job.steps = opts->steps;
+  job.guidance = opts->guidance;
+  job.seed = opts->seed;
+  job.cond = cond;
+  job.cond_per_image = TRUE;
+  job.batch = opts->batch;
+  JobStep js = { step, user_data };
+  if (!sw_job_run (m, &job, out, step ? job_step : NULL, &js, NULL, error))
+    return FALSE;
+  for (size_t j = 0; j < (size_t) N * img; j++)
+    out[j] = 0.5f * out[j] + 0.5f;
+  return TRUE;
+}
+
 gboolean
 sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
            const SwSampleOptions *opts, float *out, SwSampleStep step, gpointer user_data,
@@ -51,6 +97,8 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
   const bool flow = recipe->objective == SW_OBJECTIVE_FLOW;
+  if (recipe->objective == SW_OBJECTIVE_EPS_COSINE)
+    return sample_job (net, recipe, N, classes, opts, out, step, user_data, error);
   if (!flow && recipe->objective != SW_OBJECTIVE_DDPM)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,

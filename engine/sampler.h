@@ -5,6 +5,9 @@
  * sqrt(beta_t).  With a class-conditioned model and guidance g, each step
  * uses u = u_uncond + g (u_cond - u_uncond) (classifier-free guidance; the
  * unconditional pass has an all-zero class vector).
+ * eps-cosine (ddpm-prompt): a generation job (job.h) with STEPS strided
+ * updates; the step callback then sees pixels in [-1, 1], the result is
+ * mapped to [0, 1] like every other recipe's.
  *
  * Image i's randomness comes from its own stream (seed, i), so an image
  * does not change when it is drawn in a different batch or count (beyond
@@ -25,7 +28,8 @@ typedef gboolean (*SwSampleStep) (int step, int steps, int first, int n,
                                   const float *x, const float *estimate, gpointer user_data);
 
 typedef struct {
-  int      steps;      /* flow: any >= 1; DDPM: must equal the recipe's T */
+  int      steps;      /* flow: any >= 1; DDPM: must equal the recipe's T;
+                        * eps-cosine: strided updates, 1..T-1 */
   float    guidance;   /* 1 = conditional alone, 0 = unconditional alone
                         * (one pass per step); otherwise two passes */
   uint64_t seed;

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "cosine-schedule.h"
 #include "ddpm_linear.h"
+#include "prompt-classes.h"
 #include "layers.h"
 #include "rng.h"
 
@@ -14,6 +16,7 @@ struct _SwTrainer {
   SwUnet *net;
   SwAdam opt;
   SwDdpmLinear ddpm;
+  double *cosine_ab;   /* (T) for eps-cosine */
   int epoch;
   /* batch buffers */
   int *order;
@@ -47,6 +50,8 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net)
   tr->data = data;
   tr->net = net;
   sw_ddpm_linear_init (&tr->ddpm, recipe->T, recipe->beta1, recipe->beta2);
+  tr->cosine_ab = g_new (double, recipe->T);
+  sw_cosine_alpha_bar (recipe->T, tr->cosine_ab);
   const int B = recipe->batch;
   const size_t img = (size_t) data->channels * data->height * data->width;
   tr->order = g_new (int, data->n);
@@ -133,6 +138,7 @@ sw_trainer_free (SwTrainer *tr)
   sw_unet_free (tr->net);
   sw_adam_clear (&tr->opt);
   sw_ddpm_linear_clear (&tr->ddpm);
+  g_free (tr->cosine_ab);
   g_free (tr->order);
   g_free (tr->x);
   g_free (tr->inp);
@@ -217,6 +223,22 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
             }
         }
       break;
+    case SW_OBJECTIVE_EPS_COSINE:
+      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1] */
+      for (int i = 0; i < N; i++)
+        {
+          int t = (int) sw_rng_below (rng, (uint32_t) r->T);
+          float a = (float) sqrt (tr->cosine_ab[t]);
+          float b = (float) sqrt (1.0 - tr->cosine_ab[t]);
+          tr->t[i] = (float) t / r->T;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float eps = sw_rng_normal (rng);
+              tr->inp[j] = a * (2.0f * tr->x[j] - 1.0f) + b * eps;
+              tr->target[j] = eps;
+            }
+        }
+      break;
     }
 }
 
@@ -284,6 +306,12 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
     g_string_append_printf (classes, "%s%s", i ? "," : "", tr->data->class_names[i]);
   g_ptr_array_add (meta, g_strdup ("dataset.classes"));
   g_ptr_array_add (meta, g_string_free (classes, FALSE));
+  g_autoptr (SwPromptClasses) prompts = sw_prompt_classes_for_dataset (tr->recipe.dataset, NULL);
+  if (prompts && tr->recipe.variant == SW_UNET_CLASS)
+    {
+      g_ptr_array_add (meta, g_strdup ("prompt.classes"));
+      g_ptr_array_add (meta, sw_prompt_classes_to_meta (prompts));
+    }
   for (const char * const *kv = extra; kv && kv[0] && kv[1]; kv += 2)
     {
       g_ptr_array_add (meta, g_strdup (kv[0]));

@@ -4,52 +4,18 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-typedef struct {
-  int status;
-  char *out, *err;
-} Run;
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+#include "test-cli-util.h"
 
 static Run
 run_cli (const char * const *args)
 {
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) STEPWISE_CLI);
-  for (; *args; args++)
-    g_ptr_array_add (argv, (gpointer) *args);
-  g_ptr_array_add (argv, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char * const *) argv->pdata,
-                                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  Run r = { 0 };
-  g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  r.status = g_subprocess_get_exit_status (p);
-  return r;
+  return run_cli_with (args, NULL);
 }
 
-/* a failing run: non-zero status, nothing on stdout, one line on stderr
- * that contains SAYS */
 static void
 expect_error (const char * const *args, const char *says)
 {
-  g_auto (Run) r = run_cli (args);
-  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
-  g_assert_cmpint (r.status, !=, 0);
-  g_assert_cmpstr (r.out, ==, "");
-  g_assert_nonnull (strstr (r.err, says));
-  const char *nl = strchr (r.err, '\n');
-  g_assert_true (nl && nl[1] == '\0');
+  expect_error_with (args, NULL, says);
 }
 
 static void

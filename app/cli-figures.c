@@ -1,0 +1,359 @@
+/* stepwise-cli figures OUTDIR: the write-up's Part A figures on a
+ * Stepwise model, with an index.html that lays them out with captions.
+ *
+ * It writes its inputs first (a held-out test image, two sketches drawn
+ * with cairo strokes, a mask) as PNG files beside the figures, then runs
+ * the same commands a user would, so every figure can be redone by hand
+ * with the command shown under it. */
+#include <cairo.h>
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli-common.h"
+#include "cli-job.h"
+#include "cosine-schedule.h"
+#include "dataset.h"
+#include "figures.h"
+#include "gaussian-blur.h"
+#include "rng.h"
+
+#define CMD "figures"
+
+/* the prompts each figure uses, per training set */
+typedef struct {
+  const char *dataset;
+  int         test_class;        /* the test image: the first held-out image of this class */
+  const char *img2img;
+  const char *inpaint;
+  const char *anagram[3][3];     /* prompt, prompt2, view */
+  const char *hybrid[2][2];      /* far, close */
+} Prompts;
+
+static const Prompts prompt_sets[] = {
+  { "fashion", 9, "a sneaker", "an ankle boot",
+    { { "a t-shirt", "trousers", "flip" }, { "a dress", "a bag", "rotate180" },
+      { "a sneaker", "a pullover", "negate" } },
+    { { "a bag", "a sneaker" }, { "a dress", "a sandal" } } },
+};
+
+typedef struct {
+  GString    *html;
+  const char *dir;
+  char       *model;
+  gint64      seed;
+  gboolean    ok;
+} Report;
+
+/* runs "stepwise-cli ARGS... --model M --seed S" writing OUT in the
+ * report's folder, and adds it to index.html with CAPTION */
+static void
+figure (Report *r, const char *out, const char *caption, const char *first, ...)
+{
+  if (!r->ok)
+    return;
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) shown = g_string_new ("stepwise-cli");
+  gboolean positional_model = FALSE;   /* sample takes the model as its argument */
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    {
+      if (strcmp (a, "MODEL") == 0)
+        {
+          positional_model = TRUE;
+          g_ptr_array_add (args, g_strdup (r->model));
+          g_string_append_printf (shown, " %s", r->model);
+          continue;
+        }
+      /* inputs and outputs live in the report's folder */
+      gboolean file = g_str_has_suffix (a, ".png");
+      g_ptr_array_add (args, file ? g_build_filename (r->dir, a, NULL) : g_strdup (a));
+      g_autofree char *q = g_shell_quote (a);
+      g_string_append_printf (shown, " %s", strchr (a, ' ') || !*a ? q : a);
+    }
+  va_end (ap);
+  g_ptr_array_add (args, g_strdup ("--out"));
+  g_ptr_array_add (args, g_build_filename (r->dir, out, NULL));
+  if (!positional_model)
+    {
+      g_ptr_array_add (args, g_strdup ("--model"));
+      g_ptr_array_add (args, g_strdup (r->model));
+    }
+  g_ptr_array_add (args, g_strdup ("--seed"));
+  g_ptr_array_add (args, g_strdup_printf ("%" G_GINT64_FORMAT, r->seed));
+  g_string_append_printf (shown, " --out %s --seed %" G_GINT64_FORMAT, out, r->seed);
+  g_ptr_array_add (args, NULL);
+
+  static const struct { const char *name; int (*run) (int, char **); } commands[] = {
+    { "noise", sw_cli_noise }, { "onestep", sw_cli_onestep }, { "blur", sw_cli_blur },
+    { "trajectory", sw_cli_trajectory }, { "generate", sw_cli_generate },
+    { "sample", sw_cli_sample }, { "sdedit", sw_cli_sdedit }, { "img2img", sw_cli_img2img },
+    { "inpaint", sw_cli_inpaint }, { "anagram", sw_cli_anagram }, { "hybrid", sw_cli_hybrid },
+  };
+  /* GOption drops what it parsed from argv: hand it a shallow copy, the
+   * strings stay owned by ARGS */
+  g_autofree char **argv = g_memdup2 (args->pdata, sizeof (char *) * args->len);
+  int argc = (int) args->len - 1, status = 2;
+  fprintf (stderr, "%s\n", shown->str);
+  for (size_t k = 0; k < G_N_ELEMENTS (commands); k++)
+    if (strcmp (first, commands[k].name) == 0)
+      status = commands[k].run (argc, argv);
+  if (status != 0)
+    {
+      r->ok = FALSE;
+      return;
+    }
+  g_autofree char *cap = g_markup_escape_text (caption, -1);
+  g_autofree char *cmd = g_markup_escape_text (shown->str, -1);
+  g_string_append_printf (r->html, "<figure><img src=\"%s\" alt=\"\"><figcaption>%s"
+                          "<br><code>%s</code></figcaption></figure>\n", out, cap, cmd);
+}
+
+static void
+section (Report *r, const char *title, const char *text)
+{
+  g_autofree char *t = g_markup_escape_text (title, -1), *p = g_markup_escape_text (text, -1);
+  g_string_append_printf (r->html, "<h2>%s</h2>\n<p>%s</p>\n", t, p);
+}
+
+/* a rough sketch at 4x the model's size, white strokes on black like the
+ * training images; the loader shrinks it as it would a user's drawing */
+static gboolean
+write_sketch (const char *path, int which, int size, GError **error)
+{
+  const int S = 4 * size;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, S, S);
+  cairo_t *cr = cairo_create (s);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  cairo_scale (cr, S / 28.0, S / 28.0);   /* drawn in a 28-unit square */
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  if (which == 0)
+    {
+      /* a boot: a shaft and a foot, filled, with a wobbly outline */
+      cairo_move_to (cr, 9, 4);
+      cairo_line_to (cr, 16, 4.5);
+      cairo_line_to (cr, 16.5, 15);
+      cairo_curve_to (cr, 19, 17, 24, 17.5, 25, 20);
+      cairo_line_to (cr, 25, 23.5);
+      cairo_line_to (cr, 4, 23);
+      cairo_line_to (cr, 5, 17);
+      cairo_close_path (cr);
+      cairo_fill_preserve (cr);
+      cairo_stroke (cr);
+    }
+  else
+    {
+      /* a t-shirt outline with sleeves, hollow in the middle */
+      cairo_move_to (cr, 10, 4);
+      cairo_curve_to (cr, 12, 7, 16, 7, 18, 4);
+      cairo_line_to (cr, 25, 8);
+      cairo_line_to (cr, 22.5, 13);
+      cairo_line_to (cr, 20, 11.5);
+      cairo_line_to (cr, 20.5, 24);
+      cairo_line_to (cr, 7.5, 24);
+      cairo_line_to (cr, 8, 11.5);
+      cairo_line_to (cr, 5.5, 13);
+      cairo_line_to (cr, 3, 8);
+      cairo_close_path (cr);
+      cairo_stroke (cr);
+      cairo_rectangle (cr, 10, 12, 8, 9);
+      cairo_fill (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  const guint32 *px = (const guint32 *) (const void *) cairo_image_surface_get_data (s);
+  const int stride = cairo_image_surface_get_stride (s) / 4;
+  g_autofree float *grey = g_new (float, S * S);
+  for (int y = 0; y < S; y++)
+    for (int x = 0; x < S; x++)
+      grey[y * S + x] = (px[y * stride + x] & 0xff) / 255.0f;
+  cairo_surface_destroy (s);
+  return sw_figure_image (path, grey, 1, S, S, error);
+}
+
+/* noisy at ts[10] = 690, then the iterative, one-step and blur estimates */
+static void
+compare_figure (Report *r, SwEpsModel *m, const float *image, GError **error)
+{
+  if (!r->ok)
+    return;
+  const size_t img = (size_t) m->channels * m->height * m->width;
+  g_autofree float *table = g_new (float, 5 * img), *eps = g_new (float, img);
+  int ts[34];
+  sw_strided_timesteps (m->T, 33, ts);
+  SwRng rng;
+  sw_rng_init (&rng, (uint64_t) r->seed, 0);
+  sw_rng_fill_normal (&rng, eps, img);
+  memcpy (table, image, sizeof (float) * img);
+  sw_forward_noise (m, ts[10], img, image, eps, table + img);
+  SwJob job;
+  sw_job_init (&job);
+  job.seed = (uint64_t) r->seed;
+  job.image = image;
+  job.i_start = 10;
+  sw_one_step (m, ts[10], table + img, NULL, 1.0f, table + 3 * img);
+  sw_gaussian_blur (m->channels, m->height, m->width, 5, 1.5f, table + img, table + 4 * img);
+  g_autofree char *path = g_build_filename (r->dir, "denoise-compare.png", NULL);
+  const char *cols[] = { "original", "noisy, t = 690", "iterative", "one-step", "blurred" };
+  if (!sw_job_run (m, &job, table + 2 * img, NULL, NULL, NULL, error)
+      || !sw_cli_write_table (path, m, table, 1, 5, NULL, cols, "denoising from t = 690 three ways", error))
+    {
+      r->ok = FALSE;
+      return;
+    }
+  g_string_append (r->html, "<figure><img src=\"denoise-compare.png\" alt=\"\"><figcaption>The test "
+                   "image noised to t = 690, then denoised iteratively from i_start = 10 (33 strided steps, "
+                   "no prompt), in one step, and by a Gaussian blur (kernel 5, sigma 1.5).</figcaption></figure>\n");
+}
+
+int
+sw_cli_figures (int argc, char **argv)
+{
+  g_autofree char *model = NULL;
+  gint64 seed = 0;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed for every figure (default 0)", "N" },
+    { NULL }
+  };
+  if (!sw_cli_parse (CMD, "OUTDIR — the write-up's Part A figures and an index.html", NULL, entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    return sw_cli_failf (CMD, "give the folder to write the figures to");
+  if (seed < 0)
+    return sw_cli_failf (CMD, "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", seed);
+  const char *dir = argv[1];
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return sw_cli_failf (CMD, "cannot make the folder “%s”: %s", dir, g_strerror (errno));
+
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = model ? g_strdup (model) : sw_cli_default_model_path ();
+  g_autoptr (SwEpsModel) m = sw_eps_model_load (path, &error);
+  if (!m)
+    return sw_cli_fail (CMD, error);
+  const Prompts *p = NULL;
+  for (size_t k = 0; k < G_N_ELEMENTS (prompt_sets); k++)
+    if (strcmp (m->dataset, prompt_sets[k].dataset) == 0)
+      p = &prompt_sets[k];
+  if (!p)
+    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion",
+                         path, m->dataset);
+
+  /* the inputs: a held-out image, two sketches, a mask over the top half */
+  SwDataset *test = sw_dataset_load (m->dataset, SW_SPLIT_TEST, &error);
+  if (!test)
+    return sw_cli_fail (CMD, error);
+  const size_t img = (size_t) m->channels * m->height * m->width;
+  g_autofree float *image = g_new (float, img), *unit = g_new (float, img);
+  int index = 0;
+  while (index < test->n - 1 && test->labels[index] != p->test_class)
+    index++;
+  memcpy (unit, test->images + (size_t) index * img, sizeof (float) * img);
+  sw_dataset_free (test);
+  for (size_t j = 0; j < img; j++)
+    image[j] = 2.0f * unit[j] - 1.0f;
+  g_autofree float *mask = g_new0 (float, img);
+  for (int j = 0; j < m->height / 2 * m->width; j++)
+    mask[j] = 1.0f;
+  g_autofree char *test_png = g_build_filename (dir, "test.png", NULL);
+  g_autofree char *mask_png = g_build_filename (dir, "mask.png", NULL);
+  g_autofree char *sketch1 = g_build_filename (dir, "sketch-1.png", NULL);
+  g_autofree char *sketch2 = g_build_filename (dir, "sketch-2.png", NULL);
+  if (!sw_figure_image (test_png, unit, m->channels, m->height, m->width, &error)
+      || !sw_figure_image (mask_png, mask, 1, m->height, m->width, &error)
+      || !write_sketch (sketch1, 0, m->width, &error) || !write_sketch (sketch2, 1, m->width, &error))
+    return sw_cli_fail (CMD, error);
+
+  g_autofree char *seed_text = g_strdup_printf ("%" G_GINT64_FORMAT, seed);
+  Report r = { g_string_new (NULL), dir, g_strdup (path), seed, TRUE };
+  g_autofree char *base = g_path_get_basename (path);
+  g_string_append_printf (r.html,
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stepwise: Part A figures</title>\n"
+    "<style>body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}"
+    "img{image-rendering:pixelated;max-width:100%%}figure{margin:1em 0}"
+    "figcaption{color:#444}code{font-size:85%%}.in img{width:112px;border:1px solid #ccc}</style>\n"
+    "</head><body>\n<h1>Part A figures on %s</h1>\n"
+    "<p>The algorithms of the write-up's Part A (forward process, denoising, CFG, SDEdit, "
+    "inpainting, image-to-image, visual anagrams, hybrid images), run by Stepwise on its own "
+    "DDPM (cosine schedule, 1000 steps, 33 strided steps from t = 990) with seed %s. "
+    "Each figure shows the command that redoes it.</p>\n"
+    "<div class=\"in\"><figure><img src=\"test.png\" alt=\"\"><figcaption>test image</figcaption></figure>"
+    "<figure><img src=\"sketch-1.png\" alt=\"\"><figcaption>sketch 1</figcaption></figure>"
+    "<figure><img src=\"sketch-2.png\" alt=\"\"><figcaption>sketch 2</figcaption></figure>"
+    "<figure><img src=\"mask.png\" alt=\"\"><figcaption>mask</figcaption></figure></div>\n",
+    base, seed_text);
+
+  section (&r, "Forward process", "x_t = sqrt(ab_t) x0 + sqrt(1 - ab_t) eps at t = 250, 500, 750.");
+  figure (&r, "forward.png", "The test image noised to t = 250, 500 and 750.",
+          "noise", "test.png", "--t", "250,500,750", NULL);
+  section (&r, "Denoising", "Classical blur against one-step and iterative denoising.");
+  figure (&r, "blur.png", "Gaussian blur of the noisy images (kernel 5, sigma 1.5).",
+          "blur", "test.png", "--t", "250,500,750", NULL);
+  figure (&r, "onestep.png", "One-step estimates of x0 (no prompt).",
+          "onestep", "test.png", "--t", "250,500,750", "--guidance", "1", NULL);
+  figure (&r, "iterative.png", "Iterative denoising from i_start = 10 (t = 690), every 5th step: "
+          "x_t above, the predicted x0 below.",
+          "trajectory", "test.png", "--i-start", "10", "--every", "5", "--guidance", "1", NULL);
+  compare_figure (&r, m, image, &error);
+  section (&r, "Sampling", "From pure noise: 5 samples without a prompt or guidance, then every "
+           "prompt with and without classifier-free guidance (scale 7).");
+  figure (&r, "samples-no-cfg.png", "5 samples, no prompt, no guidance.",
+          "generate", "--count", "5", "--guidance", "1", NULL);
+  figure (&r, "samples-cond.png", "5 samples per class, conditional estimate alone (guidance 1).",
+          "sample", "--per-class", "5", "--guidance", "1", "--steps", "33", "MODEL", NULL);
+  figure (&r, "samples-cfg.png", "5 samples per class with CFG, scale 7.",
+          "sample", "--per-class", "5", "--guidance", "7", "--steps", "33", "MODEL", NULL);
+  section (&r, "SDEdit", "The image noised to ts[i_start] and denoised with CFG: small i_start keeps "
+           "little of it, large i_start keeps much.");
+  figure (&r, "sdedit-test.png", "SDEdit of the test image.", "sdedit", "test.png", NULL);
+  figure (&r, "sdedit-sketch-1.png", "SDEdit of sketch 1 (a rough boot).", "sdedit", "sketch-1.png", NULL);
+  figure (&r, "sdedit-sketch-2.png", "SDEdit of sketch 2 (a rough t-shirt).", "sdedit", "sketch-2.png", NULL);
+  section (&r, "Inpainting", "RePaint: the top half regenerated, the rest kept.");
+  g_autofree char *inpaint_caption = g_strdup_printf ("The top half of the test image regenerated, prompt “%s”.", p->inpaint);
+  figure (&r, "inpaint.png", inpaint_caption, "inpaint", "test.png", "mask.png", "--prompt", p->inpaint, NULL);
+  section (&r, "Text-conditional image-to-image", "SDEdit with a prompt.");
+  g_autofree char *img2img_caption = g_strdup_printf ("The test image turned into “%s”.", p->img2img);
+  figure (&r, "img2img.png", img2img_caption, "img2img", "test.png", "--prompt", p->img2img, NULL);
+  section (&r, "Visual anagrams", "One image that reads as one prompt upright and as another in a second view.");
+  for (int k = 0; k < 3; k++)
+    {
+      g_autofree char *out = g_strdup_printf ("anagram-%d.png", k + 1);
+      g_autofree char *cap = g_strdup_printf ("“%s”, and “%s” (%s).", p->anagram[k][0], p->anagram[k][1], p->anagram[k][2]);
+      figure (&r, out, cap, "anagram", "--prompt", p->anagram[k][0], "--prompt2", p->anagram[k][1],
+              "--view", p->anagram[k][2], "--count", "4", NULL);
+    }
+  section (&r, "Hybrid images", "Low frequencies of one prompt's estimate plus high frequencies of another's; "
+           "the second row shows the low-pass, what is seen from afar.");
+  for (int k = 0; k < 2; k++)
+    {
+      g_autofree char *out = g_strdup_printf ("hybrid-%d.png", k + 1);
+      g_autofree char *cap = g_strdup_printf ("“%s” from afar, “%s” close up.", p->hybrid[k][0], p->hybrid[k][1]);
+      figure (&r, out, cap, "hybrid", "--prompt", p->hybrid[k][0], "--prompt2", p->hybrid[k][1],
+              "--count", "4", NULL);
+    }
+  g_string_append (r.html, "</body></html>\n");
+
+  int status = 0;
+  if (!r.ok)
+    status = error ? sw_cli_fail (CMD, error) : 1;
+  else
+    {
+      g_autofree char *index_html = g_build_filename (dir, "index.html", NULL);
+      if (!g_file_set_contents (index_html, r.html->str, (gssize) r.html->len, &error))
+        status = sw_cli_fail (CMD, error);
+      else
+        printf ("%s\n", index_html);
+    }
+  g_string_free (r.html, TRUE);
+  g_free (r.model);
+  return status;
+}

@@ -1,0 +1,166 @@
+#include "cli-job.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "figures.h"
+#include "image-io.h"
+
+char *
+sw_cli_default_model_path (void)
+{
+  return sw_cli_shipped_model_path ("ddpm-prompt", "fashion");
+}
+
+GOptionEntry *
+sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_default)
+{
+  o->guidance = -1.0;
+  o->count = count_default;
+  const GOptionEntry common[] = {
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model,
+      "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 0)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps,
+      "Strided denoising steps, 1 to 999 (default 33: t = 990, 960, ..., 0)", "N" },
+    { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &o->guidance,
+      "Classifier-free guidance scale, 0 to 100 (default 7; 1 = no guidance)", "G" },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &o->count, "Images, 1 to 1000", "N" },
+    { "variance", 0, 0, G_OPTION_ARG_STRING, &o->variance,
+      "Noise added at each step: auto (learned if the model predicts it, else posterior), "
+      "posterior or none", "MODE" },
+    { "no-clip", 0, 0, G_OPTION_ARG_NONE, &o->no_clip,
+      "Do not clamp the predicted x0 to [-1, 1]", NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "PNG to write", "FILE" },
+  };
+  size_t n_extra = 0;
+  while (extra && extra[n_extra].long_name)
+    n_extra++;
+  GOptionEntry *all = g_new0 (GOptionEntry, n_extra + G_N_ELEMENTS (common) + 1);
+  memcpy (all, extra, sizeof (GOptionEntry) * n_extra);
+  memcpy (all + n_extra, common, sizeof common);
+  return all;
+}
+
+void
+sw_cli_job_options_clear (SwCliJobOptions *o)
+{
+  g_clear_pointer (&o->model, g_free);
+  g_clear_pointer (&o->variance, g_free);
+  g_clear_pointer (&o->out, g_free);
+}
+
+gboolean
+sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **error)
+{
+  sw_job_init (job);
+  if (o->seed < 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", o->seed);
+      return FALSE;
+    }
+  job->seed = (uint64_t) o->seed;
+  if (o->steps)
+    job->steps = o->steps;
+  if (o->guidance >= 0.0)
+    job->guidance = (float) o->guidance;
+  else if (o->guidance != -1.0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "guidance %g is out of range; accepted: 0 to 100", o->guidance);
+      return FALSE;
+    }
+  job->count = o->count;
+  job->clip_x0 = !o->no_clip;
+  if (o->variance)
+    {
+      static const char * const modes[] = { "auto", "posterior", "none", NULL };
+      int k = 0;
+      while (modes[k] && strcmp (modes[k], o->variance) != 0)
+        k++;
+      if (!modes[k])
+        {
+          g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                       "--variance “%s” is unknown; accepted: auto, posterior, none", o->variance);
+          return FALSE;
+        }
+      job->variance = (SwVarianceMode) k;
+    }
+  g_autofree char *path = o->model ? g_strdup (o->model) : sw_cli_default_model_path ();
+  *model = sw_eps_model_load (path, error);
+  if (!*model)
+    return FALSE;
+  if (!sw_job_validate (job, *model, error))
+    {
+      g_clear_pointer (model, sw_eps_model_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+float *
+sw_cli_read_image (SwEpsModel *m, const char *path, GError **error)
+{
+  return sw_image_load (path, m->channels, m->width, error);
+}
+
+float *
+sw_cli_read_mask (const char *cmd, SwEpsModel *m, const char *path, GError **error)
+{
+  gboolean resized = FALSE;
+  float *mask = sw_mask_load (path, m->width, &resized, error);
+  if (mask && resized)
+    fprintf (stderr, "stepwise-cli %s: warning: the mask “%s” is not %dx%d; it was centre-cropped "
+             "and resized to the model's size\n", cmd, path, m->width, m->height);
+  return mask;
+}
+
+float *
+sw_cli_encode (SwEpsModel *m, const char *prompt, GError **error)
+{
+  float *cond = g_new (float, m->cond_dim);
+  if (!m->encode (m, prompt ? prompt : "", cond, error))
+    g_clear_pointer (&cond, g_free);
+  return cond;
+}
+
+gboolean
+sw_cli_write_table (const char *path, SwEpsModel *m, const float *images, int rows, int cols,
+                    const char * const *row_labels, const char * const *col_labels,
+                    const char *title, GError **error)
+{
+  const size_t n = (size_t) rows * cols * m->channels * m->height * m->width;
+  g_autofree float *unit = g_new (float, n);
+  for (size_t j = 0; j < n; j++)
+    unit[j] = 0.5f * images[j] + 0.5f;   /* SPEC.md 1.1.3: shown as x/2 + 1/2 */
+  return sw_figure_image_table (path, unit, rows, cols, m->channels, m->height, m->width, 4,
+                                row_labels, col_labels, title, error);
+}
+
+gboolean
+sw_cli_job_progress (const SwJobFrame *f, gpointer user_data)
+{
+  SwCliJobProgress *p = user_data;
+  if (f->i < f->steps)
+    p->done += f->n;
+  sw_progress_update (p->progress, p->done, p->total_steps, NULL);
+  return TRUE;
+}
+
+gboolean
+sw_cli_run_job (SwEpsModel *m, const SwJob *job, float *out, GError **error)
+{
+  SwProgress progress;
+  sw_progress_init (&progress, "denoising");
+  SwCliJobProgress p = { &progress, job->count * (job->steps - job->i_start), 0 };
+  gboolean ok = sw_job_run (m, job, out, sw_cli_job_progress, &p, NULL, error);
+  sw_progress_end (&progress);
+  return ok;
+}
+
+char *
+sw_cli_prompt_label (const char *prompt)
+{
+  return prompt && *prompt ? g_strdup_printf ("“%s”", prompt) : g_strdup ("no prompt");
+}

@@ -1,0 +1,255 @@
+/* The Part A commands of stepwise-cli (issue 4) as a user meets them, on a
+ * tiny untrained ddpm-prompt model: each writes its PNG and prints its
+ * path, the same seed gives the same bytes, and every bad input is one
+ * clear line and a non-zero status. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "test-util.h"
+#include "test-cli-util.h"
+#include "checkpoint.h"
+#include "prompt-classes.h"
+#include "recipe.h"
+
+static char *dir, *model, *image, *mask, *small_mask;
+
+static Run
+run_cli (const char * const *args, gboolean with_model)
+{
+  const char *tail[] = { "--model", model, NULL };
+  return run_cli_with (args, with_model ? tail : NULL);
+}
+
+static void
+expect_error (const char * const *args, const char *says)
+{
+  const char *tail[] = { "--model", model, NULL };
+  expect_error_with (args, tail, says);
+}
+
+/* a run that succeeds and prints the PNG it wrote; returns the PNG's bytes */
+static GBytes *
+expect_png (const char * const *args, const char *out)
+{
+  g_auto (Run) r = run_cli (args, TRUE);
+  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *line = g_strdup_printf ("%s\n", out);
+  g_assert_cmpstr (r.out, ==, line);
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_unlink (out);
+  return g_bytes_new_take (data, len);
+}
+
+static char *
+path_in_dir (const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+/* a D = 4 ddpm-prompt model, untrained: the commands' plumbing does not
+ * depend on the weights */
+static void
+write_model (void)
+{
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("ddpm-prompt", &recipe, NULL));
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .D = 4,
+                       .channels = 1, .size = 28, .class_dim = 10 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 3);
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&recipe, meta);
+  g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
+  g_ptr_array_add (meta, g_strdup ("prompt.classes"));
+  g_ptr_array_add (meta, sw_prompt_classes_to_meta (pc));
+  g_ptr_array_add (meta, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_checkpoint_save (model, net, NULL, (const char * const *) meta->pdata,
+                                     SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  sw_unet_free (net);
+}
+
+/* a 40 x 30 grey PGM (centre-cropped by the loader) and two masks: one at
+ * the model's size, one that needs resizing */
+static void
+write_inputs (void)
+{
+  GString *pgm = g_string_new ("P5\n40 30\n255\n");
+  for (int i = 0; i < 40 * 30; i++)
+    g_string_append_c (pgm, (char) ((i * 7) % 256));
+  g_assert_true (g_file_set_contents (image, pgm->str, (gssize) pgm->len, NULL));
+  g_string_free (pgm, TRUE);
+  for (int k = 0; k < 2; k++)
+    {
+      int size = k ? 56 : 28;
+      GString *m = g_string_new (NULL);
+      g_string_append_printf (m, "P5\n%d %d\n255\n", size, size);
+      for (int i = 0; i < size * size; i++)
+        g_string_append_c (m, (char) (i < size * size / 2 ? 255 : 0));
+      g_assert_true (g_file_set_contents (k ? small_mask : mask, m->str, (gssize) m->len, NULL));
+      g_string_free (m, TRUE);
+    }
+}
+
+static void
+test_commands_write_pngs (void)
+{
+  g_autofree char *out = path_in_dir ("out.png");
+  const char *generate[] = { "generate", "-p", "a sneaker", "-n", "2", "--steps", "3", "-o", out, NULL };
+  g_autoptr (GBytes) a = expect_png (generate, out);
+  g_autoptr (GBytes) b = expect_png (generate, out);
+  g_assert_true (g_bytes_equal (a, b));   /* same seed, same bytes */
+  const char *other_seed[] = { "generate", "-p", "a sneaker", "-n", "2", "--steps", "3", "--seed", "1",
+                               "-o", out, NULL };
+  g_autoptr (GBytes) c = expect_png (other_seed, out);
+  g_assert_false (g_bytes_equal (a, c));
+
+  const char *noise[] = { "noise", image, "--t", "10,500", "-o", out, NULL };
+  const char *onestep[] = { "onestep", image, "--t", "250", "-p", "a bag", "-o", out, NULL };
+  const char *blur[] = { "blur", image, "--kernel", "7", "--sigma", "2", "-o", out, NULL };
+  const char *trajectory[] = { "trajectory", "--steps", "4", "--every", "2", "-o", out, NULL };
+  const char *trajectory_img[] = { "trajectory", image, "--i-start", "2", "--steps", "4", "-o", out, NULL };
+  const char *sdedit[] = { "sdedit", image, "-i", "1,2", "--steps", "3", "-o", out, NULL };
+  const char *img2img[] = { "img2img", image, "-p", "a dress", "-i", "2", "--steps", "3", "-o", out, NULL };
+  const char *inpaint[] = { "inpaint", image, mask, "-p", "a coat", "--steps", "3", "-n", "1", "-o", out, NULL };
+  const char *anagram[] = { "anagram", "-p", "a bag", "-q", "trousers", "--view", "rotate180", "--steps", "3",
+                            "-n", "1", "-o", out, NULL };
+  const char *hybrid[] = { "hybrid", "-p", "a bag", "-q", "a dress", "--steps", "3", "-n", "1",
+                           "--variance", "none", "-o", out, NULL };
+  const char * const *runs[] = { noise, onestep, blur, trajectory, trajectory_img, sdedit, img2img,
+                                 inpaint, anagram, hybrid };
+  for (size_t k = 0; k < G_N_ELEMENTS (runs); k++)
+    g_bytes_unref (expect_png (runs[k], out));
+
+  /* a mask of another size works, with a warning */
+  const char *resized[] = { "inpaint", image, small_mask, "--steps", "2", "-n", "1", "-o", out, NULL };
+  g_auto (Run) r = run_cli (resized, TRUE);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "warning: the mask"));
+  g_unlink (out);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autofree char *text = path_in_dir ("notes.txt");
+  g_assert_true (g_file_set_contents (text, "not an image\n", -1, NULL));
+  const char *unknown_prompt[] = { "generate", "-p", "a unicorn", NULL };
+  expect_error (unknown_prompt, "unknown prompt “a unicorn”; this model knows: a t-shirt");
+  const char *guidance[] = { "generate", "-g", "101", NULL };
+  expect_error (guidance, "guidance 101 is out of range; accepted: 0 to 100");
+  const char *steps[] = { "generate", "--steps", "1000", NULL };
+  expect_error (steps, "1000 steps asked for; accepted: 1 to 999");
+  const char *count[] = { "generate", "-n", "0", NULL };
+  expect_error (count, "0 images asked for; accepted: 1 to 1000");
+  const char *seed[] = { "generate", "--seed", "-1", NULL };
+  expect_error (seed, "accepted: 0 or more");
+  const char *variance[] = { "generate", "--variance", "big", NULL };
+  expect_error (variance, "accepted: auto, posterior, none");
+  const char *i_start[] = { "sdedit", image, "-i", "40", NULL };
+  expect_error (i_start, "i_start 40 is out of range; accepted: 0 to 32");
+  const char *not_image[] = { "sdedit", text, NULL };
+  expect_error (not_image, "not an image Stepwise can read");
+  const char *missing[] = { "sdedit", "/nonexistent.png", NULL };
+  expect_error (missing, "/nonexistent.png");
+  const char *no_prompt[] = { "img2img", image, NULL };
+  expect_error (no_prompt, "give the prompt");
+  const char *one_prompt[] = { "anagram", "-p", "a bag", NULL };
+  expect_error (one_prompt, "give both --prompt and --prompt2");
+  const char *view[] = { "anagram", "-p", "a bag", "-q", "a dress", "--view", "skew", NULL };
+  expect_error (view, "accepted: flip, rotate180, negate");
+  const char *kernel[] = { "blur", image, "--kernel", "4", NULL };
+  expect_error (kernel, "an odd number from 1 to 255");
+  const char *t[] = { "noise", image, "--t", "1000", NULL };
+  expect_error (t, "t = 1000 is out of range; accepted: 1 to 999");
+  const char *no_mask[] = { "inpaint", image, NULL };
+  expect_error (no_mask, "give an image file and a mask file");
+  const char *every[] = { "trajectory", "--every", "0", NULL };
+  expect_error (every, "accepted: 1 to 1000");
+  g_unlink (text);
+}
+
+/* a flow model is not a Part A model, and the message says what is */
+static void
+test_wrong_model (void)
+{
+  g_autofree char *flow = path_in_dir ("flow.safetensors");
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("flow-class", &recipe, NULL));
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_MUL, .D = 4,
+                       .channels = 1, .size = 28, .class_dim = 10 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 3);
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&recipe, meta);
+  g_ptr_array_add (meta, NULL);
+  g_assert_true (sw_checkpoint_save (flow, net, NULL, (const char * const *) meta->pdata,
+                                     SW_DTYPE_F32, NULL));
+  sw_unet_free (net);
+  const char *args[] = { "generate", "--model", flow, NULL };
+  g_auto (Run) r = run_cli (args, FALSE);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "the Part A algorithms need a class-conditioned eps-cosine model"));
+  g_unlink (flow);
+}
+
+/* the figures report: every figure it names exists */
+static void
+test_figures (void)
+{
+  if (!g_file_test ("/usr/share/datasets/fashion-mnist", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("Fashion-MNIST is not installed (dataset-fashion-mnist)");
+      return;
+    }
+  g_autofree char *out = path_in_dir ("figures");
+  const char *args[] = { "figures", out, NULL };
+  g_auto (Run) r = run_cli (args, TRUE);
+  g_test_message ("figures: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *index = g_build_filename (out, "index.html", NULL);
+  g_autofree char *html = NULL;
+  g_assert_true (g_file_get_contents (index, &html, NULL, NULL));
+  int figures = 0;
+  for (const char *p = html; (p = strstr (p, "<img src=\"")); figures++)
+    {
+      p += strlen ("<img src=\"");
+      g_autofree char *name = g_strndup (p, strcspn (p, "\""));
+      g_autofree char *file = g_build_filename (out, name, NULL);
+      if (!g_file_test (file, G_FILE_TEST_EXISTS))
+        g_error ("index.html shows %s, which is not there", name);
+    }
+  g_assert_cmpint (figures, >=, 20);
+  sw_test_remove_dir (out);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  dir = g_dir_make_tmp ("stepwise-parta-XXXXXX", NULL);
+  model = path_in_dir ("tiny.safetensors");
+  image = path_in_dir ("image.pgm");
+  mask = path_in_dir ("mask.pgm");
+  small_mask = path_in_dir ("mask-56.pgm");
+  write_model ();
+  write_inputs ();
+  g_test_add_func ("/cli-parta/commands", test_commands_write_pngs);
+  g_test_add_func ("/cli-parta/bad-input", test_bad_input);
+  g_test_add_func ("/cli-parta/wrong-model", test_wrong_model);
+  g_test_add_func ("/cli-parta/figures", test_figures);
+  int status = g_test_run ();
+  sw_test_remove_dir (dir);
+  g_free (dir);
+  g_free (model);
+  g_free (image);
+  g_free (mask);
+  g_free (small_mask);
+  return status;
+}
