@@ -1,0 +1,193 @@
+#include "stepwise-model.h"
+
+#include <string.h>
+
+struct _StepwiseModel
+{
+  GObject     parent_instance;
+  char       *path;
+  char       *name;
+  SwEpsModel *eps;
+  char      **prompts;
+  GMutex      lock;
+};
+
+G_DEFINE_FINAL_TYPE (StepwiseModel, stepwise_model, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_NAME, PROP_PATH, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+stepwise_model_finalize (GObject *object)
+{
+  StepwiseModel *self = STEPWISE_MODEL (object);
+  g_free (self->path);
+  g_free (self->name);
+  g_strfreev (self->prompts);
+  sw_eps_model_free (self->eps);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (stepwise_model_parent_class)->finalize (object);
+}
+
+static void
+stepwise_model_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  StepwiseModel *self = STEPWISE_MODEL (object);
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stepwise_model_class_init (StepwiseModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->finalize = stepwise_model_finalize;
+  object_class->get_property = stepwise_model_get_property;
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+stepwise_model_init (StepwiseModel *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+StepwiseModel *
+stepwise_model_load (const char *path, GError **error)
+{
+  SwEpsModel *eps = sw_eps_model_load (path, error);
+  if (!eps)
+    return NULL;
+  StepwiseModel *self = g_object_new (STEPWISE_TYPE_MODEL, NULL);
+  self->path = g_strdup (path);
+  g_autofree char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  self->name = g_steal_pointer (&base);
+  self->eps = eps;
+  self->prompts = eps->prompts ? eps->prompts (eps) : NULL;
+  if (!self->prompts)
+    self->prompts = g_new0 (char *, 1);
+  return self;
+}
+
+static void
+load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  StepwiseModel *model = stepwise_model_load (task_data, &error);
+  if (model)
+    g_task_return_pointer (task, model, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+stepwise_model_load_async (const char *path, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stepwise_model_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+StepwiseModel *
+stepwise_model_load_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static void
+scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *dir = task_data;
+  GPtrArray *models = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d));)
+    if (g_str_has_suffix (name, ".safetensors"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+      g_autoptr (GError) error = NULL;
+      StepwiseModel *model = stepwise_model_load (path, &error);
+      if (model)
+        g_ptr_array_add (models, model);
+      else
+        g_debug ("skipping %s: %s", path, error->message);
+    }
+  g_task_return_pointer (task, models, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+stepwise_model_scan_async (const char *dir, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stepwise_model_scan_async);
+  g_task_set_task_data (task, g_strdup (dir), g_free);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+GPtrArray *
+stepwise_model_scan_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+stepwise_model_get_path (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->path;
+}
+
+const char *
+stepwise_model_get_name (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->name;
+}
+
+SwEpsModel *
+stepwise_model_get_eps (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->eps;
+}
+
+const char * const *
+stepwise_model_get_prompts (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return (const char * const *) self->prompts;
+}
+
+GMutex *
+stepwise_model_get_lock (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return &self->lock;
+}

@@ -1,0 +1,37 @@
+/* stepwise-model.h: an engine model (SwEpsModel) as a GObject, so lists,
+ * drop-downs and running jobs can hold references to it.  Loading happens
+ * on a worker thread; one job at a time runs a model (its lock). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "eps-model.h"
+
+G_BEGIN_DECLS
+
+#define STEPWISE_TYPE_MODEL (stepwise_model_get_type ())
+G_DECLARE_FINAL_TYPE (StepwiseModel, stepwise_model, STEPWISE, MODEL, GObject)
+
+/* blocking: call it from a worker thread */
+StepwiseModel *stepwise_model_load        (const char *path, GError **error);
+void           stepwise_model_load_async  (const char *path, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+StepwiseModel *stepwise_model_load_finish (GAsyncResult *result, GError **error);
+
+/* Every model of DIR (*.safetensors, sorted by name) that loads as a
+ * generation model, on a worker thread; files that do not are skipped.
+ * Finishes with a GPtrArray of StepwiseModel (never NULL). */
+void           stepwise_model_scan_async  (const char *dir, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray     *stepwise_model_scan_finish (GAsyncResult *result, GError **error);
+
+const char    *stepwise_model_get_path    (StepwiseModel *self);
+/* the file name without ".safetensors" */
+const char    *stepwise_model_get_name    (StepwiseModel *self);
+SwEpsModel    *stepwise_model_get_eps     (StepwiseModel *self);
+/* the prompts the model knows, NULL-terminated */
+const char * const *stepwise_model_get_prompts (StepwiseModel *self);
+/* held by whoever runs the model: the engine's activations are per model */
+GMutex        *stepwise_model_get_lock    (StepwiseModel *self);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* stepwise-scrubber.h: the trajectory of the current (or last) job — a
+ * slider with a mark per step that fills as frames arrive, a toggle
+ * between the noisy x_t and the predicted x0, and play/pause.  It keeps
+ * every frame, so after the job each step can be shown again. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define STEPWISE_TYPE_SCRUBBER (stepwise_scrubber_get_type ())
+G_DECLARE_FINAL_TYPE (StepwiseScrubber, stepwise_scrubber, STEPWISE, SCRUBBER, GtkWidget)
+
+GtkWidget *stepwise_scrubber_new          (void);
+/* forgets every frame; the next job has STEPS updates (STEPS + 1 frames) */
+void       stepwise_scrubber_reset        (StepwiseScrubber *self, int steps);
+/* a frame of the job (see StepwiseJobRunner::frame); while the slider is
+ * at the newest frame it follows the new one */
+void       stepwise_scrubber_add_frame    (StepwiseScrubber *self, int index, int t,
+                                           GBytes *x_t, GBytes *x0);
+guint      stepwise_scrubber_get_n_frames (StepwiseScrubber *self);
+/* the frame shown (0-based among the frames), -1 when none */
+int        stepwise_scrubber_get_position (StepwiseScrubber *self);
+void       stepwise_scrubber_set_position (StepwiseScrubber *self, int position);
+/* the image of the frame shown (x_t or x0 as chosen), or NULL */
+GBytes    *stepwise_scrubber_get_image    (StepwiseScrubber *self);
+gboolean   stepwise_scrubber_get_show_x0  (StepwiseScrubber *self);
+void       stepwise_scrubber_set_show_x0  (StepwiseScrubber *self, gboolean show_x0);
+gboolean   stepwise_scrubber_get_playing  (StepwiseScrubber *self);
+void       stepwise_scrubber_set_playing  (StepwiseScrubber *self, gboolean playing);
+
+G_END_DECLS

@@ -1,0 +1,692 @@
+/* stepwise-window.c: the window builds a job from its controls, hands it to
+ * its StepwiseJobRunner and shows what comes back: every frame goes to the
+ * scrubber, the scrubber's chosen frame to the result view.  Models load on
+ * a worker; nothing here waits on the engine. */
+#include "stepwise-window.h"
+
+#include <glib/gi18n.h>
+
+#include "stepwise-image-view.h"
+
+#define DEFAULT_MODEL "ddpm-prompt-fashion"
+
+struct _StepwiseWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template children */
+  AdwWindowTitle      *window_title;
+  AdwToastOverlay     *toast_overlay;
+  StepwiseImageView   *input_view;
+  GtkLabel            *input_caption;
+  StepwiseImageView   *result_view;
+  AdwStatusPage       *empty_page;
+  GtkProgressBar      *progress_bar;
+  StepwiseScrubber    *scrubber;
+  AdwComboRow         *model_row;
+  AdwComboRow         *mode_row;
+  AdwActionRow        *mode_unavailable_row;
+  GtkEntry            *prompt_entry;
+  GtkMenuButton       *prompt_menu_button;
+  GtkSpinButton       *guidance_spin;
+  GtkSpinButton       *steps_spin;
+  GtkSpinButton       *seed_spin;
+
+  GSettings           *settings;
+  GListStore          *models;        /* StepwiseModel */
+  StepwiseJobRunner   *runner;
+  GCancellable        *cancellable;   /* model loading */
+  char                *model_dir;
+  GtkListStore        *completion_store;
+  GtkListBox          *prompt_list;
+
+  /* the job being shown */
+  StepwiseModel       *job_model;
+  gint64               job_start_us;
+  int                  job_steps;
+  int                  job_done;
+};
+
+G_DEFINE_FINAL_TYPE (StepwiseWindow, stepwise_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum { PROP_0, PROP_MODEL_DIR, PROP_MODEL, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+toast (StepwiseWindow *self, const char *text)
+{
+  AdwToast *t = adw_toast_new (text);
+  adw_toast_set_timeout (t, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static StepwiseMode
+get_mode (StepwiseWindow *self)
+{
+  return (StepwiseMode) adw_combo_row_get_selected (self->mode_row);
+}
+
+static void
+update_actions (StepwiseWindow *self)
+{
+  const gboolean running = stepwise_job_runner_get_running (self->runner);
+  const gboolean have_frames = stepwise_scrubber_get_n_frames (self->scrubber) > 0;
+  GActionMap *map = G_ACTION_MAP (self);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "generate")),
+                               stepwise_window_get_model (self) != NULL
+                               && get_mode (self) == STEPWISE_MODE_GENERATE);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "cancel")), running);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "play")), have_frames);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "show-x0")), have_frames);
+}
+
+/* ---- models ---- */
+
+StepwiseModel *
+stepwise_window_get_model (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return adw_combo_row_get_selected_item (self->model_row);
+}
+
+static void
+fill_prompts (StepwiseWindow *self, StepwiseModel *model)
+{
+  gtk_list_store_clear (self->completion_store);
+  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->prompt_list)));)
+    gtk_list_box_remove (self->prompt_list, row);
+  if (!model)
+    return;
+  for (const char * const *p = stepwise_model_get_prompts (model); *p; p++)
+    {
+      gtk_list_store_insert_with_values (self->completion_store, NULL, -1, 0, *p, -1);
+      GtkWidget *label = gtk_label_new (*p);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      gtk_widget_set_margin_top (label, 4);
+      gtk_widget_set_margin_bottom (label, 4);
+      gtk_list_box_append (self->prompt_list, label);
+    }
+}
+
+static void
+on_model_selected (StepwiseWindow *self)
+{
+  StepwiseModel *model = stepwise_window_get_model (self);
+  if (model)
+    {
+      SwEpsModel *eps = stepwise_model_get_eps (model);
+      /* Translators: a model's name, then its image size and channels */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %d×%d %s"), stepwise_model_get_name (model),
+                                                   eps->width, eps->height,
+                                                   eps->channels == 1 ? _("grey") : _("colour"));
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+      g_settings_set_string (self->settings, "last-model", stepwise_model_get_path (model));
+    }
+  else
+    adw_window_title_set_subtitle (self->window_title, _("No model"));
+  fill_prompts (self, model);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+static gboolean
+find_model (StepwiseWindow *self, const char *path, guint *position)
+{
+  const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+      if (g_strcmp0 (stepwise_model_get_path (m), path) == 0)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+select_model (StepwiseWindow *self, guint position)
+{
+  if (adw_combo_row_get_selected (self->model_row) == position)
+    on_model_selected (self);   /* the same row: no notify comes */
+  else
+    adw_combo_row_set_selected (self->model_row, position);
+}
+
+static void
+model_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StepwiseModel) model = stepwise_model_load_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window is gone */
+  StepwiseWindow *self = user_data;
+  if (!model)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not open the model: %s"), error->message);
+      toast (self, text);
+      return;
+    }
+  guint position;
+  if (!find_model (self, stepwise_model_get_path (model), &position))
+    {
+      g_list_store_append (self->models, model);
+      position = g_list_model_get_n_items (G_LIST_MODEL (self->models)) - 1;
+    }
+  select_model (self, position);
+}
+
+void
+stepwise_window_open_model (StepwiseWindow *self, const char *path)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  stepwise_model_load_async (path, self->cancellable, model_loaded, self);
+}
+
+static void
+models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = stepwise_model_scan_finish (result, &error);
+  if (!found)
+    return;   /* cancelled: the window is gone */
+  StepwiseWindow *self = user_data;
+  /* a model opened meanwhile stays where it is */
+  const gboolean had_selection = stepwise_window_get_model (self) != NULL;
+  for (guint i = 0; i < found->len; i++)
+    {
+      guint position;
+      if (!find_model (self, stepwise_model_get_path (found->pdata[i]), &position))
+        g_list_store_append (self->models, found->pdata[i]);
+    }
+  if (had_selection)
+    return;
+  g_autofree char *last = g_settings_get_string (self->settings, "last-model");
+  guint position = 0;
+  if (*last && find_model (self, last, &position))
+    select_model (self, position);
+  else if (*last && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+    stepwise_window_open_model (self, last);
+  else
+    {
+      const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+          if (g_strcmp0 (stepwise_model_get_name (m), DEFAULT_MODEL) == 0)
+            position = i;
+        }
+      if (n > 0)
+        select_model (self, position);
+      else
+        toast (self, _("No models found: open one with Ctrl+O"));
+    }
+}
+
+static void
+on_open_model_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      if (path)
+        stepwise_window_open_model (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+open_model_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Open Model"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 _("_Open"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Stepwise models (safetensors)"));
+  gtk_file_filter_add_pattern (filter, "*.safetensors");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  if (self->model_dir)
+    {
+      g_autoptr (GFile) dir = g_file_new_for_path (self->model_dir);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), dir, NULL);
+    }
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_model_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- jobs ---- */
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
+  return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
+}
+
+static void
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
+          StepwiseWindow *self)
+{
+  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+    {
+      /* what the job starts from: pure noise for Generate */
+      stepwise_image_view_set_pixels (self->input_view, x_t, eps->channels, eps->height, eps->width);
+      gtk_label_set_text (self->input_caption, _("The pure noise x_T this job starts from."));
+    }
+  stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  self->job_done = index;
+  const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) index / MAX (steps, 1));
+  g_autofree char *text = NULL;
+  if (index > 0 && index < steps)
+    {
+      g_autofree char *left = format_duration (elapsed / index * (steps - index));
+      /* Translators: progress of a job, then the time it still needs */
+      text = g_strdup_printf (_("Step %d of %d · about %s left"), index, steps, left);
+    }
+  else if (index < steps)
+    text = g_strdup_printf (_("Step %d of %d"), index, steps);
+  if (text)
+    gtk_progress_bar_set_text (self->progress_bar, text);
+  update_actions (self);
+}
+
+static void
+on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseWindow *self)
+{
+  g_autofree char *text = NULL;
+  if (error && g_error_matches (error, SW_ERROR, SW_ERROR_CANCELLED))
+    text = g_strdup_printf (_("Cancelled at step %d of %d"), self->job_done, self->job_steps);
+  else if (error)
+    {
+      text = g_strdup_printf (_("Failed: %s"), error->message);
+      toast (self, text);
+    }
+  else
+    {
+      g_autofree char *took = format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
+    }
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  update_actions (self);
+}
+
+static void
+on_running_changed (StepwiseWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  StepwiseModel *model = stepwise_window_get_model (self);
+  if (!model || get_mode (self) != STEPWISE_MODE_GENERATE)
+    return;
+  SwEpsModel *eps = stepwise_model_get_eps (model);
+  g_autoptr (GError) error = NULL;
+  g_autofree float *cond = g_new (float, eps->cond_dim);
+  const char *prompt = gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (prompt));
+  SwJob job;
+  sw_job_init (&job);
+  job.count = 1;
+  job.steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  job.guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
+  job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
+  job.cond = cond;
+  if (!eps->encode (eps, stripped, cond, &error) || !sw_job_validate (&job, eps, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_set_object (&self->job_model, model);
+  self->job_steps = job.steps;
+  self->job_done = 0;
+  self->job_start_us = g_get_monotonic_time ();
+  stepwise_scrubber_reset (self->scrubber, job.steps);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  if (stepwise_job_runner_start (self->runner, model, &job))
+    toast (self, _("Previous job cancelled"));
+  update_actions (self);
+}
+
+static void
+cancel_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_job_runner_cancel (self->runner);
+}
+
+static void
+randomize_seed_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
+}
+
+static void
+play_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_scrubber_set_playing (self->scrubber, !stepwise_scrubber_get_playing (self->scrubber));
+}
+
+static void
+show_x0_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_scrubber_set_show_x0 (self->scrubber, !stepwise_scrubber_get_show_x0 (self->scrubber));
+}
+
+static void
+set_prompt_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  stepwise_window_set_prompt (user_data, g_variant_get_string (param, NULL));
+}
+
+static const GActionEntry win_entries[] = {
+  { "generate", generate_action },
+  { "cancel", cancel_action },
+  { "randomize-seed", randomize_seed_action },
+  { "open-model", open_model_action },
+  { "play", play_action },
+  { "show-x0", show_x0_action },
+  { "set-prompt", set_prompt_action, "s" },
+};
+
+/* ---- views ---- */
+
+static void
+on_scrubber_image_changed (StepwiseWindow *self)
+{
+  GBytes *image = stepwise_scrubber_get_image (self->scrubber);
+  if (image && self->job_model)
+    {
+      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+      stepwise_image_view_set_pixels (self->result_view, image, eps->channels, eps->height, eps->width);
+    }
+  else
+    stepwise_image_view_set_pixels (self->result_view, NULL, 0, 0, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), image == NULL);
+}
+
+static void
+on_mode_selected (StepwiseWindow *self)
+{
+  const gboolean available = get_mode (self) == STEPWISE_MODE_GENERATE;
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_unavailable_row), !available);
+  update_actions (self);
+}
+
+static void
+on_prompt_row_activated (GtkListBox *list, GtkListBoxRow *row, StepwiseWindow *self)
+{
+  GtkWidget *label = gtk_list_box_row_get_child (row);
+  stepwise_window_set_prompt (self, gtk_label_get_text (GTK_LABEL (label)));
+  gtk_menu_button_popdown (self->prompt_menu_button);
+}
+
+void
+stepwise_window_set_prompt (StepwiseWindow *self, const char *prompt)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->prompt_entry), prompt ? prompt : "");
+}
+
+void
+stepwise_window_set_mode (StepwiseWindow *self, StepwiseMode mode)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  adw_combo_row_set_selected (self->mode_row, mode);
+}
+
+StepwiseScrubber *
+stepwise_window_get_scrubber (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->scrubber;
+}
+
+StepwiseJobRunner *
+stepwise_window_get_runner (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->runner;
+}
+
+gboolean
+stepwise_window_save_screenshot (StepwiseWindow *self, const char *path, GError **error)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  if (!node || !renderer)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window is not shown");
+      return FALSE;
+    }
+  g_autoptr (GdkTexture) texture =
+    gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- the window ---- */
+
+static gboolean
+stepwise_window_close_request (GtkWindow *window)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (window);
+  int width, height;
+  gtk_window_get_default_size (window, &width, &height);
+  const gboolean maximized = gtk_window_is_maximized (window);
+  if (!maximized && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  stepwise_job_runner_cancel (self->runner);
+  return GTK_WINDOW_CLASS (stepwise_window_parent_class)->close_request (window);
+}
+
+static void
+stepwise_window_constructed (GObject *object)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (object);
+  G_OBJECT_CLASS (stepwise_window_parent_class)->constructed (object);
+  if (self->model_dir)
+    stepwise_model_scan_async (self->model_dir, self->cancellable, models_scanned, self);
+}
+
+static void
+stepwise_window_dispose (GObject *object)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (object);
+  g_cancellable_cancel (self->cancellable);
+  if (self->runner)
+    {
+      g_signal_handlers_disconnect_by_data (self->runner, self);
+      stepwise_job_runner_cancel (self->runner);
+    }
+  g_clear_object (&self->runner);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STEPWISE_TYPE_WINDOW);
+  G_OBJECT_CLASS (stepwise_window_parent_class)->dispose (object);
+}
+
+static void
+stepwise_window_finalize (GObject *object)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (object);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->models);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->job_model);
+  g_clear_object (&self->completion_store);
+  g_free (self->model_dir);
+  G_OBJECT_CLASS (stepwise_window_parent_class)->finalize (object);
+}
+
+static void
+stepwise_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (object);
+  switch (prop_id)
+    {
+    case PROP_MODEL_DIR:
+      g_value_set_string (value, self->model_dir);
+      break;
+    case PROP_MODEL:
+      g_value_set_object (value, stepwise_window_get_model (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stepwise_window_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  StepwiseWindow *self = STEPWISE_WINDOW (object);
+  switch (prop_id)
+    {
+    case PROP_MODEL_DIR:
+      self->model_dir = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stepwise_window_class_init (StepwiseWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = stepwise_window_constructed;
+  object_class->dispose = stepwise_window_dispose;
+  object_class->finalize = stepwise_window_finalize;
+  object_class->get_property = stepwise_window_get_property;
+  object_class->set_property = stepwise_window_set_property;
+  window_class->close_request = stepwise_window_close_request;
+
+  properties[PROP_MODEL_DIR] =
+    g_param_spec_string ("model-dir", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, STEPWISE_TYPE_MODEL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (STEPWISE_TYPE_IMAGE_VIEW);
+  g_type_ensure (STEPWISE_TYPE_SCRUBBER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/stepwise/Stepwise/ui/stepwise-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, input_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, input_caption);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, result_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_unavailable_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_entry);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
+}
+
+static void
+stepwise_window_init (StepwiseWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new ("io.github.stepwise.Stepwise");
+  self->runner = stepwise_job_runner_new ();
+  g_signal_connect (self->runner, "frame", G_CALLBACK (on_frame), self);
+  g_signal_connect (self->runner, "finished", G_CALLBACK (on_finished), self);
+  g_signal_connect_swapped (self->runner, "notify::running", G_CALLBACK (on_running_changed), self);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  /* the model chooser shows each model's name */
+  self->models = g_list_store_new (STEPWISE_TYPE_MODEL);
+  adw_combo_row_set_expression (self->model_row,
+                                gtk_property_expression_new (STEPWISE_TYPE_MODEL, NULL, "name"));
+  adw_combo_row_set_model (self->model_row, G_LIST_MODEL (self->models));
+  g_signal_connect_swapped (self->model_row, "notify::selected", G_CALLBACK (on_model_selected), self);
+  g_signal_connect_swapped (self->mode_row, "notify::selected", G_CALLBACK (on_mode_selected), self);
+  g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (on_scrubber_image_changed), self);
+  g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (update_actions), self);
+
+  /* prompts: completion while typing, and a list in a popover */
+  self->completion_store = gtk_list_store_new (1, G_TYPE_STRING);
+  GtkEntryCompletion *completion = gtk_entry_completion_new ();
+  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->completion_store));
+  gtk_entry_completion_set_text_column (completion, 0);
+  gtk_entry_completion_set_minimum_key_length (completion, 1);
+  gtk_entry_completion_set_inline_completion (completion, FALSE);
+  gtk_entry_set_completion (self->prompt_entry, completion);
+  g_object_unref (completion);
+
+  self->prompt_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_activate_on_single_click (self->prompt_list, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->prompt_list), "navigation-sidebar");
+  g_signal_connect (self->prompt_list, "row-activated", G_CALLBACK (on_prompt_row_activated), self);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->prompt_list));
+  GtkWidget *popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
+  gtk_menu_button_set_popover (self->prompt_menu_button, popover);
+
+  /* what the user expects remembered */
+  g_settings_bind (self->settings, "guidance", gtk_spin_button_get_adjustment (self->guidance_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "prompt", self->prompt_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  adw_window_title_set_subtitle (self->window_title, _("Loading models…"));
+  update_actions (self);
+}
+
+StepwiseWindow *
+stepwise_window_new (GtkApplication *application, const char *model_dir)
+{
+  return g_object_new (STEPWISE_TYPE_WINDOW, "application", application, "model-dir", model_dir, NULL);
+}
