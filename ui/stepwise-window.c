@@ -279,7 +279,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
     {
       /* what the job starts from: pure noise for Generate */
       stepwise_image_view_set_pixels (self->input_view, x_t, eps->channels, eps->height, eps->width);
-      gtk_label_set_text (self->input_caption, _("The pure noise x_T this job starts from."));
+      gtk_label_set_text (self->input_caption, _("The pure noise this job starts from (step 0)."));
     }
   stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
   self->job_done = index;
