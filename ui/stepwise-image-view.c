@@ -97,8 +97,11 @@ stepwise_image_view_measure (GtkWidget *widget, GtkOrientation orientation, int 
                              int *minimum, int *natural, int *minimum_baseline,
                              int *natural_baseline)
 {
+  int width, height;
+  gtk_widget_get_size_request (widget, &width, &height);
+  const int request = orientation == GTK_ORIENTATION_HORIZONTAL ? width : height;
   *minimum = 64;
-  *natural = 256;
+  *natural = request > 0 ? request : 256;   /* a requested size is also the natural one */
 }
 
 static void

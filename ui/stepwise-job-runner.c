@@ -25,6 +25,7 @@ typedef struct {
   StepwiseModel     *model;
   SwJob              job;
   float             *cond, *cond2;
+  float             *image, *mask;
   size_t             image_floats;
   GMainContext      *context;
   GMutex             lock;      /* guards frames, drain_pending */
@@ -71,6 +72,8 @@ job_data_free (JobData *d)
   g_main_context_unref (d->context);
   g_free (d->cond);
   g_free (d->cond2);
+  g_free (d->image);
+  g_free (d->mask);
   g_object_unref (d->model);
   g_object_unref (d->runner);
   g_free (d);
@@ -245,7 +248,6 @@ stepwise_job_runner_start (StepwiseJobRunner *self, StepwiseModel *model, const 
 {
   g_return_val_if_fail (STEPWISE_IS_JOB_RUNNER (self), FALSE);
   g_return_val_if_fail (STEPWISE_IS_MODEL (model), FALSE);
-  g_return_val_if_fail (job->image == NULL && job->mask == NULL, FALSE);
 
   const gboolean cancelled_old = self->running;
   if (self->cancellable)
@@ -269,6 +271,12 @@ stepwise_job_runner_start (StepwiseJobRunner *self, StepwiseModel *model, const 
   d->job.cond = d->cond;
   d->job.cond2 = d->cond2;
   d->image_floats = (size_t) eps->channels * eps->height * eps->width;
+  if (job->image)
+    d->image = g_memdup2 (job->image, sizeof (float) * d->image_floats);
+  if (job->mask)
+    d->mask = g_memdup2 (job->mask, sizeof (float) * eps->height * eps->width);
+  d->job.image = d->image;
+  d->job.mask = d->mask;
   d->context = g_main_context_ref_thread_default ();
   g_mutex_init (&d->lock);
   g_queue_init (&d->frames);

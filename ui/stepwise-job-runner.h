@@ -23,7 +23,8 @@ G_DECLARE_FINAL_TYPE (StepwiseJobRunner, stepwise_job_runner, STEPWISE, JOB_RUNN
 
 StepwiseJobRunner *stepwise_job_runner_new         (void);
 /* Runs JOB (copied; its cond and cond2 must be MODEL's cond_dim floats,
- * copied too; image and mask are not supported yet) on MODEL.  Returns
+ * its image (C, H, W) and mask (H, W) of MODEL's size: all copied too) on
+ * MODEL.  Returns
  * TRUE when it cancelled a job that was running. */
 gboolean           stepwise_job_runner_start       (StepwiseJobRunner *self, StepwiseModel *model,
                                                     const SwJob *job);

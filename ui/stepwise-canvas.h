@@ -1,0 +1,94 @@
+/* stepwise-canvas.h: the input canvas (issue 5) — three layers at the
+ * model's pixel size, drawn scaled up:
+ *
+ *   image   (C, S, S) floats in [-1, 1]: opened, dropped, pasted, or a result
+ *   sketch  strokes (colour, brush size, eraser) rasterised with cairo at
+ *           STEPWISE_CANVAS_SCALE times the model's resolution, area-averaged
+ *           onto the model grid for a job
+ *   mask    painted and erased the same way, 1 = regenerate; drawn
+ *           translucent over the image
+ *
+ * Every stroke (and every clear, invert or new image) is one undo step;
+ * undo restores the layers byte for byte.  After each change the layers
+ * are written, debounced and atomically, to the autosave file of their
+ * geometry, and a canvas given that geometry reads them back.
+ *
+ * Commands are actions of the "canvas" group (canvas.undo, canvas.redo,
+ * canvas.clear-mask, canvas.invert-mask, canvas.clear-sketch,
+ * canvas.clear-image, canvas.brush-bigger, canvas.brush-smaller,
+ * canvas.open-image, canvas.paste-image, canvas.tool, canvas.show-grid,
+ * canvas.feather) with window-wide shortcuts. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define STEPWISE_TYPE_CANVAS (stepwise_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (StepwiseCanvas, stepwise_canvas, STEPWISE, CANVAS, GtkWidget)
+
+/* hi-res sketch and mask pixels per model pixel, per side */
+#define STEPWISE_CANVAS_SCALE 8
+
+typedef enum {
+  STEPWISE_CANVAS_TOOL_BRUSH,
+  STEPWISE_CANVAS_TOOL_ERASER,       /* erases the sketch */
+  STEPWISE_CANVAS_TOOL_MASK,
+  STEPWISE_CANVAS_TOOL_MASK_ERASE,
+} StepwiseCanvasTool;
+
+#define STEPWISE_CANVAS_BRUSH_MIN 0.5
+#define STEPWISE_CANVAS_BRUSH_MAX 16.0
+
+GtkWidget  *stepwise_canvas_new            (void);
+
+/* CHANNELS (1 or 3) x SIZE x SIZE, the model's; the layers of that
+ * geometry come back from its autosave, else start blank (a black image,
+ * no strokes, no mask).  Changing nothing is a no-op. */
+void        stepwise_canvas_set_geometry   (StepwiseCanvas *self, int channels, int size);
+int         stepwise_canvas_get_channels   (StepwiseCanvas *self);
+int         stepwise_canvas_get_size       (StepwiseCanvas *self);
+
+/* PIXELS (C, S, S) floats in [-1, 1] of the canvas geometry; one undo step */
+void        stepwise_canvas_set_image      (StepwiseCanvas *self, GBytes *pixels);
+/* decodes an image file's contents (any format the engine reads) */
+gboolean    stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 *data, gsize len,
+                                             const char *name, GError **error);
+/* the input image alone, (C, S, S) */
+GBytes     *stepwise_canvas_get_image      (StepwiseCanvas *self);
+/* the image with the sketch over it, area-averaged: (C, S, S) in [-1, 1] */
+GBytes     *stepwise_canvas_get_composite  (StepwiseCanvas *self);
+/* the mask on the model grid, (S, S) in [0, 1], feathered when chosen */
+GBytes     *stepwise_canvas_get_mask       (StepwiseCanvas *self);
+gboolean    stepwise_canvas_has_mask       (StepwiseCanvas *self);
+/* every layer as bytes (what undo and the autosave keep) */
+GBytes     *stepwise_canvas_get_layers     (StepwiseCanvas *self);
+
+/* strokes, in model pixels (0..S on each axis); PRESSURE in (0, 1], 1
+ * without a pressure axis.  A stroke is one undo step. */
+void        stepwise_canvas_begin_stroke   (StepwiseCanvas *self, StepwiseCanvasTool tool,
+                                            double x, double y, double pressure);
+void        stepwise_canvas_stroke_to      (StepwiseCanvas *self, double x, double y, double pressure);
+void        stepwise_canvas_end_stroke     (StepwiseCanvas *self);
+
+StepwiseCanvasTool stepwise_canvas_get_tool (StepwiseCanvas *self);
+void        stepwise_canvas_set_tool       (StepwiseCanvas *self, StepwiseCanvasTool tool);
+double      stepwise_canvas_get_brush_size (StepwiseCanvas *self);
+void        stepwise_canvas_set_brush_size (StepwiseCanvas *self, double size);
+void        stepwise_canvas_set_color      (StepwiseCanvas *self, const GdkRGBA *color);
+
+gboolean    stepwise_canvas_can_undo       (StepwiseCanvas *self);
+gboolean    stepwise_canvas_can_redo       (StepwiseCanvas *self);
+void        stepwise_canvas_undo           (StepwiseCanvas *self);
+void        stepwise_canvas_redo           (StepwiseCanvas *self);
+void        stepwise_canvas_clear_mask     (StepwiseCanvas *self);
+void        stepwise_canvas_invert_mask    (StepwiseCanvas *self);
+void        stepwise_canvas_clear_sketch   (StepwiseCanvas *self);
+
+/* the autosave file of the current geometry, under
+ * g_get_user_state_dir()/stepwise/canvas */
+const char *stepwise_canvas_get_autosave_path (StepwiseCanvas *self);
+/* writes the autosave now if a change waits for it (blocking) */
+void        stepwise_canvas_save_now       (StepwiseCanvas *self);
+
+G_END_DECLS
