@@ -161,6 +161,7 @@ stepwise_application_startup (GApplication *app)
     { "win.open-model", { "<Control>o", NULL } },
     { "win.play", { "<Control>space", NULL } },
     { "win.show-x0", { "<Control>t", NULL } },
+    { "win.use-result", { "<Control>u", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);

@@ -6,9 +6,16 @@
 
 #include <glib/gi18n.h>
 
+#include "cosine-schedule.h"
+#include "gaussian-blur.h"
+#include "rng.h"
+#include "stepwise-canvas.h"
 #include "stepwise-image-view.h"
 
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
+/* the denoising lab's blur: the write-up's baseline (as stepwise-cli blur) */
+#define LAB_BLUR_KERNEL 5
+#define LAB_BLUR_SIGMA 1.5f
 
 struct _StepwiseWindow
 {
@@ -17,15 +24,31 @@ struct _StepwiseWindow
   /* template children */
   AdwWindowTitle      *window_title;
   AdwToastOverlay     *toast_overlay;
+  GtkStack            *input_stack;
   StepwiseImageView   *input_view;
   GtkLabel            *input_caption;
+  StepwiseCanvas      *canvas;
+  GtkWidget           *preview_box;
+  StepwiseImageView   *noised_view;
+  GtkLabel            *noised_label;
+  GtkStack            *result_stack;
   StepwiseImageView   *result_view;
+  StepwiseImageView   *lab_noisy;
+  StepwiseImageView   *lab_blur;
+  StepwiseImageView   *lab_onestep;
+  StepwiseImageView   *lab_iterative;
+  GtkLabel            *lab_noisy_label;
+  AdwPreferencesGroup *second_prompt_group;
+  GtkEntry            *prompt2_entry;
+  AdwComboRow         *view_row;
+  AdwPreferencesGroup *start_group;
+  GtkLabel            *start_label;
+  GtkAdjustment       *start_adjustment;
   AdwStatusPage       *empty_page;
   GtkProgressBar      *progress_bar;
   StepwiseScrubber    *scrubber;
   AdwComboRow         *model_row;
   AdwComboRow         *mode_row;
-  AdwActionRow        *mode_unavailable_row;
   GtkEntry            *prompt_entry;
   GtkMenuButton       *prompt_menu_button;
   GtkSpinButton       *guidance_spin;
@@ -42,6 +65,8 @@ struct _StepwiseWindow
 
   /* the job being shown */
   StepwiseModel       *job_model;
+  StepwiseMode         job_mode;
+  GBytes              *last_result;   /* image 0 of the last finished job */
   gint64               job_start_us;
   int                  job_steps;
   int                  job_done;
@@ -66,6 +91,62 @@ get_mode (StepwiseWindow *self)
   return (StepwiseMode) adw_combo_row_get_selected (self->mode_row);
 }
 
+static gboolean
+uses_canvas (StepwiseMode mode)
+{
+  return mode == STEPWISE_MODE_SDEDIT || mode == STEPWISE_MODE_INPAINT || mode == STEPWISE_MODE_DENOISE_LAB;
+}
+
+static gboolean
+uses_start (StepwiseMode mode)
+{
+  return mode == STEPWISE_MODE_SDEDIT || mode == STEPWISE_MODE_DENOISE_LAB;
+}
+
+/* The i_start label, and the input noised to t = ts[i_start] exactly as a
+ * job with this seed starts from it (the engine draws image 0's noise from
+ * stream (seed, 0)). */
+static void
+update_preview (StepwiseWindow *self)
+{
+  StepwiseModel *model = stepwise_window_get_model (self);
+  const int steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  if (gtk_adjustment_get_upper (self->start_adjustment) != MAX (steps - 1, 0))
+    gtk_adjustment_set_upper (self->start_adjustment, MAX (steps - 1, 0));
+  const int i = (int) gtk_adjustment_get_value (self->start_adjustment);
+  if (!model)
+    return;
+  SwEpsModel *eps = stepwise_model_get_eps (model);
+  g_autofree int *ts = g_new (int, steps + 1);
+  sw_strided_timesteps (eps->T, steps, ts);
+  const int t = ts[MIN (i, steps)];
+  /* Translators: the first denoising step of a job from an image, of how
+   * many, and its timestep */
+  g_autofree char *label = g_strdup_printf (_("i_start %d of %d · t = %d"), i, steps, t);
+  gtk_label_set_text (self->start_label, label);
+  if (!uses_start (get_mode (self)) || stepwise_canvas_get_size (self->canvas) != eps->height
+      || stepwise_canvas_get_channels (self->canvas) != eps->channels)
+    return;
+  const size_t n = (size_t) eps->channels * eps->height * eps->width;
+  g_autoptr (GBytes) input = stepwise_canvas_get_composite (self->canvas);
+  g_autofree float *noise = g_new (float, n);
+  float *noisy = g_new (float, n);
+  SwRng rng;
+  sw_rng_init (&rng, (uint64_t) gtk_spin_button_get_value (self->seed_spin), 0);
+  sw_rng_fill_normal (&rng, noise, n);
+  sw_forward_noise (eps, t, n, g_bytes_get_data (input, NULL), noise, noisy);
+  g_autoptr (GBytes) pixels = g_bytes_new_take (noisy, sizeof (float) * n);
+  stepwise_image_view_set_pixels (self->noised_view, pixels, eps->channels, eps->height, eps->width);
+  g_autofree char *caption = g_strdup_printf (_("The input noised to t = %d: where the job starts."), t);
+  gtk_label_set_text (self->noised_label, caption);
+  if (get_mode (self) == STEPWISE_MODE_DENOISE_LAB && !stepwise_job_runner_get_running (self->runner))
+    {
+      stepwise_image_view_set_pixels (self->lab_noisy, pixels, eps->channels, eps->height, eps->width);
+      g_autofree char *text = g_strdup_printf (_("Forward: noised to t = %d"), t);
+      gtk_label_set_text (self->lab_noisy_label, text);
+    }
+}
+
 static void
 update_actions (StepwiseWindow *self)
 {
@@ -73,8 +154,9 @@ update_actions (StepwiseWindow *self)
   const gboolean have_frames = stepwise_scrubber_get_n_frames (self->scrubber) > 0;
   GActionMap *map = G_ACTION_MAP (self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "generate")),
-                               stepwise_window_get_model (self) != NULL
-                               && get_mode (self) == STEPWISE_MODE_GENERATE);
+                               stepwise_window_get_model (self) != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "use-result")),
+                               self->last_result != NULL);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "cancel")), running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "play")), have_frames);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "show-x0")), have_frames);
@@ -123,10 +205,12 @@ on_model_selected (StepwiseWindow *self)
                                                    eps->channels == 1 ? _("grey") : _("colour"));
       adw_window_title_set_subtitle (self->window_title, subtitle);
       g_settings_set_string (self->settings, "last-model", stepwise_model_get_path (model));
+      stepwise_canvas_set_geometry (self->canvas, eps->channels, eps->height);
     }
   else
     adw_window_title_set_subtitle (self->window_title, _("No model"));
   fill_prompts (self, model);
+  update_preview (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
@@ -275,11 +359,30 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
           StepwiseWindow *self)
 {
   SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
-  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+  const int C = eps->channels, H = eps->height, W = eps->width;
+  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0 && !uses_canvas (self->job_mode))
     {
-      /* what the job starts from: pure noise for Generate */
-      stepwise_image_view_set_pixels (self->input_view, x_t, eps->channels, eps->height, eps->width);
+      /* what the job starts from: pure noise */
+      stepwise_image_view_set_pixels (self->input_view, x_t, C, H, W);
       gtk_label_set_text (self->input_caption, _("The pure noise this job starts from (step 0)."));
+    }
+  if (self->job_mode == STEPWISE_MODE_DENOISE_LAB)
+    {
+      if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+        {
+          /* the first frame is the input noised to ts[i_start], and the
+           * model's one-step estimate of x0 from it */
+          float *blurred = g_new (float, (size_t) C * H * W);
+          sw_gaussian_blur (C, H, W, LAB_BLUR_KERNEL, LAB_BLUR_SIGMA, g_bytes_get_data (x_t, NULL), blurred);
+          g_autoptr (GBytes) blur = g_bytes_new_take (blurred, sizeof (float) * C * H * W);
+          stepwise_image_view_set_pixels (self->lab_noisy, x_t, C, H, W);
+          stepwise_image_view_set_pixels (self->lab_blur, blur, C, H, W);
+          stepwise_image_view_set_pixels (self->lab_onestep, x0, C, H, W);
+          g_autofree char *text = g_strdup_printf (_("Forward: noised to t = %d"), t);
+          gtk_label_set_text (self->lab_noisy_label, text);
+        }
+      else
+        stepwise_image_view_set_pixels (self->lab_iterative, x0, C, H, W);
     }
   stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
   self->job_done = index;
@@ -312,6 +415,10 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
     }
   else
     {
+      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+      const gsize image = sizeof (float) * eps->channels * eps->height * eps->width;
+      g_clear_pointer (&self->last_result, g_bytes_unref);
+      self->last_result = g_bytes_new_from_bytes (result, 0, image);
       g_autofree char *took = format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
@@ -326,18 +433,26 @@ on_running_changed (StepwiseWindow *self)
   update_actions (self);
 }
 
+static gboolean
+encode (SwEpsModel *eps, GtkEntry *entry, float *cond, GError **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  return eps->encode (eps, stripped, cond, error);
+}
+
 static void
 generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   StepwiseWindow *self = user_data;
   StepwiseModel *model = stepwise_window_get_model (self);
-  if (!model || get_mode (self) != STEPWISE_MODE_GENERATE)
+  if (!model)
     return;
+  const StepwiseMode mode = get_mode (self);
   SwEpsModel *eps = stepwise_model_get_eps (model);
   g_autoptr (GError) error = NULL;
   g_autofree float *cond = g_new (float, eps->cond_dim);
-  const char *prompt = gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (prompt));
+  g_autofree float *cond2 = g_new (float, eps->cond_dim);
+  g_autoptr (GBytes) image = NULL, mask = NULL;
   SwJob job;
   sw_job_init (&job);
   job.count = 1;
@@ -345,21 +460,87 @@ generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   job.guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
   job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
   job.cond = cond;
-  if (!eps->encode (eps, stripped, cond, &error) || !sw_job_validate (&job, eps, &error))
+  if (!encode (eps, self->prompt_entry, cond, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (uses_canvas (mode))
+    {
+      if (stepwise_canvas_get_size (self->canvas) != eps->height)
+        return;
+      image = stepwise_canvas_get_composite (self->canvas);
+      job.image = g_bytes_get_data (image, NULL);
+    }
+  if (uses_start (mode))
+    job.i_start = (int) gtk_adjustment_get_value (self->start_adjustment);
+  if (mode == STEPWISE_MODE_INPAINT)
+    {
+      if (!stepwise_canvas_has_mask (self->canvas))
+        {
+          toast (self, _("Paint what to regenerate with the Mask tool first"));
+          return;
+        }
+      mask = stepwise_canvas_get_mask (self->canvas);
+      job.mask = g_bytes_get_data (mask, NULL);
+    }
+  if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
+    {
+      if (!encode (eps, self->prompt2_entry, cond2, &error))
+        {
+          toast (self, error->message);
+          return;
+        }
+      job.cond2 = cond2;
+      job.compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
+      job.view = (SwView) adw_combo_row_get_selected (self->view_row);
+    }
+  if (!sw_job_validate (&job, eps, &error))
     {
       toast (self, error->message);
       return;
     }
   g_set_object (&self->job_model, model);
+  self->job_mode = mode;
   self->job_steps = job.steps;
-  self->job_done = 0;
+  self->job_done = job.i_start;
   self->job_start_us = g_get_monotonic_time ();
   stepwise_scrubber_reset (self->scrubber, job.steps);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  if (mode == STEPWISE_MODE_DENOISE_LAB)
+    {
+      stepwise_image_view_set_pixels (self->lab_blur, NULL, 0, 0, 0);
+      stepwise_image_view_set_pixels (self->lab_onestep, NULL, 0, 0, 0);
+      stepwise_image_view_set_pixels (self->lab_iterative, NULL, 0, 0, 0);
+    }
   if (stepwise_job_runner_start (self->runner, model, &job))
     toast (self, _("Previous job cancelled"));
   update_actions (self);
+}
+
+static void
+use_result_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  if (!self->last_result)
+    return;
+  if (g_bytes_get_size (self->last_result) != sizeof (float) * stepwise_canvas_get_channels (self->canvas)
+                                              * stepwise_canvas_get_size (self->canvas)
+                                              * stepwise_canvas_get_size (self->canvas))
+    {
+      toast (self, _("The result is not the size of this model’s input"));
+      return;
+    }
+  stepwise_canvas_set_image (self->canvas, self->last_result);
+  if (!uses_canvas (get_mode (self)))
+    stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
+}
+
+static void
+show_error_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  toast (user_data, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -404,6 +585,8 @@ static const GActionEntry win_entries[] = {
   { "play", play_action },
   { "show-x0", show_x0_action },
   { "set-prompt", set_prompt_action, "s" },
+  { "use-result", use_result_action },
+  { "show-error", show_error_action, "s" },
 };
 
 /* ---- views ---- */
@@ -425,9 +608,57 @@ on_scrubber_image_changed (StepwiseWindow *self)
 static void
 on_mode_selected (StepwiseWindow *self)
 {
-  const gboolean available = get_mode (self) == STEPWISE_MODE_GENERATE;
-  gtk_widget_set_visible (GTK_WIDGET (self->mode_unavailable_row), !available);
+  static const char *subtitles[] = {
+    N_("From pure noise to the prompt"),
+    N_("Sketch, and the model finishes it from the noised sketch"),
+    N_("Paint a mask; the model refills it and keeps the rest"),
+    N_("One image, two prompts: upright and in the second view"),
+    N_("The first prompt from afar, the second up close"),
+    N_("Forward noise, blur, one step and iterative, side by side"),
+  };
+  const StepwiseMode mode = get_mode (self);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row), _(subtitles[MIN (mode, G_N_ELEMENTS (subtitles) - 1)]));
+  gtk_stack_set_visible_child_name (self->input_stack, uses_canvas (mode) ? "canvas" : "noise");
+  gtk_stack_set_visible_child_name (self->result_stack, mode == STEPWISE_MODE_DENOISE_LAB ? "lab" : "single");
+  gtk_widget_set_visible (self->preview_box, mode == STEPWISE_MODE_SDEDIT);
+  gtk_widget_set_visible (GTK_WIDGET (self->start_group), uses_start (mode));
+  gtk_widget_set_visible (GTK_WIDGET (self->second_prompt_group),
+                          mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID);
+  gtk_widget_set_visible (GTK_WIDGET (self->view_row), mode == STEPWISE_MODE_ANAGRAM);
+  /* the tool that fits the mode */
+  const StepwiseCanvasTool tool = stepwise_canvas_get_tool (self->canvas);
+  const gboolean mask_tool = tool == STEPWISE_CANVAS_TOOL_MASK || tool == STEPWISE_CANVAS_TOOL_MASK_ERASE;
+  if (mode == STEPWISE_MODE_INPAINT && !mask_tool)
+    stepwise_canvas_set_tool (self->canvas, STEPWISE_CANVAS_TOOL_MASK);
+  else if (mode != STEPWISE_MODE_INPAINT && mask_tool)
+    stepwise_canvas_set_tool (self->canvas, STEPWISE_CANVAS_TOOL_BRUSH);
+  if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
+    gtk_label_set_text (self->input_caption, _("Both prompts start from the same pure noise."));
+  else if (mode == STEPWISE_MODE_GENERATE)
+    gtk_label_set_text (self->input_caption, _("Generate starts from pure noise."));
+  update_preview (self);
   update_actions (self);
+}
+
+StepwiseCanvas *
+stepwise_window_get_canvas (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->canvas;
+}
+
+void
+stepwise_window_set_prompt2 (StepwiseWindow *self, const char *prompt)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->prompt2_entry), prompt ? prompt : "");
+}
+
+void
+stepwise_window_set_i_start (StepwiseWindow *self, int i_start)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  gtk_adjustment_set_value (self->start_adjustment, i_start);
 }
 
 static void
@@ -542,6 +773,7 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->models);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->job_model);
+  g_clear_pointer (&self->last_result, g_bytes_unref);
   g_clear_object (&self->completion_store);
   g_free (self->model_dir);
   G_OBJECT_CLASS (stepwise_window_parent_class)->finalize (object);
@@ -603,11 +835,29 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
 
   g_type_ensure (STEPWISE_TYPE_IMAGE_VIEW);
   g_type_ensure (STEPWISE_TYPE_SCRUBBER);
+  g_type_ensure (STEPWISE_TYPE_CANVAS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stepwise/Stepwise/ui/stepwise-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, input_stack);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, input_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, preview_box);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, noised_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, noised_label);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, result_stack);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, lab_noisy);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, lab_blur);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, lab_onestep);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, lab_iterative);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, lab_noisy_label);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, second_prompt_group);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt2_entry);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, view_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, start_group);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, start_label);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, start_adjustment);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, input_caption);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, result_view);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, empty_page);
@@ -615,7 +865,6 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
-  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_unavailable_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_entry);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_menu_button);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
@@ -646,6 +895,10 @@ stepwise_window_init (StepwiseWindow *self)
   g_signal_connect_swapped (self->mode_row, "notify::selected", G_CALLBACK (on_mode_selected), self);
   g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (on_scrubber_image_changed), self);
   g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->start_adjustment, "value-changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->steps_spin, "value-changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->seed_spin, "value-changed", G_CALLBACK (update_preview), self);
 
   /* prompts: completion while typing, and a list in a popover */
   self->completion_store = gtk_list_store_new (1, G_TYPE_STRING);
@@ -676,13 +929,16 @@ stepwise_window_init (StepwiseWindow *self)
   g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "prompt", self->prompt_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "prompt2", self->prompt2_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "brush-size", self->canvas, "brush-size", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "i-start", self->start_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
   adw_window_title_set_subtitle (self->window_title, _("Loading models…"));
-  update_actions (self);
+  on_mode_selected (self);
 }
 
 StepwiseWindow *

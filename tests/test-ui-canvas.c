@@ -1,0 +1,525 @@
+/* The canvas (issue 5): strokes through the canvas API change the mask
+ * and the sketch, undo restores the layers byte for byte and redo applies
+ * them again; the canvas's actions work; a window destroyed without saving
+ * leaves an autosave that a new canvas restores, and the autosave is
+ * written (atomically) without the window closing; SDEdit and Inpaint jobs
+ * started from the window complete, SDEdit starts from the canvas noised
+ * to ts[i_start], and inpainting keeps the unmasked pixels.  With
+ * STEPWISE_SCREENSHOT_DIR set it also saves a PNG of each mode there.
+ * Runs under Xvfb (see tests/meson.build). */
+#include <adwaita.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "checkpoint.h"
+#include "cosine-schedule.h"
+#include "prompt-classes.h"
+#include "recipe.h"
+#include "rng.h"
+#include "stepwise-window.h"
+
+static char *dir, *model_path;
+
+/* a D = 4 ddpm-prompt model, untrained, as tests/test-ui-window.c */
+static void
+write_model (void)
+{
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("ddpm-prompt", &recipe, NULL));
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .D = 4,
+                       .channels = 1, .size = 28, .class_dim = 10 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 3);
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&recipe, meta);
+  g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
+  g_ptr_array_add (meta, g_strdup ("prompt.classes"));
+  g_ptr_array_add (meta, sw_prompt_classes_to_meta (pc));
+  g_ptr_array_add (meta, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_checkpoint_save (model_path, net, NULL, (const char * const *) meta->pdata,
+                                     SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  sw_unet_free (net);
+}
+
+/* removes DIR and everything under it */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+iterate_until (Condition cond, gpointer data, double timeout_s)
+{
+  const gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static void
+iterate_for (int ms)
+{
+  const gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+has_model (gpointer window)
+{
+  return stepwise_window_get_model (window) != NULL;
+}
+
+static StepwiseWindow *
+new_window (void)
+{
+  StepwiseWindow *window = stepwise_window_new (NULL, dir);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (has_model, window, 30);
+  iterate_for (300);
+  return window;
+}
+
+static void
+close_window (StepwiseWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));   /* destroys it, no save step */
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+screenshot (StepwiseWindow *window, const char *name)
+{
+  const char *out = g_getenv ("STEPWISE_SCREENSHOT_DIR");
+  if (!out)
+    return;
+  iterate_for (600);
+  g_autofree char *path = g_build_filename (out, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stepwise_window_save_screenshot (window, path, &error));
+  g_assert_no_error (error);
+  g_test_message ("screenshot %s", path);
+}
+
+static gboolean
+bytes_differ (GBytes *a, GBytes *b)
+{
+  return !g_bytes_equal (a, b);
+}
+
+static void
+line (StepwiseCanvas *canvas, StepwiseCanvasTool tool, double x0, double y0, double x1, double y1)
+{
+  stepwise_canvas_begin_stroke (canvas, tool, x0, y0, 1.0);
+  for (int k = 1; k <= 8; k++)
+    stepwise_canvas_stroke_to (canvas, x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8, 1.0);
+  stepwise_canvas_end_stroke (canvas);
+}
+
+/* ---- the canvas alone ---- */
+
+static void
+test_strokes_undo (void)
+{
+  StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
+  stepwise_canvas_set_geometry (canvas, 3, 16);   /* a geometry no other test uses */
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 16);
+  g_assert_false (stepwise_canvas_can_undo (canvas));
+  g_assert_false (stepwise_canvas_has_mask (canvas));
+  g_autoptr (GBytes) layers0 = stepwise_canvas_get_layers (canvas);
+  g_autoptr (GBytes) comp0 = stepwise_canvas_get_composite (canvas);
+  g_autoptr (GBytes) mask0 = stepwise_canvas_get_mask (canvas);
+  g_assert_cmpuint (g_bytes_get_size (comp0), ==, sizeof (float) * 3 * 16 * 16);
+  g_assert_cmpuint (g_bytes_get_size (mask0), ==, sizeof (float) * 16 * 16);
+
+  /* a red sketch stroke changes the composite, not the mask */
+  stepwise_canvas_set_color (canvas, &(GdkRGBA) { 1, 0, 0, 1 });
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 2, 2, 12, 12);
+  g_autoptr (GBytes) layers1 = stepwise_canvas_get_layers (canvas);
+  g_autoptr (GBytes) comp1 = stepwise_canvas_get_composite (canvas);
+  g_autoptr (GBytes) mask1 = stepwise_canvas_get_mask (canvas);
+  g_assert_true (bytes_differ (comp1, comp0));
+  g_assert_true (g_bytes_equal (mask1, mask0));
+  const float *c = g_bytes_get_data (comp1, NULL);
+  const int p = 7 * 16 + 7;   /* on the diagonal: red, not green */
+  g_assert_cmpfloat (c[p], >, 0.5f);
+  g_assert_cmpfloat (c[256 + p], <, -0.5f);
+  g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, -1.0f);   /* far from it: untouched */
+
+  /* a mask stroke changes the mask, not the composite */
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 8, 2, 8, 13);
+  g_autoptr (GBytes) layers2 = stepwise_canvas_get_layers (canvas);
+  g_autoptr (GBytes) mask2 = stepwise_canvas_get_mask (canvas);
+  g_autoptr (GBytes) comp2 = stepwise_canvas_get_composite (canvas);
+  g_assert_true (bytes_differ (mask2, mask1));
+  g_assert_true (g_bytes_equal (comp2, comp1));
+  g_assert_true (stepwise_canvas_has_mask (canvas));
+  const float *m = g_bytes_get_data (mask2, NULL);
+  g_assert_cmpfloat (m[7 * 16 + 8], >, 0.4f);
+  g_assert_cmpfloat (m[7 * 16 + 1], ==, 0.0f);
+
+  /* undo restores every byte, step by step; redo re-applies */
+  g_assert_true (stepwise_canvas_can_undo (canvas));
+  stepwise_canvas_undo (canvas);
+  g_autoptr (GBytes) u1 = stepwise_canvas_get_layers (canvas);
+  g_assert_true (g_bytes_equal (u1, layers1));
+  stepwise_canvas_undo (canvas);
+  g_autoptr (GBytes) u0 = stepwise_canvas_get_layers (canvas);
+  g_assert_true (g_bytes_equal (u0, layers0));
+  g_assert_false (stepwise_canvas_can_undo (canvas));
+  g_assert_true (stepwise_canvas_can_redo (canvas));
+  stepwise_canvas_redo (canvas);
+  stepwise_canvas_redo (canvas);
+  g_autoptr (GBytes) r2 = stepwise_canvas_get_layers (canvas);
+  g_assert_true (g_bytes_equal (r2, layers2));
+  g_assert_false (stepwise_canvas_can_redo (canvas));
+
+  /* the commands are actions, each one undo step */
+  GtkWidget *w = GTK_WIDGET (canvas);
+  g_assert_true (gtk_widget_activate_action (w, "canvas.invert-mask", NULL));
+  g_autoptr (GBytes) inverted = stepwise_canvas_get_mask (canvas);
+  const float *inv = g_bytes_get_data (inverted, NULL);
+  for (int i = 0; i < 256; i++)
+    g_assert_cmpfloat (fabsf (inv[i] - (1.0f - m[i])), <, 1e-5f);
+  g_assert_true (gtk_widget_activate_action (w, "canvas.undo", NULL));
+  g_autoptr (GBytes) after_undo = stepwise_canvas_get_layers (canvas);
+  g_assert_true (g_bytes_equal (after_undo, layers2));
+  g_assert_true (gtk_widget_activate_action (w, "canvas.clear-mask", NULL));
+  g_assert_false (stepwise_canvas_has_mask (canvas));
+  g_assert_true (gtk_widget_activate_action (w, "canvas.redo", NULL) || TRUE);
+  g_assert_true (gtk_widget_activate_action (w, "canvas.undo", NULL));
+  g_assert_true (stepwise_canvas_has_mask (canvas));
+  /* a new stroke after an undo drops the redo */
+  g_assert_true (gtk_widget_activate_action (w, "canvas.undo", NULL));
+  line (canvas, STEPWISE_CANVAS_TOOL_ERASER, 2, 2, 12, 12);
+  g_assert_false (stepwise_canvas_can_redo (canvas));
+  g_autoptr (GBytes) erased = stepwise_canvas_get_composite (canvas);
+  g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, -1.0f);
+
+  /* brush size on [ and ] (actions), clamped */
+  const double size = stepwise_canvas_get_brush_size (canvas);
+  g_assert_true (gtk_widget_activate_action (w, "canvas.brush-bigger", NULL));
+  g_assert_cmpfloat (stepwise_canvas_get_brush_size (canvas), >, size);
+  g_assert_true (gtk_widget_activate_action (w, "canvas.brush-smaller", NULL));
+  g_assert_cmpfloat (fabs (stepwise_canvas_get_brush_size (canvas) - size), <, 1e-9);
+  for (int i = 0; i < 40; i++)
+    gtk_widget_activate_action (w, "canvas.brush-bigger", NULL);
+  g_assert_cmpfloat (stepwise_canvas_get_brush_size (canvas), ==, STEPWISE_CANVAS_BRUSH_MAX);
+  stepwise_canvas_set_brush_size (canvas, 2.0);
+
+  /* the tool is a stateful action */
+  g_assert_true (gtk_widget_activate_action (w, "canvas.tool", "s", "mask"));
+  g_assert_cmpint (stepwise_canvas_get_tool (canvas), ==, STEPWISE_CANVAS_TOOL_MASK);
+
+  /* pressure: a light stroke covers less than a firm one */
+  gtk_widget_activate_action (w, "canvas.clear-mask", NULL);
+  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 4, 4, 0.2);
+  stepwise_canvas_stroke_to (canvas, 4, 12, 0.2);
+  stepwise_canvas_end_stroke (canvas);
+  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 12, 4, 1.0);
+  stepwise_canvas_stroke_to (canvas, 12, 12, 1.0);
+  stepwise_canvas_end_stroke (canvas);
+  g_autoptr (GBytes) pm = stepwise_canvas_get_mask (canvas);
+  const float *pmv = g_bytes_get_data (pm, NULL);
+  double light = 0, firm = 0;
+  for (int y = 0; y < 16; y++)
+    for (int x = 0; x < 16; x++)
+      *(x < 8 ? &light : &firm) += pmv[y * 16 + x];
+  g_assert_cmpfloat (light, <, firm * 0.5);
+
+  /* feathering softens the mask's edge */
+  g_object_set (canvas, "feather", TRUE, NULL);
+  g_autoptr (GBytes) feathered = stepwise_canvas_get_mask (canvas);
+  g_assert_true (bytes_differ (feathered, pm));
+  g_object_set (canvas, "feather", FALSE, NULL);
+
+  g_object_run_dispose (G_OBJECT (canvas));
+  g_object_unref (canvas);
+}
+
+/* ---- the autosave ---- */
+
+static void
+test_autosave (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 28);
+  g_autofree char *path = g_strdup (stepwise_canvas_get_autosave_path (canvas));
+  g_assert_true (g_str_has_prefix (path, g_get_user_state_dir ()));
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 5, 5, 20, 9);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 14, 4, 14, 24);
+  g_autoptr (GBytes) drawn = stepwise_canvas_get_layers (canvas);
+  close_window (window);   /* within the debounce: nothing was saved by hand */
+
+  StepwiseCanvas *again = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
+  stepwise_canvas_set_geometry (again, 1, 28);
+  g_autoptr (GBytes) restored = stepwise_canvas_get_layers (again);
+  g_assert_true (g_bytes_equal (restored, drawn));
+
+  /* the autosave comes by itself soon after a stroke: a crash then loses
+   * nothing (the canvas is not disposed before the file is read) */
+  line (again, STEPWISE_CANVAS_TOOL_MASK_ERASE, 14, 4, 14, 24);
+  g_autoptr (GBytes) erased = stepwise_canvas_get_layers (again);
+  const gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+      g_file_get_contents (path, &contents, &len, NULL);
+      if (contents && len == g_bytes_get_size (erased) && memcmp (contents, g_bytes_get_data (erased, NULL), len) == 0)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      iterate_for (20);
+    }
+  /* no temporary file is left beside it */
+  g_autofree char *state_dir = g_path_get_dirname (path);
+  g_autoptr (GDir) d = g_dir_open (state_dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d));)
+    g_assert_true (g_str_has_prefix (name, "layers-") && g_str_has_suffix (name, ".bin"));
+  g_object_run_dispose (G_OBJECT (again));
+  g_object_unref (again);
+}
+
+/* ---- jobs from the window ---- */
+
+typedef struct {
+  int      frames;
+  int      first_index;
+  GBytes  *first_x_t;
+  GBytes  *result;
+  GError  *error;
+  gboolean finished;
+} Watch;
+
+static void
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0, Watch *w)
+{
+  if (w->frames++ == 0)
+    {
+      w->first_index = index;
+      w->first_x_t = g_bytes_ref (x_t);
+    }
+}
+
+static void
+on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, Watch *w)
+{
+  w->finished = TRUE;
+  w->error = error ? g_error_copy (error) : NULL;
+  w->result = result ? g_bytes_ref (result) : NULL;
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  return ((Watch *) data)->finished;
+}
+
+static void
+run_job (StepwiseWindow *window, Watch *w)
+{
+  StepwiseJobRunner *runner = stepwise_window_get_runner (window);
+  g_signal_connect (runner, "frame", G_CALLBACK (on_frame), w);
+  g_signal_connect (runner, "finished", G_CALLBACK (on_finished), w);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "generate"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
+  g_assert_true (stepwise_job_runner_get_running (runner));
+  iterate_until (is_finished, w, 120);
+  g_signal_handlers_disconnect_by_data (runner, w);
+  g_assert_no_error (w->error);
+  g_assert_nonnull (w->result);
+}
+
+static void
+watch_clear (Watch *w)
+{
+  g_clear_pointer (&w->first_x_t, g_bytes_unref);
+  g_clear_pointer (&w->result, g_bytes_unref);
+  g_clear_error (&w->error);
+}
+
+/* a soft picture to start from: a bright disc on black */
+static GBytes *
+disc (void)
+{
+  float *x = g_new (float, 28 * 28);
+  for (int y = 0; y < 28; y++)
+    for (int i = 0; i < 28; i++)
+      x[y * 28 + i] = hypot (y - 13.5, i - 13.5) < 9 ? 0.8f : -1.0f;
+  return g_bytes_new_take (x, sizeof (float) * 28 * 28);
+}
+
+static void
+test_sdedit (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  g_settings_set_int (s, "steps", 8);
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  g_autoptr (GBytes) image = disc ();
+  stepwise_canvas_set_image (canvas, image);
+  stepwise_canvas_set_color (canvas, &(GdkRGBA) { 1, 1, 1, 1 });
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 3, 24, 24, 24);
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  stepwise_window_set_prompt (window, "a sneaker");
+  stepwise_window_set_i_start (window, 3);
+  screenshot (window, "mode-1-sdedit-before.png");
+  Watch w = { 0 };
+  run_job (window, &w);
+  /* frames for updates 3..8 and the result */
+  g_assert_cmpint (w.first_index, ==, 3);
+  g_assert_cmpint (w.frames, ==, 8 - 3 + 1);
+  /* it started from the composite noised to ts[3] with image 0's noise */
+  g_autoptr (GBytes) comp = stepwise_canvas_get_composite (canvas);
+  SwEpsModel *eps = stepwise_model_get_eps (stepwise_window_get_model (window));
+  int ts[9];
+  sw_strided_timesteps (eps->T, 8, ts);
+  float noise[28 * 28], expect[28 * 28];
+  SwRng rng;
+  sw_rng_init (&rng, 0, 0);
+  sw_rng_fill_normal (&rng, noise, 28 * 28);
+  sw_forward_noise (eps, ts[3], 28 * 28, g_bytes_get_data (comp, NULL), noise, expect);
+  const float *got = g_bytes_get_data (w.first_x_t, NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (got[i] - expect[i]), <, 1e-5f);
+  screenshot (window, "mode-1-sdedit.png");
+
+  /* "use result as input" puts it on the canvas, one undo step */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "use-result", NULL);
+  g_autoptr (GBytes) now = stepwise_canvas_get_image (canvas);
+  g_assert_true (g_bytes_equal (now, w.result));
+  stepwise_canvas_undo (canvas);
+  g_autoptr (GBytes) back = stepwise_canvas_get_image (canvas);
+  g_assert_true (g_bytes_equal (back, image));
+
+  /* the denoising lab runs the same kind of job */
+  stepwise_window_set_mode (window, STEPWISE_MODE_DENOISE_LAB);
+  Watch lab = { 0 };
+  run_job (window, &lab);
+  g_assert_cmpint (lab.frames, ==, 8 - 3 + 1);
+  screenshot (window, "mode-5-denoise-lab.png");
+  watch_clear (&lab);
+  watch_clear (&w);
+  close_window (window);
+}
+
+static void
+test_inpaint (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  g_settings_set_int (s, "steps", 6);
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  g_autoptr (GBytes) image = disc ();
+  stepwise_canvas_set_image (canvas, image);
+  stepwise_window_set_mode (window, STEPWISE_MODE_INPAINT);
+  g_assert_cmpint (stepwise_canvas_get_tool (canvas), ==, STEPWISE_CANVAS_TOOL_MASK);
+
+  /* no mask: nothing to inpaint, nothing starts */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
+  g_assert_false (stepwise_job_runner_get_running (stepwise_window_get_runner (window)));
+
+  stepwise_canvas_set_brush_size (canvas, 6);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 6, 14, 22, 14);
+  stepwise_window_set_prompt (window, "a bag");
+  Watch w = { 0 };
+  run_job (window, &w);
+  g_assert_cmpint (w.frames, ==, 6 + 1);
+  g_autoptr (GBytes) mask = stepwise_canvas_get_mask (canvas);
+  g_autoptr (GBytes) comp = stepwise_canvas_get_composite (canvas);
+  const float *m = g_bytes_get_data (mask, NULL), *x = g_bytes_get_data (comp, NULL);
+  const float *r = g_bytes_get_data (w.result, NULL);
+  int kept = 0, masked = 0, changed = 0;
+  for (int i = 0; i < 28 * 28; i++)
+    if (m[i] == 0.0f)
+      {
+        g_assert_cmpfloat (r[i], ==, x[i]);   /* kept exactly */
+        kept++;
+      }
+    else if (m[i] == 1.0f)
+      {
+        masked++;
+        changed += r[i] != x[i];
+      }
+  g_test_message ("kept %d pixels; %d fully masked, %d of them changed", kept, masked, changed);
+  g_assert_cmpint (kept, >, 28 * 28 / 2);
+  g_assert_cmpint (masked, >, 20);
+  g_assert_cmpint (changed, >, 0);
+  stepwise_canvas_set_brush_size (canvas, 2);
+  screenshot (window, "mode-2-inpaint.png");
+  watch_clear (&w);
+  close_window (window);
+}
+
+static void
+test_anagram_hybrid (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  g_settings_set_int (s, "steps", 5);
+  StepwiseWindow *window = new_window ();
+  stepwise_window_set_prompt (window, "a sneaker");
+  stepwise_window_set_prompt2 (window, "a bag");
+  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
+  Watch a = { 0 };
+  run_job (window, &a);
+  g_assert_cmpint (a.frames, ==, 5 + 1);
+  screenshot (window, "mode-3-anagram.png");
+  stepwise_window_set_mode (window, STEPWISE_MODE_HYBRID);
+  Watch h = { 0 };
+  run_job (window, &h);
+  g_assert_true (bytes_differ (a.result, h.result));
+  screenshot (window, "mode-4-hybrid.png");
+  watch_clear (&a);
+  watch_clear (&h);
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  dir = g_dir_make_tmp ("stepwise-ui-canvas-XXXXXX", NULL);
+  /* the autosave goes under XDG_STATE_HOME, read before GLib caches it */
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  model_path = g_build_filename (dir, "tiny.safetensors", NULL);
+  write_model ();
+  g_test_add_func ("/ui/canvas/strokes-undo", test_strokes_undo);
+  g_test_add_func ("/ui/canvas/autosave", test_autosave);
+  g_test_add_func ("/ui/canvas/sdedit", test_sdedit);
+  g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
+  g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);
+  int status = g_test_run ();
+  remove_tree (dir);
+  g_free (model_path);
+  g_free (dir);
+  return status;
+}
