@@ -25,6 +25,7 @@ struct _StepwiseCanvas
   double              brush_size;        /* model pixels, diameter */
   GdkRGBA             color;
   gboolean            show_grid;
+  gboolean            show_mask;
   gboolean            feather;
 
   /* the stroke being drawn */

@@ -88,8 +88,11 @@ _stepwise_canvas_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   /* the mask: a translucent red, the colour GNOME uses for destructive */
-  cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.5);
-  cairo_mask_surface (cr, self->mask, 0, 0);
+  if (self->show_mask)
+    {
+      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.5);
+      cairo_mask_surface (cr, self->mask, 0, 0);
+    }
   cairo_restore (cr);
 
   if (self->show_grid && scale >= 4)

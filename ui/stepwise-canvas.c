@@ -23,6 +23,7 @@ enum {
   PROP_TOOL,
   PROP_BRUSH_SIZE,
   PROP_SHOW_GRID,
+  PROP_SHOW_MASK,
   PROP_FEATHER,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
@@ -659,6 +660,9 @@ stepwise_canvas_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_SHOW_GRID:
       g_value_set_boolean (value, self->show_grid);
       break;
+    case PROP_SHOW_MASK:
+      g_value_set_boolean (value, self->show_mask);
+      break;
     case PROP_FEATHER:
       g_value_set_boolean (value, self->feather);
       break;
@@ -691,6 +695,14 @@ stepwise_canvas_set_property (GObject *object, guint prop_id, const GValue *valu
       if (self->show_grid != g_value_get_boolean (value))
         {
           self->show_grid = g_value_get_boolean (value);
+          gtk_widget_queue_draw (GTK_WIDGET (self->area));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SHOW_MASK:
+      if (self->show_mask != g_value_get_boolean (value))
+        {
+          self->show_mask = g_value_get_boolean (value);
           gtk_widget_queue_draw (GTK_WIDGET (self->area));
           g_object_notify_by_pspec (object, pspec);
         }
@@ -758,6 +770,10 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
                          2.0, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHOW_GRID] =
     g_param_spec_boolean ("show-grid", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* whether the mask is drawn (it is kept either way) */
+  properties[PROP_SHOW_MASK] =
+    g_param_spec_boolean ("show-mask", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FEATHER] =
     g_param_spec_boolean ("feather", NULL, NULL, FALSE,
@@ -829,6 +845,7 @@ static void
 stepwise_canvas_init (StepwiseCanvas *self)
 {
   self->brush_size = 2.0;
+  self->show_mask = TRUE;
   self->color = (GdkRGBA) { 1, 1, 1, 1 };
   self->pointer_x = self->pointer_y = -1;
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);

@@ -39,7 +39,7 @@ struct _StepwiseWindow
   StepwiseImageView   *lab_iterative;
   GtkLabel            *lab_noisy_label;
   AdwPreferencesGroup *second_prompt_group;
-  GtkEntry            *prompt2_entry;
+  AdwEntryRow         *prompt2_entry;
   AdwComboRow         *view_row;
   AdwPreferencesGroup *start_group;
   GtkLabel            *start_label;
@@ -434,9 +434,9 @@ on_running_changed (StepwiseWindow *self)
 }
 
 static gboolean
-encode (SwEpsModel *eps, GtkEntry *entry, float *cond, GError **error)
+encode (SwEpsModel *eps, GtkEditable *entry, float *cond, GError **error)
 {
-  g_autofree char *stripped = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autofree char *stripped = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   return eps->encode (eps, stripped, cond, error);
 }
 
@@ -460,7 +460,7 @@ generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   job.guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
   job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
   job.cond = cond;
-  if (!encode (eps, self->prompt_entry, cond, &error))
+  if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
     {
       toast (self, error->message);
       return;
@@ -486,7 +486,7 @@ generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
     }
   if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
     {
-      if (!encode (eps, self->prompt2_entry, cond2, &error))
+      if (!encode (eps, GTK_EDITABLE (self->prompt2_entry), cond2, &error))
         {
           toast (self, error->message);
           return;
@@ -621,6 +621,7 @@ on_mode_selected (StepwiseWindow *self)
   gtk_stack_set_visible_child_name (self->input_stack, uses_canvas (mode) ? "canvas" : "noise");
   gtk_stack_set_visible_child_name (self->result_stack, mode == STEPWISE_MODE_DENOISE_LAB ? "lab" : "single");
   gtk_widget_set_visible (self->preview_box, mode == STEPWISE_MODE_SDEDIT);
+  g_object_set (self->canvas, "show-mask", mode == STEPWISE_MODE_INPAINT, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->start_group), uses_start (mode));
   gtk_widget_set_visible (GTK_WIDGET (self->second_prompt_group),
                           mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID);
