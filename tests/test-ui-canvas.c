@@ -508,6 +508,9 @@ main (int argc, char **argv)
   /* the autosave goes under XDG_STATE_HOME, read before GLib caches it */
   g_autofree char *state = g_build_filename (dir, "state", NULL);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
+  /* the results' history goes under XDG_DATA_HOME */
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);

@@ -377,6 +377,9 @@ main (int argc, char **argv)
   /* the canvas autosaves under XDG_STATE_HOME: keep it in the test's folder */
   g_autofree char *state = g_build_filename (dir, "state", NULL);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
+  /* the results' history goes under XDG_DATA_HOME */
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);
@@ -392,6 +395,11 @@ main (int argc, char **argv)
   g_autofree char *parent = g_path_get_dirname (saved);
   g_rmdir (parent);
   g_rmdir (state);
+  g_autofree char *history = g_build_filename (data, "stepwise", "history", NULL);
+  sw_test_remove_dir (history);
+  g_autofree char *data_stepwise = g_path_get_dirname (history);
+  g_rmdir (data_stepwise);
+  g_rmdir (data);
   sw_test_remove_dir (dir);
   g_free (model_path);
   g_free (dir);

@@ -162,6 +162,10 @@ stepwise_application_startup (GApplication *app)
     { "win.play", { "<Control>space", NULL } },
     { "win.show-x0", { "<Control>t", NULL } },
     { "win.use-result", { "<Control>u", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.export-strip", { "<Control>e", NULL } },
+    { "win.export-animation", { "<Control><Shift>e", NULL } },
+    { "win.open-result", { "<Control><Alt>o", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);

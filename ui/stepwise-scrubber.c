@@ -218,6 +218,24 @@ stepwise_scrubber_add_frame (StepwiseScrubber *self, int index, int t, GBytes *x
     update_label (self);
 }
 
+gboolean
+stepwise_scrubber_get_frame (StepwiseScrubber *self, guint k, int *index, int *t, GBytes **x_t, GBytes **x0)
+{
+  g_return_val_if_fail (STEPWISE_IS_SCRUBBER (self), FALSE);
+  if (k >= self->frames->len)
+    return FALSE;
+  const Frame *f = &g_array_index (self->frames, Frame, k);
+  if (index)
+    *index = f->index;
+  if (t)
+    *t = f->t;
+  if (x_t)
+    *x_t = f->x_t;
+  if (x0)
+    *x0 = f->x0;
+  return TRUE;
+}
+
 guint
 stepwise_scrubber_get_n_frames (StepwiseScrubber *self)
 {

@@ -19,6 +19,10 @@ void       stepwise_scrubber_reset        (StepwiseScrubber *self, int steps);
 void       stepwise_scrubber_add_frame    (StepwiseScrubber *self, int index, int t,
                                            GBytes *x_t, GBytes *x0);
 guint      stepwise_scrubber_get_n_frames (StepwiseScrubber *self);
+/* frame K (0-based among the frames): its step index, timestep, x_t and
+ * predicted x0 (not referenced); FALSE when there is no frame K */
+gboolean   stepwise_scrubber_get_frame    (StepwiseScrubber *self, guint k, int *index, int *t,
+                                           GBytes **x_t, GBytes **x0);
 /* the frame shown (0-based among the frames), -1 when none */
 int        stepwise_scrubber_get_position (StepwiseScrubber *self);
 void       stepwise_scrubber_set_position (StepwiseScrubber *self, int position);

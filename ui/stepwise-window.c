@@ -2,6 +2,8 @@
  * its StepwiseJobRunner and shows what comes back: every frame goes to the
  * scrubber, the scrubber's chosen frame to the result view.  Models load on
  * a worker; nothing here waits on the engine. */
+#include "config.h"
+
 #include "stepwise-window.h"
 
 #include <glib/gi18n.h>
@@ -10,7 +12,10 @@
 #include "gaussian-blur.h"
 #include "rng.h"
 #include "stepwise-canvas.h"
+#include "stepwise-export.h"
+#include "stepwise-history-strip.h"
 #include "stepwise-image-view.h"
+#include "stepwise-png.h"
 
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
 /* the denoising lab's blur: the write-up's baseline (as stepwise-cli blur) */
@@ -54,6 +59,7 @@ struct _StepwiseWindow
   GtkSpinButton       *guidance_spin;
   GtkSpinButton       *steps_spin;
   GtkSpinButton       *seed_spin;
+  StepwiseHistoryStrip *history_strip;
 
   GSettings           *settings;
   GListStore          *models;        /* StepwiseModel */
@@ -70,6 +76,11 @@ struct _StepwiseWindow
   gint64               job_start_us;
   int                  job_steps;
   int                  job_done;
+  GHashTable          *job_meta;      /* the settings of the job shown */
+
+  /* results */
+  StepwiseHistory     *history;
+  StepwiseResult      *shown;         /* the result in the result view */
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseWindow, stepwise_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -160,6 +171,10 @@ update_actions (StepwiseWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "cancel")), running);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "play")), have_frames);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "show-x0")), have_frames);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "save")), self->shown != NULL);
+  const gboolean can_export = have_frames && !running && self->job_model && self->job_meta;
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "export-strip")), can_export);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (map, "export-animation")), can_export);
 }
 
 /* ---- models ---- */
@@ -419,6 +434,10 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
       const gsize image = sizeof (float) * eps->channels * eps->height * eps->width;
       g_clear_pointer (&self->last_result, g_bytes_unref);
       self->last_result = g_bytes_new_from_bytes (result, 0, image);
+      g_autoptr (StepwiseResult) r = stepwise_result_new (self->last_result, eps->channels, eps->height,
+                                                          eps->width, self->job_meta);
+      g_set_object (&self->shown, r);
+      stepwise_history_add (self->history, r);
       g_autofree char *took = format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
@@ -438,6 +457,34 @@ encode (SwEpsModel *eps, GtkEditable *entry, float *cond, GError **error)
 {
   g_autofree char *stripped = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   return eps->encode (eps, stripped, cond, error);
+}
+
+/* the settings that make the job again, as a PNG carries them */
+static GHashTable *
+job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const SwJob *job)
+{
+  GHashTable *meta = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  SwEpsModel *eps = stepwise_model_get_eps (model);
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *path = g_strdup (stepwise_model_get_path (model));
+  g_hash_table_insert (meta, STEPWISE_META_SOFTWARE, g_strdup ("Stepwise " PACKAGE_VERSION));
+  g_hash_table_insert (meta, STEPWISE_META_MODEL, g_path_get_basename (path));
+  g_hash_table_insert (meta, STEPWISE_META_MODE, g_strdup (stepwise_result_mode_names ()[mode]));
+  g_hash_table_insert (meta, STEPWISE_META_PROMPT,
+                       g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry)))));
+  if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
+    g_hash_table_insert (meta, STEPWISE_META_PROMPT2,
+                         g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry)))));
+  if (mode == STEPWISE_MODE_ANAGRAM)
+    g_hash_table_insert (meta, STEPWISE_META_VIEW, g_strdup (stepwise_result_view_names ()[job->view]));
+  g_hash_table_insert (meta, STEPWISE_META_SEED, g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) job->seed));
+  g_hash_table_insert (meta, STEPWISE_META_STEPS, g_strdup_printf ("%d", job->steps));
+  g_hash_table_insert (meta, STEPWISE_META_GUIDANCE, g_strdup (g_ascii_dtostr (number, sizeof number, job->guidance)));
+  g_hash_table_insert (meta, STEPWISE_META_I_START, g_strdup_printf ("%d", job->i_start));
+  g_hash_table_insert (meta, STEPWISE_META_CHANNELS, g_strdup_printf ("%d", eps->channels));
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_hash_table_insert (meta, STEPWISE_META_CREATED, g_date_time_format_iso8601 (now));
+  return meta;
 }
 
 static void
@@ -501,6 +548,8 @@ generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
       return;
     }
   g_set_object (&self->job_model, model);
+  g_clear_pointer (&self->job_meta, g_hash_table_unref);
+  self->job_meta = job_meta (self, model, mode, &job);
   self->job_mode = mode;
   self->job_steps = job.steps;
   self->job_done = job.i_start;
@@ -577,7 +626,303 @@ set_prompt_action (GSimpleAction *action, GVariant *param, gpointer user_data)
   stepwise_window_set_prompt (user_data, g_variant_get_string (param, NULL));
 }
 
+/* ---- results: history, PNG files with the job's settings ---- */
+
+/* puts the settings of META back into the controls; FALSE (with a toast)
+ * when its model is not one the window has */
+static gboolean
+restore_settings (StepwiseWindow *self, GHashTable *meta)
+{
+  const char *value;
+  gboolean model_found = TRUE;
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_MODEL)))
+    {
+      model_found = FALSE;
+      const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+      for (guint i = 0; i < n && !model_found; i++)
+        {
+          g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+          g_autofree char *base = g_path_get_basename (stepwise_model_get_path (m));
+          if (g_str_equal (base, value))
+            {
+              if (stepwise_window_get_model (self) != m)
+                select_model (self, i);
+              model_found = TRUE;
+            }
+        }
+      if (!model_found)
+        {
+          g_autofree char *text = g_strdup_printf (_("The model %s is not open: open it to make this image again"),
+                                                   value);
+          toast (self, text);
+        }
+    }
+  const int mode = stepwise_result_name_index (stepwise_result_mode_names (),
+                                               g_hash_table_lookup (meta, STEPWISE_META_MODE));
+  if (mode >= 0)
+    stepwise_window_set_mode (self, (StepwiseMode) mode);
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_PROMPT)))
+    stepwise_window_set_prompt (self, value);
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_PROMPT2)))
+    stepwise_window_set_prompt2 (self, value);
+  const int view = stepwise_result_name_index (stepwise_result_view_names (),
+                                               g_hash_table_lookup (meta, STEPWISE_META_VIEW));
+  if (view >= 0)
+    adw_combo_row_set_selected (self->view_row, view);
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_SEED)))
+    gtk_spin_button_set_value (self->seed_spin, g_ascii_strtod (value, NULL));
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_GUIDANCE)))
+    gtk_spin_button_set_value (self->guidance_spin, g_ascii_strtod (value, NULL));
+  /* steps first: they bound i_start */
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_STEPS)))
+    gtk_spin_button_set_value (self->steps_spin, g_ascii_strtod (value, NULL));
+  update_preview (self);
+  if ((value = g_hash_table_lookup (meta, STEPWISE_META_I_START)) && uses_start (get_mode (self)))
+    stepwise_window_set_i_start (self, (int) g_ascii_strtoll (value, NULL, 10));
+  return model_found;
+}
+
+void
+stepwise_window_show_result (StepwiseWindow *self, StepwiseResult *result)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  g_return_if_fail (STEPWISE_IS_RESULT (result));
+  restore_settings (self, stepwise_result_get_meta (result));
+  g_set_object (&self->shown, result);
+  g_clear_pointer (&self->last_result, g_bytes_unref);
+  self->last_result = g_bytes_ref (stepwise_result_get_pixels (result));
+  GBytes *pixels = stepwise_result_get_pixels (result);
+  const int C = stepwise_result_get_channels (result), H = stepwise_result_get_height (result),
+            W = stepwise_result_get_width (result);
+  if (get_mode (self) == STEPWISE_MODE_DENOISE_LAB)
+    stepwise_image_view_set_pixels (self->lab_iterative, pixels, C, H, W);
+  stepwise_image_view_set_pixels (self->result_view, pixels, C, H, W);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), FALSE);
+  g_autofree char *text = stepwise_result_describe (result);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  update_actions (self);
+}
+
+StepwiseHistoryStrip *
+stepwise_window_get_history_strip (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->history_strip;
+}
+
+StepwiseResult *
+stepwise_window_get_shown_result (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->shown;
+}
+
+StepwiseHistory *
+stepwise_window_get_history (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->history;
+}
+
+gboolean
+stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len, const char *name,
+                             GError **error)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), FALSE);
+  g_autoptr (StepwiseResult) result = stepwise_result_new_from_png (data, len, name, error);
+  if (!result)
+    return FALSE;
+  stepwise_window_show_result (self, result);
+  return TRUE;
+}
+
+static void
+on_history_activate (StepwiseHistoryStrip *strip, StepwiseResult *result, StepwiseWindow *self)
+{
+  stepwise_window_show_result (self, result);
+}
+
+static GBytes *
+build_png (StepwiseWindow *self, StepwiseExport what, GError **error)
+{
+  if (what == STEPWISE_EXPORT_RESULT)
+    {
+      if (!self->shown)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no result to save yet"));
+          return NULL;
+        }
+      return stepwise_result_to_png (self->shown, error);
+    }
+  if (!self->job_model || !self->job_meta || stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no trajectory to export yet"));
+      return NULL;
+    }
+  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  if (what == STEPWISE_EXPORT_STRIP)
+    return stepwise_export_strip (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
+  return stepwise_export_animation (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
+}
+
+gboolean
+stepwise_window_export (StepwiseWindow *self, StepwiseExport what, const char *path, GError **error)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), FALSE);
+  g_autoptr (GBytes) png = build_png (self, what, error);
+  if (!png)
+    return FALSE;
+  return g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
+}
+
+static void
+file_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (StepwiseWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *text = NULL;
+  if (!g_file_replace_contents_finish (G_FILE (source), res, NULL, &error))
+    text = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
+  else
+    text = g_strdup_printf (_("Saved %s"), name);
+  toast (self, text);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
+{
+  const StepwiseExport what = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "what"));
+  g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  g_object_unref (dialog);
+  if (!file)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = build_png (self, what, &error);
+  if (!png)
+    {
+      toast (self, error->message);
+      return;
+    }
+  /* written on GIO's workers: a temporary file renamed over the old one */
+  g_file_replace_contents_bytes_async (file, png, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                       file_written, g_object_ref (self));
+}
+
+static void
+export_with_dialog (StepwiseWindow *self, StepwiseExport what)
+{
+  static const char *titles[] = { N_("Save Image"), N_("Export Trajectory Strip"),
+                                  N_("Export Trajectory Animation") };
+  static const char *suffixes[] = { "", "-strip", "-animation" };
+  GHashTable *meta = what == STEPWISE_EXPORT_RESULT ? (self->shown ? stepwise_result_get_meta (self->shown) : NULL)
+                                                    : self->job_meta;
+  if (!meta)
+    return;
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_(titles[what]), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 _("_Save"), _("_Cancel"));
+  const char *mode = g_hash_table_lookup (meta, STEPWISE_META_MODE);
+  const char *seed = g_hash_table_lookup (meta, STEPWISE_META_SEED);
+  g_autofree char *name = g_strdup_printf ("stepwise-%s-%s%s.png", mode ? mode : "result", seed ? seed : "0",
+                                           suffixes[what]);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_object_set_data (G_OBJECT (dialog), "what", GINT_TO_POINTER (what));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+save_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  export_with_dialog (user_data, STEPWISE_EXPORT_RESULT);
+}
+
+static void
+export_strip_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  export_with_dialog (user_data, STEPWISE_EXPORT_STRIP);
+}
+
+static void
+export_animation_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  export_with_dialog (user_data, STEPWISE_EXPORT_ANIMATION);
+}
+
+static void
+result_file_loaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  g_autoptr (StepwiseWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  if (!g_file_load_contents_finish (G_FILE (source), res, &contents, &len, NULL, &error)
+      || !stepwise_window_restore_png (self, (const guint8 *) contents, len, name, &error))
+    toast (self, error->message);
+}
+
+void
+stepwise_window_open_result (StepwiseWindow *self, GFile *file)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  g_file_load_contents_async (file, NULL, result_file_loaded, g_object_ref (self));
+}
+
+static void
+on_open_result_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
+{
+  g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  g_object_unref (dialog);
+  if (file)
+    stepwise_window_open_result (self, file);
+}
+
+static void
+open_result_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Open Result"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 _("_Open"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("PNG images"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_result_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* a PNG dropped on the window (the canvas takes drops on itself) */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, StepwiseWindow *self)
+{
+  GFile *file = NULL;
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+      file = files ? files->data : NULL;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  if (!file)
+    return FALSE;
+  stepwise_window_open_result (self, file);
+  return TRUE;
+}
+
 static const GActionEntry win_entries[] = {
+  { "save", save_action },
+  { "export-strip", export_strip_action },
+  { "export-animation", export_animation_action },
+  { "open-result", open_result_action },
   { "generate", generate_action },
   { "cancel", cancel_action },
   { "randomize-seed", randomize_seed_action },
@@ -774,6 +1119,9 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->models);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->job_model);
+  g_clear_pointer (&self->job_meta, g_hash_table_unref);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->history);
   g_clear_pointer (&self->last_result, g_bytes_unref);
   g_clear_object (&self->completion_store);
   g_free (self->model_dir);
@@ -837,6 +1185,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   g_type_ensure (STEPWISE_TYPE_IMAGE_VIEW);
   g_type_ensure (STEPWISE_TYPE_SCRUBBER);
   g_type_ensure (STEPWISE_TYPE_CANVAS);
+  g_type_ensure (STEPWISE_TYPE_HISTORY_STRIP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stepwise/Stepwise/ui/stepwise-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, window_title);
@@ -871,6 +1220,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, history_strip);
 }
 
 static void
@@ -937,6 +1287,16 @@ stepwise_window_init (StepwiseWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  /* results since the app started, kept across restarts */
+  self->history = stepwise_history_dup_default ();
+  stepwise_history_strip_set_model (self->history_strip, G_LIST_MODEL (self->history));
+  g_signal_connect (self->history_strip, "activate", G_CALLBACK (on_history_activate), self);
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   adw_window_title_set_subtitle (self->window_title, _("Loading models…"));
   on_mode_selected (self);

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "stepwise-canvas.h"
+#include "stepwise-history.h"
 #include "stepwise-job-runner.h"
 #include "stepwise-model.h"
 #include "stepwise-scrubber.h"
@@ -24,6 +25,13 @@ typedef enum {
   STEPWISE_MODE_DENOISE_LAB,
 } StepwiseMode;
 
+/* what win.save, win.export-strip and win.export-animation write */
+typedef enum {
+  STEPWISE_EXPORT_RESULT,      /* the result shown, with its settings */
+  STEPWISE_EXPORT_STRIP,       /* the last trajectory: x_t and x0 rows */
+  STEPWISE_EXPORT_ANIMATION,   /* the last trajectory as an animated PNG */
+} StepwiseExport;
+
 /* shows the models of MODEL_DIR (NULL: the shipped ones) */
 StepwiseWindow    *stepwise_window_new            (GtkApplication *application, const char *model_dir);
 /* loads the model file PATH on a worker, adds it to the chooser and selects it */
@@ -39,6 +47,23 @@ void               stepwise_window_set_i_start    (StepwiseWindow *self, int i_s
 StepwiseScrubber  *stepwise_window_get_scrubber   (StepwiseWindow *self);
 StepwiseCanvas    *stepwise_window_get_canvas     (StepwiseWindow *self);
 StepwiseJobRunner *stepwise_window_get_runner     (StepwiseWindow *self);
+/* the results of this and earlier runs (shared by every window) */
+StepwiseHistory   *stepwise_window_get_history    (StepwiseWindow *self);
+/* the strip of thumbnails under the scrubber */
+struct _StepwiseHistoryStrip *stepwise_window_get_history_strip (StepwiseWindow *self);
+/* the result in the result view (the last job's, or one from the
+ * history or a file), or NULL */
+StepwiseResult    *stepwise_window_get_shown_result (StepwiseWindow *self);
+/* shows RESULT and puts its settings back into the controls */
+void               stepwise_window_show_result    (StepwiseWindow *self, StepwiseResult *result);
+/* the same for a PNG Stepwise saved (DATA), or an error */
+gboolean           stepwise_window_restore_png    (StepwiseWindow *self, const guint8 *data, gsize len,
+                                                   const char *name, GError **error);
+/* reads FILE on a worker, then as stepwise_window_restore_png (a toast on error) */
+void               stepwise_window_open_result    (StepwiseWindow *self, GFile *file);
+/* writes WHAT to PATH atomically, as the actions do after their dialog */
+gboolean           stepwise_window_export         (StepwiseWindow *self, StepwiseExport what,
+                                                   const char *path, GError **error);
 /* renders the window as it is now into a PNG */
 gboolean           stepwise_window_save_screenshot (StepwiseWindow *self, const char *path,
                                                     GError **error);

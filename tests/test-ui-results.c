@@ -1,0 +1,404 @@
+/* Results (issue 5, "Results"): a PNG saved from the window carries the
+ * job's settings in text chunks and restores them; the history strip's
+ * results survive a restart and stop at STEPWISE_HISTORY_MAX; the
+ * trajectory exports as a strip and as an APNG with a frame per step.
+ * Runs under Xvfb (see tests/meson.build). */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "test-util.h"
+#include "checkpoint.h"
+#include "prompt-classes.h"
+#include "recipe.h"
+#include "stepwise-history-strip.h"
+#include "stepwise-png.h"
+#include "stepwise-window.h"
+
+static char *dir, *model_path;
+
+/* a D = 4 ddpm-prompt model, untrained (as tests/test-ui-window.c) */
+static void
+write_model (void)
+{
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("ddpm-prompt", &recipe, NULL));
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .D = 4,
+                       .channels = 1, .size = 28, .class_dim = 10 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 3);
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&recipe, meta);
+  g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
+  g_ptr_array_add (meta, g_strdup ("prompt.classes"));
+  g_ptr_array_add (meta, sw_prompt_classes_to_meta (pc));
+  g_ptr_array_add (meta, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_checkpoint_save (model_path, net, NULL, (const char * const *) meta->pdata,
+                                     SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  sw_unet_free (net);
+}
+
+/* removes DIR and everything under it */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+iterate_until (Condition cond, gpointer data, double timeout_s)
+{
+  const gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static void
+iterate_for (int ms)
+{
+  const gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+window_ready (gpointer window)
+{
+  return stepwise_window_get_model (window) != NULL
+         && stepwise_history_get_loaded (stepwise_window_get_history (window));
+}
+
+static StepwiseWindow *
+new_window (void)
+{
+  StepwiseWindow *window = stepwise_window_new (NULL, dir);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (window_ready, window, 30);
+  iterate_for (200);
+  return window;
+}
+
+static void
+close_window (StepwiseWindow *window)
+{
+  gtk_window_close (GTK_WINDOW (window));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+job_done (gpointer window)
+{
+  return !stepwise_job_runner_get_running (stepwise_window_get_runner (window))
+         && stepwise_window_get_shown_result (window) != NULL;
+}
+
+static void
+generate (StepwiseWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
+  g_assert_true (stepwise_job_runner_get_running (stepwise_window_get_runner (window)));
+  iterate_until (job_done, window, 120);
+}
+
+static GSettings *
+settings (void)
+{
+  return g_settings_new ("io.github.stepwise.Stepwise");
+}
+
+static GHashTable *
+read_text (const char *path, int *width, int *height)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_autoptr (GError) error = NULL;
+  GHashTable *text = stepwise_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* the writer and reader alone: ASCII in tEXt, other text in iTXt, every
+ * pair back as it went in; damage is refused */
+static void
+test_png_chunks (void)
+{
+  guint8 pixels[4 * 3 * 3];
+  for (guint i = 0; i < sizeof pixels; i++)
+    pixels[i] = (guint8) (i * 7);
+  g_autoptr (GHashTable) text = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (text, "stepwise.prompt", "a sneaker");
+  g_hash_table_insert (text, "stepwise.prompt2", "une chaussure à talon 👠");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = stepwise_png_encode (pixels, 4, 3, 3, text, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (png, &len);
+  g_assert_nonnull (memmem (data, len, "tEXtstepwise.prompt", 19));
+  g_assert_nonnull (memmem (data, len, "iTXtstepwise.prompt2", 20));
+  int w, h, c;
+  g_autoptr (GHashTable) back = stepwise_png_read_text (data, len, &w, &h, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, 4);
+  g_assert_cmpint (h, ==, 3);
+  g_assert_cmpint (c, ==, 3);
+  g_assert_cmpuint (g_hash_table_size (back), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (back, "stepwise.prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_hash_table_lookup (back, "stepwise.prompt2"), ==, "une chaussure à talon 👠");
+  /* GdkTexture (libpng underneath) decodes the same pixels */
+  g_autoptr (GdkTexture) texture = gdk_texture_new_from_bytes (png, &error);
+  g_assert_no_error (error);
+  guint8 rgba[4 * 3 * 4];
+  gdk_texture_download (texture, rgba, 4 * 4);
+  for (int i = 0; i < 4 * 3; i++)
+    for (int k = 0; k < 3; k++)
+      g_assert_cmpint (rgba[i * 4 + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 2 - k : k + 1)], ==, pixels[i * 3 + k]);
+  /* a flipped bit fails the CRC; a cut file is refused */
+  g_autofree guint8 *bad = g_memdup2 (data, len);
+  bad[len / 2] ^= 1;
+  g_autoptr (GHashTable) none = stepwise_png_read_text (bad, len, NULL, NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_cmpint (stepwise_png_count_frames (data, len - 13, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_cmpint (stepwise_png_count_frames (data, len, &error), ==, 1);
+}
+
+static void
+test_save_and_restore (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 6);
+  StepwiseWindow *window = new_window ();
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "save"));
+  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
+  stepwise_window_set_prompt (window, "a sneaker");
+  stepwise_window_set_prompt2 (window, "a bag");
+  g_settings_set_double (s, "guidance", 2.5);
+  generate (window);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "save"));
+  StepwiseResult *shown = stepwise_window_get_shown_result (window);
+  g_autoptr (GBytes) pixels = g_bytes_ref (stepwise_result_get_pixels (shown));
+
+  g_autofree char *path = g_build_filename (dir, "saved.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, path, &error));
+  g_assert_no_error (error);
+  int w, h;
+  g_autoptr (GHashTable) text = read_text (path, &w, &h);
+  g_assert_cmpint (w, ==, 28);
+  g_assert_cmpint (h, ==, 28);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, "tiny.safetensors");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.mode"), ==, "anagram");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt2"), ==, "a bag");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.view"), ==, "flip");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.steps"), ==, "6");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.guidance"), ==, "2.5");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.i_start"), ==, "0");
+  g_assert_nonnull (g_hash_table_lookup (text, "stepwise.seed"));
+  g_assert_true (g_str_has_prefix (g_hash_table_lookup (text, "Software"), "Stepwise"));
+
+  /* change everything, then restore from the file */
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  stepwise_window_set_prompt (window, "a shirt");
+  stepwise_window_set_prompt2 (window, "");
+  g_settings_set_int (s, "steps", 20);
+  g_settings_set_double (s, "guidance", 7);
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_true (stepwise_window_restore_png (window, (const guint8 *) data, len, "saved.png", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 6);
+  g_assert_cmpfloat (g_settings_get_double (s, "guidance"), ==, 2.5);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_settings_get_string (s, "prompt2"), ==, "a bag");
+  /* the image shown is the file's, pixel for pixel at 8 bits */
+  StepwiseResult *restored = stepwise_window_get_shown_result (window);
+  GBytes *back = stepwise_result_get_pixels (restored);
+  const float *a = g_bytes_get_data (pixels, NULL), *b = g_bytes_get_data (back, NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (CLAMP (a[i], -1.f, 1.f) - b[i]), <=, 1.0f / 255 + 1e-5f);
+  /* and running it again gives the same picture */
+  generate (window);
+  g_assert_true (g_bytes_equal (stepwise_result_get_pixels (stepwise_window_get_shown_result (window)), pixels));
+
+  /* a PNG without settings is refused with a message */
+  guint8 grey[16] = { 0 };
+  g_autoptr (GBytes) plain = stepwise_png_encode (grey, 4, 4, 1, NULL, &error);
+  g_assert_false (stepwise_window_restore_png (window, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                                               "plain.png", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  close_window (window);
+}
+
+static gboolean
+is_loaded (gpointer history)
+{
+  return stepwise_history_get_loaded (history);
+}
+
+static void
+test_history_restart (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 3);
+  StepwiseWindow *window = new_window ();
+  GListModel *history = G_LIST_MODEL (stepwise_window_get_history (window));
+  const guint before = g_list_model_get_n_items (history);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  stepwise_window_set_prompt (window, "a dress");
+  generate (window);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, before + 1);
+  g_autoptr (StepwiseResult) first = g_list_model_get_item (history, 0);
+  g_assert_true (first == stepwise_window_get_shown_result (window));
+  g_autoptr (GBytes) pixels = g_bytes_ref (stepwise_result_get_pixels (first));
+  g_clear_object (&first);
+  close_window (window);   /* the last window: the history is written and freed */
+
+  window = new_window ();
+  history = G_LIST_MODEL (stepwise_window_get_history (window));
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, before + 1);
+  g_autoptr (StepwiseResult) again = g_list_model_get_item (history, 0);
+  g_assert_cmpstr (stepwise_result_lookup (again, "stepwise.prompt"), ==, "a dress");
+  g_assert_cmpstr (stepwise_result_lookup (again, "stepwise.steps"), ==, "3");
+  g_assert_cmpuint (g_bytes_get_size (stepwise_result_get_pixels (again)), ==, g_bytes_get_size (pixels));
+  /* clicking it shows it and its settings */
+  stepwise_window_set_prompt (window, "a bag");
+  g_settings_set_int (s, "steps", 9);
+  stepwise_history_strip_activate (stepwise_window_get_history_strip (window), 0);
+  g_assert_true (stepwise_window_get_shown_result (window) == again);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a dress");
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 3);
+  close_window (window);
+}
+
+/* the cap: the oldest go, from the list and from the disk */
+static void
+test_history_cap (void)
+{
+  g_autofree char *hdir = g_build_filename (dir, "capped", NULL);
+  StepwiseHistory *h = stepwise_history_new (hdir);
+  iterate_until (is_loaded, h, 10);
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (meta, "stepwise.mode", "generate");
+  float px[16];
+  for (int i = 0; i < STEPWISE_HISTORY_MAX + 5; i++)
+    {
+      for (int k = 0; k < 16; k++)
+        px[k] = (float) ((i + k) % 9) / 4.0f - 1.0f;
+      g_autoptr (GBytes) bytes = g_bytes_new (px, sizeof px);
+      g_autofree char *seed = g_strdup_printf ("%d", i);
+      g_hash_table_insert (meta, "stepwise.seed", seed);
+      g_autoptr (StepwiseResult) r = stepwise_result_new (bytes, 1, 4, 4, meta);
+      stepwise_history_add (h, r);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (h)), ==, STEPWISE_HISTORY_MAX);
+  g_object_unref (h);   /* waits for the writes */
+  guint files = 0;
+  g_autoptr (GDir) d = g_dir_open (hdir, 0, NULL);
+  while (g_dir_read_name (d))
+    files++;
+  g_assert_cmpuint (files, ==, STEPWISE_HISTORY_MAX + 1);   /* and the index */
+  h = stepwise_history_new (hdir);
+  iterate_until (is_loaded, h, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (h)), ==, STEPWISE_HISTORY_MAX);
+  g_autoptr (StepwiseResult) newest = g_list_model_get_item (G_LIST_MODEL (h), 0);
+  g_autoptr (StepwiseResult) oldest = g_list_model_get_item (G_LIST_MODEL (h), STEPWISE_HISTORY_MAX - 1);
+  g_assert_cmpstr (stepwise_result_lookup (newest, "stepwise.seed"), ==, "104");
+  g_assert_cmpstr (stepwise_result_lookup (oldest, "stepwise.seed"), ==, "5");
+  g_object_unref (h);
+}
+
+/* acTL's frame count, and that there are as many fcTL chunks */
+static void
+test_export_trajectory (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 5);
+  StepwiseWindow *window = new_window ();
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  generate (window);
+  const guint n = stepwise_scrubber_get_n_frames (stepwise_window_get_scrubber (window));
+  g_assert_cmpuint (n, ==, 5 + 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *anim = g_build_filename (dir, "anim.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_ANIMATION, anim, &error));
+  g_assert_no_error (error);
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (anim, &data, &len, NULL));
+  g_assert_cmpint (stepwise_png_count_frames ((const guint8 *) data, len, &error), ==, (int) n);
+  int fctl = 0;
+  for (const char *p = data; (p = memmem (p, len - (p - data), "fcTL", 4)); p += 4)
+    fctl++;
+  g_assert_cmpint (fctl, ==, (int) n);
+  /* viewers without APNG see the first frame: it decodes */
+  g_autoptr (GBytes) bytes = g_bytes_new (data, len);
+  g_autoptr (GdkTexture) texture = gdk_texture_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  g_autoptr (GHashTable) text = read_text (anim, NULL, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.steps"), ==, "5");
+
+  /* the strip: two rows of 28 px images at 2x, one column per frame */
+  g_autofree char *strip = g_build_filename (dir, "strip.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_STRIP, strip, &error));
+  g_assert_no_error (error);
+  int w, h;
+  g_autoptr (GHashTable) strip_text = read_text (strip, &w, &h);
+  g_assert_cmpint (w, ==, (int) n * (56 + 2) + 2);
+  g_assert_cmpint (h, ==, 2 * (56 + 2) + 2);
+  g_assert_cmpstr (g_hash_table_lookup (strip_text, "stepwise.mode"), ==, "generate");
+  close_window (window);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  dir = g_dir_make_tmp ("stepwise-results-XXXXXX", NULL);
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);   /* the history */
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  model_path = g_build_filename (dir, "tiny.safetensors", NULL);
+  write_model ();
+  g_test_add_func ("/ui/results/png-chunks", test_png_chunks);
+  g_test_add_func ("/ui/results/save-and-restore", test_save_and_restore);
+  g_test_add_func ("/ui/results/history-restart", test_history_restart);
+  g_test_add_func ("/ui/results/history-cap", test_history_cap);
+  g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);
+  int status = g_test_run ();
+  remove_tree (dir);
+  g_free (model_path);
+  g_free (dir);
+  return status;
+}

@@ -1,0 +1,187 @@
+/* stepwise-result.c: pixels, their size and the job's settings; a PNG is
+ * the settings in text chunks around the 8-bit image. */
+#include "config.h"
+
+#include "stepwise-result.h"
+
+#include <glib/gi18n.h>
+
+#include "image-io.h"
+#include "stepwise-png.h"
+
+struct _StepwiseResult
+{
+  GObject     parent_instance;
+  GBytes     *pixels;
+  int         channels, height, width;
+  GHashTable *meta;
+  char       *file_name;
+};
+
+G_DEFINE_FINAL_TYPE (StepwiseResult, stepwise_result, G_TYPE_OBJECT)
+
+const char * const *
+stepwise_result_mode_names (void)
+{
+  static const char * const names[] = { "generate", "sdedit", "inpaint", "anagram", "hybrid",
+                                        "denoise-lab", NULL };
+  return names;
+}
+
+const char * const *
+stepwise_result_view_names (void)
+{
+  static const char * const names[] = { "flip", "rotate180", "negate", NULL };
+  return names;
+}
+
+int
+stepwise_result_name_index (const char * const *names, const char *name)
+{
+  for (int i = 0; name && names[i]; i++)
+    if (g_str_equal (names[i], name))
+      return i;
+  return -1;
+}
+
+StepwiseResult *
+stepwise_result_new (GBytes *pixels, int channels, int height, int width, GHashTable *meta)
+{
+  g_return_val_if_fail (pixels != NULL && meta != NULL, NULL);
+  g_return_val_if_fail (g_bytes_get_size (pixels) == sizeof (float) * channels * height * width, NULL);
+  StepwiseResult *self = g_object_new (STEPWISE_TYPE_RESULT, NULL);
+  self->pixels = g_bytes_ref (pixels);
+  self->channels = channels;
+  self->height = height;
+  self->width = width;
+  self->meta = g_hash_table_ref (meta);
+  return self;
+}
+
+StepwiseResult *
+stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, GError **error)
+{
+  int width, height, png_channels;
+  g_autoptr (GHashTable) meta = stepwise_png_read_text (data, len, &width, &height, &png_channels, error);
+  if (!meta)
+    return NULL;
+  const char *mode = g_hash_table_lookup (meta, STEPWISE_META_MODE);
+  if (stepwise_result_name_index (stepwise_result_mode_names (), mode) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s holds no Stepwise settings"), name);
+      return NULL;
+    }
+  const char *channels_text = g_hash_table_lookup (meta, STEPWISE_META_CHANNELS);
+  int channels = channels_text ? atoi (channels_text) : (png_channels >= 3 ? 3 : 1);
+  if ((channels != 1 && channels != 3) || width != height || width < SW_IMAGE_MIN_SIZE
+      || width > SW_IMAGE_MAX_SIZE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s is not a Stepwise result: it is %d×%d pixels"), name, width, height);
+      return NULL;
+    }
+  g_autofree float *pixels = sw_image_decode (data, len, channels, width, name, error);
+  if (!pixels)
+    return NULL;
+  const gsize size = sizeof (float) * channels * width * width;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pixels), size);
+  return stepwise_result_new (bytes, channels, width, width, meta);
+}
+
+GBytes *
+stepwise_result_to_png (StepwiseResult *self, GError **error)
+{
+  g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
+  g_autofree guint8 *rgb = stepwise_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
+                                                           self->channels, self->height, self->width, 1);
+  return stepwise_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
+}
+
+GBytes *
+stepwise_result_get_pixels (StepwiseResult *self)
+{
+  return self->pixels;
+}
+
+int
+stepwise_result_get_channels (StepwiseResult *self)
+{
+  return self->channels;
+}
+
+int
+stepwise_result_get_height (StepwiseResult *self)
+{
+  return self->height;
+}
+
+int
+stepwise_result_get_width (StepwiseResult *self)
+{
+  return self->width;
+}
+
+GHashTable *
+stepwise_result_get_meta (StepwiseResult *self)
+{
+  return self->meta;
+}
+
+const char *
+stepwise_result_lookup (StepwiseResult *self, const char *key)
+{
+  const char *value = g_hash_table_lookup (self->meta, key);
+  return value ? value : "";
+}
+
+char *
+stepwise_result_describe (StepwiseResult *self)
+{
+  const char *prompt = stepwise_result_lookup (self, STEPWISE_META_PROMPT);
+  const char *prompt2 = stepwise_result_lookup (self, STEPWISE_META_PROMPT2);
+  g_autofree char *prompts = *prompt2 ? g_strdup_printf ("“%s” + “%s”", prompt, prompt2)
+                                      : g_strdup_printf ("“%s”", prompt);
+  static const char *labels[] = { N_("Generate"), N_("Sketch → image"), N_("Inpaint"), N_("Anagram"),
+                                  N_("Hybrid"), N_("Denoise lab") };
+  const int mode = stepwise_result_name_index (stepwise_result_mode_names (),
+                                               stepwise_result_lookup (self, STEPWISE_META_MODE));
+  /* Translators: a result in the history: its mode, prompt(s), seed, steps */
+  return g_strdup_printf (_("%s · %s · seed %s · %s steps"), mode >= 0 ? _(labels[mode]) : "?",
+                          prompts, stepwise_result_lookup (self, STEPWISE_META_SEED),
+                          stepwise_result_lookup (self, STEPWISE_META_STEPS));
+}
+
+const char *
+stepwise_result_get_file_name (StepwiseResult *self)
+{
+  return self->file_name;
+}
+
+void
+stepwise_result_set_file_name (StepwiseResult *self, const char *name)
+{
+  g_free (self->file_name);
+  self->file_name = g_strdup (name);
+}
+
+static void
+stepwise_result_finalize (GObject *object)
+{
+  StepwiseResult *self = STEPWISE_RESULT (object);
+  g_clear_pointer (&self->pixels, g_bytes_unref);
+  g_clear_pointer (&self->meta, g_hash_table_unref);
+  g_free (self->file_name);
+  G_OBJECT_CLASS (stepwise_result_parent_class)->finalize (object);
+}
+
+static void
+stepwise_result_class_init (StepwiseResultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = stepwise_result_finalize;
+}
+
+static void
+stepwise_result_init (StepwiseResult *self)
+{
+}
