@@ -16,6 +16,7 @@
 #include "stepwise-history-strip.h"
 #include "stepwise-image-view.h"
 #include "stepwise-png.h"
+#include "stepwise-train-page.h"
 
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
 /* the denoising lab's blur: the write-up's baseline (as stepwise-cli blur) */
@@ -27,7 +28,9 @@ struct _StepwiseWindow
   AdwApplicationWindow parent_instance;
 
   /* template children */
-  AdwWindowTitle      *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack        *view_stack;
+  StepwiseTrainPage   *train_page;
   AdwToastOverlay     *toast_overlay;
   GtkStack            *input_stack;
   StepwiseImageView   *input_view;
@@ -218,12 +221,12 @@ on_model_selected (StepwiseWindow *self)
       g_autofree char *subtitle = g_strdup_printf (_("%s · %d×%d %s"), stepwise_model_get_name (model),
                                                    eps->width, eps->height,
                                                    eps->channels == 1 ? _("grey") : _("colour"));
-      adw_window_title_set_subtitle (self->window_title, subtitle);
+      adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
       g_settings_set_string (self->settings, "last-model", stepwise_model_get_path (model));
       stepwise_canvas_set_geometry (self->canvas, eps->channels, eps->height);
     }
   else
-    adw_window_title_set_subtitle (self->window_title, _("No model"));
+    adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
   fill_prompts (self, model);
   update_preview (self);
   update_actions (self);
@@ -710,6 +713,20 @@ stepwise_window_get_history_strip (StepwiseWindow *self)
   return self->history_strip;
 }
 
+StepwiseTrainPage *
+stepwise_window_get_train_page (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->train_page;
+}
+
+void
+stepwise_window_show_page (StepwiseWindow *self, const char *name)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
 StepwiseResult *
 stepwise_window_get_shown_result (StepwiseWindow *self)
 {
@@ -1186,6 +1203,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   g_type_ensure (STEPWISE_TYPE_SCRUBBER);
   g_type_ensure (STEPWISE_TYPE_CANVAS);
   g_type_ensure (STEPWISE_TYPE_HISTORY_STRIP);
+  g_type_ensure (STEPWISE_TYPE_TRAIN_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stepwise/Stepwise/ui/stepwise-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, window_title);
@@ -1221,6 +1239,8 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, history_strip);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, train_page);
 }
 
 static void
@@ -1298,7 +1318,7 @@ stepwise_window_init (StepwiseWindow *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  adw_window_title_set_subtitle (self->window_title, _("Loading models…"));
+  adw_view_switcher_title_set_subtitle (self->window_title, _("Loading models…"));
   on_mode_selected (self);
 }
 

@@ -49,6 +49,10 @@ StepwiseCanvas    *stepwise_window_get_canvas     (StepwiseWindow *self);
 StepwiseJobRunner *stepwise_window_get_runner     (StepwiseWindow *self);
 /* the results of this and earlier runs (shared by every window) */
 StepwiseHistory   *stepwise_window_get_history    (StepwiseWindow *self);
+/* the Train page */
+struct _StepwiseTrainPage *stepwise_window_get_train_page (StepwiseWindow *self);
+/* shows page NAME: "create" or "train" */
+void               stepwise_window_show_page      (StepwiseWindow *self, const char *name);
 /* the strip of thumbnails under the scrubber */
 struct _StepwiseHistoryStrip *stepwise_window_get_history_strip (StepwiseWindow *self);
 /* the result in the result view (the last job's, or one from the

@@ -1,0 +1,164 @@
+/* The Train page (issue 5, "Training page"): a tiny run on the first 256
+ * Fashion-MNIST images with a D = 4 network trains one epoch off the main
+ * loop, its loss plot gets every batch and the epoch's mean, samples are
+ * drawn, the checkpoint is written and Resume continues from it; Stop ends
+ * a run at the next batch; a missing dataset is a clear error.  Runs under
+ * Xvfb (see tests/meson.build). */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "stepwise-train-page.h"
+#include "stepwise-window.h"
+
+static char *dir;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+iterate_until (Condition cond, gpointer data, double timeout_s)
+{
+  const gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
+  while (!cond (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static gboolean
+stopped (gpointer page)
+{
+  return !stepwise_train_page_get_running (page);
+}
+
+static gboolean
+has_losses (gpointer page)
+{
+  return stepwise_loss_plot_get_n_batches (stepwise_train_page_get_loss_plot (page)) > 0;
+}
+
+static StepwiseWindow *
+new_window (void)
+{
+  g_autofree char *models = g_build_filename (dir, "models", NULL);
+  g_mkdir_with_parents (models, 0755);
+  StepwiseWindow *window = stepwise_window_new (NULL, models);
+  gtk_window_present (GTK_WINDOW (window));
+  stepwise_window_show_page (window, "train");
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  return window;
+}
+
+static void
+test_tiny_epoch (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  g_autofree char *out = g_build_filename (dir, "run", NULL);
+  stepwise_train_page_set_dataset (page, "fashion");
+  stepwise_train_page_set_recipe (page, "ddpm-prompt");
+  stepwise_train_page_set_epochs (page, 1);
+  stepwise_train_page_set_quick (page, 256, 4);
+  stepwise_train_page_set_folder (page, out);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  g_assert_true (stepwise_train_page_get_running (page));
+  iterate_until (stopped, page, 240);
+  g_assert_null (stepwise_train_page_get_error (page));
+  g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 1);
+  StepwiseLossPlot *plot = stepwise_train_page_get_loss_plot (page);
+  g_assert_cmpuint (stepwise_loss_plot_get_n_batches (plot), ==, 256 / 128);
+  g_assert_cmpuint (stepwise_loss_plot_get_n_epochs (plot), ==, 1);
+  g_autofree char *checkpoint = g_build_filename (out, "checkpoint.safetensors", NULL);
+  g_assert_true (g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR));
+
+  /* resume to 2 epochs: one more */
+  stepwise_train_page_set_epochs (page, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.resume", NULL));
+  g_assert_true (stepwise_train_page_get_running (page));
+  iterate_until (stopped, page, 240);
+  g_assert_null (stepwise_train_page_get_error (page));
+  g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 1);
+  g_assert_cmpuint (stepwise_loss_plot_get_n_batches (plot), ==, 256 / 128);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_stop (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  g_autofree char *out = g_build_filename (dir, "stopped", NULL);
+  stepwise_train_page_set_dataset (page, "fashion");
+  stepwise_train_page_set_recipe (page, "flow-time");
+  stepwise_train_page_set_epochs (page, 50);
+  stepwise_train_page_set_quick (page, 6400, 4);
+  stepwise_train_page_set_folder (page, out);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  iterate_until (has_losses, page, 120);
+  const gint64 t0 = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.stop", NULL));
+  iterate_until (stopped, page, 60);
+  g_test_message ("stopped in %.3f s", (g_get_monotonic_time () - t0) / 1e6);
+  g_assert_null (stepwise_train_page_get_error (page));
+  g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 0);   /* 100 batches an epoch */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_missing_dataset (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  stepwise_train_page_set_dataset (page, "digits");   /* STEPWISE_DATA_DIR is empty */
+  stepwise_train_page_set_recipe (page, "flow-time");
+  g_autofree char *out = g_build_filename (dir, "missing", NULL);
+  stepwise_train_page_set_folder (page, out);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  iterate_until (stopped, page, 60);
+  const char *error = stepwise_train_page_get_error (page);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error);
+  g_assert_nonnull (strstr (error, "digits"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  dir = g_dir_make_tmp ("stepwise-train-XXXXXX", NULL);
+  g_autofree char *state = g_build_filename (dir, "state", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *datasets = g_build_filename (dir, "datasets", NULL);
+  g_setenv ("XDG_STATE_HOME", state, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("STEPWISE_DATA_DIR", datasets, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_test_add_func ("/ui/train/tiny-epoch", test_tiny_epoch);
+  g_test_add_func ("/ui/train/stop", test_stop);
+  g_test_add_func ("/ui/train/missing-dataset", test_missing_dataset);
+  int status = g_test_run ();
+  remove_tree (dir);
+  g_free (dir);
+  return status;
+}

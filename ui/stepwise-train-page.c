@@ -1,0 +1,688 @@
+/* stepwise-train-page.c: a TrainRun is shared by the page and its worker
+ * thread (reference counted).  The worker only reads its settings, sets
+ * nothing the page reads, and talks through messages invoked on the main
+ * context; the page drops messages of a run that is no longer its own. */
+#include "stepwise-train-page.h"
+
+#include <adwaita.h>
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "dataset.h"
+#include "recipe.h"
+#include "sampler.h"
+#include "sw-error.h"
+#include "stepwise-image-view.h"
+#include "trainer.h"
+
+#define CHECKPOINT_NAME "checkpoint.safetensors"
+#define POST_INTERVAL_US (100 * 1000)   /* losses reach the page ten times a second */
+#define SAMPLES_PER_CLASS 2
+#define SAMPLE_COLUMNS 10
+
+typedef struct {
+  char              *dataset, *recipe, *folder;
+  int                epochs, limit, D;
+  gboolean           resume;
+  gint               cancel;      /* atomic */
+  StepwiseTrainPage *page;        /* main thread only; NULL once the page is gone */
+  /* worker only */
+  GArray            *buffer;      /* float: losses not posted yet */
+  gint64             last_post;
+} TrainRun;
+
+struct _StepwiseTrainPage
+{
+  GtkWidget          parent_instance;
+
+  AdwComboRow       *dataset_row;
+  AdwComboRow       *recipe_row;
+  GtkSpinButton     *epochs_spin;
+  GtkSpinButton     *limit_spin;
+  AdwActionRow      *folder_row;
+  GtkLabel          *status_label;
+  GtkProgressBar    *progress_bar;
+  StepwiseLossPlot  *loss_plot;
+  StepwiseImageView *sample_view;
+  GtkLabel          *sample_caption;
+
+  char              *folder;
+  gboolean           folder_chosen;
+  int                D;
+  TrainRun          *run;
+  int                epochs_done;
+  char              *error;
+  gint64             start_us;
+  int                steps_per_epoch, total_epochs, first_epoch, epoch, steps_done;
+};
+
+G_DEFINE_FINAL_TYPE (StepwiseTrainPage, stepwise_train_page, GTK_TYPE_WIDGET)
+
+static void
+train_run_clear (TrainRun *run)
+{
+  g_free (run->dataset);
+  g_free (run->recipe);
+  g_free (run->folder);
+  g_clear_pointer (&run->buffer, g_array_unref);
+}
+
+static void
+train_run_unref (TrainRun *run)
+{
+  g_atomic_rc_box_release_full (run, (GDestroyNotify) train_run_clear);
+}
+
+/* ---- messages from the worker ---- */
+
+typedef enum { MSG_STATUS, MSG_STARTED, MSG_LOSSES, MSG_EPOCH } MsgKind;
+
+typedef struct {
+  TrainRun *run;
+  MsgKind   kind;
+  char     *text;
+  int       epoch, steps_per_epoch, epochs;
+  GArray   *losses;
+  float     mean;
+  GBytes   *grid;
+  int       channels, height, width;
+} Msg;
+
+static void
+msg_free (Msg *m)
+{
+  train_run_unref (m->run);
+  g_free (m->text);
+  g_clear_pointer (&m->losses, g_array_unref);
+  g_clear_pointer (&m->grid, g_bytes_unref);
+  g_free (m);
+}
+
+static void update_actions (StepwiseTrainPage *self);
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
+  if (seconds < 3600)
+    return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
+  return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+static void
+update_progress (StepwiseTrainPage *self)
+{
+  const int total = self->steps_per_epoch * (self->total_epochs - self->first_epoch);
+  if (total <= 0)
+    return;
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double) self->steps_done / total, 0, 1));
+  g_autofree char *text = NULL;
+  const double elapsed = (g_get_monotonic_time () - self->start_us) / 1e6;
+  if (self->steps_done > 0 && self->steps_done < total)
+    {
+      g_autofree char *left = format_duration (elapsed / self->steps_done * (total - self->steps_done));
+      /* Translators: training progress: epoch of epochs, then the time it still needs */
+      text = g_strdup_printf (_("Epoch %d of %d · about %s left"), self->epoch + 1, self->total_epochs, left);
+    }
+  else
+    text = g_strdup_printf (_("Epoch %d of %d"), MIN (self->epoch + 1, self->total_epochs), self->total_epochs);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static gboolean
+msg_dispatch (gpointer data)
+{
+  Msg *m = data;
+  StepwiseTrainPage *self = m->run->page;
+  if (!self || self->run != m->run)
+    return G_SOURCE_REMOVE;
+  switch (m->kind)
+    {
+    case MSG_STATUS:
+      gtk_label_set_text (self->status_label, m->text);
+      break;
+    case MSG_STARTED:
+      self->steps_per_epoch = m->steps_per_epoch;
+      self->first_epoch = self->epoch = m->epoch;
+      self->total_epochs = m->epochs;
+      self->start_us = g_get_monotonic_time ();
+      gtk_label_set_text (self->status_label, m->text);
+      update_progress (self);
+      break;
+    case MSG_LOSSES:
+      stepwise_loss_plot_add_batches (self->loss_plot, (const float *) m->losses->data, m->losses->len);
+      self->steps_done += m->losses->len;
+      self->epoch = m->epoch;
+      update_progress (self);
+      break;
+    case MSG_EPOCH:
+      stepwise_loss_plot_add_epoch (self->loss_plot, m->mean);
+      self->epochs_done++;
+      self->epoch = m->epoch;
+      update_progress (self);
+      if (m->grid)
+        stepwise_image_view_set_pixels (self->sample_view, m->grid, m->channels, m->height, m->width);
+      {
+        /* Translators: after a training epoch: its number and mean loss */
+        g_autofree char *caption = g_strdup_printf (_("Samples after epoch %d (mean loss %.4g)"), m->epoch, m->mean);
+        gtk_label_set_text (self->sample_caption, m->grid ? caption : _("This recipe trains a one-step denoiser: it draws no samples."));
+        g_autofree char *status = g_strdup_printf (_("Epoch %d done; checkpoint saved in %s"), m->epoch, self->folder);
+        gtk_label_set_text (self->status_label, status);
+      }
+      update_actions (self);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+post (TrainRun *run, Msg *m)
+{
+  m->run = g_atomic_rc_box_acquire (run);
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, msg_dispatch, m, (GDestroyNotify) msg_free);
+}
+
+static void
+post_status (TrainRun *run, const char *text)
+{
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = MSG_STATUS;
+  m->text = g_strdup (text);
+  post (run, m);
+}
+
+static void
+post_losses (TrainRun *run, int epoch)
+{
+  if (run->buffer->len == 0)
+    return;
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = MSG_LOSSES;
+  m->epoch = epoch;
+  m->losses = g_steal_pointer (&run->buffer);
+  run->buffer = g_array_new (FALSE, FALSE, sizeof (float));
+  run->last_post = g_get_monotonic_time ();
+  post (run, m);
+}
+
+/* ---- the worker ---- */
+
+static gboolean
+on_train_step (int epoch, int step, int steps, float loss, gpointer user_data)
+{
+  TrainRun *run = user_data;
+  g_array_append_val (run->buffer, loss);
+  if (g_get_monotonic_time () - run->last_post >= POST_INTERVAL_US)
+    post_losses (run, epoch);
+  return !g_atomic_int_get (&run->cancel);
+}
+
+static gboolean
+on_sample_step (int step, int steps, int first, int n, const float *x, const float *estimate, gpointer user_data)
+{
+  TrainRun *run = user_data;
+  return !g_atomic_int_get (&run->cancel);
+}
+
+/* SAMPLES_PER_CLASS rows of one sample per class (or of unconditional
+ * samples), as one image (C, rows * (H + 1) - 1, cols * (W + 1) - 1) in
+ * [-1, 1] with white lines between; NULL without error for recipes that
+ * do not sample (the one-step denoisers) */
+static GBytes *
+sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, GError **error)
+{
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
+    return NULL;
+  SwUnet *net = sw_trainer_net (tr);
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  const gboolean classes = cfg->variant == SW_UNET_CLASS;
+  const int cols = classes ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS, rows = SAMPLES_PER_CLASS;
+  const int n = rows * cols, C = cfg->channels, S = cfg->size;
+  g_autofree int *cls = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    cls[i] = i % cols;
+  g_autofree float *out = g_new (float, (size_t) n * C * S * S);
+  SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : r->sample_steps,
+                           .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
+  if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
+    return NULL;
+  const int H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
+  float *grid = g_new (float, (size_t) C * H * W);
+  for (size_t i = 0; i < (size_t) C * H * W; i++)
+    grid[i] = 1.0f;
+  for (int i = 0; i < n; i++)
+    for (int c = 0; c < C; c++)
+      for (int y = 0; y < S; y++)
+        for (int x = 0; x < S; x++)
+          grid[((size_t) c * H + (i / cols) * (S + 1) + y) * W + (i % cols) * (S + 1) + x] =
+            out[(((size_t) i * C + c) * S + y) * S + x] * 2.0f - 1.0f;   /* [0, 1] to the view's [-1, 1] */
+  *C_out = C;
+  *H_out = H;
+  *W_out = W;
+  return g_bytes_new_take (grid, sizeof (float) * C * H * W);
+}
+
+static void
+train_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TrainRun *run = task_data;
+  g_autoptr (GError) error = NULL;
+  post_status (run, _("Loading the dataset…"));
+  g_autoptr (SwDataset) train = sw_dataset_load (run->dataset, SW_SPLIT_TRAIN, &error);
+  if (!train)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (run->limit > 0 && run->limit < train->n)
+    train->n = run->limit;   /* the first images only: a quick run */
+  g_autofree char *checkpoint = g_build_filename (run->folder, CHECKPOINT_NAME, NULL);
+  SwTrainer *tr;
+  if (run->resume)
+    tr = sw_trainer_resume (checkpoint, train, run->epochs, &error);
+  else
+    {
+      SwRecipe recipe;
+      if (!sw_recipe_lookup (run->recipe, &recipe, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_strlcpy (recipe.dataset, run->dataset, sizeof recipe.dataset);
+      recipe.epochs = run->epochs;
+      if (run->D > 0)
+        recipe.D = run->D;
+      tr = sw_recipe_validate (&recipe, &error) ? sw_trainer_new (&recipe, train, &error) : NULL;
+    }
+  if (!tr)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_mkdir_with_parents (run->folder, 0755) != 0)
+    {
+      const int saved = errno;
+      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not create %s: %s"),
+                   run->folder, g_strerror (saved));
+    }
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = MSG_STARTED;
+  m->epoch = sw_trainer_epoch (tr);
+  m->epochs = run->epochs;
+  m->steps_per_epoch = sw_trainer_steps_per_epoch (tr);
+  m->text = g_strdup_printf (_("Training %s on %d images, %d steps an epoch"), sw_trainer_recipe (tr)->name,
+                             train->n, m->steps_per_epoch);
+  post (run, m);
+  run->last_post = g_get_monotonic_time ();
+  while (!error && sw_trainer_epoch (tr) < run->epochs && !g_atomic_int_get (&run->cancel))
+    {
+      float mean = 0;
+      const int epoch = sw_trainer_epoch (tr);
+      const gboolean ok = sw_trainer_run_epoch (tr, on_train_step, run, &mean, &error);
+      post_losses (run, epoch);
+      if (!ok || !sw_trainer_save (tr, checkpoint, TRUE, SW_DTYPE_F32, NULL, &error))
+        break;
+      post_status (run, _("Drawing samples…"));
+      int C = 0, H = 0, W = 0;
+      g_autoptr (GBytes) grid = sample_grid (tr, run, &C, &H, &W, &error);
+      if (error && g_error_matches (error, SW_ERROR, SW_ERROR_CANCELLED))
+        g_clear_error (&error);   /* stopped while sampling: the epoch is saved */
+      m = g_new0 (Msg, 1);
+      m->kind = MSG_EPOCH;
+      m->epoch = sw_trainer_epoch (tr);
+      m->mean = mean;
+      m->grid = g_steal_pointer (&grid);
+      m->channels = C;
+      m->height = H;
+      m->width = W;
+      post (run, m);
+    }
+  sw_trainer_free (tr);
+  if (error)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* ---- the page ---- */
+
+static char *
+selected_name (AdwComboRow *row)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (row);
+  return g_strdup (item ? gtk_string_object_get_string (item) : "");
+}
+
+static gboolean
+checkpoint_exists (StepwiseTrainPage *self)
+{
+  g_autofree char *path = g_build_filename (self->folder, CHECKPOINT_NAME, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+update_actions (StepwiseTrainPage *self)
+{
+  const gboolean running = self->run != NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.start", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.resume", !running && checkpoint_exists (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.stop", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "train.choose-folder", !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->dataset_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->recipe_row), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->epochs_spin), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->limit_spin), !running);
+}
+
+static void
+show_folder (StepwiseTrainPage *self)
+{
+  adw_action_row_set_subtitle (self->folder_row, self->folder);
+  update_actions (self);
+}
+
+/* the default folder follows the recipe and dataset until one is chosen */
+static void
+on_choice_changed (StepwiseTrainPage *self)
+{
+  g_autofree char *recipe = selected_name (self->recipe_row);
+  SwRecipe r;
+  if (sw_recipe_lookup (recipe, &r, NULL))
+    {
+      /* Translators: a recipe's objective, network width, batch size and epochs */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · D = %d · batch %d · %d epochs by default"),
+                                                   sw_objective_name (r.objective), r.D, r.batch, r.epochs);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->recipe_row), subtitle);
+    }
+  g_autofree char *dataset = selected_name (self->dataset_row);
+  const char *title = sw_dataset_title (dataset);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->dataset_row), title ? title : "");
+  if (self->folder_chosen)
+    return;
+  g_autofree char *name = g_strdup_printf ("%s-%s", recipe, dataset);
+  g_free (self->folder);
+  self->folder = g_build_filename (g_get_user_data_dir (), "stepwise", "training", name, NULL);
+  show_folder (self);
+}
+
+static void
+train_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (source);
+  TrainRun *run = user_data;
+  g_autoptr (GError) error = NULL;
+  const gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  if (self->run == run)
+    {
+      self->run = NULL;
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+      g_autofree char *text = NULL;
+      if (ok && g_atomic_int_get (&run->cancel))
+        text = g_strdup_printf (_("Stopped after epoch %d; Resume continues from the checkpoint"), self->epoch);
+      else if (ok)
+        {
+          text = g_strdup_printf (_("Done: %d epochs; the model is %s"), self->total_epochs,
+                                  self->folder);
+          gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+          gtk_progress_bar_set_text (self->progress_bar, _("Done"));
+        }
+      else if (g_error_matches (error, SW_ERROR, SW_ERROR_CANCELLED))
+        text = g_strdup (_("Stopped; Resume continues from the last finished epoch"));
+      else
+        {
+          g_free (self->error);
+          self->error = g_strdup (error->message);
+          text = g_strdup_printf (_("Training failed: %s"), error->message);
+          gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+        }
+      gtk_label_set_text (self->status_label, text);
+      update_actions (self);
+    }
+  train_run_unref (run);
+}
+
+static void
+start (StepwiseTrainPage *self, gboolean resume)
+{
+  if (self->run)
+    return;
+  TrainRun *run = g_atomic_rc_box_new0 (TrainRun);
+  run->dataset = selected_name (self->dataset_row);
+  run->recipe = selected_name (self->recipe_row);
+  run->folder = g_strdup (self->folder);
+  run->epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  run->limit = gtk_spin_button_get_value_as_int (self->limit_spin);
+  run->D = self->D;
+  run->resume = resume;
+  run->page = self;
+  run->buffer = g_array_new (FALSE, FALSE, sizeof (float));
+  self->run = run;
+  self->epochs_done = 0;
+  self->steps_done = 0;
+  self->steps_per_epoch = 0;
+  g_clear_pointer (&self->error, g_free);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  stepwise_loss_plot_clear (self->loss_plot);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  g_autoptr (GTask) task = g_task_new (self, NULL, train_done, g_atomic_rc_box_acquire (run));
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (run), (GDestroyNotify) train_run_unref);
+  g_task_run_in_thread (task, train_thread);
+  update_actions (self);
+}
+
+static void
+start_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  start (STEPWISE_TRAIN_PAGE (widget), FALSE);
+}
+
+static void
+resume_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  start (STEPWISE_TRAIN_PAGE (widget), TRUE);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (widget);
+  if (!self->run)
+    return;
+  g_atomic_int_set (&self->run->cancel, 1);
+  gtk_label_set_text (self->status_label, _("Stopping at the next batch…"));
+  gtk_widget_action_set_enabled (widget, "train.stop", FALSE);
+}
+
+static void
+on_folder_response (GtkNativeDialog *dialog, int response, StepwiseTrainPage *self)
+{
+  g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  g_object_unref (dialog);
+  g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  if (path)
+    stepwise_train_page_set_folder (self, path);
+}
+
+static void
+choose_folder_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Output Folder"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Select"), _("_Cancel"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_folder_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- public ---- */
+
+static void
+select_string (AdwComboRow *row, const char *name)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) s = g_list_model_get_item (model, i);
+      if (g_strcmp0 (gtk_string_object_get_string (s), name) == 0)
+        adw_combo_row_set_selected (row, i);
+    }
+}
+
+gboolean
+stepwise_train_page_get_running (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), FALSE);
+  return self->run != NULL;
+}
+
+void
+stepwise_train_page_set_dataset (StepwiseTrainPage *self, const char *name)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  select_string (self->dataset_row, name);
+}
+
+void
+stepwise_train_page_set_recipe (StepwiseTrainPage *self, const char *name)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  select_string (self->recipe_row, name);
+}
+
+void
+stepwise_train_page_set_epochs (StepwiseTrainPage *self, int epochs)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  gtk_spin_button_set_value (self->epochs_spin, epochs);
+}
+
+void
+stepwise_train_page_set_folder (StepwiseTrainPage *self, const char *path)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  g_free (self->folder);
+  self->folder = g_strdup (path);
+  self->folder_chosen = TRUE;
+  show_folder (self);
+}
+
+const char *
+stepwise_train_page_get_folder (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), NULL);
+  return self->folder;
+}
+
+void
+stepwise_train_page_set_quick (StepwiseTrainPage *self, int limit, int D)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  gtk_spin_button_set_value (self->limit_spin, limit);
+  self->D = D;
+}
+
+StepwiseLossPlot *
+stepwise_train_page_get_loss_plot (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), NULL);
+  return self->loss_plot;
+}
+
+int
+stepwise_train_page_get_epochs_done (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), 0);
+  return self->epochs_done;
+}
+
+const char *
+stepwise_train_page_get_error (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), NULL);
+  return self->error;
+}
+
+/* ---- the object ---- */
+
+static void
+stepwise_train_page_dispose (GObject *object)
+{
+  StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (object);
+  if (self->run)
+    {
+      /* the worker stops at its next batch; its messages find no page */
+      g_atomic_int_set (&self->run->cancel, 1);
+      self->run->page = NULL;
+      self->run = NULL;
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), STEPWISE_TYPE_TRAIN_PAGE);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);   /* the unnamed box around the template */
+  G_OBJECT_CLASS (stepwise_train_page_parent_class)->dispose (object);
+}
+
+static void
+stepwise_train_page_finalize (GObject *object)
+{
+  StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (object);
+  g_free (self->folder);
+  g_free (self->error);
+  G_OBJECT_CLASS (stepwise_train_page_parent_class)->finalize (object);
+}
+
+static void
+stepwise_train_page_class_init (StepwiseTrainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = stepwise_train_page_dispose;
+  object_class->finalize = stepwise_train_page_finalize;
+
+  g_type_ensure (STEPWISE_TYPE_LOSS_PLOT);
+  g_type_ensure (STEPWISE_TYPE_IMAGE_VIEW);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/stepwise/Stepwise/ui/stepwise-train-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, dataset_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, recipe_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, limit_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, loss_plot);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, sample_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, sample_caption);
+
+  gtk_widget_class_install_action (widget_class, "train.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "train.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "train.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "train.choose-folder", NULL, choose_folder_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "train.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "train.resume", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK,
+                                       "train.stop", NULL);
+}
+
+static void
+stepwise_train_page_init (StepwiseTrainPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkStringList *datasets = gtk_string_list_new ((const char * const *) sw_dataset_names ());
+  adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (datasets));
+  g_object_unref (datasets);
+  GtkStringList *recipes = gtk_string_list_new ((const char * const *) sw_recipe_names ());
+  adw_combo_row_set_model (self->recipe_row, G_LIST_MODEL (recipes));
+  g_object_unref (recipes);
+  g_signal_connect_swapped (self->dataset_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  g_signal_connect_swapped (self->recipe_row, "notify::selected", G_CALLBACK (on_choice_changed), self);
+  stepwise_train_page_set_dataset (self, "fashion");
+  stepwise_train_page_set_recipe (self, "ddpm-prompt");
+  on_choice_changed (self);
+}
