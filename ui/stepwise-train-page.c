@@ -424,7 +424,7 @@ train_done (GObject *source, GAsyncResult *result, gpointer user_data)
         text = g_strdup_printf (_("Stopped after epoch %d; Resume continues from the checkpoint"), self->epoch);
       else if (ok)
         {
-          text = g_strdup_printf (_("Done: %d epochs; the model is %s"), self->total_epochs,
+          text = g_strdup_printf (_("Done: %d epochs; the checkpoint is in %s"), self->total_epochs,
                                   self->folder);
           gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
           gtk_progress_bar_set_text (self->progress_bar, _("Done"));
