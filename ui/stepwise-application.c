@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stepwise-train-page.h"
 #include "stepwise-window.h"
 
 struct _StepwiseApplication
@@ -14,6 +15,8 @@ struct _StepwiseApplication
   char          *screenshot;   /* --screenshot (debugging) */
   int            mode;         /* --mode (debugging) */
   gboolean       generate;     /* --generate (debugging) */
+  char          *page;         /* --page (debugging) */
+  int            train_quick;  /* --train-quick (debugging) */
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseApplication, stepwise_application, ADW_TYPE_APPLICATION)
@@ -52,6 +55,36 @@ on_job_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, Stepw
     g_timeout_add (500, take_screenshot, window);   /* let the last frame draw */
 }
 
+/* --page train --train-quick N --screenshot: train on N images with a
+ * small network and take the screenshot once the first epoch's samples
+ * are shown and the second epoch's losses are coming in */
+static gboolean
+screenshot_when_trained (gpointer data)
+{
+  StepwiseWindow *window = data;
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  if (stepwise_train_page_get_error (page))
+    take_screenshot (window);
+  else if (stepwise_train_page_get_epochs_done (page) >= 1)
+    g_timeout_add (1500, take_screenshot, window);   /* the next epoch under way */
+  else
+    return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_training (StepwiseWindow *window, StepwiseApplication *self)
+{
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  stepwise_train_page_set_quick (page, self->train_quick, 8);
+  stepwise_train_page_set_epochs (page, 3);
+  g_autofree char *folder = g_dir_make_tmp ("stepwise-train-XXXXXX", NULL);
+  stepwise_train_page_set_folder (page, folder);
+  gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL);
+  if (self->screenshot)
+    g_timeout_add (200, screenshot_when_trained, window);
+}
+
 static void
 on_model_ready (StepwiseWindow *window, GParamSpec *pspec, StepwiseApplication *self)
 {
@@ -63,6 +96,8 @@ on_model_ready (StepwiseWindow *window, GParamSpec *pspec, StepwiseApplication *
       g_signal_connect (stepwise_window_get_runner (window), "finished", G_CALLBACK (on_job_finished), window);
       g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
     }
+  else if (self->train_quick > 0)
+    start_training (window, self);
   else if (self->screenshot)
     g_timeout_add (500, take_screenshot, window);
 }
@@ -81,6 +116,8 @@ stepwise_application_activate (GApplication *app)
         stepwise_window_set_prompt (win, self->prompt);
       if (self->mode > 0)
         stepwise_window_set_mode (win, (StepwiseMode) self->mode);
+      if (self->page)
+        stepwise_window_show_page (win, self->page);
       if (self->generate || self->screenshot)
         g_signal_connect (win, "notify::model", G_CALLBACK (on_model_ready), self);
       window = GTK_WINDOW (win);
@@ -97,6 +134,8 @@ stepwise_application_handle_local_options (GApplication *app, GVariantDict *opti
   g_variant_dict_lookup (options, "screenshot", "^ay", &self->screenshot);
   g_variant_dict_lookup (options, "mode", "i", &self->mode);
   self->generate = g_variant_dict_contains (options, "generate");
+  g_variant_dict_lookup (options, "page", "s", &self->page);
+  g_variant_dict_lookup (options, "train-quick", "i", &self->train_quick);
   if (self->mode < 0 || self->mode > STEPWISE_MODE_DENOISE_LAB)
     {
       g_printerr ("stepwise: --mode %d is out of range; accepted: 0 to %d\n", self->mode,
@@ -172,12 +211,20 @@ stepwise_application_startup (GApplication *app)
 }
 
 static void
+stepwise_application_shutdown (GApplication *app)
+{
+  stepwise_train_page_stop_all ();   /* within a batch or a sampling step */
+  G_APPLICATION_CLASS (stepwise_application_parent_class)->shutdown (app);
+}
+
+static void
 stepwise_application_finalize (GObject *object)
 {
   StepwiseApplication *self = STEPWISE_APPLICATION (object);
   g_free (self->model);
   g_free (self->prompt);
   g_free (self->screenshot);
+  g_free (self->page);
   G_OBJECT_CLASS (stepwise_application_parent_class)->finalize (object);
 }
 
@@ -189,6 +236,7 @@ stepwise_application_class_init (StepwiseApplicationClass *klass)
   object_class->finalize = stepwise_application_finalize;
   app_class->activate = stepwise_application_activate;
   app_class->startup = stepwise_application_startup;
+  app_class->shutdown = stepwise_application_shutdown;
   app_class->handle_local_options = stepwise_application_handle_local_options;
 }
 
@@ -200,6 +248,9 @@ stepwise_application_init (StepwiseApplication *self)
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("Start with this prompt"), N_("TEXT") },
     { "generate", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, "Generate once the model is loaded", NULL },
     { "mode", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, NULL, "Select mode N (0 = Generate)", "N" },
+    { "page", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, "Show page NAME (create, train)", "NAME" },
+    { "train-quick", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, NULL,
+      "Start training on the first N images with a small network", "N" },
     { "screenshot", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, NULL,
       "Save the window as a PNG (after the job with --generate) and quit", "FILE" },
     { NULL }

@@ -6,7 +6,7 @@
 
 #include "stepwise-image-view.h"
 
-#define THUMBNAIL_SIZE 64
+#define THUMBNAIL_SIZE 80   /* the view pads 12 px: 28 px images at 2x */
 
 struct _StepwiseHistoryStrip
 {

@@ -21,6 +21,11 @@
 #define SAMPLES_PER_CLASS 2
 #define SAMPLE_COLUMNS 10
 
+/* the runs whose threads have not ended (see stepwise_train_page_stop_all) */
+static GMutex runs_lock;
+static GCond runs_cond;
+static GPtrArray *runs_alive;
+
 typedef struct {
   char              *dataset, *recipe, *folder;
   int                epochs, limit, D;
@@ -41,6 +46,7 @@ struct _StepwiseTrainPage
   GtkSpinButton     *epochs_spin;
   GtkSpinButton     *limit_spin;
   AdwActionRow      *folder_row;
+  GtkLabel          *recipe_description;
   GtkLabel          *status_label;
   GtkProgressBar    *progress_bar;
   StepwiseLossPlot  *loss_plot;
@@ -265,10 +271,22 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
   return g_bytes_new_take (grid, sizeof (float) * C * H * W);
 }
 
+static void train_thread_run (GTask *task, TrainRun *run);
+
 static void
 train_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   TrainRun *run = task_data;
+  train_thread_run (task, run);
+  g_mutex_lock (&runs_lock);
+  g_ptr_array_remove (runs_alive, run);
+  g_cond_broadcast (&runs_cond);
+  g_mutex_unlock (&runs_lock);
+}
+
+static void
+train_thread_run (GTask *task, TrainRun *run)
+{
   g_autoptr (GError) error = NULL;
   post_status (run, _("Loading the dataset…"));
   g_autoptr (SwDataset) train = sw_dataset_load (run->dataset, SW_SPLIT_TRAIN, &error);
@@ -389,17 +407,16 @@ static void
 on_choice_changed (StepwiseTrainPage *self)
 {
   g_autofree char *recipe = selected_name (self->recipe_row);
-  SwRecipe r;
-  if (sw_recipe_lookup (recipe, &r, NULL))
-    {
-      /* Translators: a recipe's objective, network width, batch size and epochs */
-      g_autofree char *subtitle = g_strdup_printf (_("%s · D = %d · batch %d · %d epochs by default"),
-                                                   sw_objective_name (r.objective), r.D, r.batch, r.epochs);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->recipe_row), subtitle);
-    }
   g_autofree char *dataset = selected_name (self->dataset_row);
   const char *title = sw_dataset_title (dataset);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->dataset_row), title ? title : "");
+  SwRecipe r;
+  g_autofree char *about = NULL;
+  if (sw_recipe_lookup (recipe, &r, NULL))
+    /* Translators: a dataset's description, then a recipe's objective,
+     * network width, batch size and epochs */
+    about = g_strdup_printf (_("%s; %s · D = %d · batch %d · %d epochs by default"), title ? title : dataset,
+                             sw_objective_name (r.objective), r.D, r.batch, r.epochs);
+  gtk_label_set_text (self->recipe_description, about ? about : "");
   if (self->folder_chosen)
     return;
   g_autofree char *name = g_strdup_printf ("%s-%s", recipe, dataset);
@@ -470,6 +487,11 @@ start (StepwiseTrainPage *self, gboolean resume)
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   g_autoptr (GTask) task = g_task_new (self, NULL, train_done, g_atomic_rc_box_acquire (run));
   g_task_set_task_data (task, g_atomic_rc_box_acquire (run), (GDestroyNotify) train_run_unref);
+  g_mutex_lock (&runs_lock);
+  if (!runs_alive)
+    runs_alive = g_ptr_array_new ();
+  g_ptr_array_add (runs_alive, run);   /* the task data holds a reference */
+  g_mutex_unlock (&runs_lock);
   g_task_run_in_thread (task, train_thread);
   update_actions (self);
 }
@@ -606,6 +628,17 @@ stepwise_train_page_get_error (StepwiseTrainPage *self)
   return self->error;
 }
 
+void
+stepwise_train_page_stop_all (void)
+{
+  g_mutex_lock (&runs_lock);
+  for (guint i = 0; runs_alive && i < runs_alive->len; i++)
+    g_atomic_int_set (&((TrainRun *) runs_alive->pdata[i])->cancel, 1);
+  while (runs_alive && runs_alive->len > 0)
+    g_cond_wait (&runs_cond, &runs_lock);
+  g_mutex_unlock (&runs_lock);
+}
+
 /* ---- the object ---- */
 
 static void
@@ -652,6 +685,7 @@ stepwise_train_page_class_init (StepwiseTrainPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, epochs_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, limit_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, recipe_description);
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StepwiseTrainPage, loss_plot);

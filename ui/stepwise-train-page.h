@@ -33,4 +33,8 @@ int               stepwise_train_page_get_epochs_done (StepwiseTrainPage *self);
 /* the last error shown, or NULL */
 const char       *stepwise_train_page_get_error     (StepwiseTrainPage *self);
 
+/* stops every training run and waits for their threads: at exit, so
+ * that none is still inside the engine when the process ends */
+void              stepwise_train_page_stop_all      (void);
+
 G_END_DECLS

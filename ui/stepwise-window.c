@@ -57,6 +57,7 @@ struct _StepwiseWindow
   StepwiseScrubber    *scrubber;
   AdwComboRow         *model_row;
   AdwComboRow         *mode_row;
+  GtkLabel            *mode_description;
   GtkEntry            *prompt_entry;
   GtkMenuButton       *prompt_menu_button;
   GtkSpinButton       *guidance_spin;
@@ -979,7 +980,7 @@ on_mode_selected (StepwiseWindow *self)
     N_("Forward noise, blur, one step and iterative, side by side"),
   };
   const StepwiseMode mode = get_mode (self);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->mode_row), _(subtitles[MIN (mode, G_N_ELEMENTS (subtitles) - 1)]));
+  gtk_label_set_text (self->mode_description, _(subtitles[MIN (mode, G_N_ELEMENTS (subtitles) - 1)]));
   gtk_stack_set_visible_child_name (self->input_stack, uses_canvas (mode) ? "canvas" : "noise");
   gtk_stack_set_visible_child_name (self->result_stack, mode == STEPWISE_MODE_DENOISE_LAB ? "lab" : "single");
   gtk_widget_set_visible (self->preview_box, mode == STEPWISE_MODE_SDEDIT);
@@ -1233,6 +1234,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_description);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_entry);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_menu_button);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
