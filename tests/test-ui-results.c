@@ -375,6 +375,15 @@ test_export_trajectory (void)
   g_assert_cmpint (w, ==, (int) n * (56 + 2) + 2);
   g_assert_cmpint (h, ==, 2 * (56 + 2) + 2);
   g_assert_cmpstr (g_hash_table_lookup (strip_text, "stepwise.mode"), ==, "generate");
+  /* STEPWISE_SCREENSHOT_DIR keeps both files, to look at */
+  const char *keep = g_getenv ("STEPWISE_SCREENSHOT_DIR");
+  if (keep && *keep)
+    {
+      g_autofree char *a = g_build_filename (keep, "trajectory-animation.png", NULL);
+      g_autofree char *b = g_build_filename (keep, "trajectory-strip.png", NULL);
+      g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_ANIMATION, a, NULL));
+      g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_STRIP, b, NULL));
+    }
   close_window (window);
 }
 
