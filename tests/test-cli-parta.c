@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include "prompt-classes.h"
 #include "recipe.h"
+#include "test-model-util.h"
 
 static char *dir, *model, *image, *mask, *small_mask;
 
@@ -49,30 +50,6 @@ static char *
 path_in_dir (const char *name)
 {
   return g_build_filename (dir, name, NULL);
-}
-
-/* a D = 4 ddpm-prompt model, untrained: the commands' plumbing does not
- * depend on the weights */
-static void
-write_model (void)
-{
-  SwRecipe recipe;
-  g_assert_true (sw_recipe_lookup ("ddpm-prompt", &recipe, NULL));
-  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .D = 4,
-                       .channels = 1, .size = 28, .class_dim = 10 };
-  SwUnet *net = sw_unet_new (&cfg, NULL);
-  sw_unet_init_params (net, 3);
-  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
-  sw_recipe_to_meta (&recipe, meta);
-  g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
-  g_ptr_array_add (meta, g_strdup ("prompt.classes"));
-  g_ptr_array_add (meta, sw_prompt_classes_to_meta (pc));
-  g_ptr_array_add (meta, NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (sw_checkpoint_save (model, net, NULL, (const char * const *) meta->pdata,
-                                     SW_DTYPE_F32, &error));
-  g_assert_no_error (error);
-  sw_unet_free (net);
 }
 
 /* a 40 x 30 grey PGM (centre-cropped by the loader) and two masks: one at
@@ -238,7 +215,7 @@ main (int argc, char **argv)
   image = path_in_dir ("image.pgm");
   mask = path_in_dir ("mask.pgm");
   small_mask = path_in_dir ("mask-56.pgm");
-  write_model ();
+  sw_test_write_tiny_model (model);
   write_inputs ();
   g_test_add_func ("/cli-parta/commands", test_commands_write_pngs);
   g_test_add_func ("/cli-parta/bad-input", test_bad_input);

@@ -19,31 +19,9 @@
 #include "recipe.h"
 #include "rng.h"
 #include "stepwise-window.h"
+#include "test-model-util.h"
 
 static char *dir, *model_path;
-
-/* a D = 4 ddpm-prompt model, untrained, as tests/test-ui-window.c */
-static void
-write_model (void)
-{
-  SwRecipe recipe;
-  g_assert_true (sw_recipe_lookup ("ddpm-prompt", &recipe, NULL));
-  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .D = 4,
-                       .channels = 1, .size = 28, .class_dim = 10 };
-  SwUnet *net = sw_unet_new (&cfg, NULL);
-  sw_unet_init_params (net, 3);
-  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
-  sw_recipe_to_meta (&recipe, meta);
-  g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
-  g_ptr_array_add (meta, g_strdup ("prompt.classes"));
-  g_ptr_array_add (meta, sw_prompt_classes_to_meta (pc));
-  g_ptr_array_add (meta, NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (sw_checkpoint_save (model_path, net, NULL, (const char * const *) meta->pdata,
-                                     SW_DTYPE_F32, &error));
-  g_assert_no_error (error);
-  sw_unet_free (net);
-}
 
 /* removes DIR and everything under it */
 static void
@@ -514,7 +492,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);
-  write_model ();
+  sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/canvas/strokes-undo", test_strokes_undo);
   g_test_add_func ("/ui/canvas/autosave", test_autosave);
   g_test_add_func ("/ui/canvas/sdedit", test_sdedit);
