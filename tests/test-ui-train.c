@@ -10,37 +10,9 @@
 
 #include "stepwise-train-page.h"
 #include "stepwise-window.h"
+#include "test-ui-util.h"
 
 static char *dir;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-iterate_until (Condition cond, gpointer data, double timeout_s)
-{
-  const gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static gboolean
 stopped (gpointer page)

@@ -12,23 +12,9 @@
 #include "recipe.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
+#include "test-ui-util.h"
 
 static char *dir, *model_path;
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* runs the main loop until COND holds, failing after TIMEOUT_S */
-static void
-iterate_until (Condition cond, gpointer data, double timeout_s)
-{
-  const gint64 end = g_get_monotonic_time () + (gint64) (timeout_s * G_USEC_PER_SEC);
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
 
 static gboolean
 has_model (gpointer window)
