@@ -206,5 +206,6 @@ sw_dataset_free (SwDataset *d)
   g_free (d->name);
   g_free (d->images);
   g_free (d->labels);
+  g_strfreev (d->captions);
   g_free (d);
 }

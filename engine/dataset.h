@@ -31,8 +31,9 @@ typedef struct {
   char                *name;          /* "digits" or "fashion" */
   int                  n, channels, height, width;
   float               *images;        /* (n, channels, height, width), in [0, 1] */
-  uint8_t             *labels;        /* (n), each < n_classes */
-  int                  n_classes;
+  uint8_t             *labels;        /* (n), each < n_classes; NULL for a captioned dataset */
+  int                  n_classes;     /* 0 for a captioned dataset */
+  char               **captions;      /* (n) UTF-8 captions, NULL-terminated; NULL for a labelled one */
   const char * const  *class_names;   /* n_classes names then NULL, static */
 } SwDataset;
 
