@@ -74,9 +74,7 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
                               title, &error);
         }
     }
-  int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
-  sw_eps_model_free (m);
-  return status;
+  return sw_cli_job_finish (cmd, m, error, path);
 }
 
 int
@@ -147,7 +145,5 @@ sw_cli_inpaint (int argc, char **argv)
                               title, &error);
         }
     }
-  int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
-  sw_eps_model_free (m);
-  return status;
+  return sw_cli_job_finish (cmd, m, error, path);
 }

@@ -9,19 +9,6 @@
 #include "cli-job.h"
 #include "gaussian-blur.h"
 
-static int
-finish (const char *cmd, SwEpsModel *m, GError *taken, const char *path)
-{
-  g_autoptr (GError) error = taken;
-  int status = 0;
-  if (error)
-    status = sw_cli_fail (cmd, error);
-  else
-    printf ("%s\n", path);
-  sw_eps_model_free (m);
-  return status;
-}
-
 int
 sw_cli_generate (int argc, char **argv)
 {
@@ -55,7 +42,7 @@ sw_cli_generate (int argc, char **argv)
           sw_cli_write_table (path, m, out, 1, job.count, NULL, NULL, title, &error);
         }
     }
-  return finish (cmd, m, g_steal_pointer (&error), path);
+  return sw_cli_job_finish (cmd, m, error, path);
 }
 
 static gboolean
@@ -71,24 +58,6 @@ parse_view (const char *name, SwView *view, GError **error)
   g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                "--view “%s” is unknown; accepted: flip, rotate180, negate", name);
   return FALSE;
-}
-
-/* the view applied to each of N images, for showing the second reading */
-static void
-view_images (SwView view, int n, int C, int H, int W, const float *in, float *out)
-{
-  const size_t img = (size_t) C * H * W;
-  for (int i = 0; i < n; i++)
-    for (int c = 0; c < C; c++)
-      for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-          {
-            size_t src = i * img + ((size_t) c * H + y) * W + x;
-            size_t dst = view == SW_VIEW_NEGATE ? src
-                       : i * img + ((size_t) c * H + (H - 1 - y)) * W
-                         + (view == SW_VIEW_ROTATE180 ? W - 1 - x : x);
-            out[dst] = view == SW_VIEW_NEGATE ? -in[src] : in[src];
-          }
 }
 
 /* anagram and hybrid: two prompts, two rows (the result and how it reads
@@ -145,7 +114,8 @@ two_prompts (int argc, char **argv, const char *cmd, SwCompose compose)
           if (anagram)
             {
               static const char * const how[] = { "flipped", "rotated 180°", "negated" };
-              view_images (job.view, job.count, C, H, W, out, second);
+              for (int i = 0; i < job.count; i++)
+                sw_view_apply (job.view, C, H, W, out + i * img, second + i * img);
               r1 = g_strdup (l1);
               r2 = g_strdup_printf ("%s (%s)", l2, how[job.view]);
             }
@@ -167,7 +137,7 @@ two_prompts (int argc, char **argv, const char *cmd, SwCompose compose)
           sw_cli_write_table (path, m, out, 2, job.count, rows, NULL, title, &error);
         }
     }
-  return finish (cmd, m, g_steal_pointer (&error), path);
+  return sw_cli_job_finish (cmd, m, error, path);
 }
 
 int

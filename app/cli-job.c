@@ -164,3 +164,11 @@ sw_cli_prompt_label (const char *prompt)
 {
   return prompt && *prompt ? g_strdup_printf ("“%s”", prompt) : g_strdup ("no prompt");
 }
+
+int
+sw_cli_job_finish (const char *cmd, SwEpsModel *m, const GError *error, const char *path)
+{
+  int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
+  sw_eps_model_free (m);
+  return status;
+}

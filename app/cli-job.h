@@ -61,3 +61,7 @@ float        *sw_cli_encode (SwEpsModel *m, const char *prompt, GError **error);
 gboolean      sw_cli_run_job (SwEpsModel *m, const SwJob *job, float *out, GError **error);
 /* "a sneaker" -> "“a sneaker”", "" -> "no prompt" */
 char         *sw_cli_prompt_label (const char *prompt);
+/* a job command's ending: prints PATH, or fails with ERROR (may be NULL);
+ * frees the model M; returns the exit status */
+int           sw_cli_job_finish (const char *cmd, SwEpsModel *m, const GError *error,
+                                 const char *path);

@@ -109,9 +109,7 @@ lab (int argc, char **argv, const char *cmd, Lab kind)
                           kind == LAB_NOISE ? NULL : kind == LAB_ONESTEP ? rows_onestep : rows_blur,
                           (const char * const *) labels->pdata, title, &error);
     }
-  int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
-  sw_eps_model_free (m);
-  return status;
+  return sw_cli_job_finish (cmd, m, error, path);
 }
 
 int sw_cli_noise (int argc, char **argv) { return lab (argc, argv, "noise", LAB_NOISE); }
@@ -203,7 +201,5 @@ sw_cli_trajectory (int argc, char **argv)
       g_array_unref (s.x0);
       g_array_unref (s.t);
     }
-  int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
-  sw_eps_model_free (m);
-  return status;
+  return sw_cli_job_finish (cmd, m, error, path);
 }

@@ -82,9 +82,8 @@ cond_of (const Est *e, const float *cond, int image)
   return e->job->cond_per_image ? cond + (size_t) image * e->cd : cond;
 }
 
-/* the view V on one (C, H, W) image; every view is its own inverse */
-static void
-apply_view (SwView v, int C, int H, int W, const float *in, float *out)
+void
+sw_view_apply (SwView v, int C, int H, int W, const float *in, float *out)
 {
   for (int c = 0; c < C; c++)
     for (int y = 0; y < H; y++)
@@ -119,7 +118,7 @@ add_pass (Est *e, int *rows, int first, int n, const float *x, const float *cond
       float *dst = e->xin + (size_t) (at + i) * e->img;
       const float *src = x + (size_t) i * e->img;
       if (viewed)
-        apply_view (e->job->view, m->channels, m->height, m->width, src, dst);
+        sw_view_apply (e->job->view, m->channels, m->height, m->width, src, dst);
       else
         memcpy (dst, src, sizeof (float) * e->img);
       memcpy (e->cin + (size_t) (at + i) * e->cd, cond_of (e, cond, first + i),
@@ -180,7 +179,7 @@ estimate (Est *e, int first, int n, const float *x, int t, float *eps, float *va
           float *e2 = e->xin + (size_t) (p2 + i) * e->img;
           float *back = e->low;
           guided (e, p2, u2, i, e2);
-          apply_view (job->view, m->channels, m->height, m->width, e2, back);
+          sw_view_apply (job->view, m->channels, m->height, m->width, e2, back);
           for (int j = 0; j < e->img; j++)
             dst[j] = 0.5f * (dst[j] + back[j]);
         }

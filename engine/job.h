@@ -41,6 +41,9 @@ typedef enum {
   SW_VIEW_NEGATE,     /* colour negation, x -> -x */
 } SwView;
 
+/* IN (C, H, W) seen through view V -> OUT (C, H, W); IN != OUT */
+void sw_view_apply (SwView v, int C, int H, int W, const float *in, float *out);
+
 typedef enum {
   SW_VARIANCE_AUTO,       /* learned when the model predicts it, else posterior */
   SW_VARIANCE_POSTERIOR,
