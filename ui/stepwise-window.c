@@ -325,7 +325,10 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
       if (n > 0)
         select_model (self, position);
       else
-        toast (self, _("No models found: open one with Ctrl+O"));
+        {
+          adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
+          toast (self, _("No models found: open one with Ctrl+O"));
+        }
     }
 }
 
