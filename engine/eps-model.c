@@ -9,7 +9,10 @@ typedef struct {
   SwUnet          *net;
   SwUnet          *owned;     /* the same net when the model loaded it */
   SwRecipe         recipe;
+  /* one of: a class per prompt phrase (ddpm-prompt), or a bag of
+   * caption words (emoji-ddpm) */
   SwPromptClasses *prompts;
+  SwPromptEncoder *words;
   float           *tt;        /* (cap) the time input, t / T for every image */
   int              cap;
 } UnetImpl;
@@ -34,6 +37,8 @@ static gboolean
 unet_encode (SwEpsModel *m, const char *prompt, float *cond, GError **error)
 {
   UnetImpl *u = m->impl;
+  if (u->words)
+    return sw_prompt_encoder_encode (u->words, prompt, cond, error);
   int k = sw_prompt_classes_lookup (u->prompts, prompt, error);
   if (k < -1)
     return FALSE;
@@ -46,7 +51,8 @@ unet_encode (SwEpsModel *m, const char *prompt, float *cond, GError **error)
 static char **
 unet_prompts (SwEpsModel *m)
 {
-  return sw_prompt_classes_phrases (((UnetImpl *) m->impl)->prompts);
+  UnetImpl *u = m->impl;
+  return u->words ? sw_prompt_encoder_prompts (u->words) : sw_prompt_classes_phrases (u->prompts);
 }
 
 static void
@@ -55,24 +61,56 @@ unet_free (SwEpsModel *m)
   UnetImpl *u = m->impl;
   sw_unet_free (u->owned);
   sw_prompt_classes_free (u->prompts);
+  sw_prompt_encoder_free (u->words);
   g_free (u->tt);
   g_free (u);
 }
 
-SwEpsModel *
-sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
-                       GError **error)
+/* takes PROMPTS or WORDS, whichever is not NULL */
+static SwEpsModel *
+wrap (SwUnet *net, const SwRecipe *recipe, SwPromptClasses *prompts, SwPromptEncoder *words)
+{
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  UnetImpl *u = g_new0 (UnetImpl, 1);
+  u->net = net;
+  u->recipe = *recipe;
+  u->prompts = prompts;
+  u->words = words;
+  SwEpsModel *m = g_new0 (SwEpsModel, 1);
+  *m = (SwEpsModel) {
+    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
+    .cond_dim = cfg->class_dim, .T = recipe->T, .predicts_variance = FALSE,
+    .predict = unet_predict, .encode = unet_encode, .prompts = unet_prompts,
+    .free = unet_free, .impl = u,
+  };
+  g_strlcpy (m->dataset, recipe->dataset, sizeof m->dataset);
+  return m;
+}
+
+static gboolean
+check_unet (SwUnet *net, const SwRecipe *recipe, GError **error)
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
   if (recipe->objective != SW_OBJECTIVE_EPS_COSINE || cfg->variant != SW_UNET_CLASS)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "this is a %s model (%s UNet, recipe %s); the Part A algorithms need a "
-                   "class-conditioned eps-cosine model, such as one the ddpm-prompt recipe trains",
+                   "class-conditioned eps-cosine model, such as one the ddpm-prompt or "
+                   "emoji-ddpm recipe trains",
                    sw_objective_name (recipe->objective), sw_unet_variant_name (cfg->variant),
                    recipe->name);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+SwEpsModel *
+sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
+                       GError **error)
+{
+  if (!check_unet (net, recipe, error))
+    return NULL;
+  const SwUnetConfig *cfg = sw_unet_config (net);
   SwPromptClasses *prompts;
   if (prompt_meta)
     prompts = sw_prompt_classes_parse (prompt_meta, cfg->class_dim, error);
@@ -83,22 +121,18 @@ sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_m
         g_string_append_printf (s, "%s%d", k ? ";" : "", k);
       prompts = sw_prompt_classes_parse (s->str, cfg->class_dim, error);
     }
-  if (!prompts)
-    return NULL;
+  return prompts ? wrap (net, recipe, prompts, NULL) : NULL;
+}
 
-  UnetImpl *u = g_new0 (UnetImpl, 1);
-  u->net = net;
-  u->recipe = *recipe;
-  u->prompts = prompts;
-  SwEpsModel *m = g_new0 (SwEpsModel, 1);
-  *m = (SwEpsModel) {
-    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
-    .cond_dim = cfg->class_dim, .T = recipe->T, .predicts_variance = FALSE,
-    .predict = unet_predict, .encode = unet_encode, .prompts = unet_prompts,
-    .free = unet_free, .impl = u,
-  };
-  g_strlcpy (m->dataset, recipe->dataset, sizeof m->dataset);
-  return m;
+SwEpsModel *
+sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe, const char *vocabulary_meta,
+                             GError **error)
+{
+  if (!check_unet (net, recipe, error))
+    return NULL;
+  SwPromptEncoder *words = sw_prompt_encoder_parse (vocabulary_meta,
+                                                    sw_unet_config (net)->class_dim, error);
+  return words ? wrap (net, recipe, NULL, words) : NULL;
 }
 
 SwEpsModel *
@@ -115,8 +149,10 @@ sw_eps_model_load (const char *path, GError **error)
       sw_unet_free (net);
       return NULL;
     }
-  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe, g_hash_table_lookup (meta, "prompt.classes"),
-                                         error);
+  const char *vocabulary = g_hash_table_lookup (meta, "prompt.vocabulary");
+  SwEpsModel *m = vocabulary
+    ? sw_eps_model_new_unet_words (net, &recipe, vocabulary, error)
+    : sw_eps_model_new_unet (net, &recipe, g_hash_table_lookup (meta, "prompt.classes"), error);
   if (!m)
     {
       g_prefix_error (error, "“%s”: ", path);
@@ -125,6 +161,12 @@ sw_eps_model_load (const char *path, GError **error)
     }
   ((UnetImpl *) m->impl)->owned = net;
   return m;
+}
+
+const SwPromptEncoder *
+sw_eps_model_vocabulary (const SwEpsModel *m)
+{
+  return m->encode == unet_encode ? ((UnetImpl *) m->impl)->words : NULL;
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 
+#include "prompt-encoder.h"
 #include "recipe.h"
 #include "sw-error.h"
 #include "unet.h"
@@ -41,15 +42,23 @@ struct _SwEpsModel {
   gpointer impl;
 };
 
-/* A model file trained with an eps-cosine recipe (ddpm-prompt): the UNet,
- * its recipe, and its prompt table from the metadata. */
+/* A model file trained with an eps-cosine recipe: the UNet, its recipe,
+ * and how it reads prompts from the metadata — the phrase table of
+ * "prompt.classes" (ddpm-prompt) or the vocabulary of "prompt.vocabulary"
+ * (emoji-ddpm, prompt-encoder.h). */
 SwEpsModel *sw_eps_model_load (const char *path, GError **error);
 /* Wraps NET (not owned; must outlive the model) trained by RECIPE, with
  * the prompt table of PROMPT_META (a "prompt.classes" value, may be NULL:
  * then classes answer to their index, "0".."K-1"). */
 SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
                                    GError **error);
+/* The same for a model whose class vector is a bag of words of the
+ * vocabulary VOCABULARY_META (a "prompt.vocabulary" value). */
+SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe,
+                                         const char *vocabulary_meta, GError **error);
 void        sw_eps_model_free (SwEpsModel *model);
+/* the vocabulary of a UNet model that reads prompts as words, else NULL */
+const SwPromptEncoder *sw_eps_model_vocabulary (const SwEpsModel *model);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwEpsModel, sw_eps_model_free)
 

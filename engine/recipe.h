@@ -25,7 +25,7 @@ typedef enum {
 
 typedef struct {
   char          name[32];     /* "denoiser", "flow-class", ... */
-  char          dataset[16];  /* "digits" or "fashion" */
+  char          dataset[16];  /* "digits", "fashion" or "emoji" */
   SwObjective   objective;
   SwUnetVariant variant;
   SwTimeMod     time_mod;

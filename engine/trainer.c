@@ -3,10 +3,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "caption-terms.h"
 #include "checkpoint.h"
 #include "cosine-schedule.h"
 #include "ddpm_linear.h"
 #include "prompt-classes.h"
+#include "prompt-encoder.h"
 #include "layers.h"
 #include "rng.h"
 
@@ -17,6 +19,12 @@ struct _SwTrainer {
   SwAdam opt;
   SwDdpmLinear ddpm;
   double *cosine_ab;   /* (T) for eps-cosine */
+  /* a class model of a captioned dataset: the captions' vocabulary and
+   * terms, the class vector a bag of words (prompt-encoder.h) */
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;        /* class vector width: the classes or the vocabulary */
+  int last_n;          /* images in the last batch */
   int epoch;
   /* batch buffers */
   int *order;
@@ -32,6 +40,13 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    "the dataset “%s” has %d images; training needs at least 2", d->name, d->n);
       return FALSE;
     }
+  if (r->variant == SW_UNET_CLASS && !d->labels && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has neither labels nor captions; a class-conditioned "
+                   "recipe needs one of them", d->name);
+      return FALSE;
+    }
   if (d->height != d->width || d->height % 4 != 0)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -42,13 +57,48 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
   return TRUE;
 }
 
+/* The conditioning a class recipe trains on DATA: its labels (*VOCAB
+ * stays NULL) or its captions' vocabulary and terms; *COND_DIM the class
+ * vector's width, 0 for a recipe without classes. */
+static gboolean
+conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **vocab,
+              SwCaptionTerms **terms, int *cond_dim, GError **error)
+{
+  *vocab = NULL;
+  *terms = NULL;
+  *cond_dim = 0;
+  if (recipe->variant != SW_UNET_CLASS)
+    return TRUE;
+  if (data->labels)
+    {
+      *cond_dim = data->n_classes;
+      return TRUE;
+    }
+  *vocab = sw_prompt_encoder_new ((const char * const *) data->captions, error);
+  if (*vocab)
+    *terms = sw_caption_terms_new (*vocab, (const char * const *) data->captions, data->n, error);
+  if (!*terms)
+    {
+      g_clear_pointer (vocab, sw_prompt_encoder_free);
+      g_prefix_error (error, "the dataset “%s”: ", data->name);
+      return FALSE;
+    }
+  *cond_dim = sw_prompt_encoder_size (*vocab);
+  return TRUE;
+}
+
+/* takes VOCAB and TERMS */
 static SwTrainer *
-trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net)
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
+               SwPromptEncoder *vocab, SwCaptionTerms *terms)
 {
   SwTrainer *tr = g_new0 (SwTrainer, 1);
   tr->recipe = *recipe;
   tr->data = data;
   tr->net = net;
+  tr->vocab = vocab;
+  tr->terms = terms;
+  tr->cond_dim = recipe->variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
   sw_ddpm_linear_init (&tr->ddpm, recipe->T, recipe->beta1, recipe->beta2);
   tr->cosine_ab = g_new (double, recipe->T);
   sw_cosine_alpha_bar (recipe->T, tr->cosine_ab);
@@ -61,25 +111,32 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net)
   tr->out = g_new (float, B * img);
   tr->dout = g_new (float, B * img);
   tr->t = g_new (float, B);
-  tr->c = g_new0 (float, (size_t) B * data->n_classes);
+  tr->c = g_new0 (float, (size_t) B * MAX (tr->cond_dim, 1));
   return tr;
 }
 
 SwTrainer *
 sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
 {
-  if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error))
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;
+  if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
+      || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
   SwUnetConfig cfg = {
     .variant = recipe->variant, .time_mod = recipe->time_mod, .D = recipe->D,
-    .channels = data->channels, .size = data->height,
-    .class_dim = recipe->variant == SW_UNET_CLASS ? data->n_classes : 0,
+    .channels = data->channels, .size = data->height, .class_dim = cond_dim,
   };
   SwUnet *net = sw_unet_new (&cfg, error);
   if (!net)
-    return NULL;
+    {
+      sw_caption_terms_free (terms);
+      sw_prompt_encoder_free (vocab);
+      return NULL;
+    }
   sw_unet_init_params (net, recipe->seed);
-  SwTrainer *tr = trainer_alloc (recipe, data, net);
+  SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
   sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
   return tr;
 }
@@ -91,6 +148,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError *
   SwAdam opt = { 0 };
   gboolean has_opt = FALSE;
   SwRecipe recipe;
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;
   gint64 done;
   SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
   if (!net)
@@ -113,16 +173,27 @@ sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError *
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
-      else if (cfg->size != data->height || cfg->channels != data->channels
-               || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != data->n_classes))
-        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                     "“%s” does not fit the dataset's images or classes", path);
-      else if (check_data (&recipe, data, error))
+      else if (check_data (&recipe, data, error)
+               && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {
-          SwTrainer *tr = trainer_alloc (&recipe, data, net);
-          tr->opt = opt;
-          tr->epoch = (int) done;
-          return tr;
+          g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
+          if (cfg->size != data->height || cfg->channels != data->channels
+              || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != cond_dim))
+            g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                         "“%s” does not fit the dataset's images or classes", path);
+          else if (vocab && g_strcmp0 (words, g_hash_table_lookup (meta, "prompt.vocabulary")) != 0)
+            g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                         "“%s” was trained on captions with another vocabulary than those of "
+                         "“%s” now; train afresh (without --resume)", path, data->name);
+          else
+            {
+              SwTrainer *tr = trainer_alloc (&recipe, data, net, vocab, terms);
+              tr->opt = opt;
+              tr->epoch = (int) done;
+              return tr;
+            }
+          sw_caption_terms_free (terms);
+          sw_prompt_encoder_free (vocab);
         }
     }
   sw_adam_clear (&opt);
@@ -136,6 +207,8 @@ sw_trainer_free (SwTrainer *tr)
   if (!tr)
     return;
   sw_unet_free (tr->net);
+  sw_prompt_encoder_free (tr->vocab);
+  sw_caption_terms_free (tr->terms);
   sw_adam_clear (&tr->opt);
   sw_ddpm_linear_clear (&tr->ddpm);
   g_free (tr->cosine_ab);
@@ -153,6 +226,15 @@ sw_trainer_free (SwTrainer *tr)
 const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
 SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
 int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
+const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
+
+const float *
+sw_trainer_last_conditioning (const SwTrainer *tr, int *n, int *width)
+{
+  *n = tr->last_n;
+  *width = tr->cond_dim;
+  return tr->cond_dim > 0 ? tr->c : NULL;
+}
 
 int
 sw_trainer_steps_per_epoch (const SwTrainer *tr)
@@ -171,11 +253,20 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
   const SwRecipe *r = &tr->recipe;
   const SwDataset *d = tr->data;
   const size_t img = (size_t) d->channels * d->height * d->width, n = N * img;
-  const int K = d->n_classes;
+  const int K = tr->cond_dim;
 
   for (int i = 0; i < N; i++)
     memcpy (tr->x + i * img, d->images + (size_t) idx[i] * img, sizeof (float) * img);
-  if (r->variant == SW_UNET_CLASS)
+  if (tr->terms)
+    for (int i = 0; i < N; i++)
+      {
+        float *bag = tr->c + (size_t) i * K;
+        if (sw_rng_uniform (rng) < r->p_uncond)   /* the empty prompt */
+          memset (bag, 0, sizeof (float) * K);
+        else
+          sw_caption_terms_draw (tr->terms, idx[i], rng, bag);
+      }
+  else if (r->variant == SW_UNET_CLASS)
     {
       memset (tr->c, 0, sizeof (float) * N * K);
       for (int i = 0; i < N; i++)
@@ -265,6 +356,7 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       int N = MIN (r->batch, d->n - s * r->batch);
       size_t n = N * img;
       make_batch (tr, &rng, N, tr->order + s * r->batch);
+      tr->last_n = N;
       sw_unet_forward (tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
       float loss = sw_mse_forward (n, tr->out, tr->target);
       memset (tr->dout, 0, sizeof (float) * n);
@@ -311,6 +403,11 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
     {
       g_ptr_array_add (meta, g_strdup ("prompt.classes"));
       g_ptr_array_add (meta, sw_prompt_classes_to_meta (prompts));
+    }
+  if (tr->vocab)
+    {
+      g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
+      g_ptr_array_add (meta, sw_prompt_encoder_to_meta (tr->vocab));
     }
   for (const char * const *kv = extra; kv && kv[0] && kv[1]; kv += 2)
     {

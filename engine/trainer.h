@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "adam.h"
+#include "prompt-encoder.h"
 #include "dataset.h"
 #include "safetensors.h"
 #include "recipe.h"
@@ -35,6 +36,11 @@ const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
 SwUnet      *sw_trainer_net (SwTrainer *trainer);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
+/* the vocabulary of a class model trained on captions, else NULL */
+const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *trainer);
+/* the class vectors the last batch was trained on, (*N, *WIDTH); NULL for
+ * a model without classes (to check what training draws) */
+const float *sw_trainer_last_conditioning (const SwTrainer *trainer, int *n, int *width);
 
 /* One epoch; returns its mean loss through MEAN_LOSS.  FALSE with
  * SW_ERROR_CANCELLED when STEP asked to stop. */
