@@ -300,6 +300,49 @@ watch_clear (Watch *w)
   g_clear_error (&w->error);
 }
 
+/* stepwise IMAGE and the canvas's Open: a file read in the background
+ * becomes the image layer, resized to the model's size, as one undo step */
+static gboolean
+image_changed (gpointer data)
+{
+  StepwiseCanvas *canvas = data;
+  g_autoptr (GBytes) now = stepwise_canvas_get_image (canvas);
+  const float *x = g_bytes_get_data (now, NULL);
+  return x[14 * 28 + 14] > 0.9f;
+}
+
+static void
+test_open_file (void)
+{
+  StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
+  stepwise_canvas_set_geometry (canvas, 1, 28);
+  g_autoptr (GBytes) before = stepwise_canvas_get_image (canvas);
+  /* 112 x 112: black with a white square over the middle half */
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 112, 112);
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 28, 28, 56, 56);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_autofree char *path = g_build_filename (dir, "square.png", NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  stepwise_canvas_open_file (canvas, file);
+  iterate_until (image_changed, canvas, 10);
+  g_autoptr (GBytes) after = stepwise_canvas_get_image (canvas);
+  const float *x = g_bytes_get_data (after, NULL);
+  g_assert_cmpfloat (x[0], ==, -1.0f);            /* a corner: black */
+  g_assert_cmpfloat (x[14 * 28 + 14], ==, 1.0f);  /* the middle: white */
+  stepwise_canvas_undo (canvas);
+  g_autoptr (GBytes) undone = stepwise_canvas_get_image (canvas);
+  g_assert_true (g_bytes_equal (undone, before));
+  g_object_unref (canvas);
+}
+
 /* a soft picture to start from: a bright disc on black */
 static GBytes *
 disc (void)
@@ -455,6 +498,7 @@ main (int argc, char **argv)
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/canvas/strokes-undo", test_strokes_undo);
   g_test_add_func ("/ui/canvas/autosave", test_autosave);
+  g_test_add_func ("/ui/canvas/open-file", test_open_file);
   g_test_add_func ("/ui/canvas/sdedit", test_sdedit);
   g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
   g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);

@@ -17,6 +17,7 @@ struct _StepwiseApplication
   gboolean       generate;     /* --generate (debugging) */
   char          *page;         /* --page (debugging) */
   int            train_quick;  /* --train-quick (debugging) */
+  GFile         *open_file;    /* an image given on the command line, for the canvas */
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseApplication, stepwise_application, ADW_TYPE_APPLICATION)
@@ -85,12 +86,23 @@ start_training (StepwiseWindow *window, StepwiseApplication *self)
     g_timeout_add (200, screenshot_when_trained, window);
 }
 
+/* the canvas takes the model's geometry when a model arrives, so an image
+ * given on the command line waits for it */
+static void
+open_pending_file (StepwiseWindow *window, StepwiseApplication *self)
+{
+  if (self->open_file)
+    stepwise_canvas_open_file (stepwise_window_get_canvas (window), self->open_file);
+  g_clear_object (&self->open_file);
+}
+
 static void
 on_model_ready (StepwiseWindow *window, GParamSpec *pspec, StepwiseApplication *self)
 {
   if (!stepwise_window_get_model (window))
     return;
   g_signal_handlers_disconnect_by_func (window, on_model_ready, self);
+  open_pending_file (window, self);
   if (self->generate)
     {
       g_signal_connect (stepwise_window_get_runner (window), "finished", G_CALLBACK (on_job_finished), window);
@@ -118,11 +130,28 @@ stepwise_application_activate (GApplication *app)
         stepwise_window_set_mode (win, (StepwiseMode) self->mode);
       if (self->page)
         stepwise_window_show_page (win, self->page);
-      if (self->generate || self->screenshot)
+      if (self->generate || self->screenshot || self->open_file)
         g_signal_connect (win, "notify::model", G_CALLBACK (on_model_ready), self);
       window = GTK_WINDOW (win);
     }
+  else if (stepwise_window_get_model (STEPWISE_WINDOW (window)))
+    open_pending_file (STEPWISE_WINDOW (window), self);
   gtk_window_present (window);
+}
+
+/* stepwise IMAGE: the image becomes the canvas's input (the first file;
+ * the canvas holds one image) */
+static void
+stepwise_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  StepwiseApplication *self = STEPWISE_APPLICATION (app);
+  if (n_files > 1)
+    {
+      g_autofree char *name = g_file_get_parse_name (files[0]);
+      g_printerr ("stepwise: opening %s only; the canvas holds one image\n", name);
+    }
+  g_set_object (&self->open_file, files[0]);
+  g_application_activate (app);
 }
 
 static int
@@ -225,6 +254,7 @@ stepwise_application_finalize (GObject *object)
   g_free (self->prompt);
   g_free (self->screenshot);
   g_free (self->page);
+  g_clear_object (&self->open_file);
   G_OBJECT_CLASS (stepwise_application_parent_class)->finalize (object);
 }
 
@@ -235,6 +265,7 @@ stepwise_application_class_init (StepwiseApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
   object_class->finalize = stepwise_application_finalize;
   app_class->activate = stepwise_application_activate;
+  app_class->open = stepwise_application_open;
   app_class->startup = stepwise_application_startup;
   app_class->shutdown = stepwise_application_shutdown;
   app_class->handle_local_options = stepwise_application_handle_local_options;
@@ -265,7 +296,7 @@ stepwise_application_new (void)
 {
   return g_object_new (STEPWISE_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/stepwise/Stepwise",
                        NULL);
 }

@@ -127,9 +127,10 @@ file_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     report (self, _("Could not open the image"), error);
 }
 
-static void
-load_file (StepwiseCanvas *self, GFile *file)
+void
+stepwise_canvas_open_file (StepwiseCanvas *self, GFile *file)
 {
+  g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_file_load_contents_async (file, NULL, file_loaded, g_object_ref (self));
 }
 
@@ -141,12 +142,12 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, Stepwis
       GSList *files = g_value_get_boxed (value);
       if (!files)
         return FALSE;
-      load_file (self, files->data);
+      stepwise_canvas_open_file (self, files->data);
       return TRUE;
     }
   if (G_VALUE_HOLDS (value, G_TYPE_FILE))
     {
-      load_file (self, g_value_get_object (value));
+      stepwise_canvas_open_file (self, g_value_get_object (value));
       return TRUE;
     }
   if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE))
@@ -183,7 +184,7 @@ on_open_response (GtkNativeDialog *dialog, int response, StepwiseCanvas *self)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       if (file)
-        load_file (self, file);
+        stepwise_canvas_open_file (self, file);
     }
   g_object_unref (dialog);
   g_object_unref (self);
