@@ -48,11 +48,13 @@ print_split (const char *name, SwSplit split, GError **error)
     return FALSE;
   printf ("  %-8s %d images, %d x %d x %d\n", split == SW_SPLIT_TRAIN ? "train:" : "test:",
           d->n, d->height, d->width, d->channels);
-  if (split == SW_SPLIT_TEST)
+  if (split == SW_SPLIT_TEST && d->class_names != NULL)
     {
       g_autofree char *classes = g_strjoinv (", ", (char **) d->class_names);
       printf ("  %-8s %s\n", "classes:", classes);
     }
+  if (split == SW_SPLIT_TEST && d->captions != NULL)
+    printf ("  %-8s one per image, e.g. “%s”\n", "caption:", d->captions[0]);
   return TRUE;
 }
 
@@ -61,9 +63,10 @@ sw_cli_datasets (int argc, char **argv)
 {
   const char *cmd = "datasets";
   if (!sw_cli_parse (cmd, "— list the datasets and where they are",
-                     "The digits are read from $STEPWISE_DATA_DIR/digits if that variable is set,\n"
-                     "else from stepwise/datasets/digits in the user data folder ($XDG_DATA_HOME,\n"
-                     "usually ~/.local/share).",
+                     "The digits and the emoji are read from $STEPWISE_DATA_DIR/digits and\n"
+                     "$STEPWISE_DATA_DIR/emoji if that variable is set, else from\n"
+                     "stepwise/datasets in the user data folder ($XDG_DATA_HOME, usually\n"
+                     "~/.local/share). The emoji have no held-out images: both splits are the same.",
                      NULL, &argc, &argv))
     return 2;
   if (argc != 1)

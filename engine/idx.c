@@ -120,7 +120,7 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
        int *ndim_out, int dims_out[3], GError **error)
 {
   const char *what = gzipped ? "the decompressed file" : "the file";
-  guint32 dims[3];
+  guint32 dims[SW_IDX_MAX_DIMS];
 
   if (len == 0)
     return sw_file_error (error, SW_ERROR_FORMAT, file, "%s is empty; expected an IDX file", what);
@@ -131,17 +131,17 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
   if (buf[0] != 0 || buf[1] != 0)
     return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "not an IDX file: it starts %02x %02x %02x %02x, and IDX files start "
-                 "00 00 08 01 (labels) or 00 00 08 03 (images)",
+                 "00 00 08 01 (labels), 00 00 08 03 (grey images) or 00 00 08 04 (colour images)",
                  buf[0], buf[1], buf[2], buf[3]);
   if (buf[2] != IDX_UBYTE)
     return sw_file_error (error, SW_ERROR_FORMAT, file,
                  "IDX element type 0x%02x (%s) is not supported; only 0x08 (unsigned byte) is accepted",
                  buf[2], type_name (buf[2]));
   int ndim = buf[3];
-  if (ndim != 1 && ndim != 3)
+  if (ndim != 1 && ndim != 3 && ndim != 4)
     return sw_file_error (error, SW_ERROR_FORMAT, file,
-                 "IDX files with %d dimensions are not supported; only 1 (labels) or 3 (images) "
-                 "are accepted", ndim);
+                 "IDX files with %d dimensions are not supported; only 1 (labels), 3 (grey images) "
+                 "or 4 (colour images) are accepted", ndim);
   gsize header = 4 + 4 * (gsize) ndim;
   if (len < header)
     return sw_file_error (error, SW_ERROR_FORMAT, file,
@@ -185,7 +185,8 @@ parse (guint8 *buf, gsize len, const char *file, gboolean gzipped,
 }
 
 gboolean
-sw_idx_load (const char *path, int *ndim, int dims[3], guint8 **data, GError **error)
+sw_idx_load (const char *path, int *ndim, int dims[SW_IDX_MAX_DIMS], guint8 **data,
+             GError **error)
 {
   g_return_val_if_fail (path != NULL && ndim != NULL && dims != NULL && data != NULL, FALSE);
 
@@ -227,7 +228,8 @@ sw_idx_load (const char *path, int *ndim, int dims[3], guint8 **data, GError **e
 gboolean
 sw_idx_save (const char *path, int ndim, const int *dims, const guint8 *data, GError **error)
 {
-  g_return_val_if_fail (path != NULL && (ndim == 1 || ndim == 3) && dims != NULL, FALSE);
+  g_return_val_if_fail (path != NULL && (ndim == 1 || ndim == 3 || ndim == 4) && dims != NULL,
+                        FALSE);
 
   gsize header = 4 + 4 * (gsize) ndim, n = 1;
   for (int i = 0; i < ndim; i++)

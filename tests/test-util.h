@@ -3,6 +3,9 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <string.h>
+
+#include "sw-error.h"
 
 /* Removes a flat temporary folder and the files in it. */
 static inline void
@@ -15,4 +18,18 @@ sw_test_remove_dir (const char *dir)
       g_unlink (path);
     }
   g_rmdir (dir);
+}
+
+/* ERROR is the engine's CODE, one line that contains SAYS (the message is
+ * logged, to read when SAYS is not in it) */
+static inline void
+sw_test_assert_error (const GError *error, SwErrorCode code, const char *says)
+{
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (error->domain == SW_ERROR);
+  g_assert_cmpint (error->code, ==, code);
+  if (strstr (error->message, says) == NULL)
+    g_error ("message “%s” lacks “%s”", error->message, says);
+  g_assert_null (strchr (error->message, '\n'));
 }
