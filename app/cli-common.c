@@ -70,6 +70,7 @@ sw_cli_model_load (const char *path, SwCliModel *m, GError **error)
       for (int i = 0; i < cfg->class_dim; i++)
         m->class_names[i] = g_strdup_printf ("%d", i);
     }
+  m->words = g_hash_table_contains (meta, "prompt.vocabulary");
   const char *epoch = g_hash_table_lookup (meta, "train.epoch");
   m->epoch = epoch ? atoi (epoch) : 0;
   return TRUE;

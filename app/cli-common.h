@@ -24,6 +24,7 @@ typedef struct {
   SwUnet   *net;
   SwRecipe  recipe;
   char    **class_names;
+  gboolean  words;   /* the class vector is a bag of words (prompt-encoder.h) */
   int       epoch;
 } SwCliModel;
 

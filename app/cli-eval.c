@@ -78,6 +78,12 @@ sw_cli_eval (int argc, char **argv)
                              argv[1], sw_unet_variant_name (cfg->variant));
       goto done;
     }
+  if (m.words)
+    {
+      status = sw_cli_failf (cmd, "“%s” reads prompts as words, not classes; score it with "
+                             "stepwise-cli eval-prompts", argv[1]);
+      goto done;
+    }
   if (!classifier)
     default_path = sw_cli_shipped_model_path ("classifier", m.recipe.dataset);
   const char *cls_path = classifier ? classifier : default_path;

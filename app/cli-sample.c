@@ -43,6 +43,12 @@ sw_cli_sample (int argc, char **argv)
   SwCliModel m;
   if (!sw_cli_model_load (argv[1], &m, &error))
     return sw_cli_fail (CMD, error);
+  if (m.words)
+    {
+      sw_cli_model_clear (&m);
+      return sw_cli_failf (CMD, "“%s” reads prompts as words, not classes; draw from it with "
+                           "stepwise-cli generate --prompt or eval-prompts", argv[1]);
+    }
   const SwUnetConfig *cfg = sw_unet_config (m.net);
   const gboolean classes = cfg->variant == SW_UNET_CLASS;
   const int cols = classes ? per_class : 10;

@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "dataset.h"
+#include "eps-model.h"
 #include "figures.h"
+#include "prompt-samples.h"
 #include "sampler.h"
 #include "trainer.h"
 
@@ -90,6 +92,40 @@ denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError *
   return ok;
 }
 
+/* A model trained on captions: 4 samples of each quality prompt its
+ * vocabulary knows (all of them on the emoji), else of its first words. */
+static gboolean
+prompt_grid (SwTrainer *tr, const char *dir, int steps, GError **error)
+{
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
+  const SwPromptEncoder *vocab = sw_trainer_vocabulary (tr);
+  g_autofree char *meta = sw_prompt_encoder_to_meta (vocab);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), r, meta, error);
+  if (!m)
+    return FALSE;
+  g_autoptr (GPtrArray) prompts = g_ptr_array_new ();
+  g_autofree float *scratch = g_new (float, m->cond_dim);
+  for (const char * const *p = sw_quality_prompts; *p; p++)
+    if (m->encode (m, *p, scratch, NULL))
+      g_ptr_array_add (prompts, (gpointer) *p);
+  for (int w = 0; prompts->len == 0 && w < MIN (12, m->cond_dim); w++)
+    g_ptr_array_add (prompts, (gpointer) sw_prompt_encoder_word (vocab, w));
+  g_ptr_array_add (prompts, NULL);
+  const int per = 4, n = (int) (prompts->len - 1) * per;
+  const size_t size = (size_t) n * m->channels * m->height * m->width;
+  g_autofree float *out = g_new (float, size);
+  if (!sw_prompt_samples (m, (const char * const *) prompts->pdata, per, steps, r->guidance,
+                          0, out, error))
+    return FALSE;
+  for (size_t j = 0; j < size; j++)
+    out[j] = 0.5f * out[j] + 0.5f;
+  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps, guidance %g", r->name,
+                                            r->dataset, sw_trainer_epoch (tr), steps, r->guidance);
+  return sw_figure_image_grid (path, out, n, m->channels, m->height, m->width, per, 3,
+                               (const char * const *) prompts->pdata, title, error);
+}
+
 /* Samples for the grid at the end of an epoch: 4 per class in rows of a
  * class, or 40 for a time-only model. */
 static gboolean
@@ -148,7 +184,7 @@ sw_cli_train (int argc, char **argv)
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits or fashion (default: the recipe's)", "NAME" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits, fashion or emoji (default: the recipe's)", "NAME" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for checkpoints, logs and figures (default runs/RECIPE-DATASET)", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs (recipe default)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },
@@ -296,7 +332,8 @@ sw_cli_train (int argc, char **argv)
       gboolean grid = e == r->epochs;
       for (guint i = 0; i < grid_epochs->len; i++)
         grid |= g_array_index (grid_epochs, int, i) == e;
-      if (grid && !sample_grid (tr, data, out, r->sample_steps, &error))
+      if (grid && !(sw_trainer_vocabulary (tr) ? prompt_grid (tr, out, r->sample_steps, &error)
+                                                : sample_grid (tr, data, out, r->sample_steps, &error)))
         {
           sw_progress_end (&run.progress);
           status = sw_cli_fail (CMD, error);

@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "denoise", sw_cli_denoise, "the one-step denoiser's figures" },
   { "train-classifier", sw_cli_train_classifier, "train the classifier behind eval's quality score" },
   { "eval", sw_cli_eval, "score a class-conditioned model with the built-in classifier" },
+  { "eval-prompts", sw_cli_eval_prompts, "how often prompts give their own emoji (nearest training image)" },
   { "generate", sw_cli_generate, "images from noise for a prompt (DDPM, CFG)" },
   { "noise", sw_cli_noise, "the forward process: an image noised to each t" },
   { "onestep", sw_cli_onestep, "noise an image and denoise it in one step" },

@@ -19,22 +19,15 @@ static const char * const stop_words[] = {
 static const struct {
   const char *word, *targets;
 } aliases[] = {
-  { "automobile", "car" },
-  { "burger", "hamburger" },
   { "campfire", "fire camping" },
   { "cheeseburger", "hamburger" },
   { "doggy", "dog" },
-  { "dusk", "sunset" },
-  { "flame", "fire" },
   { "grandfather", "old man" },
+  { "grandma", "old woman" },
   { "grandmother", "old woman" },
   { "grandpa", "old man" },
-  { "grandma", "old woman" },
   { "kitten", "cat" },
   { "kitty", "cat" },
-  { "puppy", "dog" },
-  { "sea", "ocean water" },
-  { "skeleton", "skull" },
   { "spaceship", "rocket" },
   { "sundown", "sunset" },
   { "waterfall", "water" },
@@ -103,12 +96,12 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 SwPromptEncoder *
-sw_prompt_encoder_new (const char * const *captions, GError **error)
+sw_prompt_encoder_new (const char * const *captions, int n, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (; captions && *captions; captions++)
+  for (int i = 0; i < n; i++)
     {
-      g_auto (GStrv) words = sw_prompt_words (*captions);
+      g_auto (GStrv) words = sw_prompt_words (captions[i]);
       for (char **w = words; *w; w++)
         g_hash_table_add (seen, g_strdup (*w));
     }

@@ -40,9 +40,9 @@ typedef struct _SwPromptEncoder SwPromptEncoder;
 char           **sw_prompt_words (const char *text);
 gboolean         sw_prompt_is_stop_word (const char *word);
 
-/* The vocabulary of CAPTIONS (NULL-terminated).  An error when they hold
- * no word at all. */
-SwPromptEncoder *sw_prompt_encoder_new (const char * const *captions, GError **error);
+/* The vocabulary of the N CAPTIONS.  An error when they hold no word at
+ * all. */
+SwPromptEncoder *sw_prompt_encoder_new (const char * const *captions, int n, GError **error);
 /* From a "prompt.vocabulary" value for a model whose class vector is SIZE
  * wide; a malformed one is an error that says why. */
 SwPromptEncoder *sw_prompt_encoder_parse (const char *meta, int size, GError **error);

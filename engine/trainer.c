@@ -74,7 +74,8 @@ conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **v
       *cond_dim = data->n_classes;
       return TRUE;
     }
-  *vocab = sw_prompt_encoder_new ((const char * const *) data->captions, error);
+  /* the images trained on (a --limit keeps the first n) give the words */
+  *vocab = sw_prompt_encoder_new ((const char * const *) data->captions, data->n, error);
   if (*vocab)
     *terms = sw_caption_terms_new (*vocab, (const char * const *) data->captions, data->n, error);
   if (!*terms)

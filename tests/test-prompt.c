@@ -56,7 +56,7 @@ static SwPromptEncoder *
 tiny_vocabulary (void)
 {
   g_autoptr (GError) error = NULL;
-  SwPromptEncoder *enc = sw_prompt_encoder_new (captions, &error);
+  SwPromptEncoder *enc = sw_prompt_encoder_new (captions, g_strv_length ((char **) captions), &error);
   g_assert_no_error (error);
   return enc;
 }
@@ -81,12 +81,12 @@ test_vocabulary (void)
   g_auto (GStrv) prompts = sw_prompt_encoder_prompts (enc);
   g_assert_true (g_strv_contains ((const char * const *) prompts, "dog"));
   g_assert_true (g_strv_contains ((const char * const *) prompts, "campfire"));
-  g_assert_true (g_strv_contains ((const char * const *) prompts, "puppy"));
+  g_assert_true (g_strv_contains ((const char * const *) prompts, "doggy"));
   g_assert_false (g_strv_contains ((const char * const *) prompts, "kitten"));   /* no cat */
 
   g_autoptr (GError) error = NULL;
   const char * const none[] = { "a photo of the", NULL };
-  g_assert_null (sw_prompt_encoder_new (none, &error));
+  g_assert_null (sw_prompt_encoder_new (none, 1, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
 }
 
@@ -126,10 +126,12 @@ test_encode (void)
   /* aliases: every target the vocabulary has */
   assert_bag (enc, "campfire", (const char *[]) { "fire", "camping", NULL });
   assert_bag (enc, "a cheeseburger", (const char *[]) { "hamburger", NULL });
-  assert_bag (enc, "puppy face", (const char *[]) { "dog", "face", NULL });
+  assert_bag (enc, "doggy face", (const char *[]) { "dog", "face", NULL });
   assert_bag (enc, "grandpa", (const char *[]) { "old", "man", NULL });
-  /* the vocabulary wins over the alias table: "burger" is a caption word */
-  assert_bag (enc, "burger", (const char *[]) { "burger", NULL });
+  /* the vocabulary wins over the alias table */
+  const char * const both[] = { "dog: dog", "doggy: doggy", NULL };
+  g_autoptr (SwPromptEncoder) own = sw_prompt_encoder_new (both, 2, NULL);
+  assert_bag (own, "doggy", (const char *[]) { "doggy", NULL });
 }
 
 static void
@@ -227,7 +229,7 @@ test_caption_terms (void)
     "no keywords here", "the: of", NULL,
   };
   g_autoptr (GError) error = NULL;
-  g_autoptr (SwPromptEncoder) vocab = sw_prompt_encoder_new (mine, &error);
+  g_autoptr (SwPromptEncoder) vocab = sw_prompt_encoder_new (mine, 5, &error);
   g_autoptr (SwCaptionTerms) t = sw_caption_terms_new (vocab, mine, 5, &error);
   g_assert_no_error (error);
   const char *want[] = { "dog face pet", "old man adult old+man", "flag germany",
@@ -381,6 +383,13 @@ test_train_on_captions (void)
   g_assert_cmpint (w.rows, ==, 20 * 64);
   g_assert_cmpfloat (share, >, 0.07);
   g_assert_cmpfloat (share, <, 0.13);
+  sw_trainer_free (tr);
+
+  /* training on the first 3 images (--limit) knows their words alone */
+  data->n = 3;
+  tr = sw_trainer_new (&r, data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sw_prompt_encoder_size (sw_trainer_vocabulary (tr)), ==, 9);
   sw_trainer_free (tr);
 
   /* a labelless, captionless dataset cannot train a class model */

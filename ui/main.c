@@ -10,7 +10,10 @@ int
 main (int argc, char *argv[])
 {
   sw_blas_setup (argv);   /* first: it may re-execute the program */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* run uninstalled (build-aux/dev start), the translations are the
+   * build tree's, as the settings schema is */
+  const char *localedir = g_getenv ("STEPWISE_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_autoptr (StepwiseApplication) app = stepwise_application_new ();
