@@ -1,27 +1,13 @@
 /* test-ui-util.h: what the window tests share: running the main loop
- * until a condition holds or for a while, and removing a temporary tree. */
+ * until a condition holds or for a while (and test-util.h's helpers). */
 #pragma once
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
-typedef gboolean (*Condition) (gpointer data);
+#include "test-util.h"
 
-/* removes PATH and everything under it */
-static inline void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
+typedef gboolean (*Condition) (gpointer data);
 
 /* runs the main loop until COND holds; fails after TIMEOUT_S */
 static inline void

@@ -20,6 +20,22 @@ sw_test_remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
+/* removes PATH and everything under it */
+static inline void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 /* ERROR is the engine's CODE, one line that contains SAYS (the message is
  * logged, to read when SAYS is not in it) */
 static inline void

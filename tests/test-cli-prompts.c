@@ -1,0 +1,216 @@
+/* A model that reads prompts as words (issue 6), as a user meets it: on a
+ * tiny captioned emoji set, stepwise-cli trains emoji-ddpm with its
+ * grids and resumes it, eval-prompts reports (JSON well-formed, shares in
+ * [0, 1]) and draws its grid, generate gives the same bytes for the same
+ * seed, and unknown words and misuses are one clear line each. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "test-util.h"
+#include "test-cli-util.h"
+#include "dataset.h"
+#include "json.h"
+#include "test-model-util.h"
+
+static char *dir, *run_dir, *model;
+
+static const char * const captions[] = {
+  "dog face: dog, face, pet", "old man: adult, man, old", "fire: flame, tool",
+  "man: adult", "strawberry: berry, fruit", "hamburger: burger", "tree: evergreen, plant",
+  "rocket: space", NULL,
+};
+
+static char *
+path_in (const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+/* the 8 captioned images: each a square of its own colour on white */
+static void
+write_dataset (void)
+{
+  enum { N = 8, S = 32 };
+  g_autofree guint8 *px = g_new (guint8, N * 3 * S * S);
+  const char *codepoints[N + 1] = { NULL };
+  for (int i = 0; i < N; i++)
+    {
+      codepoints[i] = "1F436";
+      for (int c = 0; c < 3; c++)
+        for (int y = 0; y < S; y++)
+          for (int x = 0; x < S; x++)
+            {
+              gboolean ink = x >= 4 + i && x < 20 + i && y >= 8 && y < 24;
+              px[((i * 3 + c) * S + y) * S + x] = ink ? (guint8) (((i + 1) * (c + 3) * 37) % 256) : 255;
+            }
+    }
+  g_autofree char *data = path_in ("data");
+  g_autofree char *emoji = g_build_filename (data, "emoji", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_emoji_dataset_save (emoji, N, S, px, captions, codepoints, "test data", &error));
+  g_assert_no_error (error);
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+}
+
+static void
+test_train (void)
+{
+  const char * const args[] = { "train", "emoji-ddpm", "--D", "4", "--batch", "4", "--epochs", "1",
+                                "--sample-steps", "2", "--seed", "1", "--out", run_dir, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_test_message ("train → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "emoji-ddpm on emoji: 8 images"));
+  g_autofree char *grid = g_build_filename (run_dir, "samples-epoch-01.png", NULL);
+  g_assert_true (g_file_test (grid, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
+
+  const char * const more[] = { "train", "emoji-ddpm", "--epochs", "2", "--sample-steps", "2",
+                                "--out", run_dir, "--resume", NULL };
+  g_auto (Run) again = run_cli_with (more, NULL);
+  g_test_message ("resume → %d: %s", again.status, again.err);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.err, "resuming after epoch 1"));
+  g_assert_nonnull (strstr (again.err, "epoch 2/2"));
+
+  /* the model's words and aliases are its prompts; sample has no classes to draw */
+  const char * const sample[] = { "sample", model, NULL };
+  expect_error_with (sample, NULL, "reads prompts as words");
+}
+
+static GBytes *
+read_bytes (const char *path)
+{
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+test_eval_prompts (void)
+{
+  g_autofree char *grid = path_in ("eval.png");
+  const char * const args[] = { "eval-prompts", model, "--prompts", "dog, old man,campfire",
+                                "--per-prompt", "2", "--steps", "2", "--json", "--grid", grid, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_test_message ("eval-prompts → %d: %s\n%s", r.status, r.err, r.out);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwJson) json = sw_json_parse (r.out, strlen (r.out), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json->type, ==, SW_JSON_OBJECT);
+  const SwJson *prompts = NULL, *share = NULL, *samples = NULL;
+  for (size_t i = 0; i < json->object.n; i++)
+    {
+      const SwJsonMember *mb = &json->object.members[i];
+      if (strcmp (mb->key, "prompts") == 0)
+        prompts = mb->value;
+      else if (strcmp (mb->key, "share") == 0)
+        share = mb->value;
+      else if (strcmp (mb->key, "samples") == 0)
+        samples = mb->value;
+    }
+  g_assert_nonnull (prompts);
+  g_assert_cmpint (prompts->type, ==, SW_JSON_ARRAY);
+  g_assert_cmpint (prompts->array.n, ==, 3);
+  g_assert_cmpint (samples->number.int_value, ==, 6);
+  g_assert_cmpfloat (share->number.value, >=, 0.0);
+  g_assert_cmpfloat (share->number.value, <=, 1.0);
+  const char *want[] = { "dog", "old man", "campfire" };
+  for (size_t p = 0; p < 3; p++)
+    {
+      const SwJson *o = prompts->array.items[p];
+      g_assert_cmpint (o->type, ==, SW_JSON_OBJECT);
+      g_assert_cmpstr (o->object.members[0].key, ==, "prompt");
+      g_assert_cmpstr (o->object.members[0].value->string.data, ==, want[p]);
+      for (size_t k = 0; k < o->object.n; k++)
+        if (strcmp (o->object.members[k].key, "share") == 0)
+          {
+            double v = o->object.members[k].value->number.value;
+            g_assert_cmpfloat (v, >=, 0.0);
+            g_assert_cmpfloat (v, <=, 1.0);
+          }
+        else if (strcmp (o->object.members[k].key, "nearest") == 0)
+          {
+            const SwJson *near = o->object.members[k].value;
+            g_assert_cmpint (near->array.n, ==, 2);
+            g_assert_true (g_strv_contains (captions, near->array.items[0]->string.data));
+          }
+    }
+  g_autoptr (GBytes) png = read_bytes (grid);
+
+  /* the plain report: a line a prompt and the total */
+  const char * const plain[] = { "eval-prompts", model, "--prompts", "fire", "-n", "1",
+                                 "--steps", "2", NULL };
+  g_auto (Run) text = run_cli_with (plain, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "  fire "));
+  g_assert_nonnull (strstr (text.out, "  total "));
+}
+
+static void
+test_generate_same_bytes (void)
+{
+  g_autofree char *a = path_in ("a.png"), *b = path_in ("b.png");
+  const char * const first[] = { "generate", "--model", model, "--prompt", "an old man",
+                                 "--steps", "3", "--seed", "4", "-o", a, NULL };
+  const char * const second[] = { "generate", "--model", model, "--prompt", "an old man",
+                                  "--steps", "3", "--seed", "4", "-o", b, NULL };
+  g_auto (Run) r1 = run_cli_with (first, NULL);
+  g_auto (Run) r2 = run_cli_with (second, NULL);
+  g_test_message ("generate → %d: %s", r1.status, r1.err);
+  g_assert_cmpint (r1.status, ==, 0);
+  g_assert_cmpint (r2.status, ==, 0);
+  g_autoptr (GBytes) ba = read_bytes (a), bb = read_bytes (b);
+  g_assert_true (g_bytes_equal (ba, bb));
+}
+
+static void
+test_errors (void)
+{
+  const char * const unknown[] = { "generate", "--model", model, "--prompt", "a dgo", NULL };
+  expect_error_with (unknown, NULL, "unknown word “dgo” in the prompt “a dgo”; the nearest words "
+                     "this model knows: dog");
+  const char * const eval_unknown[] = { "eval-prompts", model, "--prompts", "dog,firre", NULL };
+  expect_error_with (eval_unknown, NULL, "unknown word “firre”");
+  const char * const empty[] = { "eval-prompts", model, "--prompts", "dog,,fire", NULL };
+  expect_error_with (empty, NULL, "has an empty prompt");
+  const char * const stop[] = { "eval-prompts", model, "--prompts", "a photo", NULL };
+  expect_error_with (stop, NULL, "no word to look for");
+  const char * const many[] = { "eval-prompts", model, "--per-prompt", "100", NULL };
+  expect_error_with (many, NULL, "1200 images; accepted: at most 1000");
+  const char * const per[] = { "eval-prompts", model, "--per-prompt", "0", NULL };
+  expect_error_with (per, NULL, "--per-prompt 0 is out of range");
+  const char * const none[] = { "eval-prompts", NULL };
+  expect_error_with (none, NULL, "give exactly one model file");
+
+  g_autofree char *fashion = path_in ("fashion.safetensors");
+  sw_test_write_tiny_model (fashion);
+  const char * const classes[] = { "eval-prompts", fashion, NULL };
+  expect_error_with (classes, NULL, "selects classes by name");
+  const char * const words_eval[] = { "eval", model, NULL };
+  expect_error_with (words_eval, NULL, "score it with stepwise-cli eval-prompts");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  dir = g_dir_make_tmp ("stepwise-cli-prompts-XXXXXX", NULL);
+  run_dir = path_in ("run");
+  model = g_build_filename (run_dir, "model.safetensors", NULL);
+  write_dataset ();
+  g_test_add_func ("/cli-prompts/train", test_train);
+  g_test_add_func ("/cli-prompts/eval-prompts", test_eval_prompts);
+  g_test_add_func ("/cli-prompts/generate-same-bytes", test_generate_same_bytes);
+  g_test_add_func ("/cli-prompts/errors", test_errors);
+  int status = g_test_run ();
+  remove_tree (dir);
+  g_free (dir);
+  g_free (run_dir);
+  g_free (model);
+  return status;
+}
