@@ -102,11 +102,10 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
       if (strcmp (name, "emoji-ddpm") == 0)
         {
           /* issue 6: the same on the 32x32 RGB emoji, the class vector a
-           * bag of caption words (prompt-encoder.h).  Batch 64: the ~3,660
-           * images are 58 steps an epoch, and 100 epochs (5,800 steps,
-           * about 1.5 hours on 2 cores) show every emoji under many
-           * subsets of its caption's words; --epochs changes it and
-           * --resume goes on from any epoch. */
+           * bag of caption words (prompt-encoder.h).  Batch 64: the 3,655
+           * images are 58 steps an epoch, and 100 epochs (5,800 steps)
+           * show every emoji under many subsets of its caption's words;
+           * --epochs changes it and --resume goes on from any epoch. */
           r->batch = 64;
           r->epochs = 100;
           g_strlcpy (r->dataset, "emoji", sizeof r->dataset);
