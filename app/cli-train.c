@@ -10,6 +10,7 @@
 #include "dataset.h"
 #include "eps-model.h"
 #include "figures.h"
+#include "loss-log.h"
 #include "prompt-samples.h"
 #include "sampler.h"
 #include "trainer.h"
@@ -19,54 +20,19 @@
 typedef struct {
   SwProgress progress;
   int epoch, epochs;
-  FILE *batch_csv;
-  GArray *batch_losses;
+  SwLossLog *log;
 } Run;
 
 static gboolean
 on_step (int epoch, int step, int steps, float loss, gpointer user_data)
 {
   Run *run = user_data;
-  fprintf (run->batch_csv, "%d,%d,%.7g\n", epoch + 1, step + 1, loss);
-  g_array_append_val (run->batch_losses, loss);
+  sw_loss_log_batch (run->log, epoch + 1, step + 1, loss);
   g_autofree char *extra = g_strdup_printf ("epoch %d/%d, step %d/%d, loss %.4f",
                                             epoch + 1, run->epochs, step + 1, steps, loss);
   sw_progress_update (&run->progress, (double) epoch * steps + step + 1,
                       (double) run->epochs * steps, extra);
   return TRUE;
-}
-
-/* Keeps the CSV rows of the epochs a resumed checkpoint has done, and
- * loads their losses for the curves. */
-static gboolean
-trim_csv (const char *path, int epochs_done, GArray *losses, int loss_column, GError **error)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!g_file_get_contents (path, &text, NULL, error))
-    return FALSE;
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  GString *kept = g_string_new (NULL);
-  for (char **l = lines; *l; l++)
-    {
-      if (!**l)
-        continue;
-      g_auto (GStrv) cells = g_strsplit (*l, ",", -1);
-      if (l == lines)   /* the header */
-        {
-          g_string_append_printf (kept, "%s\n", *l);
-          continue;
-        }
-      if (g_strv_length (cells) <= (guint) loss_column || atoi (cells[0]) > epochs_done)
-        continue;
-      float v = (float) g_ascii_strtod (cells[loss_column], NULL);
-      g_array_append_val (losses, v);
-      g_string_append_printf (kept, "%s\n", *l);
-    }
-  gboolean ok = g_file_set_contents (path, kept->str, kept->len, error);
-  g_string_free (kept, TRUE);
-  return ok;
 }
 
 /* The denoisers' figures at the end of an epoch, as stepwise-cli denoise
@@ -163,7 +129,7 @@ sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, int steps, G
 }
 
 static gboolean
-draw_curves (const char *dir, const SwRecipe *r, GArray *batch, GArray *epoch, GError **error)
+draw_curves (const char *dir, const SwRecipe *r, const GArray *batch, const GArray *epoch, GError **error)
 {
   g_autofree char *bp = g_build_filename (dir, "loss-batch.png", NULL);
   g_autofree char *ep = g_build_filename (dir, "loss-epoch.png", NULL);
@@ -249,8 +215,6 @@ sw_cli_train (int argc, char **argv)
 
   g_autofree char *ckpt = g_build_filename (out, "checkpoint.safetensors", NULL);
   g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
-  g_autofree char *batch_path = g_build_filename (out, "loss-batch.csv", NULL);
-  g_autofree char *epoch_path = g_build_filename (out, "loss-epoch.csv", NULL);
   SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, epochs, &error)
                          : sw_trainer_new (&recipe, data, &error);
   if (!tr)
@@ -263,37 +227,13 @@ sw_cli_train (int argc, char **argv)
                                          : g_strdup (" (constant)");
   g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                      : g_strdup ("");
-  Run run = { .epochs = r->epochs, .batch_losses = g_array_new (FALSE, FALSE, sizeof (float)) };
-  g_autoptr (GArray) epoch_losses = g_array_new (FALSE, FALSE, sizeof (float));
+  Run run = { .epochs = r->epochs };
   int status = 0;
-
-  if (!resume)
-    {
-      g_unlink (batch_path);
-      g_unlink (epoch_path);
-    }
-  if (!trim_csv (batch_path, sw_trainer_epoch (tr), run.batch_losses, 2, &error)
-      || !trim_csv (epoch_path, sw_trainer_epoch (tr), epoch_losses, 1, &error))
+  run.log = sw_loss_log_open (out, sw_trainer_epoch (tr), !resume, &error);
+  if (!run.log)
     {
       status = sw_cli_fail (CMD, error);
       goto out;
-    }
-  gboolean fresh_csv = !g_file_test (batch_path, G_FILE_TEST_EXISTS);
-  run.batch_csv = fopen (batch_path, "a");
-  FILE *epoch_csv = fopen (epoch_path, "a");
-  if (!run.batch_csv || !epoch_csv)
-    {
-      status = sw_cli_failf (CMD, "cannot write the loss logs in “%s”: %s", out, g_strerror (errno));
-      if (run.batch_csv)
-        fclose (run.batch_csv);
-      if (epoch_csv)
-        fclose (epoch_csv);
-      goto out;
-    }
-  if (fresh_csv)
-    {
-      fprintf (run.batch_csv, "epoch,step,loss\n");
-      fprintf (epoch_csv, "epoch,loss,lr,seconds,images_per_s\n");
     }
 
   fprintf (stderr, "%s on %s: %d images, D=%d, batch %d, %d epochs, lr %g%s, %zu parameters%s\n",
@@ -316,14 +256,11 @@ sw_cli_train (int argc, char **argv)
       double secs = (g_get_monotonic_time () - t0) / 1e6;
       int e = sw_trainer_epoch (tr);
       double ips = (double) sw_trainer_steps_per_epoch (tr) * r->batch / secs;
-      g_array_append_val (epoch_losses, loss);
-      fprintf (epoch_csv, "%d,%.7g,%.7g,%.2f,%.1f\n", e, loss, lr_now, secs, ips);
-      fflush (epoch_csv);
-      fflush (run.batch_csv);
       g_autofree char *loss_s = g_strdup_printf ("%.5f", loss);
       const char *extra[] = { "train.loss", loss_s, NULL };
-      if (!sw_trainer_save (tr, ckpt, TRUE, SW_DTYPE_F32, extra, &error)
-          || !draw_curves (out, r, run.batch_losses, epoch_losses, &error))
+      if (!sw_loss_log_epoch (run.log, e, loss, lr_now, secs, ips, &error)
+          || !sw_trainer_save (tr, ckpt, TRUE, SW_DTYPE_F32, extra, &error)
+          || !draw_curves (out, r, sw_loss_log_batches (run.log), sw_loss_log_epochs (run.log), &error))
         {
           sw_progress_end (&run.progress);
           status = sw_cli_fail (CMD, error);
@@ -343,8 +280,6 @@ sw_cli_train (int argc, char **argv)
       fprintf (stderr, "epoch %d/%d: loss %.5f, lr %.4g, %.1f s, %.1f images/s\n",
                e, r->epochs, loss, lr_now, secs, ips);
     }
-  fclose (run.batch_csv);
-  fclose (epoch_csv);
 
   if (status == 0)
     {
@@ -352,8 +287,9 @@ sw_cli_train (int argc, char **argv)
       g_autofree char *dur = sw_format_duration (secs);
       double images = (double) (sw_trainer_epoch (tr) - start_epoch)
                       * sw_trainer_steps_per_epoch (tr) * r->batch;
-      g_autofree char *loss_s = g_strdup_printf ("%.5f", epoch_losses->len
-                                                 ? g_array_index (epoch_losses, float, epoch_losses->len - 1) : NAN);
+      const GArray *means = sw_loss_log_epochs (run.log);
+      g_autofree char *loss_s = g_strdup_printf ("%.5f", means->len
+                                                 ? g_array_index (means, float, means->len - 1) : NAN);
       g_autofree char *dur_s = g_strdup_printf ("%.0f", secs);
       const char *extra[] = { "train.loss", loss_s, "train.seconds", dur_s, NULL };
       if (!sw_trainer_save (tr, final, FALSE, SW_DTYPE_F16, extra, &error))
@@ -364,7 +300,7 @@ sw_cli_train (int argc, char **argv)
     }
 
 out:
-  g_array_unref (run.batch_losses);
+  sw_loss_log_close (run.log);
   sw_trainer_free (tr);
   sw_dataset_free (data);
   return status;

@@ -61,14 +61,29 @@ test_tiny_epoch (void)
   g_autofree char *checkpoint = g_build_filename (out, "checkpoint.safetensors", NULL);
   g_assert_true (g_file_test (checkpoint, G_FILE_TEST_IS_REGULAR));
 
-  /* resume to 2 epochs: one more */
+  /* resume to 2 epochs: one more, the plot showing both */
   stepwise_train_page_set_epochs (page, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.resume", NULL));
   g_assert_true (stepwise_train_page_get_running (page));
   iterate_until (stopped, page, 240);
   g_assert_null (stepwise_train_page_get_error (page));
   g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 1);
-  g_assert_cmpuint (stepwise_loss_plot_get_n_batches (plot), ==, 256 / 128);
+  g_assert_cmpuint (stepwise_loss_plot_get_n_batches (plot), ==, 2 * 256 / 128);
+  g_assert_cmpuint (stepwise_loss_plot_get_n_epochs (plot), ==, 2);
+  /* the folder's loss logs are stepwise-cli train's: a header and a row a
+   * batch or an epoch, so either program can resume the run */
+  g_autofree char *batch_csv = g_build_filename (out, "loss-batch.csv", NULL);
+  g_autofree char *epoch_csv = g_build_filename (out, "loss-epoch.csv", NULL);
+  g_autofree char *batches = NULL, *epochs = NULL;
+  g_assert_true (g_file_get_contents (batch_csv, &batches, NULL, NULL));
+  g_assert_true (g_file_get_contents (epoch_csv, &epochs, NULL, NULL));
+  g_assert_true (g_str_has_prefix (batches, "epoch,step,loss\n1,1,"));
+  g_assert_true (g_str_has_prefix (epochs, "epoch,loss,lr,seconds,images_per_s\n1,"));
+  g_auto (GStrv) batch_rows = g_strsplit (g_strstrip (batches), "\n", -1);
+  g_auto (GStrv) epoch_rows = g_strsplit (g_strstrip (epochs), "\n", -1);
+  g_assert_cmpuint (g_strv_length (batch_rows), ==, 1 + 4);
+  g_assert_cmpuint (g_strv_length (epoch_rows), ==, 1 + 2);
+  g_assert_true (g_str_has_prefix (batch_rows[4], "2,2,"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

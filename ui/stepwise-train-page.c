@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "dataset.h"
+#include "loss-log.h"
 #include "recipe.h"
 #include "sampler.h"
 #include "sw-error.h"
@@ -35,6 +36,7 @@ typedef struct {
   /* worker only */
   GArray            *buffer;      /* float: losses not posted yet */
   gint64             last_post;
+  SwLossLog         *log;         /* the folder's loss logs, as stepwise-cli train keeps them */
 } TrainRun;
 
 struct _StepwiseTrainPage
@@ -90,6 +92,7 @@ typedef struct {
   char     *text;
   int       epoch, steps_per_epoch, epochs;
   GArray   *losses;
+  GArray   *means;     /* MSG_STARTED: a resumed run's epoch means (its batches are in losses) */
   float     mean;
   GBytes   *grid;
   int       channels, height, width;
@@ -101,6 +104,7 @@ msg_free (Msg *m)
   train_run_unref (m->run);
   g_free (m->text);
   g_clear_pointer (&m->losses, g_array_unref);
+  g_clear_pointer (&m->means, g_array_unref);
   g_clear_pointer (&m->grid, g_bytes_unref);
   g_free (m);
 }
@@ -155,6 +159,10 @@ msg_dispatch (gpointer data)
       self->total_epochs = m->epochs;
       self->start_us = g_get_monotonic_time ();
       gtk_label_set_text (self->status_label, m->text);
+      if (m->losses)   /* a resumed run: its curves so far */
+        stepwise_loss_plot_add_batches (self->loss_plot, (const float *) m->losses->data, m->losses->len);
+      for (guint i = 0; m->means && i < m->means->len; i++)
+        stepwise_loss_plot_add_epoch (self->loss_plot, g_array_index (m->means, float, i));
       update_progress (self);
       break;
     case MSG_LOSSES:
@@ -219,6 +227,7 @@ static gboolean
 on_train_step (int epoch, int step, int steps, float loss, gpointer user_data)
 {
   TrainRun *run = user_data;
+  sw_loss_log_batch (run->log, epoch + 1, step + 1, loss);
   g_array_append_val (run->buffer, loss);
   if (g_get_monotonic_time () - run->last_post >= POST_INTERVAL_US)
     post_losses (run, epoch);
@@ -326,8 +335,18 @@ train_thread_run (GTask *task, TrainRun *run)
       g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not create %s: %s"),
                    run->folder, g_strerror (saved));
     }
+  else
+    run->log = sw_loss_log_open (run->folder, sw_trainer_epoch (tr), !run->resume, &error);
   Msg *m = g_new0 (Msg, 1);
   m->kind = MSG_STARTED;
+  if (run->log)
+    {
+      const GArray *batches = sw_loss_log_batches (run->log), *means = sw_loss_log_epochs (run->log);
+      m->losses = g_array_sized_new (FALSE, FALSE, sizeof (float), batches->len);
+      g_array_append_vals (m->losses, batches->data, batches->len);
+      m->means = g_array_sized_new (FALSE, FALSE, sizeof (float), means->len);
+      g_array_append_vals (m->means, means->data, means->len);
+    }
   m->epoch = sw_trainer_epoch (tr);
   m->epochs = run->epochs;
   m->steps_per_epoch = sw_trainer_steps_per_epoch (tr);
@@ -339,9 +358,16 @@ train_thread_run (GTask *task, TrainRun *run)
     {
       float mean = 0;
       const int epoch = sw_trainer_epoch (tr);
+      const float lr = sw_recipe_lr (sw_trainer_recipe (tr), epoch);
+      const gint64 t0 = g_get_monotonic_time ();
       const gboolean ok = sw_trainer_run_epoch (tr, on_train_step, run, &mean, &error);
       post_losses (run, epoch);
-      if (!ok || !sw_trainer_save (tr, checkpoint, TRUE, SW_DTYPE_F32, NULL, &error))
+      if (!ok)
+        break;
+      const double secs = (g_get_monotonic_time () - t0) / 1e6;
+      const double images = (double) sw_trainer_steps_per_epoch (tr) * sw_trainer_recipe (tr)->batch;
+      if (!sw_loss_log_epoch (run->log, epoch + 1, mean, lr, secs, images / secs, &error)
+          || !sw_trainer_save (tr, checkpoint, TRUE, SW_DTYPE_F32, NULL, &error))
         break;
       post_status (run, _("Drawing samples…"));
       int C = 0, H = 0, W = 0;
@@ -359,6 +385,7 @@ train_thread_run (GTask *task, TrainRun *run)
       post (run, m);
     }
   sw_trainer_free (tr);
+  g_clear_pointer (&run->log, sw_loss_log_close);
   if (error)
     g_task_return_error (task, g_steal_pointer (&error));
   else
