@@ -258,6 +258,14 @@ sw_cli_train_classifier (int argc, char **argv)
         sw_dataset_free (train);
       return sw_cli_fail (cmd, error);
     }
+  if (!train->labels)
+    {
+      g_set_error (&error, SW_ERROR, SW_ERROR_INVALID, "the dataset “%s” has captions, not classes; "
+                   "the classifier trains on a dataset with classes (digits, fashion)", name);
+      sw_dataset_free (train);
+      sw_dataset_free (test);
+      return sw_cli_fail (cmd, error);
+    }
   SwClassifierConfig cfg = { .channels = train->channels, .size = train->height,
                              .n_classes = train->n_classes };
   g_autoptr (SwClassifier) c = sw_classifier_new (&cfg, &error);

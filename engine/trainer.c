@@ -47,6 +47,15 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    "recipe needs one of them", d->name);
       return FALSE;
     }
+  /* the samplers of the other objectives take class indices, not prompts */
+  if (r->variant == SW_UNET_CLASS && !d->labels && r->objective != SW_OBJECTIVE_EPS_COSINE)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
+                   "with classes (digits, fashion), and captions train the eps-cosine recipes "
+                   "(emoji-ddpm, ddpm-prompt)", d->name, r->name);
+      return FALSE;
+    }
   if (d->height != d->width || d->height % 4 != 0)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,

@@ -193,6 +193,14 @@ test_errors (void)
   expect_error_with (classes, NULL, "selects classes by name");
   const char * const words_eval[] = { "eval", model, NULL };
   expect_error_with (words_eval, NULL, "score it with stepwise-cli eval-prompts");
+
+  /* captions train the eps-cosine recipes only, refused before any epoch */
+  g_autofree char *out = path_in ("flow-run");
+  const char * const flow[] = { "train", "flow-class", "--dataset", "emoji", "--out", out, NULL };
+  expect_error_with (flow, NULL, "the dataset “emoji” has captions, not classes; the recipe “flow-class” "
+                     "needs a dataset with classes");
+  const char * const classifier[] = { "train-classifier", "--dataset", "emoji", "--out", out, NULL };
+  expect_error_with (classifier, NULL, "has captions, not classes; the classifier");
 }
 
 int
