@@ -67,7 +67,17 @@ sw_cli_inspect (int argc, char **argv)
           sw_unet_num_params (net), has_opt ? ", with optimizer state" : "");
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (meta), (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l; l = l->next)
-    printf ("  %s = %s\n", (char *) l->data, (char *) g_hash_table_lookup (meta, l->data));
+    {
+      /* a word model's vocabulary runs to thousands of words: its start
+       * says what it is */
+      const char *value = g_hash_table_lookup (meta, l->data);
+      const glong chars = g_utf8_strlen (value, -1), shown = 200;
+      if (chars <= shown)
+        printf ("  %s = %s\n", (char *) l->data, value);
+      else
+        printf ("  %s = %.*s… (%ld characters in all)\n", (char *) l->data,
+                (int) (g_utf8_offset_to_pointer (value, shown) - value), value, chars);
+    }
   sw_adam_clear (&opt);
   sw_unet_free (net);
   return 0;
