@@ -4,11 +4,6 @@
 
 #include "cli-job.h"
 
-const char * const sw_quality_prompts[] = {
-  "dog", "old man", "fire", "skull", "strawberry", "pencil", "hamburger", "rocket", "tree",
-  "sunset", "milk", "tower", NULL,
-};
-
 gboolean
 sw_prompt_samples (SwEpsModel *m, const char * const *prompts, int per, int steps,
                    float guidance, uint64_t seed, float *out, GError **error)

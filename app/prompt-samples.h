@@ -6,10 +6,7 @@
 #include <glib.h>
 
 #include "eps-model.h"
-
-/* issue 6's quality prompts: dog, old man, fire, skull, strawberry,
- * pencil, hamburger, rocket, tree, sunset, milk, tower (NULL-terminated) */
-extern const char * const sw_quality_prompts[];
+#include "prompt-encoder.h"
 
 /* OUT (n_prompts * PER, C, H, W), in [-1, 1]: PER images of each of
  * PROMPTS (NULL-terminated), prompt after prompt, sampled with STEPS

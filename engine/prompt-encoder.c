@@ -395,3 +395,8 @@ sw_prompt_encoder_caption_matches (const SwPromptEncoder *enc, const GPtrArray *
     }
   return TRUE;
 }
+
+const char * const sw_quality_prompts[] = {
+  "dog", "old man", "fire", "skull", "strawberry", "pencil", "hamburger", "rocket", "tree",
+  "sunset", "milk", "tower", NULL,
+};

@@ -47,6 +47,11 @@ SwPromptEncoder *sw_prompt_encoder_new (const char * const *captions, int n, GEr
  * wide; a malformed one is an error that says why. */
 SwPromptEncoder *sw_prompt_encoder_parse (const char *meta, int size, GError **error);
 char            *sw_prompt_encoder_to_meta (const SwPromptEncoder *enc);
+
+/* issue 6's quality prompts, which the training grids and eval-prompts
+ * draw: dog, old man, fire, skull, strawberry, pencil, hamburger, rocket,
+ * tree, sunset, milk, tower (NULL-terminated) */
+extern const char * const sw_quality_prompts[];
 void             sw_prompt_encoder_free (SwPromptEncoder *enc);
 
 int              sw_prompt_encoder_size (const SwPromptEncoder *enc);   /* V */

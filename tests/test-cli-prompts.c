@@ -15,41 +15,17 @@
 
 static char *dir, *run_dir, *model;
 
-static const char * const captions[] = {
-  "dog face: dog, face, pet", "old man: adult, man, old", "fire: flame, tool",
-  "man: adult", "strawberry: berry, fruit", "hamburger: burger", "tree: evergreen, plant",
-  "rocket: space", NULL,
-};
-
 static char *
 path_in (const char *name)
 {
   return g_build_filename (dir, name, NULL);
 }
 
-/* the 8 captioned images: each a square of its own colour on white */
 static void
 write_dataset (void)
 {
-  enum { N = 8, S = 32 };
-  g_autofree guint8 *px = g_new (guint8, N * 3 * S * S);
-  const char *codepoints[N + 1] = { NULL };
-  for (int i = 0; i < N; i++)
-    {
-      codepoints[i] = "1F436";
-      for (int c = 0; c < 3; c++)
-        for (int y = 0; y < S; y++)
-          for (int x = 0; x < S; x++)
-            {
-              gboolean ink = x >= 4 + i && x < 20 + i && y >= 8 && y < 24;
-              px[((i * 3 + c) * S + y) * S + x] = ink ? (guint8) (((i + 1) * (c + 3) * 37) % 256) : 255;
-            }
-    }
   g_autofree char *data = path_in ("data");
-  g_autofree char *emoji = g_build_filename (data, "emoji", NULL);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (sw_emoji_dataset_save (emoji, N, S, px, captions, codepoints, "test data", &error));
-  g_assert_no_error (error);
+  sw_test_write_tiny_emoji (data);
   g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
 }
 
@@ -137,7 +113,7 @@ test_eval_prompts (void)
           {
             const SwJson *near = o->object.members[k].value;
             g_assert_cmpint (near->array.n, ==, 2);
-            g_assert_true (g_strv_contains (captions, near->array.items[0]->string.data));
+            g_assert_true (g_strv_contains (sw_test_tiny_emoji_captions, near->array.items[0]->string.data));
           }
     }
   g_autoptr (GBytes) png = read_bytes (grid);

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "checkpoint.h"
+#include "dataset.h"
 #include "prompt-classes.h"
 #include "recipe.h"
 
@@ -30,4 +31,37 @@ sw_test_write_tiny_model (const char *path)
                                      SW_DTYPE_F32, &error));
   g_assert_no_error (error);
   sw_unet_free (net);
+}
+
+/* the captions of sw_test_write_tiny_emoji's images */
+static const char * const sw_test_tiny_emoji_captions[] = {
+  "dog face: dog, face, pet", "old man: adult, man, old", "fire: flame, tool",
+  "man: adult", "strawberry: berry, fruit", "hamburger: burger", "tree: evergreen, plant",
+  "rocket: space", NULL,
+};
+
+/* 8 captioned 32x32 images, each a square of its own colour on white,
+ * written as the emoji dataset of DATA_DIR (a STEPWISE_DATA_DIR) */
+static inline void
+sw_test_write_tiny_emoji (const char *data_dir)
+{
+  const char * const *captions = sw_test_tiny_emoji_captions;
+  enum { N = 8, S = 32 };
+  g_autofree guint8 *px = g_new (guint8, N * 3 * S * S);
+  const char *codepoints[N + 1] = { NULL };
+  for (int i = 0; i < N; i++)
+    {
+      codepoints[i] = "1F436";
+      for (int c = 0; c < 3; c++)
+        for (int y = 0; y < S; y++)
+          for (int x = 0; x < S; x++)
+            {
+              gboolean ink = x >= 4 + i && x < 20 + i && y >= 8 && y < 24;
+              px[((i * 3 + c) * S + y) * S + x] = ink ? (guint8) (((i + 1) * (c + 3) * 37) % 256) : 255;
+            }
+    }
+  g_autofree char *emoji = g_build_filename (data_dir, "emoji", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_emoji_dataset_save (emoji, N, S, px, captions, codepoints, "test data", &error));
+  g_assert_no_error (error);
 }

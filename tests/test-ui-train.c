@@ -8,8 +8,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "stepwise-image-view.h"
 #include "stepwise-train-page.h"
 #include "stepwise-window.h"
+#include "test-model-util.h"
 #include "test-ui-util.h"
 
 static char *dir;
@@ -39,19 +41,29 @@ new_window (void)
   return window;
 }
 
+/* starts RECIPE on the first LIMIT images of DATASET with D = 4 for
+ * EPOCHS, in the folder NAME under the test's folder */
+static void
+start_quick_run (StepwiseTrainPage *page, const char *dataset, const char *recipe, int epochs,
+                 int limit, const char *name)
+{
+  g_autofree char *out = g_build_filename (dir, name, NULL);
+  stepwise_train_page_set_dataset (page, dataset);
+  stepwise_train_page_set_recipe (page, recipe);
+  stepwise_train_page_set_epochs (page, epochs);
+  stepwise_train_page_set_quick (page, limit, 4);
+  stepwise_train_page_set_folder (page, out);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  g_assert_true (stepwise_train_page_get_running (page));
+}
+
 static void
 test_tiny_epoch (void)
 {
   StepwiseWindow *window = new_window ();
   StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  start_quick_run (page, "fashion", "ddpm-prompt", 1, 256, "run");
   g_autofree char *out = g_build_filename (dir, "run", NULL);
-  stepwise_train_page_set_dataset (page, "fashion");
-  stepwise_train_page_set_recipe (page, "ddpm-prompt");
-  stepwise_train_page_set_epochs (page, 1);
-  stepwise_train_page_set_quick (page, 256, 4);
-  stepwise_train_page_set_folder (page, out);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
-  g_assert_true (stepwise_train_page_get_running (page));
   iterate_until (stopped, page, 240);
   g_assert_null (stepwise_train_page_get_error (page));
   g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 1);
@@ -87,18 +99,31 @@ test_tiny_epoch (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* a model of words draws its grid from the quality prompts it knows */
+static void
+test_words (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseTrainPage *page = stepwise_window_get_train_page (window);
+  start_quick_run (page, "emoji", "emoji-ddpm", 1, 8, "words");
+  iterate_until (stopped, page, 240);
+  g_assert_null (stepwise_train_page_get_error (page));
+  g_assert_cmpint (stepwise_train_page_get_epochs_done (page), ==, 1);
+  /* dog, old man, fire, strawberry, hamburger, tree, rocket: 7 columns of
+   * 32 + 1 pixels, 2 rows */
+  int W, H;
+  g_assert_true (stepwise_image_view_get_size (stepwise_train_page_get_sample_view (page), &W, &H));
+  g_assert_cmpint (W, ==, 7 * 33 - 1);
+  g_assert_cmpint (H, ==, 2 * 33 - 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_stop (void)
 {
   StepwiseWindow *window = new_window ();
   StepwiseTrainPage *page = stepwise_window_get_train_page (window);
-  g_autofree char *out = g_build_filename (dir, "stopped", NULL);
-  stepwise_train_page_set_dataset (page, "fashion");
-  stepwise_train_page_set_recipe (page, "flow-time");
-  stepwise_train_page_set_epochs (page, 50);
-  stepwise_train_page_set_quick (page, 6400, 4);
-  stepwise_train_page_set_folder (page, out);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  start_quick_run (page, "fashion", "flow-time", 50, 6400, "stopped");
   iterate_until (has_losses, page, 120);
   const gint64 t0 = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.stop", NULL));
@@ -139,9 +164,11 @@ main (int argc, char **argv)
   g_setenv ("XDG_STATE_HOME", state, TRUE);
   g_setenv ("XDG_DATA_HOME", data, TRUE);
   g_setenv ("STEPWISE_DATA_DIR", datasets, TRUE);
+  sw_test_write_tiny_emoji (datasets);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/ui/train/tiny-epoch", test_tiny_epoch);
+  g_test_add_func ("/ui/train/words", test_words);
   g_test_add_func ("/ui/train/stop", test_stop);
   g_test_add_func ("/ui/train/missing-dataset", test_missing_dataset);
   int status = g_test_run ();

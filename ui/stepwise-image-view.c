@@ -66,6 +66,15 @@ stepwise_image_view_has_image (StepwiseImageView *self)
   return self->surface != NULL;
 }
 
+gboolean
+stepwise_image_view_get_size (StepwiseImageView *self, int *width, int *height)
+{
+  g_return_val_if_fail (STEPWISE_IS_IMAGE_VIEW (self), FALSE);
+  *width = self->surface ? self->width : 0;
+  *height = self->surface ? self->height : 0;
+  return self->surface != NULL;
+}
+
 static void
 stepwise_image_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {

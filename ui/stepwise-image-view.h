@@ -15,5 +15,7 @@ GtkWidget *stepwise_image_view_new   (void);
 void       stepwise_image_view_set_pixels (StepwiseImageView *self, GBytes *pixels,
                                            int channels, int height, int width);
 gboolean   stepwise_image_view_has_image  (StepwiseImageView *self);
+/* the shown image's width and height in pixels; FALSE (0 x 0) when empty */
+gboolean   stepwise_image_view_get_size   (StepwiseImageView *self, int *width, int *height);
 
 G_END_DECLS

@@ -10,7 +10,10 @@
 #include <glib/gstdio.h>
 
 #include "dataset.h"
+#include "eps-model.h"
+#include "job.h"
 #include "loss-log.h"
+#include "prompt-encoder.h"
 #include "recipe.h"
 #include "sampler.h"
 #include "sw-error.h"
@@ -241,10 +244,58 @@ on_sample_step (int step, int steps, int first, int n, const float *x, const flo
   return !g_atomic_int_get (&run->cancel);
 }
 
-/* SAMPLES_PER_CLASS rows of one sample per class (or of unconditional
- * samples), as one image (C, rows * (H + 1) - 1, cols * (W + 1) - 1) in
- * [-1, 1] with white lines between; NULL without error for recipes that
- * do not sample (the one-step denoisers) */
+static gboolean
+on_job_step (const SwJobFrame *frame, gpointer user_data)
+{
+  TrainRun *run = user_data;
+  return !g_atomic_int_get (&run->cancel);
+}
+
+/* A model of words (emoji-ddpm): N = rows * COLS images in [0, 1], a
+ * column for each of the first COLS quality prompts it knows, with the
+ * recipe's steps and guidance; *COLS receives the columns drawn */
+static gboolean
+sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GError **error)
+{
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), r, meta, error);
+  if (!m)
+    return FALSE;
+  const int K = m->cond_dim;
+  g_autofree float *one = g_new (float, K);
+  g_autofree float *cond = g_new0 (float, (size_t) rows * SAMPLE_COLUMNS * K);
+  int known = 0;
+  for (const char * const *p = sw_quality_prompts; *p && known < SAMPLE_COLUMNS; p++)
+    if (m->encode (m, *p, one, NULL))
+      {
+        for (int y = 0; y < rows; y++)
+          memcpy (cond + ((size_t) y * SAMPLE_COLUMNS + known) * K, one, sizeof (float) * K);
+        known++;
+      }
+  /* a vocabulary without them (a --limit run): the empty prompt's columns */
+  *cols = known ? known : SAMPLE_COLUMNS;
+  for (int y = 1; y < rows && known; y++)   /* close up the rows */
+    memmove (cond + (size_t) y * known * K, cond + (size_t) y * SAMPLE_COLUMNS * K, sizeof (float) * known * K);
+  SwJob job;
+  sw_job_init (&job);
+  job.count = rows * *cols;
+  job.steps = r->sample_steps;
+  job.guidance = r->guidance;
+  job.cond = cond;
+  job.cond_per_image = TRUE;
+  if (!sw_job_validate (&job, m, error) || !sw_job_run (m, &job, out, on_job_step, run, NULL, error))
+    return FALSE;
+  for (size_t i = 0; i < (size_t) job.count * m->channels * m->height * m->width; i++)
+    out[i] = CLAMP (0.5f * out[i] + 0.5f, 0.0f, 1.0f);
+  return TRUE;
+}
+
+/* SAMPLES_PER_CLASS rows of one sample per class (or per quality prompt
+ * for a model of words, or of unconditional samples), as one image
+ * (C, rows * (H + 1) - 1, cols * (W + 1) - 1) in [-1, 1] with white lines
+ * between; NULL without error for recipes that do not sample (the
+ * one-step denoisers) */
 static GBytes *
 sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, GError **error)
 {
@@ -254,17 +305,26 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
   SwUnet *net = sw_trainer_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
   const gboolean classes = cfg->variant == SW_UNET_CLASS;
-  const int cols = classes ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS, rows = SAMPLES_PER_CLASS;
-  const int n = rows * cols, C = cfg->channels, S = cfg->size;
-  g_autofree int *cls = g_new (int, n);
-  for (int i = 0; i < n; i++)
-    cls[i] = i % cols;
-  g_autofree float *out = g_new (float, (size_t) n * C * S * S);
-  SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : r->sample_steps,
-                           .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
-  if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
-    return NULL;
-  const int H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
+  const int rows = SAMPLES_PER_CLASS, C = cfg->channels, S = cfg->size;
+  int cols = classes ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS;
+  g_autofree float *out = g_new (float, (size_t) rows * SAMPLE_COLUMNS * C * S * S);
+  if (sw_trainer_vocabulary (tr))
+    {
+      if (!sample_words (tr, run, rows, &cols, out, error))
+        return NULL;
+    }
+  else
+    {
+      const int n = rows * cols;
+      g_autofree int *cls = g_new (int, n);
+      for (int i = 0; i < n; i++)
+        cls[i] = i % cols;
+      SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : r->sample_steps,
+                               .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
+      if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
+        return NULL;
+    }
+  const int n = rows * cols, H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
   float *grid = g_new (float, (size_t) C * H * W);
   for (size_t i = 0; i < (size_t) C * H * W; i++)
     grid[i] = 1.0f;
@@ -632,6 +692,13 @@ stepwise_train_page_set_quick (StepwiseTrainPage *self, int limit, int D)
   g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
   gtk_spin_button_set_value (self->limit_spin, limit);
   self->D = D;
+}
+
+StepwiseImageView *
+stepwise_train_page_get_sample_view (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), NULL);
+  return self->sample_view;
 }
 
 StepwiseLossPlot *

@@ -28,6 +28,8 @@ const char       *stepwise_train_page_get_folder    (StepwiseTrainPage *self);
  * width D (0: the recipe's) */
 void              stepwise_train_page_set_quick     (StepwiseTrainPage *self, int limit, int D);
 StepwiseLossPlot *stepwise_train_page_get_loss_plot (StepwiseTrainPage *self);
+/* the last epoch's sample grid */
+struct _StepwiseImageView *stepwise_train_page_get_sample_view (StepwiseTrainPage *self);
 /* epochs finished in this run (samples shown) */
 int               stepwise_train_page_get_epochs_done (StepwiseTrainPage *self);
 /* the last error shown, or NULL */
