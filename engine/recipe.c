@@ -88,7 +88,7 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
        * a class a prompt selects, CFG dropout 0.1; sampled with 33 strided
        * updates (990, 960, ..., 0) and guidance 7 (SPEC.md 1.2.4, 1.2.8).
        * Batch and Adam as ddpm-class; 3 epochs of Fashion-MNIST's 60,000
-       * images are 1,407 steps, about 35 minutes on 2 cores. */
+       * images are 1,407 steps (68 minutes on this project's 2 cores). */
       r->objective = SW_OBJECTIVE_EPS_COSINE;
       r->variant = SW_UNET_CLASS;
       r->time_mod = SW_TIME_ADD;
