@@ -868,36 +868,20 @@ main (int argc, char **argv)
 
   g_test_add_func ("/idx/round-trip", test_idx_round_trip);
   g_test_add_func ("/idx/limits", test_idx_limits);
-  for (size_t i = 0; i < G_N_ELEMENTS (bad_idx); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/idx/malformed/%s", bad_idx[i].name);
-      g_test_add_data_func (path, &bad_idx[i], test_idx_malformed);
-    }
+  SW_TEST_ADD_CASES ("/idx/malformed", bad_idx, test_idx_malformed);
   g_test_add_func ("/idx/fashion", test_fashion_idx);
 
   g_test_add_func ("/dataset/names", test_dataset_names);
-  for (size_t i = 0; i < G_N_ELEMENTS (pairs); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/dataset/pair/%s", pairs[i].name);
-      g_test_add_data_func (path, &pairs[i], test_dataset_pair);
-    }
+  SW_TEST_ADD_CASES ("/dataset/pair", pairs, test_dataset_pair);
   g_test_add_func ("/dataset/fashion", test_fashion_dataset);
   g_test_add_func ("/dataset/emoji/load", test_emoji_dataset);
   g_test_add_func ("/dataset/emoji/save-refuses", test_emoji_save_refuses);
   g_test_add_func ("/dataset/emoji/missing", test_emoji_missing);
-  for (size_t i = 0; i < G_N_ELEMENTS (bad_emoji); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/dataset/emoji/malformed/%s", bad_emoji[i].name);
-      g_test_add_data_func (path, &bad_emoji[i], test_emoji_malformed);
-    }
+  SW_TEST_ADD_CASES ("/dataset/emoji/malformed", bad_emoji, test_emoji_malformed);
 
   g_test_add_func ("/digits/import-small", test_digits_import_small);
   g_test_add_func ("/digits/not-a-package", test_digits_import_not_package);
-  for (size_t i = 0; i < G_N_ELEMENTS (bad_json); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/digits/malformed/%s", bad_json[i].name);
-      g_test_add_data_func (path, &bad_json[i], test_digits_import_malformed);
-    }
+  SW_TEST_ADD_CASES ("/digits/malformed", bad_json, test_digits_import_malformed);
   g_test_add_func ("/digits/import-package", test_digits_import_package);
 
   return g_test_run ();

@@ -442,27 +442,15 @@ main (int argc, char **argv)
 
   g_test_add_func ("/emoji/list", test_list);
   g_test_add_func ("/emoji/list/missing", test_list_missing);
-  for (size_t i = 0; i < G_N_ELEMENTS (bad_lists); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/emoji/list/malformed/%s", bad_lists[i].name);
-      g_test_add_data_func (path, &bad_lists[i], test_list_malformed);
-    }
+  SW_TEST_ADD_CASES ("/emoji/list/malformed", bad_lists, test_list_malformed);
 
   g_test_add_func ("/emoji/captions", test_captions);
   g_test_add_func ("/emoji/captions/name-only", test_captions_name_only);
   g_test_add_func ("/emoji/captions/missing", test_captions_missing);
-  for (size_t i = 0; i < G_N_ELEMENTS (bad_xml); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/emoji/captions/malformed/%s", bad_xml[i].name);
-      g_test_add_data_func (path, &bad_xml[i], test_captions_malformed);
-    }
+  SW_TEST_ADD_CASES ("/emoji/captions/malformed", bad_xml, test_captions_malformed);
 
   g_test_add_func ("/emoji/render/known", test_render_known);
-  for (size_t i = 0; i < G_N_ELEMENTS (unusual); i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/emoji/render/%s", unusual[i].name);
-      g_test_add_data_func (path, &unusual[i], test_render_unusual);
-    }
+  SW_TEST_ADD_CASES ("/emoji/render", unusual, test_render_unusual);
   g_test_add_func ("/emoji/render/bad-font", test_render_bad_font);
 
   g_test_add_func ("/emoji/build", test_build);

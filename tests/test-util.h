@@ -49,3 +49,12 @@ sw_test_assert_error (const GError *error, SwErrorCode code, const char *says)
     g_error ("message “%s” lacks “%s”", error->message, says);
   g_assert_null (strchr (error->message, '\n'));
 }
+
+/* registers FUNC once for each entry of the array CASES (each with a
+ * .name), as the test PREFIX/name with the entry as its data */
+#define SW_TEST_ADD_CASES(prefix, cases, func)                                          \
+  for (size_t sw_case_ = 0; sw_case_ < G_N_ELEMENTS (cases); sw_case_++)                \
+    {                                                                                   \
+      g_autofree char *sw_path_ = g_strdup_printf ("%s/%s", prefix, (cases)[sw_case_].name); \
+      g_test_add_data_func (sw_path_, &(cases)[sw_case_], func);                       \
+    }

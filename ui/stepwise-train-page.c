@@ -263,20 +263,19 @@ sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GEr
   if (!m)
     return FALSE;
   const int K = m->cond_dim;
-  g_autofree float *one = g_new (float, K);
-  g_autofree float *cond = g_new0 (float, (size_t) rows * SAMPLE_COLUMNS * K);
+  /* a row's conditions; a vocabulary without any of the prompts (a
+   * --limit run) leaves them zero: the empty prompt */
+  g_autofree float *row = g_new0 (float, (size_t) SAMPLE_COLUMNS * K);
   int known = 0;
   for (const char * const *p = sw_quality_prompts; *p && known < SAMPLE_COLUMNS; p++)
-    if (m->encode (m, *p, one, NULL))
-      {
-        for (int y = 0; y < rows; y++)
-          memcpy (cond + ((size_t) y * SAMPLE_COLUMNS + known) * K, one, sizeof (float) * K);
-        known++;
-      }
-  /* a vocabulary without them (a --limit run): the empty prompt's columns */
+    if (m->encode (m, *p, row + (size_t) known * K, NULL))
+      known++;
+  if (known == 0)   /* a failed encode may have written its slot */
+    memset (row, 0, sizeof (float) * SAMPLE_COLUMNS * K);
   *cols = known ? known : SAMPLE_COLUMNS;
-  for (int y = 1; y < rows && known; y++)   /* close up the rows */
-    memmove (cond + (size_t) y * known * K, cond + (size_t) y * SAMPLE_COLUMNS * K, sizeof (float) * known * K);
+  g_autofree float *cond = g_new (float, (size_t) rows * *cols * K);
+  for (int y = 0; y < rows; y++)
+    memcpy (cond + (size_t) y * *cols * K, row, sizeof (float) * *cols * K);
   SwJob job;
   sw_job_init (&job);
   job.count = rows * *cols;
