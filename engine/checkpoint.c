@@ -53,6 +53,7 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
   const char *fixed[] = {
     "format", SW_CHECKPOINT_FORMAT, "format_version", SW_CHECKPOINT_VERSION,
     "variant", sw_unet_variant_name (cfg->variant), "time_mod", sw_time_mod_name (cfg->time_mod),
+    "cond", sw_cond_points_name (cfg->cond),
     "D", D, "channels", ch, "size", size, "class_dim", cd,
   };
   for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++)
@@ -101,6 +102,8 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
   const char *format = sw_safetensors_meta (f, "format");
   const char *variant = sw_safetensors_meta (f, "variant");
   const char *time_mod = sw_safetensors_meta (f, "time_mod");
+  /* files from before SW_COND_EVERY have no "cond": theirs is the course's */
+  const char *cond = sw_safetensors_meta (f, "cond");
   SwUnet *net = NULL;
 
   if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) != 0)
@@ -116,6 +119,9 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
                  "“%s”: metadata field “time_mod” is “%s”; accepted: mul, add",
                  path, time_mod ? time_mod : "(missing)");
+  else if (!sw_cond_points_from_name (cond ? cond : "course", &cfg.cond))
+    g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
+                 "“%s”: metadata field “cond” is “%s”; accepted: course, every", path, cond);
   if (local
       || !sw_safetensors_meta_int (f, "D", 1, 1024, &cfg.D, &local)
       || !sw_safetensors_meta_int (f, "channels", 1, 3, &cfg.channels, &local)

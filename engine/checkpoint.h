@@ -2,7 +2,8 @@
  *
  * Tensors use the net's state_dict names; the optimizer's moments, when
  * saved, are "optim.m.<name>" and "optim.v.<name>".  __metadata__ records
- * the architecture (format, variant, time_mod, D, channels, size, class_dim)
+ * the architecture (format, variant, time_mod, cond, D, channels, size,
+ * class_dim; a file without "cond" has the course's two conditioning points)
  * and whatever training record the caller adds (recipe, epoch, loss, ...). */
 #pragma once
 

@@ -40,7 +40,28 @@ enum {
   N_UNITS
 };
 
-enum { FC1_T, FC2_T, FC1_C, FC2_C, N_FC };
+/* Conditioning points: block outputs that time (and class) modulate,
+ * out = scale * inp + shift, before anything reads them.  The course's net
+ * has u0 and up1; SW_COND_EVERY adds the rest. */
+enum { P_D1, P_D2, P_D3, P_U0, P_UP1, P_UP2, P_OUT, N_POINTS };
+
+static const struct {
+  int unit;                         /* the block's last unit */
+  const char *fc;                   /* its FCBlocks are <fc>_t and <fc>_c */
+} point_defs[N_POINTS] = {
+  [P_D1] = { U_IN2, "fc_in" },           [P_D2] = { U_DOWN1_C2, "fc_down1" },
+  [P_D3] = { U_DOWN2_C2, "fc_down2" },   [P_U0] = { U_UNFLAT, "fc1" },
+  [P_UP1] = { U_UP1_C2, "fc2" },         [P_UP2] = { U_UP2_C2, "fc_up2" },
+  [P_OUT] = { U_OUT2, "fc_out" },
+};
+
+typedef struct {
+  bool on;
+  float *out, *dout;                /* (C, N, h, w): the modulated block output */
+} CondPoint;
+
+/* point p's time FCBlock is fc[FC_T + p], its class FCBlock fc[FC_C + p] */
+enum { FC_T = 0, FC_C = N_POINTS, N_FC = 2 * N_POINTS };
 
 struct _SwUnet {
   SwUnetConfig cfg;
@@ -48,6 +69,7 @@ struct _SwUnet {
   float *params, *grads, *buffers;
 
   Unit units[N_UNITS];
+  CondPoint points[N_POINTS];
   FcBlock fc[N_FC];
   bool has_fc[N_FC];
   SwConvGeom out_geom;              /* the final plain Conv(D -> C) */
@@ -60,8 +82,6 @@ struct _SwUnet {
   bool training;
   float *x, *y, *dy;                /* (C, N, H, W) input, output and its gradient */
   float *pooled, *z, *dz;           /* (2D, N): AvgPool and GELU */
-  float *u0m, *du0m;                /* (2D, N, h, h) modulated unflatten */
-  float *up1m, *dup1m;              /* (D, N, 2h, 2h) modulated up1 */
   float *cat1, *dcat1;              /* (4D, N, h, h) */
   float *cat2, *dcat2;              /* (2D, N, 2h, 2h) */
   float *cat3, *dcat3;              /* (2D, N, H, W) */
@@ -115,6 +135,29 @@ sw_time_mod_from_name (const char *name, SwTimeMod *out)
   return TRUE;
 }
 
+const char *
+sw_cond_points_name (SwCondPoints p)
+{
+  switch (p)
+    {
+    case SW_COND_COURSE: return "course";
+    case SW_COND_EVERY: return "every";
+    default: return "?";
+    }
+}
+
+gboolean
+sw_cond_points_from_name (const char *name, SwCondPoints *out)
+{
+  if (g_strcmp0 (name, "course") == 0)
+    *out = SW_COND_COURSE;
+  else if (g_strcmp0 (name, "every") == 0)
+    *out = SW_COND_EVERY;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 gboolean
 sw_unet_config_validate (const SwUnetConfig *cfg, GError **error)
 {
@@ -128,6 +171,21 @@ sw_unet_config_validate (const SwUnetConfig *cfg, GError **error)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "time modulation %d is unknown; accepted: mul, add", cfg->time_mod);
+      return FALSE;
+    }
+  if (cfg->cond != SW_COND_COURSE && cfg->cond != SW_COND_EVERY)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "conditioning points %d are unknown; accepted: course, every", cfg->cond);
+      return FALSE;
+    }
+  /* a time-only net is the write-up's own; only the prompt models need more */
+  if (cfg->cond == SW_COND_EVERY && cfg->variant != SW_UNET_CLASS)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "conditioning at every block is for the class variant, not %s; "
+                   "accepted for %s: course", sw_unet_variant_name (cfg->variant),
+                   sw_unet_variant_name (cfg->variant));
       return FALSE;
     }
   if (cfg->D < 1 || cfg->D > 1024)
@@ -214,6 +272,24 @@ add_fc (SwUnet *net, int id, const char *prefix, int fin, int f)
   net->has_fc[id] = true;
 }
 
+/* the time FCBlocks of POINTS, then their class FCBlocks */
+static void
+add_point_fcs (SwUnet *net, const int *points, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      int p = points[i];
+      g_autofree char *name = g_strdup_printf ("%s_t", point_defs[p].fc);
+      add_fc (net, FC_T + p, name, 1, net->units[point_defs[p].unit].g.cout);
+    }
+  for (int i = 0; net->cfg.variant == SW_UNET_CLASS && i < n; i++)
+    {
+      int p = points[i];
+      g_autofree char *name = g_strdup_printf ("%s_c", point_defs[p].fc);
+      add_fc (net, FC_C + p, name, net->cfg.class_dim, net->units[point_defs[p].unit].g.cout);
+    }
+}
+
 SwUnet *
 sw_unet_new (const SwUnetConfig *cfg, GError **error)
 {
@@ -241,13 +317,18 @@ sw_unet_new (const SwUnetConfig *cfg, GError **error)
   net->out_b = add_tensor (net, false, "out_conv", "bias", 1, C, 0, 0, 0);
   if (cfg->variant != SW_UNET_UNCOND)
     {
-      add_fc (net, FC1_T, "fc1_t", 1, 2 * D);
-      add_fc (net, FC2_T, "fc2_t", 1, D);
-    }
-  if (cfg->variant == SW_UNET_CLASS)
-    {
-      add_fc (net, FC1_C, "fc1_c", cfg->class_dim, 2 * D);
-      add_fc (net, FC2_C, "fc2_c", cfg->class_dim, D);
+      /* the course's fc1_t, fc2_t, fc1_c, fc2_c first and in its order, so
+       * that a course net's table, and so its seeded initialisation, is the
+       * same whatever the other points do */
+      static const int course[] = { P_U0, P_UP1 }, more[] = { P_D1, P_D2, P_D3, P_UP2, P_OUT };
+      net->points[P_U0].on = net->points[P_UP1].on = true;
+      add_point_fcs (net, course, G_N_ELEMENTS (course));
+      if (cfg->cond == SW_COND_EVERY)
+        {
+          for (size_t i = 0; i < G_N_ELEMENTS (more); i++)
+            net->points[more[i]].on = true;
+          add_point_fcs (net, more, G_N_ELEMENTS (more));
+        }
     }
 
   net->params = g_new0 (float, net->table.n_params);
@@ -316,6 +397,27 @@ unit_work_floats (const Unit *u, int N)
                       : sw_conv2d_work_floats (&u->g, N, u->H, u->W);
 }
 
+/* the point that modulates the output of UNIT, or -1 */
+static int
+point_after (const SwUnet *net, int unit)
+{
+  for (int p = 0; p < N_POINTS; p++)
+    if (net->points[p].on && point_defs[p].unit == unit)
+      return p;
+  return -1;
+}
+
+/* the output of the block ending in UNIT as the rest of the net reads it
+ * (modulated where a point follows), or with grad set its gradient */
+static float *
+block_out (SwUnet *net, int unit, bool grad)
+{
+  int p = point_after (net, unit);
+  if (p >= 0)
+    return grad ? net->points[p].dout : net->points[p].out;
+  return grad ? net->units[unit].dout : net->units[unit].out;
+}
+
 /* Lays out every activation for batch N; with measure set, only counts.
  * Gradients come first so one memset clears them all. */
 static size_t
@@ -335,9 +437,10 @@ layout (SwUnet *net, int N, float *base, bool measure)
         net->fc[i].dg = sw_carve (&cv, (size_t) N * net->fc[i].f);
         net->fc[i].dout = sw_carve (&cv, (size_t) N * net->fc[i].f);
       }
+  for (int p = 0; p < N_POINTS; p++)
+    if (net->points[p].on)
+      net->points[p].dout = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
   net->dz = sw_carve (&cv, (size_t) 2 * D * N);
-  net->du0m = sw_carve (&cv, 2 * D * q);
-  net->dup1m = sw_carve (&cv, D * half);
   net->dcat1 = sw_carve (&cv, 4 * D * q);
   net->dcat2 = sw_carve (&cv, 2 * D * half);
   net->dcat3 = sw_carve (&cv, 2 * D * img);
@@ -370,8 +473,9 @@ layout (SwUnet *net, int N, float *base, bool measure)
       }
   net->pooled = sw_carve (&cv, (size_t) 2 * D * N);
   net->z = sw_carve (&cv, (size_t) 2 * D * N);
-  net->u0m = sw_carve (&cv, 2 * D * q);
-  net->up1m = sw_carve (&cv, D * half);
+  for (int p = 0; p < N_POINTS; p++)
+    if (net->points[p].on)
+      net->points[p].out = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
   net->cat1 = sw_carve (&cv, 4 * D * q);
   net->cat2 = sw_carve (&cv, 2 * D * half);
   net->cat3 = sw_carve (&cv, 2 * D * img);
@@ -386,8 +490,10 @@ layout (SwUnet *net, int N, float *base, bool measure)
       Unit *U = net->units;
       U[U_IN1].inp = net->x;               U[U_IN1].dinp = NULL;
       U[U_OUT1].inp = net->cat3;           U[U_OUT1].dinp = net->dcat3;
-      U[U_DOWN1].inp = U[U_IN2].out;       U[U_DOWN1].dinp = U[U_IN2].dout;
-      U[U_DOWN2].inp = U[U_DOWN1_C2].out;  U[U_DOWN2].dinp = U[U_DOWN1_C2].dout;
+      U[U_DOWN1].inp = block_out (net, U_IN2, false);
+      U[U_DOWN1].dinp = block_out (net, U_IN2, true);
+      U[U_DOWN2].inp = block_out (net, U_DOWN1_C2, false);
+      U[U_DOWN2].dinp = block_out (net, U_DOWN1_C2, true);
       U[U_UNFLAT].inp = net->z;            U[U_UNFLAT].dinp = net->dz;
       U[U_UP1].inp = net->cat1;            U[U_UP1].dinp = net->dcat1;
       U[U_UP2].inp = net->cat2;            U[U_UP2].dinp = net->dcat2;
@@ -400,7 +506,7 @@ layout (SwUnet *net, int N, float *base, bool measure)
           U[chain[i]].dinp = U[chain[i] - 1].dout;
         }
       for (int i = 0; i < N_FC; i++)
-        net->fc[i].inp = (i == FC1_T || i == FC2_T) ? net->tv : net->cv;
+        net->fc[i].inp = i < FC_C ? net->tv : net->cv;
     }
   return cv.used;
 }
@@ -454,12 +560,13 @@ fc_forward (SwUnet *net, FcBlock *fc, int N)
   sw_linear_forward (N, fc->f, fc->f, fc->g, P + fc->w2, P + fc->b2, fc->out);
 }
 
-/* scale and shift for the modulation at u0 (level 0) or up1 (level 1) */
+/* scale and shift of point P's modulation, or with grad set their
+ * gradients; NULL where the variant has none */
 static void
-modulation (SwUnet *net, int level, float **scale, float **shift)
+modulation (SwUnet *net, int p, bool grad, float **scale, float **shift)
 {
-  FcBlock *t = &net->fc[level == 0 ? FC1_T : FC2_T];
-  FcBlock *c = &net->fc[level == 0 ? FC1_C : FC2_C];
+  FcBlock *t = &net->fc[FC_T + p], *c = &net->fc[FC_C + p];
+  float *tv = grad ? t->dout : t->out, *cv = grad ? c->dout : c->out;
   *scale = *shift = NULL;
   switch (net->cfg.variant)
     {
@@ -467,37 +574,31 @@ modulation (SwUnet *net, int level, float **scale, float **shift)
       break;
     case SW_UNET_TIME:
       if (net->cfg.time_mod == SW_TIME_MUL)
-        *scale = t->out;
+        *scale = tv;
       else
-        *shift = t->out;
+        *shift = tv;
       break;
     case SW_UNET_CLASS:
-      *scale = c->out;
-      *shift = t->out;
+      *scale = cv;
+      *shift = tv;
       break;
     }
 }
 
+/* units FIRST..LAST, then the modulation of the block's output where a
+ * point follows it */
 static void
-modulation_grads (SwUnet *net, int level, float **dscale, float **dshift)
+block_forward (SwUnet *net, int first, int last, int N)
 {
-  FcBlock *t = &net->fc[level == 0 ? FC1_T : FC2_T];
-  FcBlock *c = &net->fc[level == 0 ? FC1_C : FC2_C];
-  *dscale = *dshift = NULL;
-  switch (net->cfg.variant)
+  for (int i = first; i <= last; i++)
+    unit_forward (net, &net->units[i], N);
+  int p = point_after (net, last);
+  if (p >= 0)
     {
-    case SW_UNET_UNCOND:
-      break;
-    case SW_UNET_TIME:
-      if (net->cfg.time_mod == SW_TIME_MUL)
-        *dscale = t->dout;
-      else
-        *dshift = t->dout;
-      break;
-    case SW_UNET_CLASS:
-      *dscale = c->dout;
-      *dshift = t->dout;
-      break;
+      const Unit *u = &net->units[last];
+      float *scale, *shift;
+      modulation (net, p, false, &scale, &shift);
+      sw_modulate_forward (u->g.cout, N, u->Ho * u->Wo, u->out, scale, shift, net->points[p].out);
     }
 }
 
@@ -509,17 +610,11 @@ sw_unet_forward (SwUnet *net, int N, const float *x, const float *t,
   ensure_batch (net, N);
   net->training = training;
   const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
-  Unit *U = net->units;
-  float *scale, *shift;
 
   sw_nchw_to_cnhw (N, C, H * H, x, net->x);
   if (net->cfg.variant != SW_UNET_UNCOND)
-    {
-      for (int n = 0; n < N; n++)
-        net->tv[n] = t ? t[n] : 0.0f;
-      fc_forward (net, &net->fc[FC1_T], N);
-      fc_forward (net, &net->fc[FC2_T], N);
-    }
+    for (int n = 0; n < N; n++)
+      net->tv[n] = t ? t[n] : 0.0f;
   if (net->cfg.variant == SW_UNET_CLASS)
     {
       size_t nc = (size_t) N * net->cfg.class_dim;
@@ -527,30 +622,28 @@ sw_unet_forward (SwUnet *net, int N, const float *x, const float *t,
         memcpy (net->cv, c, sizeof (float) * nc);
       else
         memset (net->cv, 0, sizeof (float) * nc);
-      fc_forward (net, &net->fc[FC1_C], N);
-      fc_forward (net, &net->fc[FC2_C], N);
     }
+  for (int i = 0; i < N_FC; i++)
+    if (net->has_fc[i])
+      fc_forward (net, &net->fc[i], N);
 
-  for (int i = U_IN1; i <= U_DOWN2_C2; i++)      /* d1, d2, d3 */
-    unit_forward (net, &U[i], N);
-  sw_avgpool_forward (2 * D, N, h * h, U[U_DOWN2_C2].out, net->pooled);
+  block_forward (net, U_IN1, U_IN2, N);                     /* d1 */
+  block_forward (net, U_DOWN1, U_DOWN1_C2, N);              /* d2 */
+  block_forward (net, U_DOWN2, U_DOWN2_C2, N);              /* d3 */
+  sw_avgpool_forward (2 * D, N, h * h, block_out (net, U_DOWN2_C2, false), net->pooled);
   sw_gelu_forward ((size_t) 2 * D * N, net->pooled, net->z);
-  unit_forward (net, &U[U_UNFLAT], N);           /* u0 */
-  modulation (net, 0, &scale, &shift);
-  sw_modulate_forward (2 * D, N, h * h, U[U_UNFLAT].out, scale, shift, net->u0m);
-  sw_concat_forward (2 * D, 2 * D, N * h * h, U[U_DOWN2_C2].out, net->u0m, net->cat1);
-  for (int i = U_UP1; i <= U_UP1_C2; i++)        /* up1 */
-    unit_forward (net, &U[i], N);
-  modulation (net, 1, &scale, &shift);
-  sw_modulate_forward (D, N, 4 * h * h, U[U_UP1_C2].out, scale, shift, net->up1m);
-  sw_concat_forward (D, D, N * 4 * h * h, U[U_DOWN1_C2].out, net->up1m, net->cat2);
-  for (int i = U_UP2; i <= U_UP2_C2; i++)        /* up2 */
-    unit_forward (net, &U[i], N);
-  sw_concat_forward (D, D, N * H * H, U[U_IN2].out, U[U_UP2_C2].out, net->cat3);
-  for (int i = U_OUT1; i <= U_OUT2; i++)
-    unit_forward (net, &U[i], N);
-  sw_conv2d_forward (&net->out_geom, N, H, H, U[U_OUT2].out, net->params + net->out_w,
-                     net->params + net->out_b, net->y, net->work);
+  block_forward (net, U_UNFLAT, U_UNFLAT, N);               /* u0 */
+  sw_concat_forward (2 * D, 2 * D, N * h * h, block_out (net, U_DOWN2_C2, false),
+                     block_out (net, U_UNFLAT, false), net->cat1);
+  block_forward (net, U_UP1, U_UP1_C2, N);                  /* up1 */
+  sw_concat_forward (D, D, N * 4 * h * h, block_out (net, U_DOWN1_C2, false),
+                     block_out (net, U_UP1_C2, false), net->cat2);
+  block_forward (net, U_UP2, U_UP2_C2, N);                  /* up2 */
+  sw_concat_forward (D, D, N * H * H, block_out (net, U_IN2, false),
+                     block_out (net, U_UP2_C2, false), net->cat3);
+  block_forward (net, U_OUT1, U_OUT2, N);
+  sw_conv2d_forward (&net->out_geom, N, H, H, block_out (net, U_OUT2, false),
+                     net->params + net->out_w, net->params + net->out_b, net->y, net->work);
   sw_cnhw_to_nchw (N, C, H * H, net->y, out);
 }
 
@@ -605,47 +698,59 @@ sw_unet_zero_grad (SwUnet *net)
   memset (net->grads, 0, sizeof (float) * net->table.n_params);
 }
 
+/* the gradient through a point's modulation, if one follows the block,
+ * then through units LAST..FIRST */
+static void
+block_backward (SwUnet *net, int first, int last, int N)
+{
+  int p = point_after (net, last);
+  if (p >= 0)
+    {
+      Unit *u = &net->units[last];
+      float *scale, *shift, *dscale, *dshift;
+      modulation (net, p, false, &scale, &shift);
+      modulation (net, p, true, &dscale, &dshift);
+      sw_modulate_backward (u->g.cout, N, u->Ho * u->Wo, u->out, scale, net->points[p].dout,
+                            u->dout, dscale, dshift);
+    }
+  for (int i = last; i >= first; i--)
+    unit_backward (net, &net->units[i], N);
+}
+
 void
 sw_unet_backward (SwUnet *net, const float *dout)
 {
   const int N = net->N;
   g_return_if_fail (N >= 1);
   const int D = net->cfg.D, C = net->cfg.channels, H = net->cfg.size, h = H / 4;
-  Unit *U = net->units;
-  float *scale, *shift, *dscale, *dshift;
 
   memset (net->arena, 0, sizeof (float) * (size_t) (net->grads_end - net->arena));
   sw_nchw_to_cnhw (N, C, H * H, dout, net->dy);
 
-  sw_conv2d_backward (&net->out_geom, N, H, H, U[U_OUT2].out, net->params + net->out_w, net->dy,
-                      U[U_OUT2].dout, net->grads + net->out_w, net->grads + net->out_b, net->work);
-  for (int i = U_OUT2; i >= U_OUT1; i--)
-    unit_backward (net, &U[i], N);
-  sw_concat_backward (D, D, N * H * H, net->dcat3, U[U_IN2].dout, U[U_UP2_C2].dout);
-  for (int i = U_UP2_C2; i >= U_UP2; i--)
-    unit_backward (net, &U[i], N);
-  sw_concat_backward (D, D, N * 4 * h * h, net->dcat2, U[U_DOWN1_C2].dout, net->dup1m);
-  modulation (net, 1, &scale, &shift);
-  modulation_grads (net, 1, &dscale, &dshift);
-  sw_modulate_backward (D, N, 4 * h * h, U[U_UP1_C2].out, scale, net->dup1m,
-                        U[U_UP1_C2].dout, dscale, dshift);
-  for (int i = U_UP1_C2; i >= U_UP1; i--)
-    unit_backward (net, &U[i], N);
-  sw_concat_backward (2 * D, 2 * D, N * h * h, net->dcat1, U[U_DOWN2_C2].dout, net->du0m);
-  modulation (net, 0, &scale, &shift);
-  modulation_grads (net, 0, &dscale, &dshift);
-  sw_modulate_backward (2 * D, N, h * h, U[U_UNFLAT].out, scale, net->du0m,
-                        U[U_UNFLAT].dout, dscale, dshift);
-  unit_backward (net, &U[U_UNFLAT], N);
+  sw_conv2d_backward (&net->out_geom, N, H, H, block_out (net, U_OUT2, false),
+                      net->params + net->out_w, net->dy, block_out (net, U_OUT2, true),
+                      net->grads + net->out_w, net->grads + net->out_b, net->work);
+  block_backward (net, U_OUT1, U_OUT2, N);
+  sw_concat_backward (D, D, N * H * H, net->dcat3, block_out (net, U_IN2, true),
+                      block_out (net, U_UP2_C2, true));
+  block_backward (net, U_UP2, U_UP2_C2, N);
+  sw_concat_backward (D, D, N * 4 * h * h, net->dcat2, block_out (net, U_DOWN1_C2, true),
+                      block_out (net, U_UP1_C2, true));
+  block_backward (net, U_UP1, U_UP1_C2, N);
+  sw_concat_backward (2 * D, 2 * D, N * h * h, net->dcat1, block_out (net, U_DOWN2_C2, true),
+                      block_out (net, U_UNFLAT, true));
+  block_backward (net, U_UNFLAT, U_UNFLAT, N);
   /* Flatten; the pool's output gradient borrows scratch2, free between units */
   {
     float *dpooled = net->scratch2;
     memset (dpooled, 0, sizeof (float) * 2 * D * N);
     sw_gelu_backward ((size_t) 2 * D * N, net->pooled, net->dz, dpooled);
-    sw_avgpool_backward (2 * D, N, h * h, dpooled, U[U_DOWN2_C2].dout);
+    sw_avgpool_backward (2 * D, N, h * h, dpooled, block_out (net, U_DOWN2_C2, true));
   }
-  for (int i = U_DOWN2_C2; i >= U_IN1; i--)
-    unit_backward (net, &U[i], N);
+  /* d3, d2 and d1 now hold their skip's gradient and their reader's */
+  block_backward (net, U_DOWN2, U_DOWN2_C2, N);
+  block_backward (net, U_DOWN1, U_DOWN1_C2, N);
+  block_backward (net, U_IN1, U_IN2, N);
 
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])

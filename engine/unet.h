@@ -9,6 +9,10 @@
  *   time only:  u0 = u0 * t1 (SW_TIME_MUL, flow matching) or u0 + t1 (SW_TIME_ADD, DDPM)
  *   time+class: u0 = c1 * u0 + t1, up1 = c2 * up1 + t2
  * t is normalised to [0, 1]; an all-zero class vector means "no class".
+ * SW_COND_EVERY (time+class only) modulates the output of every block the
+ * same way, d1, d2, d3, u0, up1, up2 and the last ConvBlock, each with its
+ * own pair of FCBlocks, before anything (a skip connection included) reads
+ * it: a prompt of thousands of words steers the net at every scale.
  *
  * Verbs, as in llm.c: new, init_params, forward, zero_grad, backward, free.
  * Parameters, their gradients and the BatchNorm running statistics each live
@@ -36,9 +40,16 @@ typedef enum {
   SW_TIME_ADD,  /* DDPM page: u0 + t1 */
 } SwTimeMod;
 
+/* where time and class modulate the net (SW_UNET_CLASS) */
+typedef enum {
+  SW_COND_COURSE,  /* the course's two points, u0 and up1 */
+  SW_COND_EVERY,   /* after every block */
+} SwCondPoints;
+
 typedef struct {
   SwUnetVariant variant;
   SwTimeMod     time_mod;
+  SwCondPoints  cond;       /* SW_COND_EVERY needs SW_UNET_CLASS */
   int           D;          /* hidden width, 1..1024 */
   int           channels;   /* 1 (grey) or 3 (RGB) */
   int           size;       /* 28 or 32 (any multiple of 4 from 8 to 128 works) */
@@ -52,6 +63,8 @@ const char *sw_unet_variant_name (SwUnetVariant v);  /* "uncond", "time", "class
 gboolean    sw_unet_variant_from_name (const char *name, SwUnetVariant *out);
 const char *sw_time_mod_name (SwTimeMod m);           /* "mul", "add" */
 gboolean    sw_time_mod_from_name (const char *name, SwTimeMod *out);
+const char *sw_cond_points_name (SwCondPoints p);      /* "course", "every" */
+gboolean    sw_cond_points_from_name (const char *name, SwCondPoints *out);
 
 /* Checks the configuration and reports what is out of range. */
 gboolean sw_unet_config_validate (const SwUnetConfig *cfg, GError **error);

@@ -13,10 +13,10 @@
 static char *tmpdir;
 
 static SwUnet *
-make_net (SwUnetVariant v)
+make_net (SwUnetVariant v, SwCondPoints cond)
 {
-  SwUnetConfig cfg = { .variant = v, .time_mod = SW_TIME_ADD, .D = 4, .channels = 3,
-                       .size = 32, .class_dim = 7 };
+  SwUnetConfig cfg = { .variant = v, .time_mod = SW_TIME_ADD, .cond = cond, .D = 4,
+                       .channels = 3, .size = 32, .class_dim = 7 };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 3);
   /* non-default running stats, so that buffers are really saved */
@@ -26,10 +26,11 @@ make_net (SwUnetVariant v)
   return net;
 }
 
+/* DATA: the conditioning points */
 static void
-test_round_trip (void)
+test_round_trip (gconstpointer data)
 {
-  SwUnet *net = make_net (SW_UNET_CLASS);
+  SwUnet *net = make_net (SW_UNET_CLASS, GPOINTER_TO_INT (data));
   SwAdam opt;
   sw_adam_init (&opt, sw_unet_num_params (net), 1e-3f);
   for (size_t i = 0; i < opt.n; i++)
@@ -53,6 +54,7 @@ test_round_trip (void)
   const SwUnetConfig *a = sw_unet_config (net), *b = sw_unet_config (back);
   g_assert_cmpint (a->variant, ==, b->variant);
   g_assert_cmpint (a->time_mod, ==, b->time_mod);
+  g_assert_cmpint (a->cond, ==, b->cond);
   g_assert_cmpint (a->D, ==, b->D);
   g_assert_cmpint (a->channels, ==, b->channels);
   g_assert_cmpint (a->size, ==, b->size);
@@ -68,6 +70,7 @@ test_round_trip (void)
   g_assert_cmpstr (g_hash_table_lookup (got_meta, "recipe"), ==, "flow-class");
   g_assert_cmpstr (g_hash_table_lookup (got_meta, "epoch"), ==, "3");
   g_assert_cmpstr (g_hash_table_lookup (got_meta, "format"), ==, SW_CHECKPOINT_FORMAT);
+  g_assert_cmpstr (g_hash_table_lookup (got_meta, "cond"), ==, sw_cond_points_name (a->cond));
 
   /* a second save of the loaded net gives the same bytes */
   g_autofree char *path2 = g_build_filename (tmpdir, "rt2.safetensors", NULL);
@@ -87,7 +90,7 @@ test_round_trip (void)
 static void
 test_f16_weights (void)
 {
-  SwUnet *net = make_net (SW_UNET_TIME);
+  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE);
   g_autofree char *path = g_build_filename (tmpdir, "half.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_assert_true (sw_checkpoint_save (path, net, NULL, NULL, SW_DTYPE_F16, &error));
@@ -114,7 +117,7 @@ test_f16_weights (void)
  * asked, and checks that loading names the problem. */
 typedef struct {
   const char *what;
-  const char *meta_key, *meta_value;  /* override one metadata field (value NULL: drop it) */
+  const char *meta_key, *meta_value;  /* override or add one metadata field (value NULL: drop it) */
   const char *drop_tensor;            /* leave this tensor out */
   const char *extra_tensor;           /* add a stray tensor */
   int shrink_tensor;                  /* give the first tensor a wrong shape */
@@ -125,7 +128,7 @@ typedef struct {
 static void
 write_damaged (const char *path, const Damage *d)
 {
-  SwUnet *net = make_net (SW_UNET_TIME);
+  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE);
   const SwUnetConfig *cfg = sw_unet_config (net);
   size_t nt = sw_unet_n_tensors (net);
   g_autofree SwStTensorIn *t = g_new0 (SwStTensorIn, nt + 1);
@@ -152,17 +155,24 @@ write_damaged (const char *path, const Damage *d)
     { "D", D }, { "channels", "3" }, { "size", "32" }, { "class_dim", "7" },
   };
   g_autoptr (GPtrArray) meta = g_ptr_array_new ();
+  gboolean overridden = FALSE;
   for (size_t i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       const char *value = fields[i][1];
       if (d->meta_key && strcmp (d->meta_key, fields[i][0]) == 0)
         {
+          overridden = TRUE;
           if (!d->meta_value)
             continue;
           value = d->meta_value;
         }
       g_ptr_array_add (meta, (gpointer) fields[i][0]);
       g_ptr_array_add (meta, (gpointer) value);
+    }
+  if (d->meta_key && d->meta_value && !overridden)
+    {
+      g_ptr_array_add (meta, (gpointer) d->meta_key);
+      g_ptr_array_add (meta, (gpointer) d->meta_value);
     }
   g_ptr_array_add (meta, NULL);
   g_autoptr (GError) error = NULL;
@@ -179,6 +189,9 @@ test_damaged_models (void)
     { "no format", "format", NULL, .code = SW_ERROR_FORMAT, .says = "“format” is missing" },
     { "bad variant", "variant", "diffusion", .code = SW_ERROR_FORMAT, .says = "“variant” is “diffusion”" },
     { "bad time_mod", "time_mod", "both", .code = SW_ERROR_FORMAT, .says = "“time_mod” is “both”" },
+    { "bad cond", "cond", "everywhere", .code = SW_ERROR_FORMAT, .says = "“cond” is “everywhere”" },
+    { "cond every on a time net", "cond", "every", .code = SW_ERROR_INVALID,
+      .says = "every block is for the class variant, not time" },
     { "D not a number", "D", "four", .code = SW_ERROR_FORMAT, .says = "“D” is “four”" },
     { "D missing", "D", NULL, .code = SW_ERROR_FORMAT, .says = "“D” is missing" },
     { "channels 2", "channels", "2", .code = SW_ERROR_INVALID, .says = "2 image channels" },
@@ -208,13 +221,30 @@ test_damaged_models (void)
   g_assert_error (error, SW_ERROR, SW_ERROR_IO);
 }
 
+/* Files from before the conditioning points have no "cond": the course's */
+static void
+test_without_cond (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "no-cond.safetensors", NULL);
+  write_damaged (path, &(Damage) { "nothing damaged" });
+  g_autoptr (GError) error = NULL;
+  SwUnet *net = sw_checkpoint_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sw_unet_config (net)->cond, ==, SW_COND_COURSE);
+  sw_unet_free (net);
+}
+
 int
 main (int argc, char **argv)
 {
   sw_blas_setup (argv);
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("stepwise-checkpoint-XXXXXX", NULL);
-  g_test_add_func ("/checkpoint/round-trip", test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/course", GINT_TO_POINTER (SW_COND_COURSE),
+                        test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/every", GINT_TO_POINTER (SW_COND_EVERY),
+                        test_round_trip);
+  g_test_add_func ("/checkpoint/without-cond", test_without_cond);
   g_test_add_func ("/checkpoint/f16-weights", test_f16_weights);
   g_test_add_func ("/checkpoint/damaged", test_damaged_models);
   int status = g_test_run ();

@@ -1,7 +1,8 @@
 /* The whole UNet: forward output, parameter gradients and BatchNorm running
  * statistics against fixtures dumped once from an independent PyTorch
- * implementation (tests/reference/unet_reference.py); parameter counts and
- * shapes of every variant; a short training run whose loss must fall. */
+ * implementation (tests/reference/unet_reference.py); parameter gradients
+ * against finite differences; parameter counts, FLOPs and shapes of every
+ * variant; a short training run whose loss must fall. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -100,6 +101,8 @@ check_fixture (gconstpointer data)
   };
   g_assert_true (sw_unet_variant_from_name (sw_safetensors_meta (f, "variant"), &cfg.variant));
   g_assert_true (sw_time_mod_from_name (sw_safetensors_meta (f, "time_mod"), &cfg.time_mod));
+  const char *cond = sw_safetensors_meta (f, "cond");
+  g_assert_true (sw_cond_points_from_name (cond ? cond : "course", &cfg.cond));
   int N = meta_int (f, "batch");
   SwUnet *net = sw_unet_new (&cfg, &error);
   g_assert_no_error (error);
@@ -154,7 +157,7 @@ check_fixture (gconstpointer data)
  * tensor table: conv weights + biases, BatchNorm gamma + beta, linear
  * weights + biases. */
 static size_t
-expected_params (SwUnetVariant v, int D, int C, int size, int K)
+expected_params (SwUnetVariant v, SwCondPoints cond, int D, int C, int size, int K)
 {
   size_t h = size / 4;
 #define CONV(ci, co, k) ((size_t) (ci) * (co) * (k) * (k) + (co) + 2 * (size_t) (co))
@@ -172,6 +175,10 @@ expected_params (SwUnetVariant v, int D, int C, int size, int K)
     n += FC (1, 2 * D) + FC (1, D);
   if (v == SW_UNET_CLASS)
     n += FC (K, 2 * D) + FC (K, D);
+  /* d1, d2, d3, up2 and the out_block's output */
+  if (cond == SW_COND_EVERY)
+    n += FC (1, D) + FC (1, D) + FC (1, 2 * D) + FC (1, D) + FC (1, D)
+         + FC (K, D) + FC (K, D) + FC (K, 2 * D) + FC (K, D) + FC (K, D);
   return n;
 #undef CONV
 #undef BLOCK
@@ -182,21 +189,23 @@ static void
 test_param_counts (void)
 {
   /* counted by PyTorch (tests/reference/param_counts.txt) */
-  static const struct { SwUnetVariant v; int D, C, size; size_t n; } torch_counts[] = {
+  static const struct { SwUnetVariant v; int D, C, size; size_t n; SwCondPoints cond; } torch_counts[] = {
     { SW_UNET_UNCOND, 128, 1, 28, 7891073 }, { SW_UNET_UNCOND, 64, 1, 28, 1975361 },
     { SW_UNET_TIME, 64, 1, 28, 1996417 },    { SW_UNET_CLASS, 64, 1, 28, 2019201 },
     { SW_UNET_UNCOND, 128, 3, 32, 8878723 }, { SW_UNET_UNCOND, 64, 3, 32, 2223427 },
     { SW_UNET_TIME, 64, 3, 32, 2244483 },    { SW_UNET_CLASS, 64, 3, 32, 2267267 },
+    { SW_UNET_CLASS, 64, 3, 32, 2338563, SW_COND_EVERY },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (torch_counts); i++)
     {
-      SwUnetConfig cfg = { .variant = torch_counts[i].v, .D = torch_counts[i].D,
-                           .channels = torch_counts[i].C, .size = torch_counts[i].size,
-                           .class_dim = 10 };
+      SwUnetConfig cfg = { .variant = torch_counts[i].v, .cond = torch_counts[i].cond,
+                           .D = torch_counts[i].D, .channels = torch_counts[i].C,
+                           .size = torch_counts[i].size, .class_dim = 10 };
       SwUnet *net = sw_unet_new (&cfg, NULL);
       g_assert_cmpuint (sw_unet_num_params (net), ==, torch_counts[i].n);
-      g_test_message ("%s D=%d %dx%dx%d: %zu parameters (%.2f M)",
-                      sw_unet_variant_name (cfg.variant), cfg.D, cfg.channels, cfg.size, cfg.size,
+      g_test_message ("%s (%s) D=%d %dx%dx%d: %zu parameters (%.2f M)",
+                      sw_unet_variant_name (cfg.variant), sw_cond_points_name (cfg.cond),
+                      cfg.D, cfg.channels, cfg.size, cfg.size,
                       sw_unet_num_params (net), sw_unet_num_params (net) / 1e6);
       sw_unet_free (net);
     }
@@ -207,17 +216,21 @@ test_shapes (void)
 {
   const int Ds[] = { 64, 128 };
   const int sizes[][2] = { { 28, 1 }, { 32, 3 } };
-  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS; v++)
+  /* the three variants, then the class variant conditioned after every block */
+  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS + 1; v++)
     for (size_t di = 0; di < G_N_ELEMENTS (Ds); di++)
       for (size_t si = 0; si < G_N_ELEMENTS (sizes); si++)
         {
-          SwUnetConfig cfg = { .variant = v, .D = Ds[di], .size = sizes[si][0],
-                               .channels = sizes[si][1], .class_dim = 12 };
+          SwUnetConfig cfg = { .variant = MIN (v, SW_UNET_CLASS),
+                               .cond = v > SW_UNET_CLASS ? SW_COND_EVERY : SW_COND_COURSE,
+                               .D = Ds[di], .size = sizes[si][0], .channels = sizes[si][1],
+                               .class_dim = 12 };
           g_autoptr (GError) error = NULL;
           SwUnet *net = sw_unet_new (&cfg, &error);
           g_assert_no_error (error);
           g_assert_cmpuint (sw_unet_num_params (net), ==,
-                            expected_params (v, cfg.D, cfg.channels, cfg.size, 12));
+                            expected_params (cfg.variant, cfg.cond, cfg.D, cfg.channels,
+                                             cfg.size, 12));
           /* the bottleneck is H/4 x W/4: the unflatten kernel says so */
           const SwTensorInfo *unflat = sw_unet_find_tensor (net, "unflatten.conv.weight");
           g_assert_cmpint (unflat->shape[2], ==, cfg.size / 4);
@@ -251,9 +264,14 @@ test_bad_config (void)
     { .variant = SW_UNET_UNCOND, .D = 8, .channels = 1, .size = 30 },
     { .variant = SW_UNET_CLASS, .D = 8, .channels = 1, .size = 28, .class_dim = 0 },
     { .variant = 7, .D = 8, .channels = 1, .size = 28 },
+    { .variant = SW_UNET_UNCOND, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
+    { .variant = SW_UNET_TIME, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
+    { .variant = SW_UNET_CLASS, .cond = 2, .D = 8, .channels = 1, .size = 28, .class_dim = 10 },
   };
   const char *says[] = { "D = 0", "2 image channels", "size 30", "class vector width 0",
-                         "variant 7" };
+                         "variant 7", "every block is for the class variant, not uncond",
+                         "every block is for the class variant, not time",
+                         "conditioning points 2" };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
@@ -262,6 +280,108 @@ test_bad_config (void)
       g_assert_nonnull (strstr (error->message, says[i]));
       g_assert_nonnull (strstr (error->message, "accepted"));
     }
+}
+
+/* Conditioning after every block adds its FCBlocks' linear layers to the
+ * FLOP count, and nothing else: the modulations are elementwise. */
+static void
+test_flops (void)
+{
+  const int D = 8, K = 12;
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .D = D, .channels = 3, .size = 32, .class_dim = K };
+  SwUnet *course = sw_unet_new (&cfg, NULL);
+  cfg.cond = SW_COND_EVERY;
+  SwUnet *every = sw_unet_new (&cfg, NULL);
+  /* FCBlock(1 -> w) and FCBlock(K -> w) at d1, d2, d3, up2 and out */
+  const int widths[] = { D, D, 2 * D, D, D };
+  double more = 0.0;
+  for (size_t i = 0; i < G_N_ELEMENTS (widths); i++)
+    more += 2.0 * ((1.0 + K) * widths[i] + 2.0 * widths[i] * widths[i]);
+  g_assert_cmpfloat (sw_unet_forward_flops (every) - sw_unet_forward_flops (course), ==, more);
+  sw_unet_free (course);
+  sw_unet_free (every);
+}
+
+/* ------------------------------------------------ finite differences */
+
+typedef struct {
+  SwUnet *net;
+  int N;
+  const float *x, *t, *c, *R;
+  size_t n;
+  float *out;
+} FdNet;
+
+/* sum(out * R) in training mode: BatchNorm normalises by the batch's own
+ * statistics, so the loss is a function of the parameters alone */
+static double
+fd_loss (FdNet *f)
+{
+  sw_unet_forward (f->net, f->N, f->x, f->t, f->c, true, f->out);
+  double s = 0.0;
+  for (size_t i = 0; i < f->n; i++)
+    s += (double) f->out[i] * f->R[i];
+  return s;
+}
+
+/* Every parameter tensor's gradient, at 4 places spread over it, against
+ * central differences: the fixtures pin the course's nets to PyTorch, this
+ * checks the backward of whatever the net is built of on its own. */
+static void
+test_fd_gradients (gconstpointer data)
+{
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD,
+                       .cond = GPOINTER_TO_INT (data), .D = 4, .channels = 3, .size = 8,
+                       .class_dim = 5 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 21);
+  const int N = 3;
+  const size_t n = (size_t) N * 3 * 8 * 8;
+  g_autofree float *x = g_new (float, n), *R = g_new (float, n), *out = g_new (float, n);
+  float t[3] = { 0.2f, 0.6f, 0.9f }, c[3 * 5] = { 0 };
+  SwRng rng;
+  sw_rng_init (&rng, 5, 0);
+  sw_rng_fill_normal (&rng, x, n);
+  sw_rng_fill_normal (&rng, R, n);
+  /* a one-hot class, a dropped one (all zero), a normalised bag of words */
+  c[1] = 1.0f;
+  c[10] = c[13] = c[14] = 1.0f / sqrtf (3.0f);
+  FdNet f = { net, N, x, t, c, R, n, out };
+  fd_loss (&f);
+  sw_unet_zero_grad (net);
+  sw_unet_backward (net, R);
+  g_autofree float *grads = g_memdup2 (sw_unet_grads (net), sizeof (float) * sw_unet_num_params (net));
+
+  float *P = sw_unet_params (net);
+  /* float32 throughout: a smaller step drowns in rounding, a larger one in
+   * the curvature of BatchNorm over 3 images (about 3e-3 either way); a
+   * wrong gradient is off by far more than the 1e-2 allowed */
+  const float h = 3e-3f;
+  double worst = 0.0;
+  for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (net, i);
+      if (info->is_buffer)
+        continue;
+      const size_t step = info->numel > 4 ? info->numel / 4 : 1;
+      for (size_t j = 0; j < info->numel; j += step)
+        {
+          float *p = P + info->offset + j, keep = *p;
+          *p = keep + h;
+          double lp = fd_loss (&f);
+          *p = keep - h;
+          double lm = fd_loss (&f);
+          *p = keep;
+          double num = (lp - lm) / (2.0 * h), ana = grads[info->offset + j];
+          double err = fabs (num - ana) / (1.0 + fabs (num));
+          worst = MAX (worst, err);
+          if (err > 1e-2)
+            g_error ("%s[%zu]: analytic %.6g, numeric %.6g", info->name, j, ana, num);
+        }
+    }
+  g_test_message ("class UNet (%s): worst relative gradient error %.2e",
+                  sw_cond_points_name (cfg.cond), worst);
+  sw_unet_free (net);
 }
 
 /* Synthetic 16x16 images: a bright square at a random place on a dark
@@ -347,9 +467,16 @@ main (int argc, char **argv)
   g_test_add_data_func ("/unet/pytorch/time-mul-32", "unet-time-mul-32.safetensors", check_fixture);
   g_test_add_data_func ("/unet/pytorch/time-add-28", "unet-time-add-28.safetensors", check_fixture);
   g_test_add_data_func ("/unet/pytorch/uncond-28", "unet-uncond-28.safetensors", check_fixture);
+  g_test_add_data_func ("/unet/pytorch/class-every-32", "unet-class-every-32.safetensors",
+                        check_fixture);
+  g_test_add_data_func ("/unet/fd-gradients/class-course", GINT_TO_POINTER (SW_COND_COURSE),
+                        test_fd_gradients);
+  g_test_add_data_func ("/unet/fd-gradients/class-every", GINT_TO_POINTER (SW_COND_EVERY),
+                        test_fd_gradients);
   g_test_add_func ("/unet/param-counts", test_param_counts);
   g_test_add_func ("/unet/shapes", test_shapes);
   g_test_add_func ("/unet/bad-config", test_bad_config);
+  g_test_add_func ("/unet/flops", test_flops);
   g_test_add_func ("/unet/training-loss-falls", test_training_loss_falls);
   g_test_add_func ("/unet/deterministic-init", test_deterministic);
   return g_test_run ();

@@ -21,7 +21,10 @@ Outputs (in the directory of this script):
     unet-time-mul-32.safetensors  time variant (mul), C=3, 32x32, D=8, N=3
     unet-time-add-28.safetensors  time variant (add), C=1, 28x28, D=8, N=2
     unet-uncond-28.safetensors    unconditional, C=1, 28x28, D=8, N=2
-    param_counts.txt              "variant D C size class_dim count" per line
+    unet-class-every-32.safetensors  class variant conditioned after every
+                                  block, C=3, 32x32, D=8, N=3, class_dim 12
+    param_counts.txt              "variant D C size class_dim count" per line,
+                                  then " every" for cond='every'
 
 Tensor names in each fixture (all F32, little-endian):
     param.<key>    every parameter and BN buffer (running_mean/var) before the
@@ -107,15 +110,20 @@ class FCBlock(nn.Module):
 
 
 class UNet(nn.Module):
-    """variant: 'uncond' | 'time' | 'class'; time_mod: 'mul' | 'add'.
+    """variant: 'uncond' | 'time' | 'class'; time_mod: 'mul' | 'add';
+    cond: 'course' | 'every'.
 
     time_mod only matters for 'time'; 'class' always uses c * u + t.
+    cond 'every' ('class' only) modulates d1, d2, d3 and the out_block's
+    output too, and up2, each with its own fc_<point>_t and fc_<point>_c.
     """
 
-    def __init__(self, variant, C, D, size, class_dim=10, time_mod='mul'):
+    def __init__(self, variant, C, D, size, class_dim=10, time_mod='mul',
+                 cond='course'):
         super().__init__()
         assert variant in ('uncond', 'time', 'class')
         assert time_mod in ('mul', 'add')
+        assert cond == 'course' or (cond == 'every' and variant == 'class')
         assert size % 4 == 0
         h = size // 4
         self.variant = variant
@@ -135,6 +143,13 @@ class UNet(nn.Module):
         if variant == 'class':
             self.fc1_c = FCBlock(class_dim, 2 * D)
             self.fc2_c = FCBlock(class_dim, D)
+        # the points after every other block: name, width
+        self.points = [('in', D), ('down1', D), ('down2', 2 * D), ('up2', D),
+                       ('out', D)] if cond == 'every' else []
+        for name, width in self.points:
+            setattr(self, 'fc_%s_t' % name, FCBlock(1, width))
+        for name, width in self.points:
+            setattr(self, 'fc_%s_c' % name, FCBlock(class_dim, width))
 
     def _modulate(self, u, fc_t, fc_c, t, c):
         if self.variant == 'uncond':
@@ -146,10 +161,17 @@ class UNet(nn.Module):
         # variant == 'time'
         return u * tv if self.time_mod == 'mul' else u + tv
 
+    def _point(self, u, name, t, c):
+        """Modulation after a block that only cond='every' conditions."""
+        if not any(p == name for p, _ in self.points):
+            return u
+        return self._modulate(u, getattr(self, 'fc_%s_t' % name),
+                              getattr(self, 'fc_%s_c' % name), t, c)
+
     def forward(self, x, t=None, c=None):
-        d1 = self.in_block(x)
-        d2 = self.down1(d1)
-        d3 = self.down2(d2)
+        d1 = self._point(self.in_block(x), 'in', t, c)
+        d2 = self._point(self.down1(d1), 'down1', t, c)
+        d3 = self._point(self.down2(d2), 'down2', t, c)
         z = F.gelu(F.avg_pool2d(d3, self.pool))
         u0 = self.unflatten(z)
         u0 = self._modulate(u0, getattr(self, 'fc1_t', None),
@@ -157,8 +179,8 @@ class UNet(nn.Module):
         up1 = self.up1(torch.cat([d3, u0], 1))
         up1 = self._modulate(up1, getattr(self, 'fc2_t', None),
                              getattr(self, 'fc2_c', None), t, c)
-        up2 = self.up2(torch.cat([d2, up1], 1))
-        o = self.out_block(torch.cat([d1, up2], 1))
+        up2 = self._point(self.up2(torch.cat([d2, up1], 1)), 'up2', t, c)
+        o = self._point(self.out_block(torch.cat([d1, up2], 1)), 'out', t, c)
         return self.out_conv(o)
 
 
@@ -214,9 +236,10 @@ def save_safetensors(path, tensors, metadata):
 # --------------------------------------------------------------------------
 
 def make_fixture(fname, seed, variant, C, size, D, N, class_dim=10,
-                 time_mod='mul', class_rows=None):
+                 time_mod='mul', class_rows=None, cond='course'):
     torch.manual_seed(seed)
-    model = UNet(variant, C, D, size, class_dim=class_dim, time_mod=time_mod)
+    model = UNet(variant, C, D, size, class_dim=class_dim, time_mod=time_mod,
+                 cond=cond)
     perturb_bn(model)
 
     # Inputs.
@@ -276,6 +299,8 @@ def make_fixture(fname, seed, variant, C, size, D, N, class_dim=10,
         'param_count': nparams,
         'seed': seed,
     }
+    if cond != 'course':  # the older fixtures stay byte for byte as they were
+        metadata['cond'] = cond
     path = os.path.join(HERE, fname)
     save_safetensors(path, tensors, metadata)
     print('%-30s %8d bytes  params=%d  loss=%.6f' %
@@ -286,15 +311,19 @@ def write_param_counts():
     configs = []
     for C, size in ((1, 28), (3, 32)):
         configs += [
-            ('uncond', 128, C, size, 10),
-            ('uncond', 64, C, size, 10),
-            ('time', 64, C, size, 10),
-            ('class', 64, C, size, 10),
+            ('uncond', 128, C, size, 10, 'course'),
+            ('uncond', 64, C, size, 10, 'course'),
+            ('time', 64, C, size, 10, 'course'),
+            ('class', 64, C, size, 10, 'course'),
         ]
+    configs += [('class', 64, 3, 32, 10, 'every')]
     lines = []
-    for variant, D, C, size, class_dim in configs:
-        n = param_count(UNet(variant, C, D, size, class_dim=class_dim))
+    for variant, D, C, size, class_dim, cond in configs:
+        n = param_count(UNet(variant, C, D, size, class_dim=class_dim,
+                             cond=cond))
         line = '%s %d %d %d %d %d' % (variant, D, C, size, class_dim, n)
+        if cond != 'course':
+            line += ' ' + cond
         print(line)
         lines.append(line)
     with open(os.path.join(HERE, 'param_counts.txt'), 'w') as f:
@@ -315,6 +344,9 @@ def main():
                  size=28, D=8, N=2, time_mod='add')
     make_fixture('unet-uncond-28.safetensors', seed=4, variant='uncond', C=1,
                  size=28, D=8, N=2)
+    make_fixture('unet-class-every-32.safetensors', seed=5, variant='class',
+                 C=3, size=32, D=8, N=3, class_dim=12, time_mod='add',
+                 class_rows=[5, None, 11], cond='every')
     write_param_counts()
 
 
