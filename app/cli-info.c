@@ -17,20 +17,21 @@ sw_cli_info (int argc, char **argv)
       return 2;
     }
   printf ("Stepwise engine\n  OpenBLAS core: %s (%s)\n\n", sw_blas_core_name (), sw_blas_core_note ());
-  printf ("  %-7s %4s %-8s %12s\n", "variant", "D", "image", "parameters");
-  const struct { SwUnetVariant v; int D, C, size; } rows[] = {
+  printf ("  %-7s %4s %-8s %-6s %12s\n", "variant", "D", "image", "cond", "parameters");
+  const struct { SwUnetVariant v; int D, C, size; SwCondPoints cond; } rows[] = {
     { SW_UNET_UNCOND, 128, 1, 28 }, { SW_UNET_UNCOND, 64, 1, 28 },
     { SW_UNET_TIME, 64, 1, 28 }, { SW_UNET_CLASS, 64, 1, 28 },
-    { SW_UNET_CLASS, 64, 3, 32 },
+    { SW_UNET_CLASS, 64, 3, 32 }, { SW_UNET_CLASS, 64, 3, 32, SW_COND_EVERY },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      SwUnetConfig cfg = { .variant = rows[i].v, .D = rows[i].D, .channels = rows[i].C,
-                           .size = rows[i].size, .class_dim = 10 };
+      SwUnetConfig cfg = { .variant = rows[i].v, .cond = rows[i].cond, .D = rows[i].D,
+                           .channels = rows[i].C, .size = rows[i].size, .class_dim = 10 };
       SwUnet *net = sw_unet_new (&cfg, NULL);
       g_autofree char *img = g_strdup_printf ("%dx%dx%d", rows[i].size, rows[i].size, rows[i].C);
-      printf ("  %-7s %4d %-8s %12zu (%.2f M)\n", sw_unet_variant_name (cfg.variant), cfg.D, img,
-              sw_unet_num_params (net), sw_unet_num_params (net) / 1e6);
+      printf ("  %-7s %4d %-8s %-6s %12zu (%.2f M)\n", sw_unet_variant_name (cfg.variant), cfg.D,
+              img, sw_cond_points_name (cfg.cond), sw_unet_num_params (net),
+              sw_unet_num_params (net) / 1e6);
       sw_unet_free (net);
     }
   return 0;
@@ -61,9 +62,10 @@ sw_cli_inspect (int argc, char **argv)
       return 1;
     }
   const SwUnetConfig *cfg = sw_unet_config (net);
-  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, time modulation %s, %zu parameters%s\n",
-          argv[1], sw_unet_variant_name (cfg->variant), cfg->D, cfg->size, cfg->size,
-          cfg->channels, cfg->class_dim, sw_time_mod_name (cfg->time_mod),
+  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, time modulation %s, conditioning %s, "
+          "%zu parameters%s\n", argv[1], sw_unet_variant_name (cfg->variant), cfg->D, cfg->size,
+          cfg->size, cfg->channels, cfg->class_dim, sw_time_mod_name (cfg->time_mod),
+          sw_cond_points_name (cfg->cond),
           sw_unet_num_params (net), has_opt ? ", with optimizer state" : "");
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (meta), (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l; l = l->next)

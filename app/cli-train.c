@@ -144,7 +144,7 @@ draw_curves (const char *dir, const SwRecipe *r, const GArray *batch, const GArr
 int
 sw_cli_train (int argc, char **argv)
 {
-  g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL;
+  g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
   int epochs = 0, batch = 0, D = 0, limit = 0, sample_steps = 0;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1;
   gint64 seed = -1;
@@ -156,6 +156,7 @@ sw_cli_train (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate", "LR" },
     { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
+    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs))", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
@@ -187,6 +188,8 @@ sw_cli_train (int argc, char **argv)
   if (batch) recipe.batch = batch;
   if (lr != 0) recipe.lr = (float) lr;
   if (D) recipe.D = D;
+  if (cond && !sw_cond_points_from_name (cond, &recipe.cond))
+    return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every", cond);
   if (gamma >= 0) recipe.gamma = (float) gamma;
   if (no_scheduler) recipe.scheduler = false;
   if (sigma >= 0) recipe.sigma = (float) sigma;
@@ -236,8 +239,9 @@ sw_cli_train (int argc, char **argv)
       goto out;
     }
 
-  fprintf (stderr, "%s on %s: %d images, D=%d, batch %d, %d epochs, lr %g%s, %zu parameters%s\n",
-           r->name, data->name, data->n, r->D, r->batch, r->epochs, r->lr, sched,
+  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s, batch %d, %d epochs, lr %g%s, "
+           "%zu parameters%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond),
+           r->batch, r->epochs, r->lr, sched,
            sw_unet_num_params (sw_trainer_net (tr)), resuming);
   sw_progress_init (&run.progress, r->name);
   gint64 t_start = g_get_monotonic_time ();

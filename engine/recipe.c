@@ -47,6 +47,7 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
   /* shared defaults: SPEC.md 2.6 (flow matching) */
   *r = (SwRecipe) {
     .objective = SW_OBJECTIVE_FLOW, .variant = SW_UNET_TIME, .time_mod = SW_TIME_MUL,
+    .cond = SW_COND_COURSE,
     .D = 64, .batch = 64, .epochs = 10, .lr = 1e-2f, .scheduler = true, .gamma = 0.0f,
     .sigma = 0.5f, .p_uncond = 0.1f, .T = 300, .beta1 = 1e-4f, .beta2 = 0.02f,
     .sample_steps = 50, .guidance = 5.0f, .seed = 0,
@@ -133,6 +134,10 @@ gboolean
 sw_recipe_validate (const SwRecipe *r, GError **error)
 {
   CHECK (r->D >= 1 && r->D <= 1024, "D = %d is out of range; accepted: 1 to 1024", r->D);
+  CHECK (r->cond == SW_COND_COURSE || (r->cond == SW_COND_EVERY && r->variant == SW_UNET_CLASS),
+         "conditioning points “%s” do not fit the recipe “%s” (a %s UNet); accepted: course%s",
+         sw_cond_points_name (r->cond), r->name, sw_unet_variant_name (r->variant),
+         r->variant == SW_UNET_CLASS ? ", every" : "");
   CHECK (r->batch >= 2 && r->batch <= 4096,
          "batch size %d is out of range; accepted: 2 to 4096 (BatchNorm needs 2)", r->batch);
   CHECK (r->epochs >= 1 && r->epochs <= 10000, "epochs = %d is out of range; accepted: 1 to 10000", r->epochs);
@@ -282,6 +287,6 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
   r->scheduler = strcmp (scheduler, "true") == 0;
   g_strlcpy (r->name, name, sizeof r->name);
   g_strlcpy (r->dataset, dataset, sizeof r->dataset);
-  /* variant and time_mod are the model's own metadata (checkpoint.h) */
+  /* variant, time_mod and cond are the model's own metadata (checkpoint.h) */
   return sw_recipe_validate (r, error);
 }

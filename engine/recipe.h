@@ -29,6 +29,7 @@ typedef struct {
   SwObjective   objective;
   SwUnetVariant variant;
   SwTimeMod     time_mod;
+  SwCondPoints  cond;         /* where time and class modulate the net (class variant) */
   int           D;
   int           batch;
   int           epochs;

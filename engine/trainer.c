@@ -135,8 +135,8 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
   SwUnetConfig cfg = {
-    .variant = recipe->variant, .time_mod = recipe->time_mod, .D = recipe->D,
-    .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+    .variant = recipe->variant, .time_mod = recipe->time_mod, .cond = recipe->cond,
+    .D = recipe->D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
   };
   SwUnet *net = sw_unet_new (&cfg, error);
   if (!net)
@@ -178,6 +178,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError *
       const SwUnetConfig *cfg = sw_unet_config (net);
       recipe.variant = cfg->variant;
       recipe.time_mod = cfg->time_mod;
+      recipe.cond = cfg->cond;
       if (epochs > 0)
         recipe.epochs = epochs;
       if (g_strcmp0 (recipe.dataset, data->name) != 0)

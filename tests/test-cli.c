@@ -67,6 +67,10 @@ test_errors (void)
   expect_error (train_lr, "learning rate -3 is out of range");
   const char *train_data[] = { "train", "flow-class", "--dataset", "cifar", NULL };
   expect_error (train_data, "dataset “cifar” is unknown; known datasets: digits, fashion");
+  const char *train_cond[] = { "train", "flow-class", "--cond", "all", NULL };
+  expect_error (train_cond, "--cond “all” is unknown; accepted: course, every");
+  const char *train_cond_time[] = { "train", "flow-time", "--cond", "every", NULL };
+  expect_error (train_cond_time, "conditioning points “every” do not fit the recipe “flow-time” (a time UNet)");
   const char *train_epochs[] = { "train", "flow-class", "--sample-epochs", "1,x", NULL };
   expect_error (train_epochs, "--sample-epochs: “x” is not a whole number");
   const char *sample_none[] = { "sample", NULL };

@@ -129,14 +129,21 @@ test_same_seed_same_bytes (void)
     }
 }
 
+typedef struct {
+  const char *name, *recipe;
+  SwCondPoints cond;
+} ResumeCase;
+
+/* the conditioning points, too, come back from the checkpoint */
 static void
 test_resume_continues (gconstpointer data)
 {
-  const char *name = data;
+  const ResumeCase *rc = data;
   if (!require_digits ())
     return;
-  SwRecipe r = tiny (name);
+  SwRecipe r = tiny (rc->recipe);
   r.epochs = 3;
+  r.cond = rc->cond;
   g_autoptr (GError) error = NULL;
 
   /* never stopped: 3 epochs */
@@ -149,13 +156,15 @@ test_resume_continues (gconstpointer data)
   SwTrainer *first = sw_trainer_new (&r, digits, &error);
   Log b = { g_array_new (FALSE, FALSE, sizeof (float)) };
   g_assert_true (sw_trainer_run_epoch (first, log_step, &b, NULL, &error));
-  g_autofree char *path = g_strdup_printf ("%s/resume-%s.safetensors", tmpdir, name);
+  g_autofree char *path = g_strdup_printf ("%s/resume-%s-%s.safetensors", tmpdir, rc->recipe,
+                                           sw_cond_points_name (rc->cond));
   g_assert_true (sw_trainer_save (first, path, TRUE, SW_DTYPE_F32, NULL, &error));
   g_assert_no_error (error);
   sw_trainer_free (first);
   SwTrainer *resumed = sw_trainer_resume (path, digits, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sw_trainer_epoch (resumed), ==, 1);
+  g_assert_cmpint (sw_trainer_recipe (resumed)->cond, ==, rc->cond);
   for (int e = 1; e < 3; e++)
     g_assert_true (sw_trainer_run_epoch (resumed, log_step, &b, NULL, &error));
 
@@ -200,6 +209,12 @@ test_recipe_errors (void)
   r.batch = 1;
   g_assert_false (sw_recipe_validate (&r, &error));
   g_assert_nonnull (strstr (error->message, "batch size 1 is out of range"));
+  g_clear_error (&error);
+  /* conditioning after every block is for the class variant */
+  g_assert_true (sw_recipe_lookup ("flow-time", &r, NULL));
+  r.cond = SW_COND_EVERY;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  g_assert_nonnull (strstr (error->message, "conditioning points “every” do not fit the recipe “flow-time”"));
   /* ExponentialLR: 0.1^(1/10) per epoch, 10x down over the run */
   g_assert_true (sw_recipe_lookup ("flow-class", &r, NULL));
   g_assert_cmpfloat_with_epsilon (sw_recipe_lr (&r, 10), 1e-3, 1e-8);
@@ -221,8 +236,12 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/train/loss-falls/%s", *r);
       g_test_add_data_func (path, *r, test_loss_falls);
     }
-  g_test_add_data_func ("/train/resume/flow-class", "flow-class", test_resume_continues);
-  g_test_add_data_func ("/train/resume/ddpm-class", "ddpm-class", test_resume_continues);
+  static const ResumeCase resume[] = {
+    { "flow-class", "flow-class", SW_COND_COURSE },
+    { "ddpm-class", "ddpm-class", SW_COND_COURSE },
+    { "ddpm-class-every", "ddpm-class", SW_COND_EVERY },
+  };
+  SW_TEST_ADD_CASES ("/train/resume", resume, test_resume_continues);
   g_test_add_func ("/train/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
