@@ -27,18 +27,31 @@
 /* the prompts each figure uses, per training set */
 typedef struct {
   const char *dataset;
-  int         test_class;        /* the test image: the first held-out image of this class */
+  int         test_class;        /* labelled sets: the first held-out image of this class */
+  const char *test_caption;      /* captioned sets: the first image whose caption starts so */
   const char *img2img;
   const char *inpaint;
   const char *anagram[3][3];     /* prompt, prompt2, view */
   const char *hybrid[2][2];      /* far, close */
+  int         sketches;          /* the first of write_sketch's two drawings */
+  const char *sketch[2][2];      /* what each sketch is, and its SDEdit prompt (NULL: none) */
+  const char *samples[4];        /* captioned sets: prompts sampled one figure each */
 } Prompts;
 
 static const Prompts prompt_sets[] = {
-  { "fashion", 9, "a sneaker", "an ankle boot",
+  { "fashion", 9, NULL, "a sneaker", "an ankle boot",
     { { "a t-shirt", "trousers", "flip" }, { "a dress", "a bag", "rotate180" },
       { "a sneaker", "a pullover", "negate" } },
-    { { "a bag", "a sneaker" }, { "a dress", "a sandal" } } },
+    { { "a bag", "a sneaker" }, { "a dress", "a sandal" } },
+    0, { { "a rough boot", NULL }, { "a rough t-shirt", NULL } }, { NULL } },
+  /* the write-up's prompts where the emoji captions have them (its
+   * campfire is an alias of fire) */
+  { "emoji", -1, "cat face", "dog", "dog",
+    { { "old man", "campfire", "flip" }, { "skull", "rocket", "rotate180" },
+      { "snowman", "fire", "negate" } },
+    { { "skull", "fire" }, { "strawberry", "tree" } },
+    2, { { "a rough red strawberry", "strawberry" }, { "a rough yellow smiley", "smiling face" } },
+    { "dog", "old man", "pencil", "sunset" } },
 };
 
 typedef struct {
@@ -121,23 +134,22 @@ section (Report *r, const char *title, const char *text)
   g_string_append_printf (r->html, "<h2>%s</h2>\n<p>%s</p>\n", t, p);
 }
 
-/* a rough sketch at 4x the model's size, white strokes on black like the
- * training images; the loader shrinks it as it would a user's drawing */
-static gboolean
-write_sketch (const char *path, int which, int size, GError **error)
+/* rough sketches at 4x the model's size, drawn in a 28-unit square; the
+ * loader shrinks them as it would a user's drawing. 0 and 1 are white
+ * strokes on black like Fashion-MNIST, 2 and 3 colour on white like the
+ * emoji. */
+static void
+draw_sketch (cairo_t *cr, int which)
 {
-  const int S = 4 * size;
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, S, S);
-  cairo_t *cr = cairo_create (s);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_paint (cr);
-  cairo_scale (cr, S / 28.0, S / 28.0);   /* drawn in a 28-unit square */
-  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
-  cairo_set_line_width (cr, 2.5);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  if (which == 0)
+  cairo_set_source_rgb (cr, which < 2 ? 0 : 1, which < 2 ? 0 : 1, which < 2 ? 0 : 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  cairo_set_line_width (cr, 2.5);
+  switch (which)
     {
+    case 0:
       /* a boot: a shaft and a foot, filled, with a wobbly outline */
       cairo_move_to (cr, 9, 4);
       cairo_line_to (cr, 16, 4.5);
@@ -149,9 +161,8 @@ write_sketch (const char *path, int which, int size, GError **error)
       cairo_close_path (cr);
       cairo_fill_preserve (cr);
       cairo_stroke (cr);
-    }
-  else
-    {
+      break;
+    case 1:
       /* a t-shirt outline with sleeves, hollow in the middle */
       cairo_move_to (cr, 10, 4);
       cairo_curve_to (cr, 12, 7, 16, 7, 18, 4);
@@ -167,17 +178,73 @@ write_sketch (const char *path, int which, int size, GError **error)
       cairo_stroke (cr);
       cairo_rectangle (cr, 10, 12, 8, 9);
       cairo_fill (cr);
+      break;
+    case 2:
+      /* a strawberry: a lopsided red heart, a few pale seeds, green leaves */
+      cairo_move_to (cr, 14, 8);
+      cairo_curve_to (cr, 8, 5, 3, 9, 5, 15);
+      cairo_curve_to (cr, 7, 20, 11, 24, 14.5, 26);
+      cairo_curve_to (cr, 18, 23, 22, 20, 23.5, 14);
+      cairo_curve_to (cr, 24.5, 8, 19, 5.5, 14, 8);
+      cairo_set_source_rgb (cr, 0.86, 0.1, 0.12);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 1, 0.85, 0.5);
+      for (int k = 0; k < 7; k++)
+        {
+          cairo_arc (cr, 9 + (k * 5) % 11, 12 + (k * 3) % 10, 0.6, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      cairo_set_source_rgb (cr, 0.2, 0.6, 0.15);
+      cairo_move_to (cr, 9, 6.5);
+      cairo_line_to (cr, 14, 9);
+      cairo_line_to (cr, 19, 6);
+      cairo_line_to (cr, 14.5, 4.5);
+      cairo_close_path (cr);
+      cairo_fill (cr);
+      cairo_move_to (cr, 14, 6);
+      cairo_line_to (cr, 15, 2);
+      cairo_stroke (cr);
+      break;
+    default:
+      /* a smiley: a yellow disc, two dark eyes, a smile */
+      cairo_arc (cr, 14, 14.5, 11.5, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 0.8, 0.15);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.3, 0.2, 0.1);
+      cairo_arc (cr, 10, 11, 1.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_arc (cr, 18.5, 11.5, 1.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_set_line_width (cr, 1.6);
+      cairo_arc (cr, 14, 14, 6.5, 0.2 * G_PI, 0.85 * G_PI);
+      cairo_stroke (cr);
+      break;
     }
+}
+
+static gboolean
+write_sketch (const char *path, int which, int channels, int size, GError **error)
+{
+  const int S = 4 * size;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, S, S);
+  cairo_t *cr = cairo_create (s);
+  cairo_scale (cr, S / 28.0, S / 28.0);
+  draw_sketch (cr, which);
   cairo_destroy (cr);
   cairo_surface_flush (s);
   const guint32 *px = (const guint32 *) (const void *) cairo_image_surface_get_data (s);
   const int stride = cairo_image_surface_get_stride (s) / 4;
-  g_autofree float *grey = g_new (float, S * S);
-  for (int y = 0; y < S; y++)
-    for (int x = 0; x < S; x++)
-      grey[y * S + x] = (px[y * stride + x] & 0xff) / 255.0f;
+  g_autofree float *image = g_new (float, (size_t) channels * S * S);
+  for (int c = 0; c < channels; c++)
+    for (int y = 0; y < S; y++)
+      for (int x = 0; x < S; x++)
+        {
+          /* RGB24 is 0x00RRGGBB; one channel is the blue byte, grey anyway */
+          const int shift = channels == 1 ? 0 : 16 - 8 * c;
+          image[((size_t) c * S + y) * S + x] = ((px[y * stride + x] >> shift) & 0xff) / 255.0f;
+        }
   cairo_surface_destroy (s);
-  return sw_figure_image (path, grey, 1, S, S, error);
+  return sw_figure_image (path, image, channels, S, S, error);
 }
 
 /* noisy at ts[10] = 690, then the iterative, one-step and blur estimates */
@@ -245,7 +312,7 @@ sw_cli_figures (int argc, char **argv)
     if (strcmp (m->dataset, prompt_sets[k].dataset) == 0)
       p = &prompt_sets[k];
   if (!p)
-    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion",
+    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion, emoji",
                          path, m->dataset);
 
   /* the inputs: a held-out image, two sketches, a mask over the top half */
@@ -255,7 +322,8 @@ sw_cli_figures (int argc, char **argv)
   const size_t img = (size_t) m->channels * m->height * m->width;
   g_autofree float *image = g_new (float, img), *unit = g_new (float, img);
   int index = 0;
-  while (index < test->n - 1 && test->labels[index] != p->test_class)
+  while (index < test->n - 1 && (test->labels ? test->labels[index] != p->test_class
+                                             : !g_str_has_prefix (test->captions[index], p->test_caption)))
     index++;
   memcpy (unit, test->images + (size_t) index * img, sizeof (float) * img);
   sw_dataset_free (test);
@@ -270,7 +338,8 @@ sw_cli_figures (int argc, char **argv)
   g_autofree char *sketch2 = g_build_filename (dir, "sketch-2.png", NULL);
   if (!sw_figure_image (test_png, unit, m->channels, m->height, m->width, &error)
       || !sw_figure_image (mask_png, mask, 1, m->height, m->width, &error)
-      || !write_sketch (sketch1, 0, m->width, &error) || !write_sketch (sketch2, 1, m->width, &error))
+      || !write_sketch (sketch1, p->sketches, m->channels, m->width, &error)
+      || !write_sketch (sketch2, p->sketches + 1, m->channels, m->width, &error))
     return sw_cli_fail (CMD, error);
 
   g_autofree char *seed_text = g_strdup_printf ("%" G_GINT64_FORMAT, seed);
@@ -304,19 +373,43 @@ sw_cli_figures (int argc, char **argv)
           "x_t above, the predicted x0 below.",
           "trajectory", "test.png", "--i-start", "10", "--every", "5", "--guidance", "1", NULL);
   compare_figure (&r, m, image, &error);
-  section (&r, "Sampling", "From pure noise: 5 samples without a prompt or guidance, then every "
-           "prompt with and without classifier-free guidance (scale 7).");
+  section (&r, "Sampling", "From pure noise: 5 samples without a prompt or guidance, then "
+           "prompts with and without classifier-free guidance (scale 7).");
   figure (&r, "samples-no-cfg.png", "5 samples, no prompt, no guidance.",
           "generate", "--count", "5", "--guidance", "1", NULL);
-  figure (&r, "samples-cond.png", "5 samples per class, conditional estimate alone (guidance 1).",
-          "sample", "--per-class", "5", "--guidance", "1", "--steps", "33", "MODEL", NULL);
-  figure (&r, "samples-cfg.png", "5 samples per class with CFG, scale 7.",
-          "sample", "--per-class", "5", "--guidance", "7", "--steps", "33", "MODEL", NULL);
+  if (!p->samples[0])
+    {
+      figure (&r, "samples-cond.png", "5 samples per class, conditional estimate alone (guidance 1).",
+              "sample", "--per-class", "5", "--guidance", "1", "--steps", "33", "MODEL", NULL);
+      figure (&r, "samples-cfg.png", "5 samples per class with CFG, scale 7.",
+              "sample", "--per-class", "5", "--guidance", "7", "--steps", "33", "MODEL", NULL);
+    }
+  for (int k = 0; k < (int) G_N_ELEMENTS (p->samples) && p->samples[k]; k++)
+    for (int cfg = 0; cfg < 2; cfg++)
+      {
+        g_autofree char *out = g_strdup_printf ("samples-%s-%d.png", cfg ? "cfg" : "cond", k + 1);
+        g_autofree char *cap = g_strdup_printf (cfg ? "“%s”, 5 samples with CFG, scale 7."
+                                                    : "“%s”, 5 samples, conditional estimate alone (guidance 1).",
+                                                p->samples[k]);
+        figure (&r, out, cap, "generate", "--prompt", p->samples[k], "--count", "5",
+                "--guidance", cfg ? "7" : "1", NULL);
+      }
   section (&r, "SDEdit", "The image noised to ts[i_start] and denoised with CFG: small i_start keeps "
            "little of it, large i_start keeps much.");
   figure (&r, "sdedit-test.png", "SDEdit of the test image.", "sdedit", "test.png", NULL);
-  figure (&r, "sdedit-sketch-1.png", "SDEdit of sketch 1 (a rough boot).", "sdedit", "sketch-1.png", NULL);
-  figure (&r, "sdedit-sketch-2.png", "SDEdit of sketch 2 (a rough t-shirt).", "sdedit", "sketch-2.png", NULL);
+  for (int k = 0; k < 2; k++)
+    {
+      g_autofree char *out = g_strdup_printf ("sdedit-sketch-%d.png", k + 1);
+      g_autofree char *in = g_strdup_printf ("sketch-%d.png", k + 1);
+      const char *prompt = p->sketch[k][1];
+      g_autofree char *cap = prompt ? g_strdup_printf ("SDEdit of sketch %d (%s), prompt “%s”.", k + 1,
+                                                       p->sketch[k][0], prompt)
+                                    : g_strdup_printf ("SDEdit of sketch %d (%s).", k + 1, p->sketch[k][0]);
+      if (prompt)
+        figure (&r, out, cap, "sdedit", in, "--prompt", prompt, NULL);
+      else
+        figure (&r, out, cap, "sdedit", in, NULL);
+    }
   section (&r, "Inpainting", "RePaint: the top half regenerated, the rest kept.");
   g_autofree char *inpaint_caption = g_strdup_printf ("The top half of the test image regenerated, prompt “%s”.", p->inpaint);
   figure (&r, "inpaint.png", inpaint_caption, "inpaint", "test.png", "mask.png", "--prompt", p->inpaint, NULL);

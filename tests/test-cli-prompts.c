@@ -179,6 +179,40 @@ test_errors (void)
   expect_error_with (classifier, NULL, "has captions, not classes; the classifier");
 }
 
+/* the figures report on a word model: a captioned set whose captions hold
+ * every word its figures prompt with (campfire is an alias of fire,
+ * camping), a tiny model trained on it, and every figure index.html
+ * shows is there, the colour sketches' SDEdit among them */
+static void
+test_figures (void)
+{
+  static const char * const captions[] = {
+    "cat face: cat, face, pet", "dog face: dog, face", "old man: adult, man, old",
+    "fire: flame, camping", "skull: death, face", "rocket: space", "snowman: snow",
+    "strawberry: berry, fruit", "deciduous tree: tree", "smiling face: face, smile",
+    "pencil: write", "sunset: sun", NULL,
+  };
+  g_autofree char *data = path_in ("figures-data"), *run = path_in ("figures-run");
+  g_autofree char *out = path_in ("figures");
+  g_autofree char *trained = g_build_filename (run, "model.safetensors", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  sw_test_write_emoji (data, captions);
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+  const char * const train[] = { "train", "emoji-ddpm", "--D", "4", "--batch", "4", "--epochs", "1",
+                                 "--sample-steps", "2", "--out", run, NULL };
+  g_auto (Run) t = run_cli_with (train, NULL);
+  g_test_message ("train → %d: %s", t.status, t.err);
+  g_assert_cmpint (t.status, ==, 0);
+  const char * const figures[] = { "figures", out, "--model", trained, NULL };
+  g_auto (Run) r = run_cli_with (figures, NULL);
+  g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  g_test_message ("figures → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *html = expect_figures_report (out, 25);
+  g_assert_nonnull (strstr (html, "sdedit sketch-1.png --prompt strawberry"));
+  g_assert_nonnull (strstr (html, "sdedit sketch-2.png --prompt &apos;smiling face&apos;"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -191,6 +225,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-prompts/eval-prompts", test_eval_prompts);
   g_test_add_func ("/cli-prompts/generate-same-bytes", test_generate_same_bytes);
   g_test_add_func ("/cli-prompts/errors", test_errors);
+  g_test_add_func ("/cli-prompts/figures", test_figures);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (dir);

@@ -57,3 +57,24 @@ expect_error_with (const char * const *args, const char * const *tail, const cha
   const char *nl = strchr (r.err, '\n');
   g_assert_true (nl && nl[1] == '\0');
 }
+
+/* the figures report in OUT: every figure its index.html shows is there,
+ * and there are at least AT_LEAST; returns the HTML */
+static inline char *
+expect_figures_report (const char *out, int at_least)
+{
+  g_autofree char *index = g_build_filename (out, "index.html", NULL);
+  char *html = NULL;
+  g_assert_true (g_file_get_contents (index, &html, NULL, NULL));
+  int shown = 0;
+  for (const char *p = html; (p = strstr (p, "<img src=\"")); shown++)
+    {
+      p += strlen ("<img src=\"");
+      g_autofree char *name = g_strndup (p, strcspn (p, "\""));
+      g_autofree char *file = g_build_filename (out, name, NULL);
+      if (!g_file_test (file, G_FILE_TEST_EXISTS))
+        g_error ("index.html shows %s, which is not there", name);
+    }
+  g_assert_cmpint (shown, >=, at_least);
+  return html;
+}

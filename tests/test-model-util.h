@@ -40,15 +40,17 @@ static const char * const sw_test_tiny_emoji_captions[] = {
   "rocket: space", NULL,
 };
 
-/* 8 captioned 32x32 images, each a square of its own colour on white,
- * written as the emoji dataset of DATA_DIR (a STEPWISE_DATA_DIR) */
+/* one captioned 32x32 image per caption (at most 12), each a square of its
+ * own colour on white, written as the emoji dataset of DATA_DIR (a
+ * STEPWISE_DATA_DIR) */
 static inline void
-sw_test_write_tiny_emoji (const char *data_dir)
+sw_test_write_emoji (const char *data_dir, const char * const *captions)
 {
-  const char * const *captions = sw_test_tiny_emoji_captions;
-  enum { N = 8, S = 32 };
+  enum { S = 32 };
+  const int N = (int) g_strv_length ((char **) captions);
+  g_assert_true (N >= 1 && N <= 12);
   g_autofree guint8 *px = g_new (guint8, N * 3 * S * S);
-  const char *codepoints[N + 1] = { NULL };
+  g_autofree const char **codepoints = g_new0 (const char *, N + 1);
   for (int i = 0; i < N; i++)
     {
       codepoints[i] = "1F436";
@@ -64,4 +66,11 @@ sw_test_write_tiny_emoji (const char *data_dir)
   g_autoptr (GError) error = NULL;
   g_assert_true (sw_emoji_dataset_save (emoji, N, S, px, captions, codepoints, "test data", &error));
   g_assert_no_error (error);
+}
+
+/* sw_test_tiny_emoji_captions' 8 images */
+static inline void
+sw_test_write_tiny_emoji (const char *data_dir)
+{
+  sw_test_write_emoji (data_dir, sw_test_tiny_emoji_captions);
 }
