@@ -31,12 +31,22 @@
 /* the issues' targets for one prompt -> image, 33 strided steps with CFG */
 #define TARGET_GEN_28_S 0.3     /* 28x28 grey (issue 4) */
 #define TARGET_GEN_32_S 0.5     /* 32x32 RGB (issue 6) */
+/* the emoji-ddpm net's class vector: its captions' vocabulary */
+#define EMOJI_CLASS_DIM 2718
 
 typedef struct {
   GString *text;
   GString *json;
-  double seconds;   /* time budget per measurement */
+  double seconds;     /* time budget per measurement */
+  SwCondPoints cond;  /* of the class UNets measured */
 } Report;
+
+/* a net to measure: VARIANT at width D on C x SIZE x SIZE images, with a
+ * class vector of width K */
+typedef struct {
+  SwUnetVariant v;
+  int D, C, size, K;
+} NetShape;
 
 static double
 now (void)
@@ -106,40 +116,44 @@ bench_sgemm (Report *r)
 }
 
 static SwUnet *
-make_net (SwUnetVariant v, int D, int C, int size)
+make_net (const Report *r, const NetShape *s)
 {
-  SwUnetConfig cfg = { .variant = v, .D = D, .channels = C, .size = size, .class_dim = 10 };
+  SwUnetConfig cfg = { .variant = s->v, .D = s->D, .channels = s->C, .size = s->size,
+                       .class_dim = s->K,
+                       .cond = s->v == SW_UNET_CLASS ? r->cond : SW_COND_COURSE };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 1);
   return net;
 }
 
+/* random images and times, one class per image: the speed does not
+ * depend on the values */
 static void
-fill_inputs (int N, int C, int size, float *x, float *t, float *c)
+fill_inputs (int N, const NetShape *s, float *x, float *t, float *c)
 {
   SwRng rng;
   sw_rng_init (&rng, 2, 0);
-  sw_rng_fill_normal (&rng, x, (size_t) N * C * size * size);
+  sw_rng_fill_normal (&rng, x, (size_t) N * s->C * s->size * s->size);
   sw_rng_fill_uniform (&rng, t, N, 0, 1);
-  memset (c, 0, sizeof (float) * N * 10);
+  memset (c, 0, sizeof (float) * N * s->K);
   for (int n = 0; n < N; n++)
-    c[n * 10 + n % 10] = 1.0f;
+    c[(size_t) n * s->K + n % s->K] = 1.0f;
 }
 
-/* one optimisation step per iteration: forward, MSE, backward, Adam */
+/* one optimisation step per iteration: forward, MSE, backward, Adam;
+ * REF 0 when there is no reference */
 static void
-bench_train (Report *r, const char *label, const char *key, SwUnetVariant v, int D,
+bench_train (Report *r, const char *label, const char *key, const NetShape *s,
              int N, double ref, double sgemm)
 {
-  const int C = 1, size = 28;
   reset_peak_rss ();
-  SwUnet *net = make_net (v, D, C, size);
+  SwUnet *net = make_net (r, s);
   SwAdam opt;
   sw_adam_init (&opt, sw_unet_num_params (net), 1e-3f);
-  size_t n = (size_t) N * C * size * size;
+  size_t n = (size_t) N * s->C * s->size * s->size;
   float *x = g_new (float, n), *target = g_new (float, n), *out = g_new (float, n);
-  float *dout = g_new (float, n), *t = g_new (float, N), *c = g_new (float, N * 10);
-  fill_inputs (N, C, size, x, t, c);
+  float *dout = g_new (float, n), *t = g_new (float, N), *c = g_new (float, (size_t) N * s->K);
+  fill_inputs (N, s, x, t, c);
   memcpy (target, x, sizeof (float) * n);
 
   int steps = 0;
@@ -166,8 +180,11 @@ bench_train (Report *r, const char *label, const char *key, SwUnetVariant v, int
   /* backward costs two forwards (input and weight gradients) */
   double gflops = 3.0 * sw_unet_forward_flops (net) * ips / 1e9;
   double peak = peak_rss_mib ();
-  g_string_append_printf (r->text, "  train %-30s %8.1f images/s  %5.2fx %s (%.0f)\n",
-                          label, ips, ips / ref, REF_NAME, ref);
+  if (ref > 0)
+    g_string_append_printf (r->text, "  train %-30s %8.1f images/s  %5.2fx %s (%.0f)\n",
+                            label, ips, ips / ref, REF_NAME, ref);
+  else
+    g_string_append_printf (r->text, "  train %-30s %8.1f images/s  (no reference)\n", label, ips);
   g_string_append_printf (r->text, "        %-30s %8.1f GFLOP/s   %5.2f of sgemm; %.0f ms/step; peak RSS %.0f MiB\n",
                           "", gflops, gflops / sgemm, 1000.0 * elapsed / steps, peak);
   g_autofree char *k_ips = g_strconcat (key, "_images_per_s", NULL);
@@ -184,11 +201,12 @@ bench_train (Report *r, const char *label, const char *key, SwUnetVariant v, int
 static void
 bench_forward (Report *r, int N, int C, int size, double ref_ms)
 {
-  SwUnet *net = make_net (SW_UNET_CLASS, 64, C, size);
+  const NetShape s = { SW_UNET_CLASS, 64, C, size, 10 };
+  SwUnet *net = make_net (r, &s);
   size_t n = (size_t) N * C * size * size;
   float *x = g_new (float, n), *out = g_new (float, n), *t = g_new (float, N);
   float *c = g_new (float, N * 10);
-  fill_inputs (N, C, size, x, t, c);
+  fill_inputs (N, &s, x, t, c);
   sw_unet_forward (net, N, x, t, c, false, out);
   int reps = 0;
   double t0 = now (), el;
@@ -216,7 +234,8 @@ bench_forward (Report *r, int N, int C, int size, double ref_ms)
 static void
 bench_generate (Report *r, int C, int size, double target_s)
 {
-  SwUnet *net = make_net (SW_UNET_CLASS, 64, C, size);
+  const NetShape shape = { SW_UNET_CLASS, 64, C, size, 10 };
+  SwUnet *net = make_net (r, &shape);
   SwRecipe recipe;
   sw_recipe_lookup ("ddpm-prompt", &recipe, NULL);
   SwEpsModel *m = sw_eps_model_new_unet (net, &recipe, NULL, NULL);
@@ -252,10 +271,12 @@ sw_cli_bench (int argc, char **argv)
 {
   gboolean json = FALSE, quick = FALSE;
   double seconds = 3.0;
+  g_autofree char *cond = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Short runs (rougher figures)", NULL },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Time budget per figure (default 3)", "S" },
+    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Conditioning points of the class UNets: course (default; the references' net) or every (after every block)", "POINTS" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— measure the engine's speed");
@@ -272,12 +293,22 @@ sw_cli_bench (int argc, char **argv)
                seconds);
       return 2;
     }
-  Report r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds };
+  SwCondPoints points = SW_COND_COURSE;
+  if (cond && !sw_cond_points_from_name (cond, &points))
+    {
+      fprintf (stderr, "stepwise-cli bench: --cond “%s” is unknown; accepted: course, every\n", cond);
+      return 2;
+    }
+  Report r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds, points };
 
-  g_string_append_printf (r.text, "Stepwise bench — OpenBLAS core %s (%s), %d threads\n",
-                          sw_blas_core_name (), sw_blas_core_note (), sw_num_threads ());
-  g_string_append_printf (r.json, "\n    \"openblas_core\": \"%s\",\n    \"threads\": %d",
-                          sw_blas_core_name (), sw_num_threads ());
+  g_string_append_printf (r.text, "Stepwise bench — OpenBLAS core %s (%s), %d threads%s\n",
+                          sw_blas_core_name (), sw_blas_core_note (), sw_num_threads (),
+                          points == SW_COND_EVERY
+                          ? "; class UNets conditioned after every block (the references are not)"
+                          : "");
+  g_string_append_printf (r.json, "\n    \"openblas_core\": \"%s\",\n    \"threads\": %d,"
+                          "\n    \"cond\": \"%s\"", sw_blas_core_name (), sw_num_threads (),
+                          sw_cond_points_name (points));
   if (!json)
     {
       fputs (r.text->str, stdout);
@@ -286,10 +317,18 @@ sw_cli_bench (int argc, char **argv)
 #define FLUSH() do { if (!json) { fputs (r.text->str, stdout); fflush (stdout); g_string_truncate (r.text, 0); } } while (0)
   double sgemm = bench_sgemm (&r);
   FLUSH ();
-  bench_train (&r, "class D=64, batch 64, 28x28", "train_class_d64_b64", SW_UNET_CLASS, 64, 64,
+  const NetShape digits_class = { SW_UNET_CLASS, 64, 1, 28, 10 };
+  const NetShape digits_uncond = { SW_UNET_UNCOND, 128, 1, 28, 10 };
+  const NetShape emoji = { SW_UNET_CLASS, 64, 3, 32, EMOJI_CLASS_DIM };
+  bench_train (&r, "class D=64, batch 64, 28x28", "train_class_d64_b64", &digits_class, 64,
                REF_TRAIN_D64, sgemm);
   FLUSH ();
-  bench_train (&r, "uncond D=128, batch 256, 28x28", "train_uncond_d128_b256", SW_UNET_UNCOND, 128,
+  /* the emoji-ddpm net, its class vector a bag of 2,718 words; before the
+   * largest net, so that its peak RSS is its own where the counter cannot
+   * be reset */
+  bench_train (&r, "emoji D=64, batch 64, 32x32x3", "train_emoji_d64_b64", &emoji, 64, 0, sgemm);
+  FLUSH ();
+  bench_train (&r, "uncond D=128, batch 256, 28x28", "train_uncond_d128_b256", &digits_uncond,
                256, REF_TRAIN_D128, sgemm);
   FLUSH ();
   bench_forward (&r, 1, 1, 28, REF_FWD_B1_MS);

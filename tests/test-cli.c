@@ -54,6 +54,8 @@ test_errors (void)
   expect_error (bad, "junk.safetensors");
   const char *seconds[] = { "bench", "--seconds", "-1", NULL };
   expect_error (seconds, "--seconds -1 is out of range; accepted");
+  const char *bench_cond[] = { "bench", "--cond", "all", NULL };
+  expect_error (bench_cond, "--cond “all” is unknown; accepted: course, every");
   const char *option[] = { "bench", "--fast", NULL };
   expect_error (option, "--fast");
 
