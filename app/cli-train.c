@@ -157,7 +157,7 @@ sw_cli_train (int argc, char **argv)
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate", "LR" },
     { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
     { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
-    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs))", "G" },
+    { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
@@ -218,7 +218,7 @@ sw_cli_train (int argc, char **argv)
 
   g_autofree char *ckpt = g_build_filename (out, "checkpoint.safetensors", NULL);
   g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
-  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, epochs, &error)
+  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, epochs, gamma > 0 ? (float) gamma : 0.0f, &error)
                          : sw_trainer_new (&recipe, data, &error);
   if (!tr)
     {

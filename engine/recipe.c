@@ -142,6 +142,8 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
          "batch size %d is out of range; accepted: 2 to 4096 (BatchNorm needs 2)", r->batch);
   CHECK (r->epochs >= 1 && r->epochs <= 10000, "epochs = %d is out of range; accepted: 1 to 10000", r->epochs);
   CHECK (r->lr > 0.0f && r->lr <= 1.0f, "learning rate %g is out of range; accepted: more than 0, at most 1", r->lr);
+  CHECK (r->lr_epoch >= 0 && r->lr_epoch <= r->epochs,
+         "the rate's epoch %d is out of range; accepted: 0 to the epochs (%d)", r->lr_epoch, r->epochs);
   CHECK (r->gamma >= 0.0f && r->gamma <= 1.0f,
          "gamma %g is out of range; accepted: 0 (meaning 0.1^(1/epochs)) to 1", r->gamma);
   CHECK (r->sigma >= 0.0f && r->sigma <= 10.0f, "sigma %g is out of range; accepted: 0 to 10", r->sigma);
@@ -174,7 +176,7 @@ sw_recipe_lr (const SwRecipe *r, int epoch)
   if (!r->scheduler)
     return r->lr;
   SwExponentialLR sched = { r->lr, sw_recipe_gamma (r) };
-  return sw_exponential_lr (&sched, epoch);
+  return sw_exponential_lr (&sched, epoch - r->lr_epoch);
 }
 
 /* ---------------------------------------------------------- metadata */
@@ -198,6 +200,7 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   put (a, "lr", g_strdup_printf ("%.9g", r->lr));
   put (a, "scheduler", g_strdup (r->scheduler ? "true" : "false"));
   put (a, "gamma", g_strdup_printf ("%.9g", sw_recipe_gamma (r)));
+  put (a, "lr_epoch", g_strdup_printf ("%d", r->lr_epoch));
   put (a, "sigma", g_strdup_printf ("%.9g", r->sigma));
   put (a, "p_uncond", g_strdup_printf ("%.9g", r->p_uncond));
   put (a, "T", g_strdup_printf ("%d", r->T));
@@ -269,6 +272,9 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || !get_float (meta, "beta1", &r->beta1, error) || !get_float (meta, "beta2", &r->beta2, error)
       || !get_int (meta, "sample_steps", &r->sample_steps, error)
       || !get_float (meta, "guidance", &r->guidance, error))
+    return FALSE;
+  /* absent from checkpoints written before resumes could re-set the rate */
+  if (g_hash_table_contains (meta, "recipe.lr_epoch") && !get_int (meta, "lr_epoch", &r->lr_epoch, error))
     return FALSE;
   if (!objective_from_name (objective, &r->objective))
     {

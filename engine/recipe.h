@@ -36,6 +36,7 @@ typedef struct {
   float         lr;
   bool          scheduler;    /* ExponentialLR, stepped once per epoch */
   float         gamma;        /* its factor; 0 means 0.1^(1/epochs) */
+  int           lr_epoch;     /* the epoch at which the rate is lr (0, or where a resume re-set it) */
   float         sigma;        /* denoiser noise level */
   float         p_uncond;     /* classifier-free dropout of the class */
   int           T;            /* DDPM timesteps (linear betas beta1..beta2, or cosine) */

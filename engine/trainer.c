@@ -152,7 +152,8 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
 }
 
 SwTrainer *
-sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError **error)
+sw_trainer_resume (const char *path, const SwDataset *data, int epochs, float gamma,
+                   GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
   SwAdam opt = { 0 };
@@ -181,6 +182,12 @@ sw_trainer_resume (const char *path, const SwDataset *data, int epochs, GError *
       recipe.cond = cfg->cond;
       if (epochs > 0)
         recipe.epochs = epochs;
+      if (gamma > 0.0f && recipe.scheduler)
+        {
+          recipe.lr = sw_recipe_lr (&recipe, (int) done);
+          recipe.lr_epoch = (int) done;
+          recipe.gamma = gamma;
+        }
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);

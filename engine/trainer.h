@@ -27,9 +27,12 @@ typedef gboolean (*SwTrainStep) (int epoch, int step, int steps, float loss, gpo
 /* The net is built from the recipe (a fresh initialisation from its seed). */
 SwTrainer   *sw_trainer_new (const SwRecipe *recipe, const SwDataset *train, GError **error);
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored
- * in it wins over RECIPE except for the number of epochs, which may grow. */
+ * in it wins over RECIPE except for the number of epochs (> 0: may grow) and
+ * the schedule's factor per epoch (> 0: the rate goes on from where it is,
+ * multiplied by GAMMA each epoch from here, so a long run can hold its rate
+ * with 1 instead of decaying on to nothing). */
 SwTrainer   *sw_trainer_resume (const char *checkpoint, const SwDataset *train,
-                                int epochs, GError **error);
+                                int epochs, float gamma, GError **error);
 void         sw_trainer_free (SwTrainer *trainer);
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);

@@ -161,7 +161,7 @@ test_resume_continues (gconstpointer data)
   g_assert_true (sw_trainer_save (first, path, TRUE, SW_DTYPE_F32, NULL, &error));
   g_assert_no_error (error);
   sw_trainer_free (first);
-  SwTrainer *resumed = sw_trainer_resume (path, digits, 0, &error);
+  SwTrainer *resumed = sw_trainer_resume (path, digits, 0, 0.0f, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sw_trainer_epoch (resumed), ==, 1);
   g_assert_cmpint (sw_trainer_recipe (resumed)->cond, ==, rc->cond);
@@ -182,6 +182,41 @@ test_resume_continues (gconstpointer data)
   sw_trainer_free (resumed);
 }
 
+/* resuming with a new factor per epoch goes on from the rate reached, and
+ * the re-set schedule survives the next checkpoint */
+static void
+test_resume_new_rate (void)
+{
+  if (!require_digits ())
+    return;
+  SwRecipe r = tiny ("flow-time");
+  r.epochs = 4;
+  g_autoptr (GError) error = NULL;
+  SwTrainer *tr = sw_trainer_new (&r, digits, &error);
+  g_assert_true (sw_trainer_run_epoch (tr, NULL, NULL, NULL, &error));
+  float at1 = sw_recipe_lr (sw_trainer_recipe (tr), 1);
+  g_assert_cmpfloat (at1, <, r.lr);
+  g_autofree char *path = g_strdup_printf ("%s/resume-rate.safetensors", tmpdir);
+  g_assert_true (sw_trainer_save (tr, path, TRUE, SW_DTYPE_F32, NULL, &error));
+  sw_trainer_free (tr);
+
+  tr = sw_trainer_resume (path, digits, 6, 1.0f, &error);
+  g_assert_no_error (error);
+  const SwRecipe *held = sw_trainer_recipe (tr);
+  g_assert_cmpint (held->epochs, ==, 6);
+  g_assert_cmpfloat (sw_recipe_lr (held, 1), ==, at1);
+  g_assert_cmpfloat (sw_recipe_lr (held, 5), ==, at1);
+  g_assert_true (sw_trainer_run_epoch (tr, NULL, NULL, NULL, &error));
+  g_assert_true (sw_trainer_save (tr, path, TRUE, SW_DTYPE_F32, NULL, &error));
+  sw_trainer_free (tr);
+
+  tr = sw_trainer_resume (path, digits, 0, 0.0f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sw_trainer_epoch (tr), ==, 2);
+  g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 4), ==, at1);
+  sw_trainer_free (tr);
+}
+
 static void
 test_bad_resume (void)
 {
@@ -192,7 +227,7 @@ test_bad_resume (void)
   g_autofree char *weights = g_strdup_printf ("%s/weights-only.safetensors", tmpdir);
   g_assert_true (sw_trainer_save (tr, weights, FALSE, SW_DTYPE_F16, NULL, NULL));
   g_autoptr (GError) error = NULL;
-  g_assert_null (sw_trainer_resume (weights, digits, 0, &error));
+  g_assert_null (sw_trainer_resume (weights, digits, 0, 0.0f, &error));
   g_assert_nonnull (strstr (error->message, "holds weights only"));
   sw_trainer_free (tr);
 }
@@ -243,6 +278,7 @@ main (int argc, char **argv)
   };
   SW_TEST_ADD_CASES ("/train/resume", resume, test_resume_continues);
   g_test_add_func ("/train/same-seed-same-bytes", test_same_seed_same_bytes);
+  g_test_add_func ("/train/resume-new-rate", test_resume_new_rate);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
   int status = g_test_run ();

@@ -368,7 +368,7 @@ train_thread_run (GTask *task, TrainRun *run)
   g_autofree char *checkpoint = g_build_filename (run->folder, CHECKPOINT_NAME, NULL);
   SwTrainer *tr;
   if (run->resume)
-    tr = sw_trainer_resume (checkpoint, train, run->epochs, &error);
+    tr = sw_trainer_resume (checkpoint, train, run->epochs, 0.0f, &error);
   else
     {
       SwRecipe recipe;
