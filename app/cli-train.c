@@ -46,13 +46,13 @@ denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError *
     {
       double dist;
       g_autofree char *path = g_strdup_printf ("%s/pure-noise-epoch-%02d.png", dir, e);
-      return sw_cli_pure_noise_figure (sw_trainer_net (tr), r, e, train, 0, path, &dist, error);
+      return sw_cli_pure_noise_figure (sw_trainer_sampling_net (tr), r, e, train, 0, path, &dist, error);
     }
   g_autoptr (GArray) sigmas = NULL;
   SwDataset *test = sw_dataset_load (r->dataset, SW_SPLIT_TEST, error);
   g_autofree char *path = g_strdup_printf ("%s/denoise-epoch-%02d.png", dir, e);
   gboolean ok = test && sw_cli_parse_sigmas ("0,0.2,0.4,0.5,0.6,0.8,1", &sigmas, error)
-                && sw_cli_denoise_figure (sw_trainer_net (tr), r, e, test, 3, sigmas, 0, path, error);
+                && sw_cli_denoise_figure (sw_trainer_sampling_net (tr), r, e, test, 3, sigmas, 0, path, error);
   if (test)
     sw_dataset_free (test);
   return ok;
@@ -67,7 +67,7 @@ prompt_grid (SwTrainer *tr, const char *dir, int steps, GError **error)
   g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
   const SwPromptEncoder *vocab = sw_trainer_vocabulary (tr);
   g_autofree char *meta = sw_prompt_encoder_to_meta (vocab);
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), r, meta, error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
   if (!m)
     return FALSE;
   g_autoptr (GPtrArray) prompts = g_ptr_array_new ();
@@ -98,7 +98,7 @@ static gboolean
 sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, int steps, GError **error)
 {
   const SwRecipe *r = sw_trainer_recipe (tr);
-  SwUnet *net = sw_trainer_net (tr);
+  SwUnet *net = sw_trainer_sampling_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
   const int img = cfg->channels * cfg->size * cfg->size;
   const gboolean classes = cfg->variant == SW_UNET_CLASS;
@@ -146,7 +146,7 @@ sw_cli_train (int argc, char **argv)
 {
   g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
   int epochs = 0, batch = 0, D = 0, limit = 0, sample_steps = 0;
-  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1;
+  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
@@ -159,6 +159,7 @@ sw_cli_train (int argc, char **argv)
     { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
+    { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &ema, "Sample from and ship a moving average of the weights with this decay per step (default 0: none); with --resume, from the current weights on", "DECAY" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
@@ -194,6 +195,7 @@ sw_cli_train (int argc, char **argv)
   if (no_scheduler) recipe.scheduler = false;
   if (sigma >= 0) recipe.sigma = (float) sigma;
   if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
+  if (ema >= 0) recipe.ema = (float) ema;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
   if (sample_steps) recipe.sample_steps = sample_steps;
   if (limit < 0)
@@ -218,7 +220,10 @@ sw_cli_train (int argc, char **argv)
 
   g_autofree char *ckpt = g_build_filename (out, "checkpoint.safetensors", NULL);
   g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
-  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, epochs, gamma > 0 ? (float) gamma : 0.0f, &error)
+  const SwResumeChanges changes = {
+    .epochs = epochs, .gamma = gamma > 0 ? (float) gamma : 0.0f, .ema = recipe.ema,
+  };
+  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, &changes, &error)
                          : sw_trainer_new (&recipe, data, &error);
   if (!tr)
     {
@@ -228,6 +233,8 @@ sw_cli_train (int argc, char **argv)
   const SwRecipe *r = sw_trainer_recipe (tr);
   g_autofree char *sched = r->scheduler ? g_strdup_printf (" (x%.4g per epoch)", sw_recipe_gamma (r))
                                          : g_strdup (" (constant)");
+  g_autofree char *averaged = r->ema > 0.0f ? g_strdup_printf (", samples from the weights' average (decay %g a step)", r->ema)
+                                            : g_strdup ("");
   g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                      : g_strdup ("");
   Run run = { .epochs = r->epochs };
@@ -240,9 +247,9 @@ sw_cli_train (int argc, char **argv)
     }
 
   fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s, batch %d, %d epochs, lr %g%s, "
-           "%zu parameters%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond),
+           "%zu parameters%s%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond),
            r->batch, r->epochs, r->lr, sched,
-           sw_unet_num_params (sw_trainer_net (tr)), resuming);
+           sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
   sw_progress_init (&run.progress, r->name);
   gint64 t_start = g_get_monotonic_time ();
   int start_epoch = sw_trainer_epoch (tr);

@@ -17,6 +17,15 @@ sw_adam_clear (SwAdam *opt)
 {
   g_clear_pointer (&opt->m, g_free);
   g_clear_pointer (&opt->v, g_free);
+  g_clear_pointer (&opt->ema, g_free);
+}
+
+void
+sw_adam_enable_ema (SwAdam *opt, float decay, const float *params)
+{
+  opt->ema_decay = decay;
+  if (!opt->ema)
+    opt->ema = g_memdup2 (params, sizeof (float) * opt->n);
 }
 
 void
@@ -37,6 +46,13 @@ sw_adam_step (SwAdam *opt, float *params, const float *grads)
       opt->v[i] = b2 * opt->v[i] + (1.0f - b2) * g * g;
       float denom = sqrtf (opt->v[i]) / sqrt_bc2 + opt->eps;
       params[i] -= step_size * opt->m[i] / denom;
+    }
+  if (opt->ema)
+    {
+      const float d = opt->ema_decay;
+#pragma omp parallel for schedule(static)
+      for (size_t i = 0; i < opt->n; i++)
+        opt->ema[i] = d * opt->ema[i] + (1.0f - d) * params[i];
     }
 }
 

@@ -1,7 +1,10 @@
-/* adam.h: Adam with PyTorch's defaults and ExponentialLR.
+/* adam.h: Adam with PyTorch's defaults and ExponentialLR, and optionally
+ * an exponential moving average of the weights.
  *
  * The moments m and v are one allocation each, laid out like the
- * parameters, so a step is one loop over every float. */
+ * parameters, so a step is one loop over every float; so is the average,
+ * which diffusion models sample from because its weights are smoother than
+ * the last step's (torch.optim.swa_utils.AveragedModel with an EMA). */
 #pragma once
 
 #include <stddef.h>
@@ -14,11 +17,15 @@ typedef struct {
   long  step;         /* steps taken, for bias correction */
   size_t n;
   float *m, *v;
+  float ema_decay;    /* per step; the average is off (ema NULL) until enabled */
+  float *ema;         /* ema = decay * ema + (1 - decay) * params after a step */
 } SwAdam;
 
 void sw_adam_init (SwAdam *opt, size_t n, float lr);
 void sw_adam_clear (SwAdam *opt);
 void sw_adam_step (SwAdam *opt, float *params, const float *grads);
+/* starts (or, when on, re-sets the decay of) the average from PARAMS */
+void sw_adam_enable_ema (SwAdam *opt, float decay, const float *params);
 
 /* ExponentialLR: lr = lr0 * gamma^epoch, stepped once per epoch */
 typedef struct {

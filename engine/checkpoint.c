@@ -14,7 +14,7 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
   size_t nt = sw_unet_n_tensors (net);
-  g_autofree SwStTensorIn *tensors = g_new0 (SwStTensorIn, nt * 3);
+  g_autofree SwStTensorIn *tensors = g_new0 (SwStTensorIn, nt * 4);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   size_t n = 0;
 
@@ -33,15 +33,17 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
         const SwTensorInfo *info = sw_unet_tensor (net, i);
         if (info->is_buffer)
           continue;
-        for (int which = 0; which < 2; which++)
+        const char *kind[] = { "m", "v", "ema" };
+        float *state[] = { opt->m, opt->v, opt->ema };
+        for (int which = 0; which < (opt->ema ? 3 : 2); which++)
           {
-            char *name = g_strdup_printf ("optim.%c.%s", which ? 'v' : 'm', info->name);
+            char *name = g_strdup_printf ("optim.%s.%s", kind[which], info->name);
             g_ptr_array_add (names, name);
             SwStTensorIn *t = &tensors[n++];
             t->name = name;
             t->ndim = info->ndim;
             memcpy (t->shape, info->shape, sizeof info->shape);
-            t->data = (which ? opt->v : opt->m) + info->offset;
+            t->data = state[which] + info->offset;
           }
       }
 
@@ -49,6 +51,7 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
   g_autofree char *size = int_str (cfg->size), *cd = int_str (cfg->class_dim);
   g_autofree char *step = opt ? g_strdup_printf ("%ld", opt->step) : NULL;
   g_autofree char *lr = opt ? g_strdup_printf ("%.9g", opt->lr) : NULL;
+  g_autofree char *decay = opt && opt->ema ? g_strdup_printf ("%.9g", opt->ema_decay) : NULL;
   g_autoptr (GPtrArray) meta = g_ptr_array_new ();
   const char *fixed[] = {
     "format", SW_CHECKPOINT_FORMAT, "format_version", SW_CHECKPOINT_VERSION,
@@ -60,8 +63,8 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
     g_ptr_array_add (meta, (gpointer) fixed[i]);
   if (opt)
     {
-      const char *o[] = { "optim.step", step, "optim.lr", lr };
-      for (size_t i = 0; i < G_N_ELEMENTS (o); i++)
+      const char *o[] = { "optim.step", step, "optim.lr", lr, "optim.ema_decay", decay };
+      for (size_t i = 0; i < G_N_ELEMENTS (o) - (decay ? 0 : 2); i++)
         g_ptr_array_add (meta, (gpointer) o[i]);
     }
   for (const char * const *kv = extra_meta; kv && kv[0] && kv[1]; kv += 2)
@@ -166,6 +169,20 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
         goto fail;
       opt->step = step;
       opt->lr = lr ? (float) g_ascii_strtod (lr, NULL) : 0.0f;
+      if (sw_safetensors_find (f, "optim.ema.out_conv.weight"))
+        {
+          const char *decay = sw_safetensors_meta (f, "optim.ema_decay");
+          double d = decay ? g_ascii_strtod (decay, NULL) : -1.0;
+          if (!(d >= 0.0 && d < 1.0))
+            {
+              g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
+                           "“%s”: metadata field “optim.ema_decay” is “%s”; accepted: "
+                           "a number from 0 to less than 1", path, decay ? decay : "(missing)");
+              sw_adam_clear (opt);
+              goto fail;
+            }
+          sw_adam_enable_ema (opt, (float) d, sw_unet_params (net));
+        }
       for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
         {
           const SwTensorInfo *info = sw_unet_tensor (net, i);
@@ -173,8 +190,10 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
             continue;
           g_autofree char *m = g_strdup_printf ("optim.m.%s", info->name);
           g_autofree char *v = g_strdup_printf ("optim.v.%s", info->name);
+          g_autofree char *e = g_strdup_printf ("optim.ema.%s", info->name);
           if (!read_tensor (f, m, info, opt->m + info->offset, &local)
-              || !read_tensor (f, v, info, opt->v + info->offset, &local))
+              || !read_tensor (f, v, info, opt->v + info->offset, &local)
+              || (opt->ema && !read_tensor (f, e, info, opt->ema + info->offset, &local)))
             {
               sw_adam_clear (opt);
               goto fail;

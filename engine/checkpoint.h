@@ -1,7 +1,8 @@
 /* checkpoint.h: a UNet (and optionally its Adam state) as a safetensors file.
  *
  * Tensors use the net's state_dict names; the optimizer's moments, when
- * saved, are "optim.m.<name>" and "optim.v.<name>".  __metadata__ records
+ * saved, are "optim.m.<name>" and "optim.v.<name>", and the weights' moving
+ * average, when on, "optim.ema.<name>" (its decay in "optim.ema_decay").  __metadata__ records
  * the architecture (format, variant, time_mod, cond, D, channels, size,
  * class_dim; a file without "cond" has the course's two conditioning points)
  * and whatever training record the caller adds (recipe, epoch, loss, ...). */

@@ -149,6 +149,8 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
   CHECK (r->sigma >= 0.0f && r->sigma <= 10.0f, "sigma %g is out of range; accepted: 0 to 10", r->sigma);
   CHECK (r->p_uncond >= 0.0f && r->p_uncond <= 1.0f,
          "p_uncond %g is out of range; accepted: 0 to 1", r->p_uncond);
+  CHECK (r->ema >= 0.0f && r->ema < 1.0f,
+         "EMA decay %g is out of range; accepted: 0 (no average) to less than 1", r->ema);
   CHECK (r->T >= 2 && r->T <= 10000, "T = %d is out of range; accepted: 2 to 10000", r->T);
   CHECK (r->beta1 > 0.0f && r->beta1 <= r->beta2 && r->beta2 < 1.0f,
          "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", r->beta1, r->beta2);
@@ -203,6 +205,7 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   put (a, "lr_epoch", g_strdup_printf ("%d", r->lr_epoch));
   put (a, "sigma", g_strdup_printf ("%.9g", r->sigma));
   put (a, "p_uncond", g_strdup_printf ("%.9g", r->p_uncond));
+  put (a, "ema", g_strdup_printf ("%.9g", r->ema));
   put (a, "T", g_strdup_printf ("%d", r->T));
   put (a, "beta1", g_strdup_printf ("%.9g", r->beta1));
   put (a, "beta2", g_strdup_printf ("%.9g", r->beta2));
@@ -273,8 +276,10 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || !get_int (meta, "sample_steps", &r->sample_steps, error)
       || !get_float (meta, "guidance", &r->guidance, error))
     return FALSE;
-  /* absent from checkpoints written before resumes could re-set the rate */
-  if (g_hash_table_contains (meta, "recipe.lr_epoch") && !get_int (meta, "lr_epoch", &r->lr_epoch, error))
+  /* absent from files written before resumes could re-set the rate and
+   * before the weights could be averaged */
+  if ((g_hash_table_contains (meta, "recipe.lr_epoch") && !get_int (meta, "lr_epoch", &r->lr_epoch, error))
+      || (g_hash_table_contains (meta, "recipe.ema") && !get_float (meta, "ema", &r->ema, error)))
     return FALSE;
   if (!objective_from_name (objective, &r->objective))
     {

@@ -39,6 +39,7 @@ typedef struct {
   int           lr_epoch;     /* the epoch at which the rate is lr (0, or where a resume re-set it) */
   float         sigma;        /* denoiser noise level */
   float         p_uncond;     /* classifier-free dropout of the class */
+  float         ema;          /* decay per step of the weights' moving average; 0: none */
   int           T;            /* DDPM timesteps (linear betas beta1..beta2, or cosine) */
   float         beta1, beta2;
   int           sample_steps; /* default steps when sampling (eps-cosine: strided updates) */

@@ -17,6 +17,7 @@ struct _SwTrainer {
   const SwDataset *data;
   SwUnet *net;
   SwAdam opt;
+  SwUnet *averaged;    /* sw_trainer_sampling_net's copy, made on first use */
   SwDdpmLinear ddpm;
   double *cosine_ab;   /* (T) for eps-cosine */
   /* a class model of a captioned dataset: the captions' vocabulary and
@@ -148,11 +149,13 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   sw_unet_init_params (net, recipe->seed);
   SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
   sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
+  if (recipe->ema > 0.0f)
+    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_unet_params (net));
   return tr;
 }
 
 SwTrainer *
-sw_trainer_resume (const char *path, const SwDataset *data, int epochs, float gamma,
+sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChanges *changes,
                    GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
@@ -180,14 +183,19 @@ sw_trainer_resume (const char *path, const SwDataset *data, int epochs, float ga
       recipe.variant = cfg->variant;
       recipe.time_mod = cfg->time_mod;
       recipe.cond = cfg->cond;
-      if (epochs > 0)
-        recipe.epochs = epochs;
-      if (gamma > 0.0f && recipe.scheduler)
+      const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
+      if (ch->epochs > 0)
+        recipe.epochs = ch->epochs;
+      if (ch->gamma > 0.0f && recipe.scheduler)
         {
           recipe.lr = sw_recipe_lr (&recipe, (int) done);
           recipe.lr_epoch = (int) done;
-          recipe.gamma = gamma;
+          recipe.gamma = ch->gamma;
         }
+      if (ch->ema > 0.0f)
+        recipe.ema = ch->ema;
+      if (recipe.ema > 0.0f)
+        sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
@@ -225,6 +233,7 @@ sw_trainer_free (SwTrainer *tr)
   if (!tr)
     return;
   sw_unet_free (tr->net);
+  sw_unet_free (tr->averaged);
   sw_prompt_encoder_free (tr->vocab);
   sw_caption_terms_free (tr->terms);
   sw_adam_clear (&tr->opt);
@@ -243,6 +252,20 @@ sw_trainer_free (SwTrainer *tr)
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
 SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
+
+SwUnet *
+sw_trainer_sampling_net (SwTrainer *tr)
+{
+  if (!tr->opt.ema)
+    return tr->net;
+  if (!tr->averaged)
+    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
+  /* the average's weights, the trained net's BatchNorm statistics */
+  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
+  memcpy (sw_unet_buffers (tr->averaged), sw_unet_buffers (tr->net),
+          sizeof (float) * sw_unet_num_buffers (tr->net));
+  return tr->averaged;
+}
 int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
 
@@ -433,7 +456,9 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
       g_ptr_array_add (meta, g_strdup (kv[1]));
     }
   g_ptr_array_add (meta, NULL);
-  return sw_checkpoint_save (path, tr->net, with_optimizer ? &tr->opt : NULL,
+  /* a checkpoint resumes the trained net; a model file ships what samples */
+  return sw_checkpoint_save (path, with_optimizer ? tr->net : sw_trainer_sampling_net (tr),
+                             with_optimizer ? &tr->opt : NULL,
                              (const char * const *) meta->pdata, with_optimizer ? SW_DTYPE_F32 : dtype,
                              error);
 }

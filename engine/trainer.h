@@ -26,17 +26,27 @@ typedef gboolean (*SwTrainStep) (int epoch, int step, int steps, float loss, gpo
 
 /* The net is built from the recipe (a fresh initialisation from its seed). */
 SwTrainer   *sw_trainer_new (const SwRecipe *recipe, const SwDataset *train, GError **error);
+/* What a resume may change; zero fields keep the checkpoint's. */
+typedef struct {
+  int   epochs;   /* > 0: the run's length (it may grow) */
+  float gamma;    /* > 0: the rate goes on from where it is, times GAMMA each
+                   * epoch, so a long run can hold its rate with 1 instead of
+                   * decaying on to nothing */
+  float ema;      /* > 0: average the weights with this decay per step (from
+                   * the current weights if the run had no average) */
+} SwResumeChanges;
+
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored
- * in it wins over RECIPE except for the number of epochs (> 0: may grow) and
- * the schedule's factor per epoch (> 0: the rate goes on from where it is,
- * multiplied by GAMMA each epoch from here, so a long run can hold its rate
- * with 1 instead of decaying on to nothing). */
+ * in it wins over RECIPE except for CHANGES (may be NULL). */
 SwTrainer   *sw_trainer_resume (const char *checkpoint, const SwDataset *train,
-                                int epochs, float gamma, GError **error);
+                                const SwResumeChanges *changes, GError **error);
 void         sw_trainer_free (SwTrainer *trainer);
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
 SwUnet      *sw_trainer_net (SwTrainer *trainer);
+/* the net to sample from and to ship: the weights' moving average when the
+ * recipe keeps one (a copy, refreshed by each call), else the trained net */
+SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
 /* the vocabulary of a class model trained on captions, else NULL */
@@ -50,8 +60,8 @@ const float *sw_trainer_last_conditioning (const SwTrainer *trainer, int *n, int
 gboolean     sw_trainer_run_epoch (SwTrainer *trainer, SwTrainStep step, gpointer user_data,
                                    float *mean_loss, GError **error);
 
-/* WITH_OPTIMIZER: a resumable F32 checkpoint; without: the weights alone in
- * DTYPE (what the app ships).  EXTRA: NULL-terminated key/value pairs. */
+/* WITH_OPTIMIZER: a resumable F32 checkpoint; without: the sampling net's
+ * weights alone in DTYPE (what the app ships).  EXTRA: NULL-terminated key/value pairs. */
 gboolean     sw_trainer_save (SwTrainer *trainer, const char *path, gboolean with_optimizer,
                               SwDtype dtype, const char * const *extra, GError **error);
 

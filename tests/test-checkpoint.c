@@ -39,6 +39,8 @@ test_round_trip (gconstpointer data)
       opt.v[i] = (float) i * 1e-7f;
     }
   opt.step = 4321;
+  sw_adam_enable_ema (&opt, 0.999f, sw_unet_params (net));
+  opt.ema[0] = 42.0f;
   g_autofree char *path = g_build_filename (tmpdir, "rt.safetensors", NULL);
   const char *meta[] = { "recipe", "flow-class", "epoch", "3", NULL };
   g_autoptr (GError) error = NULL;
@@ -65,6 +67,9 @@ test_round_trip (gconstpointer data)
                    sw_unet_buffers (back), sw_unet_num_buffers (back) * 4);
   g_assert_cmpmem (opt.m, opt.n * 4, opt2.m, opt2.n * 4);
   g_assert_cmpmem (opt.v, opt.n * 4, opt2.v, opt2.n * 4);
+  g_assert_nonnull (opt2.ema);
+  g_assert_cmpmem (opt.ema, opt.n * 4, opt2.ema, opt2.n * 4);
+  g_assert_cmpfloat (opt2.ema_decay, ==, 0.999f);
   g_assert_cmpint (opt2.step, ==, 4321);
   g_assert_cmpfloat (opt2.lr, ==, 1e-3f);
   g_assert_cmpstr (g_hash_table_lookup (got_meta, "recipe"), ==, "flow-class");

@@ -445,7 +445,7 @@ test_model_file (void)
   g_clear_error (&error);
 
   /* resumed after epoch 1, epoch 2 is the same as never stopping */
-  SwTrainer *again = sw_trainer_resume (ckpt, data, 0, 0.0f, &error);
+  SwTrainer *again = sw_trainer_resume (ckpt, data, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (sw_trainer_run_epoch (again, NULL, NULL, NULL, &error));
   g_assert_cmpmem (sw_unet_params (sw_trainer_net (again)),
@@ -462,7 +462,7 @@ test_model_file (void)
         g_free (data->captions[i]);
         data->captions[i] = g_strdup ("cat face: cat, face, pet");
       }
-  g_assert_null (sw_trainer_resume (ckpt, data, 0, 0.0f, &error));
+  g_assert_null (sw_trainer_resume (ckpt, data, NULL, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "another vocabulary"));
   g_unlink (ckpt);

@@ -161,7 +161,7 @@ test_resume_continues (gconstpointer data)
   g_assert_true (sw_trainer_save (first, path, TRUE, SW_DTYPE_F32, NULL, &error));
   g_assert_no_error (error);
   sw_trainer_free (first);
-  SwTrainer *resumed = sw_trainer_resume (path, digits, 0, 0.0f, &error);
+  SwTrainer *resumed = sw_trainer_resume (path, digits, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sw_trainer_epoch (resumed), ==, 1);
   g_assert_cmpint (sw_trainer_recipe (resumed)->cond, ==, rc->cond);
@@ -200,7 +200,7 @@ test_resume_new_rate (void)
   g_assert_true (sw_trainer_save (tr, path, TRUE, SW_DTYPE_F32, NULL, &error));
   sw_trainer_free (tr);
 
-  tr = sw_trainer_resume (path, digits, 6, 1.0f, &error);
+  tr = sw_trainer_resume (path, digits, &(SwResumeChanges) { .epochs = 6, .gamma = 1.0f }, &error);
   g_assert_no_error (error);
   const SwRecipe *held = sw_trainer_recipe (tr);
   g_assert_cmpint (held->epochs, ==, 6);
@@ -210,11 +210,85 @@ test_resume_new_rate (void)
   g_assert_true (sw_trainer_save (tr, path, TRUE, SW_DTYPE_F32, NULL, &error));
   sw_trainer_free (tr);
 
-  tr = sw_trainer_resume (path, digits, 0, 0.0f, &error);
+  tr = sw_trainer_resume (path, digits, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sw_trainer_epoch (tr), ==, 2);
   g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 4), ==, at1);
   sw_trainer_free (tr);
+}
+
+static void
+assert_same_params (SwUnet *a, SwUnet *b)
+{
+  g_assert_cmpmem (sw_unet_params (a), sw_unet_num_params (a) * sizeof (float),
+                   sw_unet_params (b), sw_unet_num_params (b) * sizeof (float));
+}
+
+/* Adam's moving average of the weights: the recurrence itself, then a run
+ * that keeps one samples and ships it, resumes it exactly, and a run
+ * without one can start it on resume */
+static void
+test_ema (void)
+{
+  SwAdam opt;
+  float p[2] = { 1.0f, -2.0f }, g[2] = { 0.5f, 0.25f };
+  sw_adam_init (&opt, 2, 0.1f);
+  sw_adam_enable_ema (&opt, 0.75f, p);
+  float want[2] = { p[0], p[1] };
+  for (int step = 0; step < 3; step++)
+    {
+      sw_adam_step (&opt, p, g);
+      for (int i = 0; i < 2; i++)
+        want[i] = 0.75f * want[i] + 0.25f * p[i];
+    }
+  g_assert_cmpfloat (p[0], <, 1.0f);
+  for (int i = 0; i < 2; i++)
+    g_assert_cmpfloat_with_epsilon (opt.ema[i], want[i], 1e-6f);
+  sw_adam_clear (&opt);
+
+  if (!require_digits ())
+    return;
+  SwRecipe r = tiny ("flow-class");
+  r.epochs = 2;
+  r.ema = 0.5f;
+  g_autoptr (GError) error = NULL;
+  SwTrainer *straight = sw_trainer_new (&r, digits, &error);
+  assert_same_params (sw_trainer_sampling_net (straight), sw_trainer_net (straight));
+  g_assert_true (sw_trainer_run_epoch (straight, NULL, NULL, NULL, &error));
+  SwUnet *avg = sw_trainer_sampling_net (straight);
+  g_assert_true (avg != sw_trainer_net (straight));
+  g_assert_true (memcmp (sw_unet_params (avg), sw_unet_params (sw_trainer_net (straight)),
+                         sw_unet_num_params (avg) * sizeof (float)) != 0);
+  g_autofree char *ckpt = g_strdup_printf ("%s/ema-ckpt.safetensors", tmpdir);
+  g_autofree char *model = g_strdup_printf ("%s/ema-model.safetensors", tmpdir);
+  g_assert_true (sw_trainer_save (straight, ckpt, TRUE, SW_DTYPE_F32, NULL, &error));
+  g_assert_true (sw_trainer_save (straight, model, FALSE, SW_DTYPE_F32, NULL, &error));
+  SwUnet *shipped = sw_checkpoint_load (model, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_params (shipped, avg);
+  sw_unet_free (shipped);
+
+  SwTrainer *resumed = sw_trainer_resume (ckpt, digits, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_trainer_recipe (resumed)->ema, ==, 0.5f);
+  g_assert_true (sw_trainer_run_epoch (straight, NULL, NULL, NULL, &error));
+  g_assert_true (sw_trainer_run_epoch (resumed, NULL, NULL, NULL, &error));
+  assert_same_params (sw_trainer_sampling_net (resumed), sw_trainer_sampling_net (straight));
+  sw_trainer_free (straight);
+  sw_trainer_free (resumed);
+
+  /* a run without an average starts one from its weights when resumed */
+  r.ema = 0.0f;
+  SwTrainer *plain = sw_trainer_new (&r, digits, &error);
+  g_assert_true (sw_trainer_run_epoch (plain, NULL, NULL, NULL, &error));
+  g_assert_true (sw_trainer_sampling_net (plain) == sw_trainer_net (plain));
+  g_assert_true (sw_trainer_save (plain, ckpt, TRUE, SW_DTYPE_F32, NULL, &error));
+  sw_trainer_free (plain);
+  plain = sw_trainer_resume (ckpt, digits, &(SwResumeChanges) { .ema = 0.9f }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_trainer_recipe (plain)->ema, ==, 0.9f);
+  assert_same_params (sw_trainer_sampling_net (plain), sw_trainer_net (plain));
+  sw_trainer_free (plain);
 }
 
 static void
@@ -227,7 +301,7 @@ test_bad_resume (void)
   g_autofree char *weights = g_strdup_printf ("%s/weights-only.safetensors", tmpdir);
   g_assert_true (sw_trainer_save (tr, weights, FALSE, SW_DTYPE_F16, NULL, NULL));
   g_autoptr (GError) error = NULL;
-  g_assert_null (sw_trainer_resume (weights, digits, 0, 0.0f, &error));
+  g_assert_null (sw_trainer_resume (weights, digits, NULL, &error));
   g_assert_nonnull (strstr (error->message, "holds weights only"));
   sw_trainer_free (tr);
 }
@@ -279,6 +353,7 @@ main (int argc, char **argv)
   SW_TEST_ADD_CASES ("/train/resume", resume, test_resume_continues);
   g_test_add_func ("/train/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/train/resume-new-rate", test_resume_new_rate);
+  g_test_add_func ("/train/ema", test_ema);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
   int status = g_test_run ();

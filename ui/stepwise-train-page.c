@@ -259,7 +259,7 @@ sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GEr
 {
   const SwRecipe *r = sw_trainer_recipe (tr);
   g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), r, meta, error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
   if (!m)
     return FALSE;
   const int K = m->cond_dim;
@@ -301,7 +301,7 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
   const SwRecipe *r = sw_trainer_recipe (tr);
   if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
     return NULL;
-  SwUnet *net = sw_trainer_net (tr);
+  SwUnet *net = sw_trainer_sampling_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
   const gboolean classes = cfg->variant == SW_UNET_CLASS;
   const int rows = SAMPLES_PER_CLASS, C = cfg->channels, S = cfg->size;
@@ -368,7 +368,7 @@ train_thread_run (GTask *task, TrainRun *run)
   g_autofree char *checkpoint = g_build_filename (run->folder, CHECKPOINT_NAME, NULL);
   SwTrainer *tr;
   if (run->resume)
-    tr = sw_trainer_resume (checkpoint, train, run->epochs, 0.0f, &error);
+    tr = sw_trainer_resume (checkpoint, train, &(SwResumeChanges) { .epochs = run->epochs }, &error);
   else
     {
       SwRecipe recipe;
