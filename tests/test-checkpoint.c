@@ -86,6 +86,14 @@ test_round_trip (gconstpointer data)
   g_assert_true (g_file_get_contents (path2, &c2, &l2, NULL));
   g_assert_cmpmem (c1, l1, c2, l2);
 
+  /* an average whose decay is out of range is refused by name */
+  opt.ema_decay = 1.5f;
+  g_assert_true (sw_checkpoint_save (path, net, &opt, NULL, SW_DTYPE_F32, &error));
+  SwAdam opt3;
+  g_assert_null (sw_checkpoint_load (path, NULL, &opt3, &has_opt, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "“optim.ema_decay” is “1.5”"));
+
   sw_adam_clear (&opt);
   sw_adam_clear (&opt2);
   sw_unet_free (net);
