@@ -34,7 +34,7 @@ sw_cli_eval (int argc, char **argv)
   const char *cmd = "eval";
   g_autofree char *classifier = NULL;
   int per_class = 100, steps = 0;
-  double guidance = -1;
+  double guidance = -1, guide_after = 0;
   gint64 seed = 0;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -42,6 +42,7 @@ sw_cli_eval (int argc, char **argv)
     { "per-class", 'n', 0, G_OPTION_ARG_INT, &per_class, "Samples per class (default 100)", "K" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Sampling steps (default: the recipe's)", "N" },
     { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Guidance scale (default: the recipe's)", "G" },
+    { "guide-after", 0, 0, G_OPTION_ARG_DOUBLE, &guide_after, "Guide only after this fraction of the steps, 0 (default: all) to below 1; the steps before use the conditional model alone", "F" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the scores as JSON", NULL },
     { NULL }
@@ -111,6 +112,7 @@ sw_cli_eval (int argc, char **argv)
   SwSampleOptions opts = {
     .steps = steps ? steps : (m.recipe.objective == SW_OBJECTIVE_DDPM ? m.recipe.T : m.recipe.sample_steps),
     .guidance = guidance >= 0 ? (float) guidance : m.recipe.guidance,
+    .guide_after = (float) guide_after,
     .seed = (uint64_t) seed,
   };
   SwSampleProgress ctx = { .total = n };
@@ -165,11 +167,11 @@ sw_cli_eval (int argc, char **argv)
   if (json)
     {
       printf ("{\n  \"model\": \"%s\",\n  \"recipe\": \"%s\",\n  \"dataset\": \"%s\",\n"
-              "  \"epoch\": %d,\n  \"per_class\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n"
+              "  \"epoch\": %d,\n  \"per_class\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n  \"guide_after\": %g,\n"
               "  \"seed\": %" G_GINT64_FORMAT ",\n  \"classifier\": \"%s\",\n"
               "  \"classifier_test_accuracy\": %.4f,\n  \"class_accuracy\": %.4f,\n"
               "  \"per_class_accuracy\": [", argv[1], m.recipe.name, m.recipe.dataset, m.epoch,
-              per_class, opts.steps, opts.guidance, seed, cls_path, rec.test_accuracy, acc);
+              per_class, opts.steps, opts.guidance, opts.guide_after, seed, cls_path, rec.test_accuracy, acc);
       for (int k = 0; k < K; k++)
         printf ("%s%.3f", k ? ", " : "", (double) per[k] / per_class);
       printf ("],\n  \"frechet\": %.4f,\n  \"frechet_floor\": %.4f,\n  \"frechet_ratio\": %.3f,\n"
@@ -177,8 +179,10 @@ sw_cli_eval (int argc, char **argv)
     }
   else
     {
-      printf ("%s (%s on %s, epoch %d): %d samples per class, %d steps, guidance %g, seed %" G_GINT64_FORMAT "\n",
-              argv[1], m.recipe.name, m.recipe.dataset, m.epoch, per_class, opts.steps, opts.guidance, seed);
+      g_autofree char *after = opts.guide_after > 0 ? g_strdup_printf (" from %g of the way", opts.guide_after)
+                                                    : g_strdup ("");
+      printf ("%s (%s on %s, epoch %d): %d samples per class, %d steps, guidance %g%s, seed %" G_GINT64_FORMAT "\n",
+              argv[1], m.recipe.name, m.recipe.dataset, m.epoch, per_class, opts.steps, opts.guidance, after, seed);
       printf ("  classified as the requested class: %.1f%%  (classifier's own test accuracy %.1f%%)\n",
               100 * acc, 100 * rec.test_accuracy);
       for (int k = 0; k < K; k++)

@@ -14,7 +14,7 @@ sw_cli_sample (int argc, char **argv)
 {
   g_autofree char *out = NULL;
   int per_class = 4, count = 0, steps = 0;
-  double guidance = -1;
+  double guidance = -1, guide_after = 0;
   gint64 seed = 0;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "PNG to write (default samples.png)", "FILE" },
@@ -23,6 +23,7 @@ sw_cli_sample (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Sampling steps (default: the recipe's)", "N" },
     { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Classifier-free guidance scale (default: the recipe's)", "G" },
+    { "guide-after", 0, 0, G_OPTION_ARG_DOUBLE, &guide_after, "Guide only after this fraction of the steps, 0 (default: all) to below 1; the steps before use the conditional model alone", "F" },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "MODEL.safetensors — draw a grid of samples", NULL, entries, &argc, &argv))
@@ -61,6 +62,7 @@ sw_cli_sample (int argc, char **argv)
   SwSampleOptions opts = {
     .steps = steps ? steps : m.recipe.sample_steps,
     .guidance = guidance >= 0 ? (float) guidance : (classes ? m.recipe.guidance : 1.0f),
+    .guide_after = (float) guide_after,
     .seed = (uint64_t) seed,
   };
   if (m.recipe.objective == SW_OBJECTIVE_DDPM && !steps)

@@ -17,14 +17,16 @@ typedef struct {
   float *xx, *tt, *cc, *uu;   /* (2n) inputs and outputs: cond then uncond */
 } Pass;
 
-/* the model's output for x at time t (one value for the batch), guided */
+/* the model's output for x at time t (one value for the batch), guided
+ * when GUIDE and the model is (else the conditional pass alone) */
 static void
-predict (Pass *p, const float *x, float t, const int *classes, float *u)
+predict (Pass *p, const float *x, float t, const int *classes, bool guide, float *u)
 {
   const size_t n = (size_t) p->n * p->img;
-  int rows = p->cfg ? 2 * p->n : p->n;
+  const bool two = p->cfg && guide;
+  int rows = two ? 2 * p->n : p->n;
   memcpy (p->xx, x, sizeof (float) * n);
-  if (p->cfg)
+  if (two)
     memcpy (p->xx + n, x, sizeof (float) * n);
   for (int i = 0; i < rows; i++)
     p->tt[i] = t;
@@ -36,7 +38,7 @@ predict (Pass *p, const float *x, float t, const int *classes, float *u)
           p->cc[i * p->K + classes[i]] = 1.0f;
     }
   sw_unet_forward (p->net, rows, p->xx, p->tt, p->K > 0 ? p->cc : NULL, false, p->uu);
-  if (!p->cfg)
+  if (!two)
     {
       memcpy (u, p->uu, sizeof (float) * n);
       return;
@@ -97,6 +99,20 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
   const bool flow = recipe->objective == SW_OBJECTIVE_FLOW;
+  if (!(opts->guide_after >= 0.0f && opts->guide_after < 1.0f))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "guidance from %g of the way is out of range; accepted: 0 (all the way) "
+                   "to less than 1", opts->guide_after);
+      return FALSE;
+    }
+  if (recipe->objective == SW_OBJECTIVE_EPS_COSINE && opts->guide_after > 0.0f)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "guidance over part of the way is for flow and DDPM models, not “%s”",
+                   sw_objective_name (recipe->objective));
+      return FALSE;
+    }
   if (recipe->objective == SW_OBJECTIVE_EPS_COSINE)
     return sample_job (net, recipe, N, classes, opts, out, step, user_data, error);
   if (!flow && recipe->objective != SW_OBJECTIVE_DDPM)
@@ -167,10 +183,11 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
         }
       for (int s = 0; ok && s < T; s++)
         {
+          const bool guide = (float) s / T >= opts->guide_after;
           if (flow)
             {
               float t = (float) s / T;
-              predict (&p, x, t, cls, u);
+              predict (&p, x, t, cls, guide, u);
               for (size_t j = 0; j < n; j++)
                 {
                   est[j] = x[j] + (1.0f - t) * u[j];   /* where a straight path lands */
@@ -186,7 +203,7 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
               float ct = (float) (sqrt (alpha) * (1.0 - ab_prev) / (1.0 - ab));
               float sa = (float) sqrt (ab), sb = (float) sqrt (1.0 - ab);
               float sigma = t > 1 ? (float) sqrt (beta) : 0.0f;
-              predict (&p, x, (float) t / recipe->T, cls, u);
+              predict (&p, x, (float) t / recipe->T, cls, guide, u);
               for (int i = 0; i < p.n; i++)
                 for (size_t j = (size_t) i * img; j < (size_t) (i + 1) * img; j++)
                   {

@@ -4,7 +4,11 @@
  * DDPM: the ancestral sampler of Algorithm B.2 with all T steps and noise
  * sqrt(beta_t).  With a class-conditioned model and guidance g, each step
  * uses u = u_uncond + g (u_cond - u_uncond) (classifier-free guidance; the
- * unconditional pass has an all-zero class vector).
+ * unconditional pass has an all-zero class vector).  Guidance may start
+ * part of the way (guide_after): the steps before use the conditional pass
+ * alone, which keeps the variety that guidance at high noise collapses
+ * (Kynkäänniemi et al. 2024, "Applying guidance in a limited interval
+ * improves sample and distribution quality in diffusion models").
  * eps-cosine (ddpm-prompt): a generation job (job.h) with STEPS strided
  * updates; the step callback then sees pixels in [-1, 1], the result is
  * mapped to [0, 1] like every other recipe's.
@@ -32,6 +36,8 @@ typedef struct {
                         * eps-cosine: strided updates, 1..T-1 */
   float    guidance;   /* 1 = conditional alone, 0 = unconditional alone
                         * (one pass per step); otherwise two passes */
+  float    guide_after; /* flow and DDPM: guide only the steps s with s/steps
+                         * >= this, 0 (all) to < 1 */
   uint64_t seed;
   int      batch;      /* images per forward pass, default 64 */
 } SwSampleOptions;

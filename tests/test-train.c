@@ -182,6 +182,58 @@ test_resume_continues (gconstpointer data)
   sw_trainer_free (resumed);
 }
 
+typedef struct {
+  int at;          /* the step to keep */
+  float x[2 * 784];
+} KeepStep;
+
+static gboolean
+keep_step (int step, int steps, int first, int n, const float *x, const float *estimate, gpointer data)
+{
+  KeepStep *k = data;
+  if (step == k->at)
+    memcpy (k->x, x, sizeof k->x);
+  return TRUE;
+}
+
+/* guidance from part of the way: the steps before are the conditional model
+ * alone, bit for bit, the steps from there are guided */
+static void
+test_guide_after (void)
+{
+  SwRecipe r;
+  g_assert_true (sw_recipe_lookup ("flow-class", &r, NULL));
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = r.time_mod, .D = 8, .channels = 1,
+                       .size = 28, .class_dim = 10 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 5);
+  int cls[2] = { 2, 7 };
+  float out[2 * 784];
+  SwSampleOptions late = { .steps = 8, .guidance = 5.0f, .guide_after = 0.5f, .seed = 1 };
+  SwSampleOptions cond = { .steps = 8, .guidance = 1.0f, .seed = 1 };
+  SwSampleOptions all = { .steps = 8, .guidance = 5.0f, .seed = 1 };
+  static KeepStep a, b, c;
+  for (int at = 3; at <= 4; at++)   /* step 3 is the last unguided one (3/8 < 0.5) */
+    {
+      a.at = b.at = c.at = at;
+      g_assert_true (sw_sample (net, &r, 2, cls, &late, out, keep_step, &a, NULL));
+      g_assert_true (sw_sample (net, &r, 2, cls, &cond, out, keep_step, &b, NULL));
+      g_assert_true (sw_sample (net, &r, 2, cls, &all, out, keep_step, &c, NULL));
+      if (at == 3)
+        g_assert_cmpmem (a.x, sizeof a.x, b.x, sizeof b.x);
+      else
+        g_assert_true (memcmp (a.x, b.x, sizeof a.x) != 0);
+      g_assert_true (memcmp (a.x, c.x, sizeof a.x) != 0);
+    }
+
+  g_autoptr (GError) error = NULL;
+  late.guide_after = 1.0f;
+  g_assert_false (sw_sample (net, &r, 2, cls, &late, out, NULL, NULL, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "accepted: 0 (all the way) to less than 1"));
+  sw_unet_free (net);
+}
+
 /* resuming with a new factor per epoch goes on from the rate reached, and
  * the re-set schedule survives the next checkpoint */
 static void
@@ -352,6 +404,7 @@ main (int argc, char **argv)
   };
   SW_TEST_ADD_CASES ("/train/resume", resume, test_resume_continues);
   g_test_add_func ("/train/same-seed-same-bytes", test_same_seed_same_bytes);
+  g_test_add_func ("/train/guide-after", test_guide_after);
   g_test_add_func ("/train/resume-new-rate", test_resume_new_rate);
   g_test_add_func ("/train/ema", test_ema);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
