@@ -281,6 +281,16 @@ sw_classifier_predict (SwClassifier *c, int n, const float *images, int batch,
     }
 }
 
+int
+sw_classifier_top_class (const float *logits, int K)
+{
+  int best = 0;
+  for (int k = 1; k < K; k++)
+    if (logits[k] > logits[best])
+      best = k;
+  return best;
+}
+
 double
 sw_classifier_accuracy (SwClassifier *c, int n, const float *images,
                         const uint8_t *labels, int batch)
@@ -291,15 +301,30 @@ sw_classifier_accuracy (SwClassifier *c, int n, const float *images,
   sw_classifier_predict (c, n, images, batch, logits, NULL);
   int right = 0;
   for (int i = 0; i < n; i++)
+    right += sw_classifier_top_class (logits + (size_t) i * K, K) == labels[i];
+  return (double) right / n;
+}
+
+double
+sw_classifier_confident_share (const float *logits, int n, int K, double p_min, int *top)
+{
+  g_return_val_if_fail (n >= 1 && K >= 1, 0.0);
+  if (top)
+    memset (top, 0, sizeof (int) * K);
+  int confident = 0;
+  for (int i = 0; i < n; i++)
     {
       const float *z = logits + (size_t) i * K;
-      int best = 0;
-      for (int k = 1; k < K; k++)
-        if (z[k] > z[best])
-          best = k;
-      right += best == labels[i];
+      int best = sw_classifier_top_class (z, K);
+      /* p(best) = 1 / sum_k exp(z_k - z_best), no overflow */
+      double sum = 0;
+      for (int k = 0; k < K; k++)
+        sum += exp ((double) z[k] - z[best]);
+      confident += 1.0 / sum >= p_min;
+      if (top)
+        top[best]++;
     }
-  return (double) right / n;
+  return (double) confident / n;
 }
 
 /* ----------------------------------------------------------- training */

@@ -74,9 +74,18 @@ void     sw_classifier_backward (SwClassifier *c, const float *dlogits);
  * (n, n_classes) and features (n, 128) are filled where not NULL. */
 void     sw_classifier_predict (SwClassifier *c, int n, const float *images, int batch,
                                 float *logits, float *features);
+/* The index of the largest of K logits (the first, on a tie). */
+int      sw_classifier_top_class (const float *logits, int K);
 /* Share of the n images whose largest logit is their label. */
 double   sw_classifier_accuracy (SwClassifier *c, int n, const float *images,
                                  const uint8_t *labels, int batch);
+
+/* Legibility, for samples that have no requested class: the share of the
+ * n rows of LOGITS (n, K) whose softmax gives the top class at least
+ * P_MIN.  TOP (K), when not NULL, receives how many rows have each class on
+ * top, confident or not (how the samples spread over the classes). */
+double   sw_classifier_confident_share (const float *logits, int n, int K, double p_min,
+                                        int *top);
 
 /* Adam (PyTorch's defaults, learning rate LR) on the softmax cross-entropy,
  * from the current parameters, over EPOCHS passes through images (n, C, H, W)

@@ -494,6 +494,28 @@ test_feature_stats (void)
     }
 }
 
+/* Legibility by hand: softmax([ln 9, 0]) = (0.9, 0.1) sits on the
+ * threshold; a tie is never confident; TOP counts each row's argmax. */
+static void
+test_confident_share (void)
+{
+  const float l9 = logf (9.0f);
+  const float logits[] = {
+    l9, 0.0f, 0.0f,          /* p = 9/11: not confident, top 0 */
+    0.0f, 10.0f, 0.0f,       /* p ~ 0.9999: confident, top 1 */
+    1000.0f, 0.0f, 1000.0f,  /* a tie of huge logits: p 0.5 (no overflow), top 0 */
+    0.0f, 0.0f, 20.0f,       /* confident, top 2 */
+  };
+  int top[3];
+  g_assert_cmpfloat (sw_classifier_confident_share (logits, 4, 3, 0.9, top), ==, 0.5);
+  g_assert_cmpint (top[0], ==, 2);
+  g_assert_cmpint (top[1], ==, 1);
+  g_assert_cmpint (top[2], ==, 1);
+  const float two[] = { l9, 0.0f };
+  g_assert_cmpfloat (sw_classifier_confident_share (two, 1, 2, 0.89999, NULL), ==, 1.0);
+  g_assert_cmpfloat (sw_classifier_confident_share (two, 1, 2, 0.90001, NULL), ==, 0.0);
+}
+
 static void
 test_frechet_closed_forms (void)
 {
@@ -599,6 +621,7 @@ main (int argc, char **argv)
   g_test_add_func ("/classifier/save-load", test_save_load);
   g_test_add_func ("/classifier/damaged", test_damaged);
   g_test_add_func ("/classifier/train", test_train);
+  g_test_add_func ("/classifier/confident-share", test_confident_share);
   g_test_add_func ("/frechet/jacobi", test_jacobi);
   g_test_add_func ("/frechet/feature-stats", test_feature_stats);
   g_test_add_func ("/frechet/closed-forms", test_frechet_closed_forms);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "test-util.h"
 #include "test-cli-util.h"
 
 static Run
@@ -129,8 +130,26 @@ test_wrong_model_kind (void)
   g_autofree char *model = g_build_filename (dir, "model.safetensors", NULL);
   const char *denoise[] = { "denoise", model, NULL };
   expect_error (denoise, "is a flow model; denoise takes a model of the denoiser");
-  const char *eval[] = { "eval", model, NULL };
-  expect_error (eval, "is a time model; eval scores class-conditioned models");
+  const char *guided[] = { "eval", model, "--guidance", "5", NULL };
+  expect_error (guided, "is a time model, without classes to guide towards");
+  /* a time model is scored by legibility: 20 samples, the shipped
+   * digits classifier */
+  const char *eval[] = { "eval", model, "--per-class", "2", "--json", NULL };
+  g_auto (Run) e = run_cli (eval);
+  g_assert_cmpint (e.status, ==, 0);
+  g_assert_nonnull (strstr (e.out, "\"legible\": "));
+  g_assert_nonnull (strstr (e.out, "\"legible_real\": 0.9"));
+  g_assert_null (strstr (e.out, "\"guidance\""));
+  g_autofree char *denoiser_dir = g_dir_make_tmp ("stepwise-cli-XXXXXX", NULL);
+  const char *train_d[] = { "train", "denoiser", "--limit", "64", "--epochs", "1", "--D", "4",
+                            "--batch", "32", "--out", denoiser_dir, NULL };
+  g_auto (Run) td = run_cli (train_d);
+  g_assert_cmpint (td.status, ==, 0);
+  g_autofree char *denoiser = g_build_filename (denoiser_dir, "model.safetensors", NULL);
+  const char *eval_d[] = { "eval", denoiser, NULL };
+  expect_error (eval_d, "has no time input (a one-step denoiser); eval scores class- or "
+                "time-conditioned models");
+  sw_test_remove_dir (denoiser_dir);
   const char *resume[] = { "train", "flow-time", "--resume", "--out", dir, "--epochs", "2",
                            "--D", "4", "--batch", "32", "--limit", "64", "--sample-steps", "2", NULL };
   g_auto (Run) r = run_cli (resume);
