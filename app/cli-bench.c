@@ -301,8 +301,10 @@ sw_cli_bench (int argc, char **argv)
     }
   Report r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds, points };
 
-  g_string_append_printf (r.text, "Stepwise bench — OpenBLAS core %s (%s), %d threads%s\n",
+  g_string_append_printf (r.text, "Stepwise bench — OpenBLAS core %s (%s), %d threads, "
+                          "OpenMP wait policy %s%s\n",
                           sw_blas_core_name (), sw_blas_core_note (), sw_num_threads (),
+                          sw_wait_policy_note (),
                           points == SW_COND_EVERY
                           ? "; class UNets conditioned after every block (the references are not)"
                           : "");

@@ -16,7 +16,8 @@ sw_cli_info (int argc, char **argv)
       fprintf (stderr, "stepwise-cli info: %s\n", error->message);
       return 2;
     }
-  printf ("Stepwise engine\n  OpenBLAS core: %s (%s)\n\n", sw_blas_core_name (), sw_blas_core_note ());
+  printf ("Stepwise engine\n  OpenBLAS core: %s (%s)\n  OpenMP wait policy: %s\n\n",
+          sw_blas_core_name (), sw_blas_core_note (), sw_wait_policy_note ());
   printf ("  %-7s %4s %-8s %-6s %12s\n", "variant", "D", "image", "cond", "parameters");
   const struct { SwUnetVariant v; int D, C, size; SwCondPoints cond; } rows[] = {
     { SW_UNET_UNCOND, 128, 1, 28 }, { SW_UNET_UNCOND, 64, 1, 28 },

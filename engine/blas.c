@@ -102,10 +102,43 @@ one_thread_each (void)
 
 static void choose_core (char **argv);
 
+static char wait_note[128] = "not set up: sw_blas_setup() was not called";
+
+const char *
+sw_wait_policy_note (void)
+{
+  return wait_note;
+}
+
 void
 sw_blas_setup (char **argv)
 {
+  /* Idle OpenMP threads spin for a while by default: with another
+   * process on the cores (a second run, the tests meson runs side by side,
+   * an eval beside a training run) the spinning took a third of this
+   * program's cycles and slowed both.  libgomp reads the policy while it
+   * loads, so a restart makes it take effect (choose_core's, if it makes
+   * one, else our own).  STEPWISE_WAIT_SET marks the value as ours. */
+  const char *user = getenv ("OMP_WAIT_POLICY");
+  gboolean ours = getenv ("STEPWISE_WAIT_SET") != NULL, restart = !user;
+  if (!user)
+    {
+      setenv ("OMP_WAIT_POLICY", "passive", 1);
+      setenv ("STEPWISE_WAIT_SET", "1", 1);
+      ours = TRUE;
+    }
   choose_core (argv);
+  if (restart)
+    execv ("/proc/self/exe", argv);
+  /* children choose for themselves, as for the core */
+  if (ours)
+    {
+      unsetenv ("OMP_WAIT_POLICY");
+      unsetenv ("STEPWISE_WAIT_SET");
+    }
+  g_snprintf (wait_note, sizeof wait_note, restart ? "%s (could not restart to set it)"
+              : ours ? "%s (set by Stepwise)" : "%s (set by the user)",
+              restart ? "OpenMP's default" : ours ? "passive" : user);
   one_thread_each ();
 }
 

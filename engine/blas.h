@@ -13,8 +13,12 @@
 
 /* Call first in main(), before any thread exists; may not return (exec).
  * Also tells OpenBLAS to run each call on its caller's thread: the engine
- * splits work over the cores itself (parallel.h). */
+ * splits work over the cores itself (parallel.h); and, unless the user set
+ * OMP_WAIT_POLICY, restarts once with it passive, so idle OpenMP threads
+ * sleep instead of spinning on cores another process needs. */
 void        sw_blas_setup (char **argv);
+/* the OpenMP wait policy in effect and who chose it, one phrase */
+const char *sw_wait_policy_note (void);
 /* the core OpenBLAS runs, e.g. "SkylakeX" */
 const char *sw_blas_core_name (void);
 /* how that core was chosen, one sentence */

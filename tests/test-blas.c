@@ -21,15 +21,17 @@ test_better_core (void)
   g_assert_null (sw_blas_better_core ("Cooperlake", TRUE, TRUE));
 }
 
-/* run a fresh process, so OpenBLAS loads with the environment given */
+/* run a fresh process, so OpenBLAS and libgomp load with VAR = VALUE
+ * (unset when VALUE is NULL) */
 static char *
-cli_info (const char *coretype)
+cli_info (const char *var, const char *value)
 {
   g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  if (coretype)
-    g_subprocess_launcher_setenv (l, "OPENBLAS_CORETYPE", coretype, TRUE);
+  if (value)
+    g_subprocess_launcher_setenv (l, var, value, TRUE);
   else
-    g_subprocess_launcher_unsetenv (l, "OPENBLAS_CORETYPE");
+    g_subprocess_launcher_unsetenv (l, var);
+  g_subprocess_launcher_unsetenv (l, "STEPWISE_WAIT_SET");
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (l, &error, STEPWISE_CLI, "info", NULL);
   g_assert_no_error (error);
@@ -43,20 +45,31 @@ cli_info (const char *coretype)
 static void
 test_user_choice_kept (void)
 {
-  g_autofree char *out = cli_info ("Prescott");
+  g_autofree char *out = cli_info ("OPENBLAS_CORETYPE", "Prescott");
   g_assert_nonnull (strstr (out, "OpenBLAS core: Prescott (set by the user (OPENBLAS_CORETYPE=Prescott))"));
 }
 
 static void
 test_own_choice (void)
 {
-  g_autofree char *out = cli_info (NULL);
+  g_autofree char *out = cli_info ("OPENBLAS_CORETYPE", NULL);
   g_test_message ("%s", out);
   /* either OpenBLAS chose well or Stepwise chose for it; never a generic
    * core on a CPU with AVX2 */
   g_assert_true (strstr (out, "(detected by OpenBLAS)") || strstr (out, "chosen by Stepwise"));
   if (__builtin_cpu_supports ("avx2"))
     g_assert_null (strstr (out, "OpenBLAS core: Prescott"));
+}
+
+/* OMP_WAIT_POLICY: passive unless the user chose, and the choice reaches
+ * the restarted process (libgomp reads it only while it loads) */
+static void
+test_wait_policy (void)
+{
+  g_autofree char *ours = cli_info ("OMP_WAIT_POLICY", NULL);
+  g_assert_nonnull (strstr (ours, "OpenMP wait policy: passive (set by Stepwise)"));
+  g_autofree char *user = cli_info ("OMP_WAIT_POLICY", "active");
+  g_assert_nonnull (strstr (user, "OpenMP wait policy: active (set by the user)"));
 }
 
 int
@@ -67,5 +80,6 @@ main (int argc, char **argv)
   g_test_add_func ("/blas/better-core", test_better_core);
   g_test_add_func ("/blas/user-choice-kept", test_user_choice_kept);
   g_test_add_func ("/blas/own-choice", test_own_choice);
+  g_test_add_func ("/blas/wait-policy", test_wait_policy);
   return g_test_run ();
 }
