@@ -154,7 +154,7 @@ sw_cli_train (int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for checkpoints, logs and figures (default runs/RECIPE-DATASET)", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs (recipe default)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate", "LR" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate; with --resume, the rate from here on", "LR" },
     { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
     { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
@@ -222,6 +222,7 @@ sw_cli_train (int argc, char **argv)
   g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
   const SwResumeChanges changes = {
     .epochs = epochs, .gamma = gamma > 0 ? (float) gamma : 0.0f, .ema = recipe.ema,
+    .lr = lr > 0 ? (float) lr : 0.0f,
   };
   SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, &changes, &error)
                          : sw_trainer_new (&recipe, data, &error);

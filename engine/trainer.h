@@ -34,6 +34,8 @@ typedef struct {
                    * decaying on to nothing */
   float ema;      /* > 0: average the weights with this decay per step (from
                    * the current weights if the run had no average) */
+  float lr;       /* > 0: the rate from here on (then times the schedule's
+                   * factor each epoch, GAMMA's if set) */
 } SwResumeChanges;
 
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored

@@ -267,6 +267,19 @@ test_resume_new_rate (void)
   g_assert_cmpint (sw_trainer_epoch (tr), ==, 2);
   g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 4), ==, at1);
   sw_trainer_free (tr);
+
+  /* a new rate from epoch 2 on, kept by the held factor 1, then one that
+   * falls from there by the factor given with it */
+  tr = sw_trainer_resume (path, digits, &(SwResumeChanges) { .lr = 5e-3f }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 2), ==, 5e-3f);
+  g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 5), ==, 5e-3f);
+  sw_trainer_free (tr);
+  tr = sw_trainer_resume (path, digits, &(SwResumeChanges) { .lr = 5e-3f, .gamma = 0.5f }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 2), ==, 5e-3f);
+  g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 4), ==, 1.25e-3f);
+  sw_trainer_free (tr);
 }
 
 static void
