@@ -186,6 +186,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;
+
       if ((ch->gamma > 0.0f && recipe.scheduler) || ch->lr > 0.0f)
         {
           /* the schedule restarts here, from the rate it has reached or the new one */
@@ -201,6 +202,10 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
+      else if (recipe.epochs < done)
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "“%s” has %d epochs done, more than the %d asked for; give at least %d "
+                     "epochs to resume it", path, (int) done, recipe.epochs, (int) done);
       else if (check_data (&recipe, data, error)
                && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {

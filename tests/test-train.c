@@ -280,6 +280,9 @@ test_resume_new_rate (void)
   g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 2), ==, 5e-3f);
   g_assert_cmpfloat (sw_recipe_lr (sw_trainer_recipe (tr), 4), ==, 1.25e-3f);
   sw_trainer_free (tr);
+  /* a run cannot shrink below what it has done */
+  g_assert_null (sw_trainer_resume (path, digits, &(SwResumeChanges) { .epochs = 1 }, &error));
+  g_assert_nonnull (strstr (error->message, "has 2 epochs done, more than the 1 asked for"));
 }
 
 static void
