@@ -19,6 +19,8 @@
 #include "gaussian-blur.h"
 #include "json.h"
 #include "prompt-samples.h"
+#include "cosine-schedule.h"
+#include "rng.h"
 
 #define CMD "eval-prompts"
 
@@ -103,7 +105,7 @@ names_summary (const SwDataset *d, const int *idx, int n)
 static void
 print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int steps,
             double guidance, gint64 seed, const int *matched, const int *idx,
-            const SwDataset *d, double secs)
+            const SwDataset *d, double secs, int caption_images, const double ratio[2])
 {
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
   const int n_prompts = (int) g_strv_length (prompts);
@@ -128,10 +130,67 @@ print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int
         }
       g_string_append (s, "] }");
     }
-  g_string_append_printf (s, "\n  ],\n  \"matched\": %d,\n  \"samples\": %d,\n  \"share\": %.4f,\n"
-                          "  \"sampling_seconds\": %.1f\n}\n", total, n_prompts * per,
-                          (double) total / (n_prompts * per), secs);
+  g_string_append_printf (s, "\n  ],\n  \"matched\": %d,\n  \"samples\": %d,\n  \"share\": %.4f,\n",
+                          total, n_prompts * per, (double) total / (n_prompts * per));
+  if (caption_images)
+    g_string_append_printf (s, "  \"caption_loss_images\": %d,\n  \"caption_loss_ratio_t300\": %.4f,\n"
+                            "  \"caption_loss_ratio_t600\": %.4f,\n", caption_images, ratio[0], ratio[1]);
+  g_string_append_printf (s, "  \"sampling_seconds\": %.1f\n}\n", secs);
   fputs (s->str, stdout);
+}
+
+/* How much the prompt tells the net, a training diagnostic: over N training
+ * images drawn by SEED, noised at t = 300 and 600 (4 noise draws each), the
+ * ε-prediction loss under the image's own caption divided by the loss
+ * without a prompt.  Near 1: the net ignores the prompt; a net that has
+ * learnt which emoji a caption names goes well below. */
+static gboolean
+caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double ratio[2],
+                    GError **error)
+{
+  enum { R = 4 };
+  const int ts[2] = { 300, 600 }, T = m->T;
+  const size_t img = (size_t) m->channels * m->height * m->width;
+  g_autofree double *ab = g_new (double, T);
+  sw_cosine_alpha_bar (T, ab);
+  g_autofree float *x = g_new (float, R * img), *eps = g_new (float, R * img);
+  g_autofree float *out = g_new (float, R * img);
+  g_autofree float *with = g_new (float, R * m->cond_dim), *none = g_new (float, R * m->cond_dim);
+  if (!m->encode (m, "", none, error))
+    return FALSE;
+  for (int k = 1; k < R; k++)
+    memcpy (none + k * m->cond_dim, none, sizeof (float) * m->cond_dim);
+  double loss[2][2] = { { 0 } };
+  SwRng pick;
+  sw_rng_init (&pick, (uint64_t) seed, 0xca9);
+  for (int i = 0; i < n; i++)
+    {
+      int at = (int) (sw_rng_uniform (&pick) * d->n) % d->n;
+      if (!m->encode (m, d->captions[at], with, error))
+        return FALSE;
+      for (int k = 1; k < R; k++)
+        memcpy (with + k * m->cond_dim, with, sizeof (float) * m->cond_dim);
+      for (int j = 0; j < 2; j++)
+        {
+          SwRng rng;
+          sw_rng_init (&rng, (uint64_t) seed + (uint64_t) i, (uint64_t) ts[j]);
+          const float a = (float) sqrt (ab[ts[j]]), b = (float) sqrt (1.0 - ab[ts[j]]);
+          for (size_t q = 0; q < R * img; q++)
+            {
+              eps[q] = sw_rng_normal (&rng);
+              x[q] = a * (2.0f * d->images[at * img + q % img] - 1.0f) + b * eps[q];
+            }
+          for (int c = 0; c < 2; c++)
+            {
+              m->predict (m, R, x, ts[j], c ? none : with, out, NULL);
+              for (size_t q = 0; q < R * img; q++)
+                loss[j][c] += (double) (out[q] - eps[q]) * (out[q] - eps[q]);
+            }
+        }
+    }
+  for (int j = 0; j < 2; j++)
+    ratio[j] = loss[j][0] / loss[j][1];
+  return TRUE;
 }
 
 /* ROWS: each prompt's samples, then their nearest training images */
@@ -169,7 +228,10 @@ sw_cli_eval_prompts (int argc, char **argv)
   double guidance = 7.0;
   gint64 seed = 0;
   gboolean json = FALSE;
+  int caption_images = 0;
   const GOptionEntry entries[] = {
+    { "caption-loss", 0, 0, G_OPTION_ARG_INT, &caption_images,
+      "Also report how much the prompt lowers the loss, on N training images (default 0: not)", "N" },
     { "prompts", 0, 0, G_OPTION_ARG_STRING, &prompt_list,
       "Comma-separated prompts (default: dog, old man, fire, skull, strawberry, pencil, "
       "hamburger, rocket, tree, sunset, milk, tower)", "LIST" },
@@ -196,6 +258,9 @@ sw_cli_eval_prompts (int argc, char **argv)
     return sw_cli_failf (CMD, "--per-prompt %d is out of range; accepted: 1 to 100", per);
   if (seed < 0)
     return sw_cli_failf (CMD, "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", seed);
+  if (caption_images < 0 || caption_images > 100000)
+    return sw_cli_failf (CMD, "--caption-loss %d is out of range; accepted: 0 to 100000",
+                         caption_images);
   if (!(guidance >= 0 && guidance <= 100))
     return sw_cli_failf (CMD, "--guidance %g is out of range; accepted: 0 to 100", guidance);
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
@@ -283,8 +348,12 @@ sw_cli_eval_prompts (int argc, char **argv)
 
   if (grid && !write_grid (grid, argv[1], m, prompts, per, samples, train, idx, matched, &error))
     return sw_cli_fail (CMD, error);
+  double ratio[2] = { 0, 0 };
+  if (caption_images && !caption_loss_ratio (m, train, caption_images, seed, ratio, &error))
+    return sw_cli_fail (CMD, error);
   if (json)
-    print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, idx, train, secs);
+    print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, idx, train, secs,
+                caption_images, ratio);
   else
     {
       printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
@@ -298,6 +367,10 @@ sw_cli_eval_prompts (int argc, char **argv)
         }
       printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", total, n,
               100.0 * total / n, secs);
+      if (caption_images)
+        printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300) and "
+                "%.3f (t = 600) of the loss without a prompt, on %d training images\n",
+                ratio[0], ratio[1], caption_images);
       if (grid)
         printf ("%s\n", grid);
     }

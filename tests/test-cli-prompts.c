@@ -4,6 +4,7 @@
  * [0, 1]) and draws its grid, generate gives the same bytes for the same
  * seed, and unknown words and misuses are one clear line each. */
 #include <gio/gio.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -120,11 +121,21 @@ test_eval_prompts (void)
 
   /* the plain report: a line a prompt and the total */
   const char * const plain[] = { "eval-prompts", model, "--prompts", "fire", "-n", "1",
-                                 "--steps", "2", NULL };
+                                 "--steps", "2", "--caption-loss", "3", NULL };
   g_auto (Run) text = run_cli_with (plain, NULL);
   g_assert_cmpint (text.status, ==, 0);
   g_assert_nonnull (strstr (text.out, "  fire "));
   g_assert_nonnull (strstr (text.out, "  total "));
+  /* the diagnostic: a positive ratio on each noise level */
+  const char *use = strstr (text.out, "prompt use: the loss under each image's own caption is ");
+  g_assert_nonnull (use);
+  double r300 = 0, r600 = 0;
+  g_assert_cmpint (sscanf (use, "prompt use: the loss under each image's own caption is %lf "
+                           "(t = 300) and %lf", &r300, &r600), ==, 2);
+  g_assert_cmpfloat (r300, >, 0);
+  g_assert_cmpfloat (r600, >, 0);
+  const char * const bad[] = { "eval-prompts", model, "--caption-loss", "-1", NULL };
+  expect_error_with (bad, NULL, "--caption-loss -1 is out of range; accepted: 0 to 100000");
 }
 
 static void
