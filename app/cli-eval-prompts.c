@@ -13,13 +13,13 @@
 
 #include "cli.h"
 #include "cli-common.h"
+#include "cosine-schedule.h"
 #include "dataset.h"
 #include "eps-model.h"
 #include "figures.h"
 #include "gaussian-blur.h"
 #include "json.h"
 #include "prompt-samples.h"
-#include "cosine-schedule.h"
 #include "rng.h"
 
 #define CMD "eval-prompts"

@@ -136,9 +136,12 @@ sw_blas_setup (char **argv)
       unsetenv ("OMP_WAIT_POLICY");
       unsetenv ("STEPWISE_WAIT_SET");
     }
-  g_snprintf (wait_note, sizeof wait_note, restart ? "%s (could not restart to set it)"
-              : ours ? "%s (set by Stepwise)" : "%s (set by the user)",
-              restart ? "OpenMP's default" : ours ? "passive" : user);
+  if (restart)
+    g_strlcpy (wait_note, "OpenMP's default (could not restart to set passive)", sizeof wait_note);
+  else if (ours)
+    g_strlcpy (wait_note, "passive (set by Stepwise)", sizeof wait_note);
+  else
+    g_snprintf (wait_note, sizeof wait_note, "%s (set by the user)", user);
   one_thread_each ();
 }
 

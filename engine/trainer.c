@@ -186,14 +186,12 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;
-
       if ((ch->gamma > 0.0f && recipe.scheduler) || ch->lr > 0.0f)
         {
           /* the schedule restarts here, from the rate it has reached or the new one */
-          float factor = sw_recipe_gamma (&recipe);
           recipe.lr = ch->lr > 0.0f ? ch->lr : sw_recipe_lr (&recipe, (int) done);
           recipe.lr_epoch = (int) done;
-          recipe.gamma = ch->gamma > 0.0f ? ch->gamma : factor;
+          recipe.gamma = ch->gamma > 0.0f ? ch->gamma : sw_recipe_gamma (&recipe);
         }
       if (ch->ema > 0.0f)
         recipe.ema = ch->ema;
