@@ -62,6 +62,7 @@ sw_cli_model_load (const char *path, SwCliModel *m, GError **error)
   m->recipe.variant = cfg->variant;
   m->recipe.time_mod = cfg->time_mod;
   m->recipe.cond = cfg->cond;
+  m->recipe.embed = cfg->embed_dim;
   const char *classes = g_hash_table_lookup (meta, "dataset.classes");
   m->class_names = g_strsplit (classes ? classes : "", ",", -1);
   if (cfg->variant == SW_UNET_CLASS && (int) g_strv_length (m->class_names) != cfg->class_dim)

@@ -63,10 +63,10 @@ sw_cli_inspect (int argc, char **argv)
       return 1;
     }
   const SwUnetConfig *cfg = sw_unet_config (net);
-  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, time modulation %s, conditioning %s, "
-          "%zu parameters%s\n", argv[1], sw_unet_variant_name (cfg->variant), cfg->D, cfg->size,
-          cfg->size, cfg->channels, cfg->class_dim, sw_time_mod_name (cfg->time_mod),
-          sw_cond_points_name (cfg->cond),
+  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, word embedding %d, time modulation %s, "
+          "conditioning %s, %zu parameters%s\n", argv[1], sw_unet_variant_name (cfg->variant), cfg->D,
+          cfg->size, cfg->size, cfg->channels, cfg->class_dim, cfg->embed_dim,
+          sw_time_mod_name (cfg->time_mod), sw_cond_points_name (cfg->cond),
           sw_unet_num_params (net), has_opt ? ", with optimizer state" : "");
   g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (meta), (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l; l = l->next)

@@ -145,7 +145,7 @@ int
 sw_cli_train (int argc, char **argv)
 {
   g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
-  int epochs = 0, batch = 0, D = 0, limit = 0, sample_steps = 0;
+  int epochs = 0, batch = 0, D = 0, embed = -1, limit = 0, sample_steps = 0;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE;
@@ -156,6 +156,7 @@ sw_cli_train (int argc, char **argv)
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate; with --resume, the rate from here on", "LR" },
     { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
+    { "embed", 0, 0, G_OPTION_ARG_INT, &embed, "Width of a word embedding every class FCBlock reads (0, the default: none; the class vector goes straight in)", "E" },
     { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
@@ -191,6 +192,7 @@ sw_cli_train (int argc, char **argv)
   if (D) recipe.D = D;
   if (cond && !sw_cond_points_from_name (cond, &recipe.cond))
     return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every", cond);
+  if (embed >= 0) recipe.embed = embed;
   if (gamma >= 0) recipe.gamma = (float) gamma;
   if (no_scheduler) recipe.scheduler = false;
   if (sigma >= 0) recipe.sigma = (float) sigma;
@@ -236,6 +238,8 @@ sw_cli_train (int argc, char **argv)
                                          : g_strdup (" (constant)");
   g_autofree char *averaged = r->ema > 0.0f ? g_strdup_printf (", samples from the weights' average (decay %g a step)", r->ema)
                                             : g_strdup ("");
+  g_autofree char *embedding = r->embed ? g_strdup_printf (", word embedding %d", r->embed)
+                                        : g_strdup ("");
   g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                      : g_strdup ("");
   Run run = { .epochs = r->epochs };
@@ -247,8 +251,8 @@ sw_cli_train (int argc, char **argv)
       goto out;
     }
 
-  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s, batch %d, %d epochs, lr %g%s, "
-           "%zu parameters%s%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond),
+  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s, "
+           "%zu parameters%s%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond), embedding,
            r->batch, r->epochs, r->lr, sched,
            sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
   sw_progress_init (&run.progress, r->name);

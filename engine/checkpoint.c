@@ -49,6 +49,7 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
 
   g_autofree char *D = int_str (cfg->D), *ch = int_str (cfg->channels);
   g_autofree char *size = int_str (cfg->size), *cd = int_str (cfg->class_dim);
+  g_autofree char *ed = int_str (cfg->embed_dim);
   g_autofree char *step = opt ? g_strdup_printf ("%ld", opt->step) : NULL;
   g_autofree char *lr = opt ? g_strdup_printf ("%.9g", opt->lr) : NULL;
   g_autofree char *decay = opt && opt->ema ? g_strdup_printf ("%.9g", opt->ema_decay) : NULL;
@@ -61,6 +62,11 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
   };
   for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++)
     g_ptr_array_add (meta, (gpointer) fixed[i]);
+  if (cfg->embed_dim > 0)   /* files without it have none */
+    {
+      g_ptr_array_add (meta, (gpointer) "embed_dim");
+      g_ptr_array_add (meta, ed);
+    }
   if (opt)
     {
       const char *o[] = { "optim.step", step, "optim.lr", lr, "optim.ema_decay", decay };
@@ -130,6 +136,8 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
       || !sw_safetensors_meta_int (f, "channels", 1, 3, &cfg.channels, &local)
       || !sw_safetensors_meta_int (f, "size", 8, 128, &cfg.size, &local)
       || !sw_safetensors_meta_int (f, "class_dim", 0, 65536, &cfg.class_dim, &local)
+      || (sw_safetensors_meta (f, "embed_dim")
+          && !sw_safetensors_meta_int (f, "embed_dim", 1, 4096, &cfg.embed_dim, &local))
       || !(net = sw_unet_new (&cfg, &local)))
     {
       if (local && !g_str_has_prefix (local->message, "“"))

@@ -4,7 +4,8 @@
  * saved, are "optim.m.<name>" and "optim.v.<name>", and the weights' moving
  * average, when on, "optim.ema.<name>" (its decay in "optim.ema_decay").  __metadata__ records
  * the architecture (format, variant, time_mod, cond, D, channels, size,
- * class_dim; a file without "cond" has the course's two conditioning points)
+ * class_dim, embed_dim; a file without "cond" has the course's two
+ * conditioning points, one without "embed_dim" no word embedding)
  * and whatever training record the caller adds (recipe, epoch, loss, ...). */
 #pragma once
 

@@ -77,6 +77,13 @@ void sw_linear_backward (int N, int fin, int fout, const float *inp,
                          const float *weight, const float *dout,
                          float *dinp, float *dweight, float *dbias);
 
+/* ---- EmbeddingBag: weight (V, E) as in PyTorch ----
+ * bag (N, V), mostly zeros (a prompt's words, 1/k each) -> out (N, E);
+ * the bag is data, so backward gives only the weight's gradient */
+void sw_embedding_bag_forward (int N, int V, int E, const float *bag, const float *weight, float *out);
+void sw_embedding_bag_backward (int N, int V, int E, const float *bag, const float *dout,
+                                float *dweight);
+
 /* ---- global average pool: inp (C, N, H, W) -> out (C, N) ---- */
 void sw_avgpool_forward (int C, int N, int HW, const float *inp, float *out);
 void sw_avgpool_backward (int C, int N, int HW, const float *dout, float *dinp);

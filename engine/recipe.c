@@ -138,6 +138,10 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
          "conditioning points “%s” do not fit the recipe “%s” (a %s UNet); accepted: course%s",
          sw_cond_points_name (r->cond), r->name, sw_unet_variant_name (r->variant),
          r->variant == SW_UNET_CLASS ? ", every" : "");
+  CHECK (r->embed == 0 || (r->embed >= 1 && r->embed <= 4096 && r->variant == SW_UNET_CLASS),
+         "word embedding width %d does not fit the recipe “%s” (a %s UNet); accepted: 0 (none)%s",
+         r->embed, r->name, sw_unet_variant_name (r->variant),
+         r->variant == SW_UNET_CLASS ? ", or 1 to 4096" : "");
   CHECK (r->batch >= 2 && r->batch <= 4096,
          "batch size %d is out of range; accepted: 2 to 4096 (BatchNorm needs 2)", r->batch);
   CHECK (r->epochs >= 1 && r->epochs <= 10000, "epochs = %d is out of range; accepted: 1 to 10000", r->epochs);
@@ -298,6 +302,6 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
   r->scheduler = strcmp (scheduler, "true") == 0;
   g_strlcpy (r->name, name, sizeof r->name);
   g_strlcpy (r->dataset, dataset, sizeof r->dataset);
-  /* variant, time_mod and cond are the model's own metadata (checkpoint.h) */
+  /* variant, time_mod, cond and embed are the model's own metadata (checkpoint.h) */
   return sw_recipe_validate (r, error);
 }

@@ -30,6 +30,7 @@ typedef struct {
   SwUnetVariant variant;
   SwTimeMod     time_mod;
   SwCondPoints  cond;         /* where time and class modulate the net (class variant) */
+  int           embed;        /* word embedding width (class variant), 0: none; see unet.h */
   int           D;
   int           batch;
   int           epochs;

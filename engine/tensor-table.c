@@ -59,6 +59,11 @@ sw_tensor_table_init (const SwTensorTable *t, float *params, float *buffers, uin
             p[j] = v;
           continue;
         }
+      if (strcmp (info->name, "embed.weight") == 0)   /* nn.Embedding: N(0, 1) */
+        {
+          sw_rng_fill_normal (&rng, p, info->numel);
+          continue;
+        }
       /* a bias shares the fan_in of the weight before it */
       const SwTensorInfo *w = strcmp (leaf, "bias") == 0 && i > 0 ? info - 1 : info;
       size_t fan_in = (size_t) w->shape[1] * (w->ndim == 4 ? (size_t) (w->shape[2] * w->shape[3]) : 1);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SW_TENSOR_TABLE_MAX 160
+#define SW_TENSOR_TABLE_MAX 176
 
 typedef struct {
   char     name[48];   /* state_dict key, e.g. "down1.block.c2.bn.weight" */
@@ -35,7 +35,8 @@ const SwTensorInfo *sw_tensor_table_find (const SwTensorTable *t, const char *na
 
 /* PyTorch's default initialisation, seeded: a weight and the bias after it
  * uniform in +-1/sqrt(fan_in) of the weight; BatchNorm ("*.bn.*") gamma and
- * running_var 1, beta and running_mean 0. */
+ * running_var 1, beta and running_mean 0; a word embedding ("embed.weight")
+ * N(0, 1) as nn.Embedding. */
 void   sw_tensor_table_init (const SwTensorTable *t, float *params, float *buffers, uint64_t seed);
 
 typedef struct {

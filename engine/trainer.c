@@ -138,6 +138,7 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   SwUnetConfig cfg = {
     .variant = recipe->variant, .time_mod = recipe->time_mod, .cond = recipe->cond,
     .D = recipe->D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+    .embed_dim = recipe->embed,
   };
   SwUnet *net = sw_unet_new (&cfg, error);
   if (!net)
@@ -183,6 +184,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       recipe.variant = cfg->variant;
       recipe.time_mod = cfg->time_mod;
       recipe.cond = cfg->cond;
+      recipe.embed = cfg->embed_dim;
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;

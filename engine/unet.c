@@ -74,6 +74,7 @@ struct _SwUnet {
   bool has_fc[N_FC];
   SwConvGeom out_geom;              /* the final plain Conv(D -> C) */
   size_t out_w, out_b;
+  size_t embed_w;                   /* (class_dim, embed_dim) when embed_dim > 0 */
 
   /* arena for the current batch size */
   int N, N_capacity;
@@ -86,6 +87,7 @@ struct _SwUnet {
   float *cat2, *dcat2;              /* (2D, N, 2h, 2h) */
   float *cat3, *dcat3;              /* (2D, N, H, W) */
   float *tv, *cv;                   /* (N, 1) time, (N, class_dim) class */
+  float *ev, *dev;                  /* (N, embed_dim): the class's embedding and its gradient */
   float *scratch1, *scratch2;       /* largest unit output, for backward */
   float *work;                      /* im2col columns */
   float *grads_end;                 /* end of the gradient part of the arena */
@@ -214,6 +216,15 @@ sw_unet_config_validate (const SwUnetConfig *cfg, GError **error)
                    "class vector width %d is out of range; accepted: 1 to 65536", cfg->class_dim);
       return FALSE;
     }
+  if (cfg->embed_dim < 0 || cfg->embed_dim > 4096
+      || (cfg->embed_dim > 0 && cfg->variant != SW_UNET_CLASS))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "word embedding width %d does not fit a %s UNet; accepted: 0 (none), "
+                   "or 1 to 4096 for the class variant", cfg->embed_dim,
+                   sw_unet_variant_name (cfg->variant));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -286,7 +297,8 @@ add_point_fcs (SwUnet *net, const int *points, int n)
     {
       int p = points[i];
       g_autofree char *name = g_strdup_printf ("%s_c", point_defs[p].fc);
-      add_fc (net, FC_C + p, name, net->cfg.class_dim, net->units[point_defs[p].unit].g.cout);
+      int fin = net->cfg.embed_dim > 0 ? net->cfg.embed_dim : net->cfg.class_dim;
+      add_fc (net, FC_C + p, name, fin, net->units[point_defs[p].unit].g.cout);
     }
 }
 
@@ -330,6 +342,10 @@ sw_unet_new (const SwUnetConfig *cfg, GError **error)
           add_point_fcs (net, more, G_N_ELEMENTS (more));
         }
     }
+  /* last, so that the tables (and seeded initialisations) of the nets
+   * before it are unchanged */
+  if (cfg->embed_dim > 0)
+    net->embed_w = add_tensor (net, false, "embed", "weight", 2, cfg->class_dim, cfg->embed_dim, 0, 0);
 
   net->params = g_new0 (float, net->table.n_params);
   net->grads = g_new0 (float, net->table.n_params);
@@ -440,6 +456,7 @@ layout (SwUnet *net, int N, float *base, bool measure)
   for (int p = 0; p < N_POINTS; p++)
     if (net->points[p].on)
       net->points[p].dout = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
+  net->dev = sw_carve (&cv, (size_t) N * MAX (net->cfg.embed_dim, 1));
   net->dz = sw_carve (&cv, (size_t) 2 * D * N);
   net->dcat1 = sw_carve (&cv, 4 * D * q);
   net->dcat2 = sw_carve (&cv, 2 * D * half);
@@ -452,6 +469,7 @@ layout (SwUnet *net, int N, float *base, bool measure)
   net->y = sw_carve (&cv, C * img);
   net->tv = sw_carve (&cv, N);
   net->cv = sw_carve (&cv, (size_t) N * (net->cfg.class_dim > 0 ? net->cfg.class_dim : 1));
+  net->ev = sw_carve (&cv, (size_t) N * MAX (net->cfg.embed_dim, 1));
   size_t biggest = 0, work = sw_conv2d_work_floats (&net->out_geom, N, H, H);
   for (int i = 0; i < N_UNITS; i++)
     {
@@ -506,7 +524,7 @@ layout (SwUnet *net, int N, float *base, bool measure)
           U[chain[i]].dinp = U[chain[i] - 1].dout;
         }
       for (int i = 0; i < N_FC; i++)
-        net->fc[i].inp = i < FC_C ? net->tv : net->cv;
+        net->fc[i].inp = i < FC_C ? net->tv : net->cfg.embed_dim > 0 ? net->ev : net->cv;
     }
   return cv.used;
 }
@@ -622,6 +640,9 @@ sw_unet_forward (SwUnet *net, int N, const float *x, const float *t,
         memcpy (net->cv, c, sizeof (float) * nc);
       else
         memset (net->cv, 0, sizeof (float) * nc);
+      if (net->cfg.embed_dim > 0)
+        sw_embedding_bag_forward (N, net->cfg.class_dim, net->cfg.embed_dim, net->cv,
+                                  net->params + net->embed_w, net->ev);
     }
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
@@ -682,14 +703,14 @@ unit_backward (SwUnet *net, Unit *u, int N)
                         u->dinp, G + u->w, G + u->b, net->work);
 }
 
+/* DINP, where not NULL, accumulates the gradient of the block's input */
 static void
-fc_backward (SwUnet *net, FcBlock *fc, int N)
+fc_backward (SwUnet *net, FcBlock *fc, int N, float *dinp)
 {
   float *P = net->params, *G = net->grads;
   sw_linear_backward (N, fc->f, fc->f, fc->g, P + fc->w2, fc->dout, fc->dg, G + fc->w2, G + fc->b2);
   sw_gelu_backward ((size_t) N * fc->f, fc->h, fc->dg, fc->dh);
-  /* the time and class inputs are data: no gradient flows into them */
-  sw_linear_backward (N, fc->fin, fc->f, fc->inp, P + fc->w1, fc->dh, NULL, G + fc->w1, G + fc->b1);
+  sw_linear_backward (N, fc->fin, fc->f, fc->inp, P + fc->w1, fc->dh, dinp, G + fc->w1, G + fc->b1);
 }
 
 void
@@ -752,9 +773,15 @@ sw_unet_backward (SwUnet *net, const float *dout)
   block_backward (net, U_DOWN1, U_DOWN1_C2, N);
   block_backward (net, U_IN1, U_IN2, N);
 
+  /* the time and class inputs are data: no gradient flows into them, but
+   * the class FCBlocks' gradients meet in the word embedding's */
+  const bool embed = net->cfg.embed_dim > 0;
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
-      fc_backward (net, &net->fc[i], N);
+      fc_backward (net, &net->fc[i], N, embed && i >= FC_C ? net->dev : NULL);
+  if (embed)
+    sw_embedding_bag_backward (N, net->cfg.class_dim, net->cfg.embed_dim, net->cv, net->dev,
+                               net->grads + net->embed_w);
 }
 
 double
@@ -774,5 +801,6 @@ sw_unet_forward_flops (const SwUnet *net)
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
       flops += 2.0 * ((double) net->fc[i].fin * net->fc[i].f + (double) net->fc[i].f * net->fc[i].f);
+  /* the word embedding is a lookup of a prompt's few words: no FLOPs to speak of */
   return flops;
 }

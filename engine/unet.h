@@ -13,6 +13,12 @@
  * same way, d1, d2, d3, u0, up1, up2 and the last ConvBlock, each with its
  * own pair of FCBlocks, before anything (a skip connection included) reads
  * it: a prompt of thousands of words steers the net at every scale.
+ * With embed_dim E > 0 (class only) the class vector, a bag of V words,
+ * first goes through one EmbeddingBag (V -> E, "embed.weight" (V, E),
+ * initialised N(0, 1) as nn.Embedding) that every class FCBlock reads:
+ * each word is one learned E-vector shared by all the points, instead of
+ * a column of each point's first Linear, so a word seen in one caption
+ * learns from every point at once and starts as distinct as a common one.
  *
  * Verbs, as in llm.c: new, init_params, forward, zero_grad, backward, free.
  * Parameters, their gradients and the BatchNorm running statistics each live
@@ -54,6 +60,7 @@ typedef struct {
   int           channels;   /* 1 (grey) or 3 (RGB) */
   int           size;       /* 28 or 32 (any multiple of 4 from 8 to 128 works) */
   int           class_dim;  /* width of the class vector, SW_UNET_CLASS only */
+  int           embed_dim;  /* width of the word embedding, 0: none (SW_UNET_CLASS only) */
 } SwUnetConfig;
 
 

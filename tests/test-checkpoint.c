@@ -13,10 +13,10 @@
 static char *tmpdir;
 
 static SwUnet *
-make_net (SwUnetVariant v, SwCondPoints cond)
+make_net (SwUnetVariant v, SwCondPoints cond, int embed)
 {
   SwUnetConfig cfg = { .variant = v, .time_mod = SW_TIME_ADD, .cond = cond, .D = 4,
-                       .channels = 3, .size = 32, .class_dim = 7 };
+                       .channels = 3, .size = 32, .class_dim = 7, .embed_dim = embed };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 3);
   /* non-default running stats, so that buffers are really saved */
@@ -26,11 +26,20 @@ make_net (SwUnetVariant v, SwCondPoints cond)
   return net;
 }
 
-/* DATA: the conditioning points */
+typedef struct {
+  SwCondPoints cond;
+  int embed;
+} NetKind;
+
+static const NetKind course = { SW_COND_COURSE, 0 }, every = { SW_COND_EVERY, 0 },
+                     every_embed = { SW_COND_EVERY, 6 };
+
+/* DATA: a NetKind */
 static void
 test_round_trip (gconstpointer data)
 {
-  SwUnet *net = make_net (SW_UNET_CLASS, GPOINTER_TO_INT (data));
+  const NetKind *kind = data;
+  SwUnet *net = make_net (SW_UNET_CLASS, kind->cond, kind->embed);
   SwAdam opt;
   sw_adam_init (&opt, sw_unet_num_params (net), 1e-3f);
   for (size_t i = 0; i < opt.n; i++)
@@ -61,6 +70,7 @@ test_round_trip (gconstpointer data)
   g_assert_cmpint (a->channels, ==, b->channels);
   g_assert_cmpint (a->size, ==, b->size);
   g_assert_cmpint (a->class_dim, ==, b->class_dim);
+  g_assert_cmpint (a->embed_dim, ==, b->embed_dim);
   g_assert_cmpmem (sw_unet_params (net), sw_unet_num_params (net) * 4,
                    sw_unet_params (back), sw_unet_num_params (back) * 4);
   g_assert_cmpmem (sw_unet_buffers (net), sw_unet_num_buffers (net) * 4,
@@ -103,7 +113,7 @@ test_round_trip (gconstpointer data)
 static void
 test_f16_weights (void)
 {
-  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE);
+  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE, 0);
   g_autofree char *path = g_build_filename (tmpdir, "half.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   g_assert_true (sw_checkpoint_save (path, net, NULL, NULL, SW_DTYPE_F16, &error));
@@ -141,7 +151,7 @@ typedef struct {
 static void
 write_damaged (const char *path, const Damage *d)
 {
-  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE);
+  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE, 0);
   const SwUnetConfig *cfg = sw_unet_config (net);
   size_t nt = sw_unet_n_tensors (net);
   g_autofree SwStTensorIn *t = g_new0 (SwStTensorIn, nt + 1);
@@ -253,10 +263,9 @@ main (int argc, char **argv)
   sw_blas_setup (argv);
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("stepwise-checkpoint-XXXXXX", NULL);
-  g_test_add_data_func ("/checkpoint/round-trip/course", GINT_TO_POINTER (SW_COND_COURSE),
-                        test_round_trip);
-  g_test_add_data_func ("/checkpoint/round-trip/every", GINT_TO_POINTER (SW_COND_EVERY),
-                        test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/course", &course, test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/every", &every, test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/every-embed", &every_embed, test_round_trip);
   g_test_add_func ("/checkpoint/without-cond", test_without_cond);
   g_test_add_func ("/checkpoint/f16-weights", test_f16_weights);
   g_test_add_func ("/checkpoint/damaged", test_damaged_models);

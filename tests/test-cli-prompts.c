@@ -33,12 +33,14 @@ write_dataset (void)
 static void
 test_train (void)
 {
-  const char * const args[] = { "train", "emoji-ddpm", "--D", "4", "--batch", "4", "--epochs", "1",
-                                "--sample-steps", "2", "--seed", "1", "--out", run_dir, NULL };
+  const char * const args[] = { "train", "emoji-ddpm", "--D", "4", "--embed", "8", "--batch", "4",
+                                "--epochs", "1", "--sample-steps", "2", "--seed", "1", "--out", run_dir,
+                                NULL };
   g_auto (Run) r = run_cli_with (args, NULL);
   g_test_message ("train → %d: %s", r.status, r.err);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.err, "emoji-ddpm on emoji: 8 images"));
+  g_assert_nonnull (strstr (r.err, "word embedding 8"));
   g_autofree char *grid = g_build_filename (run_dir, "samples-epoch-01.png", NULL);
   g_assert_true (g_file_test (grid, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
@@ -49,6 +51,7 @@ test_train (void)
   g_test_message ("resume → %d: %s", again.status, again.err);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_nonnull (strstr (again.err, "resuming after epoch 1"));
+  g_assert_nonnull (strstr (again.err, "word embedding 8"));   /* the checkpoint's own */
   g_assert_nonnull (strstr (again.err, "epoch 2/2"));
 
   /* the model's words and aliases are its prompts; sample has no classes to draw */

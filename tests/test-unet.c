@@ -267,11 +267,14 @@ test_bad_config (void)
     { .variant = SW_UNET_UNCOND, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
     { .variant = SW_UNET_TIME, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
     { .variant = SW_UNET_CLASS, .cond = 2, .D = 8, .channels = 1, .size = 28, .class_dim = 10 },
+    { .variant = SW_UNET_TIME, .D = 8, .channels = 1, .size = 28, .embed_dim = 16 },
+    { .variant = SW_UNET_CLASS, .D = 8, .channels = 1, .size = 28, .class_dim = 10, .embed_dim = 5000 },
   };
   const char *says[] = { "D = 0", "2 image channels", "size 30", "class vector width 0",
                          "variant 7", "every block is for the class variant, not uncond",
                          "every block is for the class variant, not time",
-                         "conditioning points 2" };
+                         "conditioning points 2", "embedding width 16 does not fit a time UNet",
+                         "embedding width 5000" };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
@@ -324,15 +327,25 @@ fd_loss (FdNet *f)
   return s;
 }
 
+typedef struct {
+  SwCondPoints cond;
+  int embed;
+} NetKind;
+
+static const NetKind course = { SW_COND_COURSE, 0 }, every = { SW_COND_EVERY, 0 },
+                     every_embed = { SW_COND_EVERY, 3 };
+
 /* Every parameter tensor's gradient, at 4 places spread over it, against
  * central differences: the fixtures pin the course's nets to PyTorch, this
- * checks the backward of whatever the net is built of on its own. */
+ * checks the backward of whatever the net is built of on its own (with a
+ * word embedding, the sum of every class FCBlock's gradient meets in it). */
 static void
 test_fd_gradients (gconstpointer data)
 {
+  const NetKind *kind = data;
   SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD,
-                       .cond = GPOINTER_TO_INT (data), .D = 4, .channels = 3, .size = 8,
-                       .class_dim = 5 };
+                       .cond = kind->cond, .D = 4, .channels = 3, .size = 8,
+                       .class_dim = 5, .embed_dim = kind->embed };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 21);
   const int N = 3;
@@ -379,8 +392,8 @@ test_fd_gradients (gconstpointer data)
             g_error ("%s[%zu]: analytic %.6g, numeric %.6g", info->name, j, ana, num);
         }
     }
-  g_test_message ("class UNet (%s): worst relative gradient error %.2e",
-                  sw_cond_points_name (cfg.cond), worst);
+  g_test_message ("class UNet (%s, word embedding %d): worst relative gradient error %.2e",
+                  sw_cond_points_name (cfg.cond), cfg.embed_dim, worst);
   sw_unet_free (net);
 }
 
@@ -469,10 +482,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/unet/pytorch/uncond-28", "unet-uncond-28.safetensors", check_fixture);
   g_test_add_data_func ("/unet/pytorch/class-every-32", "unet-class-every-32.safetensors",
                         check_fixture);
-  g_test_add_data_func ("/unet/fd-gradients/class-course", GINT_TO_POINTER (SW_COND_COURSE),
-                        test_fd_gradients);
-  g_test_add_data_func ("/unet/fd-gradients/class-every", GINT_TO_POINTER (SW_COND_EVERY),
-                        test_fd_gradients);
+  g_test_add_data_func ("/unet/fd-gradients/class-course", &course, test_fd_gradients);
+  g_test_add_data_func ("/unet/fd-gradients/class-every", &every, test_fd_gradients);
+  g_test_add_data_func ("/unet/fd-gradients/class-every-embed", &every_embed, test_fd_gradients);
   g_test_add_func ("/unet/param-counts", test_param_counts);
   g_test_add_func ("/unet/shapes", test_shapes);
   g_test_add_func ("/unet/bad-config", test_bad_config);
