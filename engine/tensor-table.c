@@ -59,9 +59,15 @@ sw_tensor_table_init (const SwTensorTable *t, float *params, float *buffers, uin
             p[j] = v;
           continue;
         }
-      if (strcmp (info->name, "embed.weight") == 0)   /* nn.Embedding: N(0, 1) */
+      if (strcmp (info->name, "embed.weight") == 0)
         {
+          /* N(0, 0.02), DiT's label embedding, not nn.Embedding's N(0, 1):
+           * under Adam (steps of about lr whatever the scale) unit-sized
+           * rows hardly move and stay random codes the FCBlocks must learn
+           * to read; small rows take the shape the gradient gives them */
           sw_rng_fill_normal (&rng, p, info->numel);
+          for (size_t j = 0; j < info->numel; j++)
+            p[j] *= 0.02f;
           continue;
         }
       /* a bias shares the fan_in of the weight before it */

@@ -36,7 +36,7 @@ const SwTensorInfo *sw_tensor_table_find (const SwTensorTable *t, const char *na
 /* PyTorch's default initialisation, seeded: a weight and the bias after it
  * uniform in +-1/sqrt(fan_in) of the weight; BatchNorm ("*.bn.*") gamma and
  * running_var 1, beta and running_mean 0; a word embedding ("embed.weight")
- * N(0, 1) as nn.Embedding. */
+ * N(0, 0.02) as DiT's label embedding. */
 void   sw_tensor_table_init (const SwTensorTable *t, float *params, float *buffers, uint64_t seed);
 
 typedef struct {

@@ -15,10 +15,10 @@
  * it: a prompt of thousands of words steers the net at every scale.
  * With embed_dim E > 0 (class only) the class vector, a bag of V words,
  * first goes through one EmbeddingBag (V -> E, "embed.weight" (V, E),
- * initialised N(0, 1) as nn.Embedding) that every class FCBlock reads:
- * each word is one learned E-vector shared by all the points, instead of
- * a column of each point's first Linear, so a word seen in one caption
- * learns from every point at once and starts as distinct as a common one.
+ * initialised N(0, 0.02) as DiT's label embedding) that every class
+ * FCBlock reads: each word is one learned E-vector shared by all the
+ * points, instead of a column of each point's first Linear, so a word seen
+ * in one caption learns from every point at once.
  *
  * Verbs, as in llm.c: new, init_params, forward, zero_grad, backward, free.
  * Parameters, their gradients and the BatchNorm running statistics each live
