@@ -16,11 +16,10 @@
  * 1/k on each of the prompt's k distinct words, 0 elsewhere, so the empty
  * prompt (or one of stop words only) is the all-zero, unconditional vector
  * of classifier-free guidance.  It goes where the class vector of the
- * UNet's class FCBlocks goes (unet.h): with the UNet's word embedding
- * (embed_dim E, the emoji recipe's) it picks out and averages the prompt's
- * learned E-vectors, which every class FCBlock reads; without one, each
- * class FCBlock's first Linear (V -> F) is its own F-wide embedding per
- * word.
+ * UNet's class FCBlocks goes (unet.h): each class FCBlock's first Linear
+ * (V -> F) is then exactly a learned F-wide embedding per word, averaged
+ * over the prompt; with the UNet's optional word embedding (embed_dim E) it
+ * instead picks out and averages one shared E-vector per word.
  *
  * A prompt word not in the vocabulary is read as the plural of a known word
  * ("dogs", "strawberries", "tomatoes"), else looked up in a small alias
