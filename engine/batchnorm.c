@@ -7,7 +7,7 @@ void
 sw_batchnorm_forward (int C, int M, const float *inp,
                       const float *gamma, const float *beta,
                       float *running_mean, float *running_var, bool training,
-                      float *mean, float *rstd, float *out)
+                      float momentum, float *mean, float *rstd, float *out)
 {
 #pragma omp parallel for schedule(static)
   for (int c = 0; c < C; c++)
@@ -31,8 +31,8 @@ sw_batchnorm_forward (int C, int M, const float *inp,
           mu = (float) m;
           var = (float) (ss / M);
           float unbiased = M > 1 ? (float) (ss / (M - 1)) : var;
-          running_mean[c] = (1.0f - SW_BN_MOMENTUM) * running_mean[c] + SW_BN_MOMENTUM * mu;
-          running_var[c] = (1.0f - SW_BN_MOMENTUM) * running_var[c] + SW_BN_MOMENTUM * unbiased;
+          running_mean[c] = (1.0f - momentum) * running_mean[c] + momentum * mu;
+          running_var[c] = (1.0f - momentum) * running_var[c] + momentum * unbiased;
         }
       else
         {

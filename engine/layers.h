@@ -47,15 +47,16 @@ void sw_conv_transpose2d_backward (const SwConvGeom *g, int N, int H, int W,
 
 /* ---- BatchNorm2d over (C, N, H, W): M = N*H*W values per channel ----
  * Training: normalise with the batch mean and biased variance, save them in
- * mean/rstd (C), and move the running averages by MOMENTUM using the unbiased
- * variance (PyTorch's rule).  Eval: normalise with the running averages.
- * eps = 1e-5. */
+ * mean/rstd (C), and move the running averages by MOMENTUM (the batch's
+ * weight: SW_BN_MOMENTUM in training, 1/k for the k-th batch of a
+ * cumulative average) using the unbiased variance (PyTorch's rule).
+ * Eval: normalise with the running averages.  eps = 1e-5. */
 #define SW_BN_EPS 1e-5f
 #define SW_BN_MOMENTUM 0.1f
 void sw_batchnorm_forward (int C, int M, const float *inp,
                            const float *gamma, const float *beta,
                            float *running_mean, float *running_var, bool training,
-                           float *mean, float *rstd, float *out);
+                           float momentum, float *mean, float *rstd, float *out);
 /* mean/rstd are those saved by forward (in eval mode: the running stats as
  * saved by forward too). */
 void sw_batchnorm_backward (int C, int M, const float *inp, const float *gamma,

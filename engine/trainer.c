@@ -260,19 +260,6 @@ sw_trainer_free (SwTrainer *tr)
 const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
 SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
 
-SwUnet *
-sw_trainer_sampling_net (SwTrainer *tr)
-{
-  if (!tr->opt.ema)
-    return tr->net;
-  if (!tr->averaged)
-    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
-  /* the average's weights, the trained net's BatchNorm statistics */
-  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
-  memcpy (sw_unet_buffers (tr->averaged), sw_unet_buffers (tr->net),
-          sizeof (float) * sw_unet_num_buffers (tr->net));
-  return tr->averaged;
-}
 int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
 
@@ -379,6 +366,51 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
         }
       break;
     }
+}
+
+/* BatchNorm statistics for averaged weights, as torch.optim.swa_utils.
+ * update_bn computes them: the trained net's running statistics belong to
+ * its own current weights, not to an average over the last 1/(1 - decay)
+ * steps, so they are recomputed as the plain average over RECAL_BATCHES
+ * training batches of RECAL_BATCH images.  The batches come from a stream
+ * of their own (seed, epoch): the training's streams are untouched and a
+ * resumed run recomputes the same numbers. */
+enum { RECAL_BATCHES = 32, RECAL_BATCH = 32 };
+
+static void
+recalibrate_bn (SwTrainer *tr, SwUnet *net)
+{
+  const int n = tr->data->n, N = MIN (MIN (RECAL_BATCH, tr->recipe.batch), n);
+  /* make_batch writes the training's batch buffers; the last batch's class
+   * vectors stay readable (sw_trainer_last_conditioning) */
+  const size_t c_floats = (size_t) tr->recipe.batch * MAX (tr->cond_dim, 1);
+  g_autofree float *c_saved = g_memdup2 (tr->c, sizeof (float) * c_floats);
+  g_autofree int *idx = g_new (int, N);
+  SwRng rng;
+  sw_rng_init (&rng, tr->recipe.seed, 2000 + (uint64_t) tr->epoch);
+  sw_unet_reset_bn_stats (net);
+  for (int k = 0; k < RECAL_BATCHES; k++)
+    {
+      for (int i = 0; i < N; i++)
+        idx[i] = (int) sw_rng_below (&rng, (uint32_t) n);
+      make_batch (tr, &rng, N, idx);
+      sw_unet_set_bn_momentum (net, 1.0f / (float) (k + 1));
+      sw_unet_forward (net, N, tr->inp, tr->t, tr->c, true, tr->out);
+    }
+  sw_unet_set_bn_momentum (net, SW_BN_MOMENTUM);
+  memcpy (tr->c, c_saved, sizeof (float) * c_floats);
+}
+
+SwUnet *
+sw_trainer_sampling_net (SwTrainer *tr)
+{
+  if (!tr->opt.ema)
+    return tr->net;
+  if (!tr->averaged)
+    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
+  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
+  recalibrate_bn (tr, tr->averaged);
+  return tr->averaged;
 }
 
 gboolean

@@ -47,7 +47,9 @@ void         sw_trainer_free (SwTrainer *trainer);
 const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
 SwUnet      *sw_trainer_net (SwTrainer *trainer);
 /* the net to sample from and to ship: the weights' moving average when the
- * recipe keeps one (a copy, refreshed by each call), else the trained net */
+ * recipe keeps one (a copy, refreshed by each call, its BatchNorm statistics
+ * recomputed for those weights over 1,024 training images: a few forward
+ * passes), else the trained net */
 SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);

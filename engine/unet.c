@@ -81,6 +81,7 @@ struct _SwUnet {
   float *arena;
   size_t arena_floats;
   bool training;
+  float bn_momentum;                /* the running statistics' step (layers.h) */
   float *x, *y, *dy;                /* (C, N, H, W) input, output and its gradient */
   float *pooled, *z, *dz;           /* (2D, N): AvgPool and GELU */
   float *cat1, *dcat1;              /* (4D, N, h, h) */
@@ -351,6 +352,7 @@ sw_unet_new (const SwUnetConfig *cfg, GError **error)
   net->grads = g_new0 (float, net->table.n_params);
   net->buffers = g_new0 (float, net->table.n_buffers);
   sw_unet_init_params (net, 0);
+  net->bn_momentum = SW_BN_MOMENTUM;
   return net;
 }
 
@@ -396,6 +398,26 @@ void
 sw_unet_init_params (SwUnet *net, uint64_t seed)
 {
   sw_tensor_table_init (&net->table, net->params, net->buffers, seed);
+}
+
+void
+sw_unet_reset_bn_stats (SwUnet *net)
+{
+  for (size_t i = 0; i < net->table.n; i++)
+    {
+      const SwTensorInfo *info = &net->table.items[i];
+      if (!info->is_buffer)
+        continue;
+      float v = g_str_has_suffix (info->name, ".running_var") ? 1.0f : 0.0f;
+      for (size_t j = 0; j < info->numel; j++)
+        net->buffers[info->offset + j] = v;
+    }
+}
+
+void
+sw_unet_set_bn_momentum (SwUnet *net, float momentum)
+{
+  net->bn_momentum = momentum;
 }
 
 /* ------------------------------------------------------------ arena */
@@ -565,7 +587,8 @@ unit_forward (SwUnet *net, Unit *u, int N)
   /* BatchNorm into out, then GELU in place: pre-GELU values are recomputed
    * from pre in backward instead of being stored */
   sw_batchnorm_forward (u->g.cout, N * u->Ho * u->Wo, u->pre, P + u->gamma, P + u->beta,
-                        B + u->rmean, B + u->rvar, net->training, u->mean, u->rstd, u->out);
+                        B + u->rmean, B + u->rvar, net->training, net->bn_momentum,
+                        u->mean, u->rstd, u->out);
   sw_gelu_forward (n, u->out, u->out);
 }
 

@@ -84,6 +84,14 @@ const SwUnetConfig *sw_unet_config (const SwUnet *net);
  * and biases, BatchNorm gamma 1, beta 0, running mean 0, var 1), seeded. */
 void     sw_unet_init_params (SwUnet *net, uint64_t seed);
 
+/* BatchNorm running statistics back to mean 0, variance 1, and the weight
+ * a training forward gives its batch in them (SW_BN_MOMENTUM until set):
+ * with 1/k for the k-th batch after a reset they become the plain average
+ * of k batches' statistics, as torch.optim.swa_utils.update_bn computes
+ * for averaged weights. */
+void     sw_unet_reset_bn_stats (SwUnet *net);
+void     sw_unet_set_bn_momentum (SwUnet *net, float momentum);
+
 size_t               sw_unet_num_params (const SwUnet *net);   /* trainable floats */
 size_t               sw_unet_num_buffers (const SwUnet *net);
 size_t               sw_unet_n_tensors (const SwUnet *net);

@@ -257,7 +257,7 @@ bn_run (void *data, float *out)
   g_autofree float *rm = g_memdup2 (b->rm, sizeof (float) * b->C);
   g_autofree float *rv = g_memdup2 (b->rv, sizeof (float) * b->C);
   sw_batchnorm_forward (b->C, b->M, b->x, b->gamma, b->beta, rm, rv, b->training,
-                        b->mean, b->rstd, out);
+                        SW_BN_MOMENTUM, b->mean, b->rstd, out);
 }
 
 static void
@@ -305,7 +305,7 @@ test_batchnorm_forward_reference (void)
   g_autofree float *ref = g_new (float, (size_t) C * M);
   for (int c = 0; c < C; c++)
     rv[c] = 1.0f;
-  sw_batchnorm_forward (C, M, x, gamma, beta, rm, rv, true, mean, rstd, y);
+  sw_batchnorm_forward (C, M, x, gamma, beta, rm, rv, true, SW_BN_MOMENTUM, mean, rstd, y);
   for (int c = 0; c < C; c++)
     {
       double s = 0, ss = 0;
@@ -324,11 +324,34 @@ test_batchnorm_forward_reference (void)
   assert_close ("batchnorm(train) forward", y, ref, (size_t) C * M, 1e-5);
 
   /* eval mode uses the running averages */
-  sw_batchnorm_forward (C, M, x, gamma, beta, rm, rv, false, mean, rstd, y);
+  sw_batchnorm_forward (C, M, x, gamma, beta, rm, rv, false, SW_BN_MOMENTUM, mean, rstd, y);
   for (int c = 0; c < C; c++)
     for (int i = 0; i < M; i++)
       ref[c * M + i] = (float) ((x[c * M + i] - rm[c]) / sqrt (rv[c] + 1e-5) * gamma[c] + beta[c]);
   assert_close ("batchnorm(eval) forward", y, ref, (size_t) C * M, 1e-5);
+
+  /* momentum 1, then 1/2: the running stats are the two batches' average,
+   * whatever they held before (the cumulative average of update_bn) */
+  g_autofree float *x2 = randn ((size_t) C * M, 1.0f);
+  sw_batchnorm_forward (C, M, x, gamma, beta, rm, rv, true, 1.0f, mean, rstd, y);
+  sw_batchnorm_forward (C, M, x2, gamma, beta, rm, rv, true, 0.5f, mean, rstd, y);
+  for (int c = 0; c < C; c++)
+    {
+      double mu[2], uvar[2];
+      const float *xs[2] = { x + c * M, x2 + c * M };
+      for (int k = 0; k < 2; k++)
+        {
+          double s = 0, ss = 0;
+          for (int i = 0; i < M; i++)
+            s += xs[k][i];
+          mu[k] = s / M;
+          for (int i = 0; i < M; i++)
+            ss += (xs[k][i] - mu[k]) * (xs[k][i] - mu[k]);
+          uvar[k] = ss / (M - 1);
+        }
+      g_assert_cmpfloat_with_epsilon (rm[c], (mu[0] + mu[1]) / 2, 1e-5);
+      g_assert_cmpfloat_with_epsilon (rv[c], (uvar[0] + uvar[1]) / 2, 1e-4);
+    }
 }
 
 /* ---------------------------------------------- GELU, Linear, pool, ... */

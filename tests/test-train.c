@@ -11,6 +11,7 @@
 #include "blas.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "rng.h"
 #include "sampler.h"
 #include "trainer.h"
 
@@ -342,6 +343,11 @@ test_ema (void)
   g_assert_true (sw_trainer_run_epoch (straight, NULL, NULL, NULL, &error));
   g_assert_true (sw_trainer_run_epoch (resumed, NULL, NULL, NULL, &error));
   assert_same_params (sw_trainer_sampling_net (resumed), sw_trainer_sampling_net (straight));
+  /* and recomputes the same BatchNorm statistics for them */
+  g_assert_cmpmem (sw_unet_buffers (sw_trainer_sampling_net (resumed)),
+                   sw_unet_num_buffers (avg) * sizeof (float),
+                   sw_unet_buffers (sw_trainer_sampling_net (straight)),
+                   sw_unet_num_buffers (avg) * sizeof (float));
   sw_trainer_free (straight);
   sw_trainer_free (resumed);
 
@@ -357,6 +363,67 @@ test_ema (void)
   g_assert_cmpfloat (sw_trainer_recipe (plain)->ema, ==, 0.9f);
   assert_same_params (sw_trainer_sampling_net (plain), sw_trainer_net (plain));
   sw_trainer_free (plain);
+}
+
+static double
+rms_diff (size_t n, const float *a, const float *b)
+{
+  double ss = 0.0;
+  for (size_t i = 0; i < n; i++)
+    ss += (double) (a[i] - b[i]) * (a[i] - b[i]);
+  return sqrt (ss / n);
+}
+
+/* The averaged weights sample with BatchNorm statistics of their own
+ * (update_bn's): on a batch it never saw, their eval-mode output is far
+ * nearer the output under the batch's own statistics than it is with the
+ * trained net's running statistics, which belong to other weights */
+static void
+test_ema_batchnorm (void)
+{
+  if (!require_digits ())
+    return;
+  SwRecipe r = tiny ("flow-class");
+  r.epochs = 1;
+  r.ema = 0.99f;
+  g_autoptr (GError) error = NULL;
+  SwTrainer *tr = sw_trainer_new (&r, digits, &error);
+  g_assert_true (sw_trainer_run_epoch (tr, NULL, NULL, NULL, &error));
+  SwUnet *live = sw_trainer_net (tr), *avg = sw_trainer_sampling_net (tr);
+  const SwUnetConfig *cfg = sw_unet_config (avg);
+  const size_t nb = sw_unet_num_buffers (avg), np = sw_unet_num_params (avg);
+
+  /* a batch as flow-class draws one: (1 - t) noise + t image, its class */
+  enum { N = 32, FIRST = 200 };
+  const int K = cfg->class_dim;
+  const size_t img = (size_t) cfg->channels * cfg->size * cfg->size, n = N * img;
+  g_autofree float *x = g_new (float, n), *t = g_new (float, N), *c = g_new0 (float, N * K);
+  SwRng rng;
+  sw_rng_init (&rng, 9, 9);
+  for (int i = 0; i < N; i++)
+    {
+      t[i] = sw_rng_uniform (&rng);
+      for (size_t j = 0; j < img; j++)
+        x[i * img + j] = (1.0f - t[i]) * sw_rng_normal (&rng)
+                         + t[i] * digits->images[(FIRST + i) * img + j];
+      c[i * K + digits->labels[FIRST + i]] = 1.0f;
+    }
+  /* the averaged weights under the batch's statistics and under the trained net's */
+  SwUnet *batch_stats = sw_unet_new (cfg, NULL), *stale = sw_unet_new (cfg, NULL);
+  memcpy (sw_unet_params (batch_stats), sw_unet_params (avg), np * sizeof (float));
+  memcpy (sw_unet_params (stale), sw_unet_params (avg), np * sizeof (float));
+  memcpy (sw_unet_buffers (stale), sw_unet_buffers (live), nb * sizeof (float));
+  g_autofree float *want = g_new (float, n), *own = g_new (float, n), *old = g_new (float, n);
+  sw_unet_forward (batch_stats, N, x, t, c, true, want);
+  sw_unet_forward (avg, N, x, t, c, false, own);
+  sw_unet_forward (stale, N, x, t, c, false, old);
+  const double e_own = rms_diff (n, own, want), e_old = rms_diff (n, old, want);
+  g_test_message ("eval vs batch statistics, RMS: recomputed %.4f, the trained net's %.4f",
+                  e_own, e_old);
+  g_assert_cmpfloat (e_own, <, 0.5 * e_old);
+  sw_unet_free (batch_stats);
+  sw_unet_free (stale);
+  sw_trainer_free (tr);
 }
 
 static void
@@ -423,6 +490,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/guide-after", test_guide_after);
   g_test_add_func ("/train/resume-new-rate", test_resume_new_rate);
   g_test_add_func ("/train/ema", test_ema);
+  g_test_add_func ("/train/ema-batchnorm", test_ema_batchnorm);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
   int status = g_test_run ();
