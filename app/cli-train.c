@@ -146,7 +146,7 @@ sw_cli_train (int argc, char **argv)
 {
   g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
   int epochs = 0, batch = 0, D = 0, embed = -1, limit = 0, sample_steps = 0;
-  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1;
+  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
@@ -161,6 +161,7 @@ sw_cli_train (int argc, char **argv)
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &ema, "Sample from and ship a moving average of the weights with this decay per step (default 0: none); with --resume, from the current weights on", "DECAY" },
+    { "word-lr", 0, 0, G_OPTION_ARG_DOUBLE, &word_lr, "Multiply the rate of the weights that hold a vector per class or prompt word by X (default 1); with --resume, from here on", "X" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
@@ -198,6 +199,7 @@ sw_cli_train (int argc, char **argv)
   if (sigma >= 0) recipe.sigma = (float) sigma;
   if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
   if (ema >= 0) recipe.ema = (float) ema;
+  if (word_lr >= 0) recipe.word_lr = (float) word_lr;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
   if (sample_steps) recipe.sample_steps = sample_steps;
   if (limit < 0)
@@ -224,7 +226,7 @@ sw_cli_train (int argc, char **argv)
   g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
   const SwResumeChanges changes = {
     .epochs = epochs, .gamma = gamma > 0 ? (float) gamma : 0.0f, .ema = recipe.ema,
-    .lr = lr > 0 ? (float) lr : 0.0f,
+    .lr = lr > 0 ? (float) lr : 0.0f, .word_lr = word_lr >= 0 ? recipe.word_lr : 0.0f,
   };
   SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, &changes, &error)
                          : sw_trainer_new (&recipe, data, &error);
@@ -240,6 +242,8 @@ sw_cli_train (int argc, char **argv)
                                             : g_strdup ("");
   g_autofree char *embedding = r->embed ? g_strdup_printf (", word embedding %d", r->embed)
                                         : g_strdup ("");
+  g_autofree char *words = r->word_lr != 1.0f ? g_strdup_printf (", word weights at %g x the rate", r->word_lr)
+                                               : g_strdup ("");
   g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                      : g_strdup ("");
   Run run = { .epochs = r->epochs };
@@ -251,9 +255,9 @@ sw_cli_train (int argc, char **argv)
       goto out;
     }
 
-  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s, "
+  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
            "%zu parameters%s%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond), embedding,
-           r->batch, r->epochs, r->lr, sched,
+           r->batch, r->epochs, r->lr, sched, words,
            sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
   sw_progress_init (&run.progress, r->name);
   gint64 t_start = g_get_monotonic_time ();

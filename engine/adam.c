@@ -29,17 +29,22 @@ sw_adam_enable_ema (SwAdam *opt, float decay, const float *params)
 }
 
 void
-sw_adam_step (SwAdam *opt, float *params, const float *grads)
+sw_adam_add_group (SwAdam *opt, size_t begin, size_t end, float scale)
 {
-  /* torch.optim.Adam (amsgrad off): p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) */
-  opt->step++;
+  size_t last = opt->n_groups ? opt->groups[opt->n_groups - 1].end : 0;
+  g_assert (opt->n_groups < SW_ADAM_MAX_GROUPS && begin >= last && begin <= end && end <= opt->n);
+  opt->groups[opt->n_groups++] = (SwAdamGroup) { begin, end, scale };
+}
+
+/* torch.optim.Adam (amsgrad off) over [begin, end):
+ * p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps), step_size = lr/bc1 */
+static void
+adam_range (SwAdam *opt, float *params, const float *grads, size_t begin, size_t end,
+            float step_size, float sqrt_bc2)
+{
   const float b1 = opt->beta1, b2 = opt->beta2;
-  const double bc1 = 1.0 - pow (b1, (double) opt->step);
-  const double bc2 = 1.0 - pow (b2, (double) opt->step);
-  const float step_size = (float) (opt->lr / bc1);
-  const float sqrt_bc2 = (float) sqrt (bc2);
 #pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < opt->n; i++)
+  for (size_t i = begin; i < end; i++)
     {
       float g = grads[i] + opt->weight_decay * params[i];
       opt->m[i] = b1 * opt->m[i] + (1.0f - b1) * g;
@@ -47,6 +52,25 @@ sw_adam_step (SwAdam *opt, float *params, const float *grads)
       float denom = sqrtf (opt->v[i]) / sqrt_bc2 + opt->eps;
       params[i] -= step_size * opt->m[i] / denom;
     }
+}
+
+void
+sw_adam_step (SwAdam *opt, float *params, const float *grads)
+{
+  opt->step++;
+  const double bc1 = 1.0 - pow (opt->beta1, (double) opt->step);
+  const double bc2 = 1.0 - pow (opt->beta2, (double) opt->step);
+  const float step_size = (float) (opt->lr / bc1);
+  const float sqrt_bc2 = (float) sqrt (bc2);
+  size_t at = 0;
+  for (int k = 0; k < opt->n_groups; k++)
+    {
+      const SwAdamGroup *g = &opt->groups[k];
+      adam_range (opt, params, grads, at, g->begin, step_size, sqrt_bc2);
+      adam_range (opt, params, grads, g->begin, g->end, step_size * g->scale, sqrt_bc2);
+      at = g->end;
+    }
+  adam_range (opt, params, grads, at, opt->n, step_size, sqrt_bc2);
   if (opt->ema)
     {
       const float d = opt->ema_decay;

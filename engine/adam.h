@@ -9,6 +9,16 @@
 
 #include <stddef.h>
 
+/* parameters [begin, end) whose rate is lr * scale: PyTorch's parameter
+ * groups, for weights that a batch reaches rarely (a prompt word's vector
+ * gets a gradient only from the few images whose caption has the word) */
+typedef struct {
+  size_t begin, end;
+  float  scale;
+} SwAdamGroup;
+
+enum { SW_ADAM_MAX_GROUPS = 16 };
+
 typedef struct {
   float lr;           /* current learning rate */
   float beta1, beta2; /* 0.9, 0.999 */
@@ -19,11 +29,15 @@ typedef struct {
   float *m, *v;
   float ema_decay;    /* per step; the average is off (ema NULL) until enabled */
   float *ema;         /* ema = decay * ema + (1 - decay) * params after a step */
+  int n_groups;       /* ranges at a scaled rate, in order, disjoint; the rest at lr */
+  SwAdamGroup groups[SW_ADAM_MAX_GROUPS];
 } SwAdam;
 
 void sw_adam_init (SwAdam *opt, size_t n, float lr);
 void sw_adam_clear (SwAdam *opt);
 void sw_adam_step (SwAdam *opt, float *params, const float *grads);
+/* runs [BEGIN, END) at lr * SCALE; ranges are added in order, after the last */
+void sw_adam_add_group (SwAdam *opt, size_t begin, size_t end, float scale);
 /* starts (or, when on, re-sets the decay of) the average from PARAMS */
 void sw_adam_enable_ema (SwAdam *opt, float decay, const float *params);
 

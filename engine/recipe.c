@@ -50,7 +50,7 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
     .cond = SW_COND_COURSE,
     .D = 64, .batch = 64, .epochs = 10, .lr = 1e-2f, .scheduler = true, .gamma = 0.0f,
     .sigma = 0.5f, .p_uncond = 0.1f, .T = 300, .beta1 = 1e-4f, .beta2 = 0.02f,
-    .sample_steps = 50, .guidance = 5.0f, .seed = 0,
+    .sample_steps = 50, .guidance = 5.0f, .seed = 0, .word_lr = 1.0f,
   };
   g_strlcpy (r->dataset, "digits", sizeof r->dataset);
   if (g_strcmp0 (name, "denoiser") == 0 || g_strcmp0 (name, "denoiser-pure-noise") == 0)
@@ -155,6 +155,10 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
          "p_uncond %g is out of range; accepted: 0 to 1", r->p_uncond);
   CHECK (r->ema >= 0.0f && r->ema < 1.0f,
          "EMA decay %g is out of range; accepted: 0 (no average) to less than 1", r->ema);
+  CHECK (r->word_lr == 1.0f || (r->word_lr > 0.0f && r->word_lr <= 1000.0f && r->variant == SW_UNET_CLASS),
+         "word rate multiplier %g does not fit the recipe “%s” (a %s UNet); accepted: %s", r->word_lr,
+         r->name, sw_unet_variant_name (r->variant),
+         r->variant == SW_UNET_CLASS ? "more than 0, at most 1000" : "1 (it has no classes or words)");
   CHECK (r->T >= 2 && r->T <= 10000, "T = %d is out of range; accepted: 2 to 10000", r->T);
   CHECK (r->beta1 > 0.0f && r->beta1 <= r->beta2 && r->beta2 < 1.0f,
          "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", r->beta1, r->beta2);
@@ -210,6 +214,7 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   put (a, "sigma", g_strdup_printf ("%.9g", r->sigma));
   put (a, "p_uncond", g_strdup_printf ("%.9g", r->p_uncond));
   put (a, "ema", g_strdup_printf ("%.9g", r->ema));
+  put (a, "word_lr", g_strdup_printf ("%.9g", r->word_lr));
   put (a, "T", g_strdup_printf ("%d", r->T));
   put (a, "beta1", g_strdup_printf ("%.9g", r->beta1));
   put (a, "beta2", g_strdup_printf ("%.9g", r->beta2));
@@ -280,10 +285,12 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || !get_int (meta, "sample_steps", &r->sample_steps, error)
       || !get_float (meta, "guidance", &r->guidance, error))
     return FALSE;
-  /* absent from files written before resumes could re-set the rate and
-   * before the weights could be averaged */
+  /* absent from files written before resumes could re-set the rate,
+   * before the weights could be averaged and before the word rate */
+  float word_lr = 1.0f;
   if ((g_hash_table_contains (meta, "recipe.lr_epoch") && !get_int (meta, "lr_epoch", &r->lr_epoch, error))
-      || (g_hash_table_contains (meta, "recipe.ema") && !get_float (meta, "ema", &r->ema, error)))
+      || (g_hash_table_contains (meta, "recipe.ema") && !get_float (meta, "ema", &r->ema, error))
+      || (g_hash_table_contains (meta, "recipe.word_lr") && !get_float (meta, "word_lr", &word_lr, error)))
     return FALSE;
   if (!objective_from_name (objective, &r->objective))
     {
@@ -302,6 +309,12 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
   r->scheduler = strcmp (scheduler, "true") == 0;
   g_strlcpy (r->name, name, sizeof r->name);
   g_strlcpy (r->dataset, dataset, sizeof r->dataset);
-  /* variant, time_mod, cond and embed are the model's own metadata (checkpoint.h) */
-  return sw_recipe_validate (r, error);
+  /* variant, time_mod, cond and embed are the model's own metadata
+   * (checkpoint.h); the word rate, which needs a class variant, is checked
+   * with them (sw_trainer_resume) */
+  r->word_lr = 1.0f;
+  if (!sw_recipe_validate (r, error))
+    return FALSE;
+  r->word_lr = word_lr;
+  return TRUE;
 }

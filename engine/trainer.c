@@ -126,6 +126,24 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   return tr;
 }
 
+/* The recipe's word rate: the weights that hold a vector per class or
+ * prompt word run at lr * word_lr (a word in one caption of 3,655 is in
+ * about one batch of 57 an epoch, and Adam moves a weight by about lr per
+ * step whatever its gradient, so these vectors learn slowest of all). */
+static void
+word_groups (SwTrainer *tr)
+{
+  tr->opt.n_groups = 0;
+  if (tr->recipe.word_lr == 1.0f)
+    return;
+  for (size_t i = 0; i < sw_unet_n_tensors (tr->net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (tr->net, i);
+      if (sw_unet_tensor_holds_words (tr->net, info))
+        sw_adam_add_group (&tr->opt, info->offset, info->offset + info->numel, tr->recipe.word_lr);
+    }
+}
+
 SwTrainer *
 sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
 {
@@ -152,6 +170,7 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
   if (recipe->ema > 0.0f)
     sw_adam_enable_ema (&tr->opt, recipe->ema, sw_unet_params (net));
+  word_groups (tr);
   return tr;
 }
 
@@ -197,6 +216,8 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         }
       if (ch->ema > 0.0f)
         recipe.ema = ch->ema;
+      if (ch->word_lr > 0.0f)
+        recipe.word_lr = ch->word_lr;
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
@@ -206,7 +227,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” has %d epochs done, more than the %d asked for; give at least %d "
                      "epochs to resume it", path, (int) done, recipe.epochs, (int) done);
-      else if (check_data (&recipe, data, error)
+      else if (sw_recipe_validate (&recipe, error) && check_data (&recipe, data, error)
                && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {
           g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
@@ -223,6 +244,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
               SwTrainer *tr = trainer_alloc (&recipe, data, net, vocab, terms);
               tr->opt = opt;
               tr->epoch = (int) done;
+              word_groups (tr);
               return tr;
             }
           sw_caption_terms_free (terms);

@@ -36,6 +36,7 @@ typedef struct {
                    * the current weights if the run had no average) */
   float lr;       /* > 0: the rate from here on (then times the schedule's
                    * factor each epoch, GAMMA's if set) */
+  float word_lr;  /* > 0: the word weights' rate multiplier from here on (recipe.h) */
 } SwResumeChanges;
 
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored

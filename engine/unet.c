@@ -400,6 +400,20 @@ sw_unet_init_params (SwUnet *net, uint64_t seed)
   sw_tensor_table_init (&net->table, net->params, net->buffers, seed);
 }
 
+gboolean
+sw_unet_tensor_holds_words (const SwUnet *net, const SwTensorInfo *info)
+{
+  if (net->cfg.variant != SW_UNET_CLASS || info->is_buffer)
+    return FALSE;
+  if (net->cfg.embed_dim > 0)
+    return info->offset == net->embed_w && info->ndim == 2 && info->shape[0] == net->cfg.class_dim;
+  for (int p = 0; p < N_POINTS; p++)
+    if (net->has_fc[FC_C + p] && info->offset == net->fc[FC_C + p].w1 && info->ndim == 2
+        && info->shape[1] == net->cfg.class_dim)
+      return TRUE;
+  return FALSE;
+}
+
 void
 sw_unet_reset_bn_stats (SwUnet *net)
 {

@@ -84,6 +84,12 @@ const SwUnetConfig *sw_unet_config (const SwUnet *net);
  * and biases, BatchNorm gamma 1, beta 0, running mean 0, var 1), seeded. */
 void     sw_unet_init_params (SwUnet *net, uint64_t seed);
 
+/* Whether INFO is a tensor that holds one vector per class or prompt word:
+ * the first Linear of each class FCBlock, or the word embedding when the
+ * net has one.  Such a vector learns only from the images of its class or
+ * word (recipe.h: word_lr). */
+gboolean sw_unet_tensor_holds_words (const SwUnet *net, const SwTensorInfo *info);
+
 /* BatchNorm running statistics back to mean 0, variance 1, and the weight
  * a training forward gives its batch in them (SW_BN_MOMENTUM until set):
  * with 1/k for the k-th batch after a reset they become the plain average

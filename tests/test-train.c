@@ -365,6 +365,98 @@ test_ema (void)
   sw_trainer_free (plain);
 }
 
+/* Parameter groups: the first step of Adam moves every weight by about
+ * lr (g / |g|), so a group at 10x the rate moves exactly 10x as far, on
+ * the same moments */
+static void
+test_adam_groups (void)
+{
+  float p[5] = { 0.5f, 0.5f, 0.5f, 0.5f, 0.5f }, g[5] = { 1.0f, -2.0f, 3.0f, 0.5f, -1.0f };
+  float q[5], m[5];
+  SwAdam opt;
+  sw_adam_init (&opt, 5, 0.01f);
+  sw_adam_add_group (&opt, 1, 3, 10.0f);
+  sw_adam_step (&opt, p, g);
+  memcpy (m, opt.m, sizeof m);
+  sw_adam_clear (&opt);
+  for (int i = 0; i < 5; i++)
+    q[i] = 0.5f;
+  sw_adam_init (&opt, 5, 0.01f);
+  sw_adam_step (&opt, q, g);
+  g_assert_cmpmem (m, sizeof m, opt.m, sizeof m);
+  sw_adam_clear (&opt);
+  for (int i = 0; i < 5; i++)
+    {
+      float want = (i == 1 || i == 2 ? 10.0f : 1.0f) * (q[i] - 0.5f);
+      g_assert_cmpfloat_with_epsilon (p[i] - 0.5f, want, 1e-6f);
+      g_assert_cmpfloat_with_epsilon (fabsf (q[i] - 0.5f), 0.01f, 1e-6f);
+    }
+}
+
+/* mean |a - b| over the tensors that hold words (WORDS) or the rest */
+static double
+mean_move (SwUnet *net, const float *before, gboolean words)
+{
+  const float *p = sw_unet_params (net);
+  double sum = 0.0;
+  size_t n = 0;
+  for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (net, i);
+      if (info->is_buffer || sw_unet_tensor_holds_words (net, info) != words)
+        continue;
+      for (size_t j = info->offset; j < info->offset + info->numel; j++)
+        sum += fabsf (p[j] - before[j]);
+      n += info->numel;
+    }
+  return sum / n;
+}
+
+/* --word-lr: the class vectors move about that much further in an epoch,
+ * the rest of the net about as far; a resume keeps the factor or takes a
+ * new one */
+static void
+test_word_lr (void)
+{
+  if (!require_digits ())
+    return;
+  double words[2], rest[2];
+  const float factor[2] = { 1.0f, 10.0f };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ckpt = g_strdup_printf ("%s/word-lr.safetensors", tmpdir);
+  for (int k = 0; k < 2; k++)
+    {
+      SwRecipe r = tiny ("flow-class");
+      r.word_lr = factor[k];
+      SwTrainer *tr = sw_trainer_new (&r, digits, &error);
+      g_assert_no_error (error);
+      SwUnet *net = sw_trainer_net (tr);
+      g_autofree float *before = g_memdup2 (sw_unet_params (net), sw_unet_num_params (net) * sizeof (float));
+      g_assert_true (sw_trainer_run_epoch (tr, NULL, NULL, NULL, &error));
+      words[k] = mean_move (net, before, TRUE);
+      rest[k] = mean_move (net, before, FALSE);
+      if (k == 1)
+        g_assert_true (sw_trainer_save (tr, ckpt, TRUE, SW_DTYPE_F32, NULL, &error));
+      sw_trainer_free (tr);
+    }
+  g_test_message ("mean move in an epoch, x1 / x10: class vectors %.4g / %.4g, the rest %.4g / %.4g",
+                  words[0], words[1], rest[0], rest[1]);
+  g_assert_cmpfloat (words[1], >, 4.0 * words[0]);
+  g_assert_cmpfloat (rest[1], <, 2.0 * rest[0]);
+  g_assert_cmpfloat (rest[1], >, 0.5 * rest[0]);
+
+  SwTrainer *tr = sw_trainer_resume (ckpt, digits, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_trainer_recipe (tr)->word_lr, ==, 10.0f);
+  sw_trainer_free (tr);
+  tr = sw_trainer_resume (ckpt, digits, &(SwResumeChanges) { .word_lr = 3.0f }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_trainer_recipe (tr)->word_lr, ==, 3.0f);
+  sw_trainer_free (tr);
+  g_assert_null (sw_trainer_resume (ckpt, digits, &(SwResumeChanges) { .word_lr = 5000.0f }, &error));
+  g_assert_nonnull (strstr (error->message, "word rate multiplier 5000"));
+}
+
 static double
 rms_diff (size_t n, const float *a, const float *b)
 {
@@ -459,6 +551,17 @@ test_recipe_errors (void)
   r.cond = SW_COND_EVERY;
   g_assert_false (sw_recipe_validate (&r, &error));
   g_assert_nonnull (strstr (error->message, "conditioning points “every” do not fit the recipe “flow-time”"));
+  g_clear_error (&error);
+  /* a word rate needs classes or words, and a positive factor */
+  g_assert_true (sw_recipe_lookup ("flow-time", &r, NULL));
+  r.word_lr = 10.0f;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  g_assert_nonnull (strstr (error->message, "word rate multiplier 10 does not fit the recipe “flow-time”"));
+  g_clear_error (&error);
+  g_assert_true (sw_recipe_lookup ("emoji-ddpm", &r, NULL));
+  r.word_lr = 0.0f;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  g_assert_nonnull (strstr (error->message, "accepted: more than 0, at most 1000"));
   /* ExponentialLR: 0.1^(1/10) per epoch, 10x down over the run */
   g_assert_true (sw_recipe_lookup ("flow-class", &r, NULL));
   g_assert_cmpfloat_with_epsilon (sw_recipe_lr (&r, 10), 1e-3, 1e-8);
@@ -491,6 +594,8 @@ main (int argc, char **argv)
   g_test_add_func ("/train/resume-new-rate", test_resume_new_rate);
   g_test_add_func ("/train/ema", test_ema);
   g_test_add_func ("/train/ema-batchnorm", test_ema_batchnorm);
+  g_test_add_func ("/train/adam-groups", test_adam_groups);
+  g_test_add_func ("/train/word-lr", test_word_lr);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
   int status = g_test_run ();

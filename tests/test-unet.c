@@ -211,6 +211,39 @@ test_param_counts (void)
     }
 }
 
+/* the tensors that hold a vector per class or word: the class FCBlocks'
+ * first Linear (one per conditioning point), or the shared embedding */
+static void
+test_word_tensors (void)
+{
+  static const struct { SwUnetVariant v; SwCondPoints cond; int embed; const char *names; } cases[] = {
+    { SW_UNET_TIME, SW_COND_COURSE, 0, "" },
+    { SW_UNET_CLASS, SW_COND_COURSE, 0, "fc1_c.l1.weight fc2_c.l1.weight" },
+    { SW_UNET_CLASS, SW_COND_EVERY, 0,
+      "fc1_c.l1.weight fc2_c.l1.weight fc_in_c.l1.weight fc_down1_c.l1.weight "
+      "fc_down2_c.l1.weight fc_up2_c.l1.weight fc_out_c.l1.weight" },
+    { SW_UNET_CLASS, SW_COND_EVERY, 16, "embed.weight" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SwUnetConfig cfg = { .variant = cases[i].v, .cond = cases[i].cond, .D = 8, .channels = 1,
+                           .size = 28, .class_dim = 37, .embed_dim = cases[i].embed };
+      SwUnet *net = sw_unet_new (&cfg, NULL);
+      g_autoptr (GString) names = g_string_new (NULL);
+      for (size_t t = 0; t < sw_unet_n_tensors (net); t++)
+        {
+          const SwTensorInfo *info = sw_unet_tensor (net, t);
+          if (!sw_unet_tensor_holds_words (net, info))
+            continue;
+          /* (f, class_dim) in PyTorch's layout, (class_dim, E) for the embedding */
+          g_assert_cmpint (info->shape[cases[i].embed ? 0 : 1], ==, 37);
+          g_string_append_printf (names, "%s%s", names->len ? " " : "", info->name);
+        }
+      g_assert_cmpstr (names->str, ==, cases[i].names);
+      sw_unet_free (net);
+    }
+}
+
 static void
 test_shapes (void)
 {
@@ -486,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/unet/fd-gradients/class-every", &every, test_fd_gradients);
   g_test_add_data_func ("/unet/fd-gradients/class-every-embed", &every_embed, test_fd_gradients);
   g_test_add_func ("/unet/param-counts", test_param_counts);
+  g_test_add_func ("/unet/word-tensors", test_word_tensors);
   g_test_add_func ("/unet/shapes", test_shapes);
   g_test_add_func ("/unet/bad-config", test_bad_config);
   g_test_add_func ("/unet/flops", test_flops);
