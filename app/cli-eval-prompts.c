@@ -105,7 +105,7 @@ names_summary (const SwDataset *d, const int *idx, int n)
 static void
 print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int steps,
             double guidance, gint64 seed, const int *matched, const int *idx,
-            const SwDataset *d, double secs, int caption_images, const double ratio[2])
+            const SwDataset *d, double secs, int caption_images, const double ratio[3])
 {
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
   const int n_prompts = (int) g_strv_length (prompts);
@@ -134,22 +134,24 @@ print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int
                           total, n_prompts * per, (double) total / (n_prompts * per));
   if (caption_images)
     g_string_append_printf (s, "  \"caption_loss_images\": %d,\n  \"caption_loss_ratio_t300\": %.4f,\n"
-                            "  \"caption_loss_ratio_t600\": %.4f,\n", caption_images, ratio[0], ratio[1]);
+                            "  \"caption_loss_ratio_t600\": %.4f,\n  \"caption_loss_ratio_t900\": %.4f,\n",
+                            caption_images, ratio[0], ratio[1], ratio[2]);
   g_string_append_printf (s, "  \"sampling_seconds\": %.1f\n}\n", secs);
   fputs (s->str, stdout);
 }
 
 /* How much the prompt tells the net, a training diagnostic: over N training
- * images drawn by SEED, noised at t = 300 and 600 (4 noise draws each), the
+ * images drawn by SEED, noised at t = 300, 600 and 900 (4 noise draws each), the
  * ε-prediction loss under the image's own caption divided by the loss
  * without a prompt.  Near 1: the net ignores the prompt; a net that has
- * learnt which emoji a caption names goes well below. */
+ * learnt which emoji a caption names goes well below, most of all at
+ * t = 900, where little of the image is left to go on. */
 static gboolean
-caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double ratio[2],
+caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double ratio[3],
                     GError **error)
 {
   enum { R = 4 };
-  const int ts[2] = { 300, 600 }, T = m->T;
+  const int ts[3] = { 300, 600, 900 }, T = m->T;
   const size_t img = (size_t) m->channels * m->height * m->width;
   g_autofree double *ab = g_new (double, T);
   sw_cosine_alpha_bar (T, ab);
@@ -160,7 +162,7 @@ caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, doubl
     return FALSE;
   for (int k = 1; k < R; k++)
     memcpy (none + k * m->cond_dim, none, sizeof (float) * m->cond_dim);
-  double loss[2][2] = { { 0 } };
+  double loss[3][2] = { { 0 } };
   SwRng pick;
   sw_rng_init (&pick, (uint64_t) seed, 0xca9);
   for (int i = 0; i < n; i++)
@@ -170,7 +172,7 @@ caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, doubl
         return FALSE;
       for (int k = 1; k < R; k++)
         memcpy (with + k * m->cond_dim, with, sizeof (float) * m->cond_dim);
-      for (int j = 0; j < 2; j++)
+      for (int j = 0; j < 3; j++)
         {
           SwRng rng;
           sw_rng_init (&rng, (uint64_t) seed + (uint64_t) i, (uint64_t) ts[j]);
@@ -188,7 +190,7 @@ caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, doubl
             }
         }
     }
-  for (int j = 0; j < 2; j++)
+  for (int j = 0; j < 3; j++)
     ratio[j] = loss[j][0] / loss[j][1];
   return TRUE;
 }
@@ -348,7 +350,7 @@ sw_cli_eval_prompts (int argc, char **argv)
 
   if (grid && !write_grid (grid, argv[1], m, prompts, per, samples, train, idx, matched, &error))
     return sw_cli_fail (CMD, error);
-  double ratio[2] = { 0, 0 };
+  double ratio[3] = { 0, 0, 0 };
   if (caption_images && !caption_loss_ratio (m, train, caption_images, seed, ratio, &error))
     return sw_cli_fail (CMD, error);
   if (json)
@@ -368,9 +370,9 @@ sw_cli_eval_prompts (int argc, char **argv)
       printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", total, n,
               100.0 * total / n, secs);
       if (caption_images)
-        printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300) and "
-                "%.3f (t = 600) of the loss without a prompt, on %d training images\n",
-                ratio[0], ratio[1], caption_images);
+        printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300), "
+                "%.3f (t = 600) and %.3f (t = 900) of the loss without a prompt, on %d "
+                "training images\n", ratio[0], ratio[1], ratio[2], caption_images);
       if (grid)
         printf ("%s\n", grid);
     }

@@ -132,11 +132,12 @@ test_eval_prompts (void)
   /* the diagnostic: a positive ratio on each noise level */
   const char *use = strstr (text.out, "prompt use: the loss under each image's own caption is ");
   g_assert_nonnull (use);
-  double r300 = 0, r600 = 0;
+  double r300 = 0, r600 = 0, r900 = 0;
   g_assert_cmpint (sscanf (use, "prompt use: the loss under each image's own caption is %lf "
-                           "(t = 300) and %lf", &r300, &r600), ==, 2);
+                           "(t = 300), %lf (t = 600) and %lf (t = 900)", &r300, &r600, &r900), ==, 3);
   g_assert_cmpfloat (r300, >, 0);
   g_assert_cmpfloat (r600, >, 0);
+  g_assert_cmpfloat (r900, >, 0);
   const char * const bad[] = { "eval-prompts", model, "--caption-loss", "-1", NULL };
   expect_error_with (bad, NULL, "--caption-loss -1 is out of range; accepted: 0 to 100000");
 }
