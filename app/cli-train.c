@@ -146,7 +146,7 @@ sw_cli_train (int argc, char **argv)
 {
   g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
   int epochs = 0, batch = 0, D = 0, embed = -1, limit = 0, sample_steps = 0;
-  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1;
+  double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE;
   const GOptionEntry entries[] = {
@@ -162,6 +162,7 @@ sw_cli_train (int argc, char **argv)
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &ema, "Sample from and ship a moving average of the weights with this decay per step (default 0: none); with --resume, from the current weights on", "DECAY" },
     { "word-lr", 0, 0, G_OPTION_ARG_DOUBLE, &word_lr, "Multiply the rate of the weights that hold a vector per class or prompt word by X (default 1); with --resume, from here on", "X" },
+    { "repeat-rare", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_rare, "Draw each captioned image round(max(1, sqrt(T / f))) times an epoch, f the share of captions with its rarest word (repeat-factor sampling; default 0: once); with --resume, from here on", "T" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
@@ -200,6 +201,7 @@ sw_cli_train (int argc, char **argv)
   if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
   if (ema >= 0) recipe.ema = (float) ema;
   if (word_lr >= 0) recipe.word_lr = (float) word_lr;
+  if (repeat_rare >= 0) recipe.repeat_rare = (float) repeat_rare;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
   if (sample_steps) recipe.sample_steps = sample_steps;
   if (limit < 0)
@@ -227,6 +229,8 @@ sw_cli_train (int argc, char **argv)
   const SwResumeChanges changes = {
     .epochs = epochs, .gamma = gamma > 0 ? (float) gamma : 0.0f, .ema = recipe.ema,
     .lr = lr > 0 ? (float) lr : 0.0f, .word_lr = word_lr >= 0 ? recipe.word_lr : 0.0f,
+    /* given: from here on, 0 turning it off (-1); not given: the checkpoint's */
+    .repeat_rare = repeat_rare > 0 ? recipe.repeat_rare : repeat_rare == 0 ? -1.0f : 0.0f,
   };
   SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, &changes, &error)
                          : sw_trainer_new (&recipe, data, &error);
@@ -244,6 +248,10 @@ sw_cli_train (int argc, char **argv)
                                         : g_strdup ("");
   g_autofree char *words = r->word_lr != 1.0f ? g_strdup_printf (", word weights at %g x the rate", r->word_lr)
                                                : g_strdup ("");
+  g_autofree char *repeated = r->repeat_rare > 0.0f
+    ? g_strdup_printf (", rare captions repeated (threshold %g: %d draws an epoch)", r->repeat_rare,
+                       sw_trainer_draws_per_epoch (tr))
+    : g_strdup ("");
   g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                      : g_strdup ("");
   Run run = { .epochs = r->epochs };
@@ -255,9 +263,9 @@ sw_cli_train (int argc, char **argv)
       goto out;
     }
 
-  fprintf (stderr, "%s on %s: %d images, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", r->name, data->name, data->n, r->D, sw_cond_points_name (r->cond), embedding,
-           r->batch, r->epochs, r->lr, sched, words,
+  fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
+           "%zu parameters%s%s\n", r->name, data->name, data->n, repeated, r->D,
+           sw_cond_points_name (r->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
            sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
   sw_progress_init (&run.progress, r->name);
   gint64 t_start = g_get_monotonic_time ();

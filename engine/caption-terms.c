@@ -1,5 +1,6 @@
 #include "caption-terms.h"
 
+#include <math.h>
 #include <string.h>
 
 /* compressed rows: caption i's terms are first_term[i] .. first_term[i+1]-1,
@@ -157,4 +158,41 @@ sw_caption_terms_draw (SwCaptionTerms *t, int i, SwRng *rng, float *bag)
       m += nw;
     }
   sw_prompt_bag (t->V, t->chosen, m, bag);
+}
+
+int *
+sw_caption_terms_repeats (const SwCaptionTerms *t, double threshold, int *total)
+{
+  /* how many captions have each word (a word twice in one caption counts once) */
+  g_autofree int *count = g_new0 (int, t->V), *last = g_new (int, t->V);
+  for (int w = 0; w < t->V; w++)
+    last[w] = -1;
+  for (int i = 0; i < t->n; i++)
+    for (int j = 0; j < sw_caption_terms_count (t, i); j++)
+      {
+        int nw;
+        const int *words = sw_caption_terms_term (t, i, j, &nw);
+        for (int k = 0; k < nw; k++)
+          if (last[words[k]] != i)
+            {
+              last[words[k]] = i;
+              count[words[k]]++;
+            }
+      }
+  int *repeats = g_new (int, t->n);
+  *total = 0;
+  for (int i = 0; i < t->n; i++)
+    {
+      double r = 1.0;
+      for (int j = 0; j < sw_caption_terms_count (t, i); j++)
+        {
+          int nw;
+          const int *words = sw_caption_terms_term (t, i, j, &nw);
+          for (int k = 0; k < nw; k++)
+            r = MAX (r, sqrt (threshold * t->n / count[words[k]]));
+        }
+      repeats[i] = (int) floor (r + 0.5);
+      *total += repeats[i];
+    }
+  return repeats;
 }

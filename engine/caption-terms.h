@@ -37,6 +37,16 @@ const int      *sw_caption_terms_term (const SwCaptionTerms *terms, int i, int j
  * for a caption without terms */
 void            sw_caption_terms_draw (SwCaptionTerms *terms, int i, SwRng *rng, float *bag);
 
+/* Repeat-factor sampling (Gupta et al., LVIS, 2019) for a long tail of
+ * words: caption I is drawn round(max(1, sqrt(THRESHOLD / f))) times an
+ * epoch, f the share of the captions that have its rarest word.  On the
+ * emoji, half the images are skin-tone variants whose words all recur,
+ * while most objects have a word of their own ("strawberry" is in one
+ * caption of 3,655): at THRESHOLD 0.003 those are drawn 3 times an epoch,
+ * the variants once.  Returns the N counts and their sum in *TOTAL;
+ * THRESHOLD 0 gives 1 each. */
+int            *sw_caption_terms_repeats (const SwCaptionTerms *terms, double threshold, int *total);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwCaptionTerms, sw_caption_terms_free)
 
 G_END_DECLS

@@ -159,6 +159,9 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
          "word rate multiplier %g does not fit the recipe “%s” (a %s UNet); accepted: %s", r->word_lr,
          r->name, sw_unet_variant_name (r->variant),
          r->variant == SW_UNET_CLASS ? "more than 0, at most 1000" : "1 (it has no classes or words)");
+  CHECK (r->repeat_rare >= 0.0f && r->repeat_rare <= 1.0f,
+         "repeat-factor threshold %g is out of range; accepted: 0 (each image once) to 1",
+         r->repeat_rare);
   CHECK (r->T >= 2 && r->T <= 10000, "T = %d is out of range; accepted: 2 to 10000", r->T);
   CHECK (r->beta1 > 0.0f && r->beta1 <= r->beta2 && r->beta2 < 1.0f,
          "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", r->beta1, r->beta2);
@@ -215,6 +218,7 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   put (a, "p_uncond", g_strdup_printf ("%.9g", r->p_uncond));
   put (a, "ema", g_strdup_printf ("%.9g", r->ema));
   put (a, "word_lr", g_strdup_printf ("%.9g", r->word_lr));
+  put (a, "repeat_rare", g_strdup_printf ("%.9g", r->repeat_rare));
   put (a, "T", g_strdup_printf ("%d", r->T));
   put (a, "beta1", g_strdup_printf ("%.9g", r->beta1));
   put (a, "beta2", g_strdup_printf ("%.9g", r->beta2));
@@ -286,11 +290,14 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || !get_float (meta, "guidance", &r->guidance, error))
     return FALSE;
   /* absent from files written before resumes could re-set the rate,
-   * before the weights could be averaged and before the word rate */
+   * before the weights could be averaged, before the word rate and before
+   * repeat-factor sampling */
   float word_lr = 1.0f;
   if ((g_hash_table_contains (meta, "recipe.lr_epoch") && !get_int (meta, "lr_epoch", &r->lr_epoch, error))
       || (g_hash_table_contains (meta, "recipe.ema") && !get_float (meta, "ema", &r->ema, error))
-      || (g_hash_table_contains (meta, "recipe.word_lr") && !get_float (meta, "word_lr", &word_lr, error)))
+      || (g_hash_table_contains (meta, "recipe.word_lr") && !get_float (meta, "word_lr", &word_lr, error))
+      || (g_hash_table_contains (meta, "recipe.repeat_rare")
+          && !get_float (meta, "repeat_rare", &r->repeat_rare, error)))
     return FALSE;
   if (!objective_from_name (objective, &r->objective))
     {

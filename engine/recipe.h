@@ -43,6 +43,8 @@ typedef struct {
   float         ema;          /* decay per step of the weights' moving average; 0: none */
   float         word_lr;      /* the rate's multiplier for the weights holding a vector per
                                * class or prompt word (class variant; unet.h), 1: none */
+  float         repeat_rare;  /* repeat-factor sampling threshold for a captioned dataset
+                               * (caption-terms.h), 0: each image once an epoch */
   int           T;            /* DDPM timesteps (linear betas beta1..beta2, or cosine) */
   float         beta1, beta2;
   int           sample_steps; /* default steps when sampling (eps-cosine: strided updates) */

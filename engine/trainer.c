@@ -27,8 +27,10 @@ struct _SwTrainer {
   int cond_dim;        /* class vector width: the classes or the vocabulary */
   int last_n;          /* images in the last batch */
   int epoch;
+  int *repeats;        /* (n) draws of each image an epoch (caption-terms.h), or NULL: one each */
+  int n_order;         /* draws an epoch */
   /* batch buffers */
-  int *order;
+  int *order;          /* (n_order) */
   float *x, *inp, *target, *out, *dout, *t, *c;
 };
 
@@ -55,6 +57,14 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
                    "with classes (digits, fashion), and captions train the eps-cosine recipes "
                    "(emoji-ddpm, ddpm-prompt)", d->name, r->name);
+      return FALSE;
+    }
+  if (r->repeat_rare > 0.0f && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has no captions; repeat-factor sampling draws images by "
+                   "how rare their caption's words are (accepted: a captioned dataset, emoji)",
+                   d->name);
       return FALSE;
     }
   if (d->height != d->width || d->height % 4 != 0)
@@ -115,7 +125,10 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   sw_cosine_alpha_bar (recipe->T, tr->cosine_ab);
   const int B = recipe->batch;
   const size_t img = (size_t) data->channels * data->height * data->width;
-  tr->order = g_new (int, data->n);
+  tr->n_order = data->n;
+  if (recipe->repeat_rare > 0.0f && terms)
+    tr->repeats = sw_caption_terms_repeats (terms, recipe->repeat_rare, &tr->n_order);
+  tr->order = g_new (int, tr->n_order);
   tr->x = g_new (float, B * img);
   tr->inp = g_new (float, B * img);
   tr->target = g_new (float, B * img);
@@ -218,6 +231,8 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         recipe.ema = ch->ema;
       if (ch->word_lr > 0.0f)
         recipe.word_lr = ch->word_lr;
+      if (ch->repeat_rare != 0.0f)
+        recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
       if (g_strcmp0 (recipe.dataset, data->name) != 0)
@@ -276,6 +291,7 @@ sw_trainer_free (SwTrainer *tr)
   g_free (tr->dout);
   g_free (tr->t);
   g_free (tr->c);
+  g_free (tr->repeats);
   g_free (tr);
 }
 
@@ -293,12 +309,14 @@ sw_trainer_last_conditioning (const SwTrainer *tr, int *n, int *width)
   return tr->cond_dim > 0 ? tr->c : NULL;
 }
 
+int sw_trainer_draws_per_epoch (const SwTrainer *tr) { return tr->n_order; }
+
 int
 sw_trainer_steps_per_epoch (const SwTrainer *tr)
 {
   /* like PyTorch's DataLoader without drop_last, except that a last batch
    * of one image is dropped: BatchNorm cannot normalise a single value */
-  int n = tr->data->n, B = tr->recipe.batch;
+  int n = tr->n_order, B = tr->recipe.batch;
   return n / B + (n % B >= 2 ? 1 : 0);
 }
 
@@ -447,15 +465,16 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
 
   /* this epoch's own stream: resuming at any epoch reproduces it */
   sw_rng_init (&rng, r->seed, 1000 + (uint64_t) tr->epoch);
-  for (int i = 0; i < d->n; i++)
-    tr->order[i] = i;
-  sw_rng_shuffle (&rng, tr->order, d->n);
+  for (int i = 0, m = 0; i < d->n; i++)
+    for (int k = 0; k < (tr->repeats ? tr->repeats[i] : 1); k++)
+      tr->order[m++] = i;
+  sw_rng_shuffle (&rng, tr->order, tr->n_order);
   tr->opt.lr = sw_recipe_lr (r, tr->epoch);
 
   double total = 0.0;
   for (int s = 0; s < steps; s++)
     {
-      int N = MIN (r->batch, d->n - s * r->batch);
+      int N = MIN (r->batch, tr->n_order - s * r->batch);
       size_t n = N * img;
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;

@@ -37,6 +37,8 @@ typedef struct {
   float lr;       /* > 0: the rate from here on (then times the schedule's
                    * factor each epoch, GAMMA's if set) */
   float word_lr;  /* > 0: the word weights' rate multiplier from here on (recipe.h) */
+  float repeat_rare; /* > 0: repeat-factor sampling with this threshold from the
+                      * next epoch on; < 0: each image once from there on */
 } SwResumeChanges;
 
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored
@@ -54,6 +56,8 @@ SwUnet      *sw_trainer_net (SwTrainer *trainer);
 SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
+/* images drawn an epoch: the dataset's, or more under repeat-factor sampling */
+int          sw_trainer_draws_per_epoch (const SwTrainer *trainer);
 /* the vocabulary of a class model trained on captions, else NULL */
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *trainer);
 /* the class vectors the last batch was trained on, (*N, *WIDTH); NULL for

@@ -400,6 +400,101 @@ test_train_on_captions (void)
   g_assert_nonnull (strstr (error->message, "neither labels nor captions"));
 }
 
+/* Repeat-factor sampling: 8 images of one hand share every word, two
+ * fruits have words of their own; the fruits' repeat counts follow
+ * sqrt(T / f), and an epoch draws each image that many times */
+static const char * const long_tail[] = {
+  "waving hand: hand, wave", "waving hand: hand, wave", "waving hand: hand, wave",
+  "waving hand: hand, wave", "waving hand: hand, wave", "waving hand: hand, wave",
+  "waving hand: hand, wave", "waving hand: hand, wave",
+  "strawberry: red", "lemon: sour, yellow", NULL,
+};
+
+typedef struct {
+  SwTrainer *tr;
+  int strawberry, lemon, rows;
+} Tally;
+
+static gboolean
+tally_step (int epoch, int step, int steps, float loss, gpointer user_data)
+{
+  Tally *t = user_data;
+  int n, width;
+  const float *c = sw_trainer_last_conditioning (t->tr, &n, &width);
+  const SwPromptEncoder *enc = sw_trainer_vocabulary (t->tr);
+  const int words[2][2] = { { sw_prompt_encoder_index (enc, "strawberry"), sw_prompt_encoder_index (enc, "red") },
+                            { sw_prompt_encoder_index (enc, "lemon"), sw_prompt_encoder_index (enc, "sour") } };
+  for (int i = 0; i < n; i++, t->rows++)
+    {
+      const float *row = c + (size_t) i * width;
+      t->strawberry += row[words[0][0]] != 0.0f || row[words[0][1]] != 0.0f;
+      /* "yellow" alone would do too: a lemon row has lemon, sour or yellow */
+      t->lemon += row[words[1][0]] != 0.0f || row[words[1][1]] != 0.0f
+                  || row[sw_prompt_encoder_index (enc, "yellow")] != 0.0f;
+    }
+  return TRUE;
+}
+
+static void
+test_repeat_rare (void)
+{
+  g_autoptr (GError) error = NULL;
+  const int n = 10;
+  g_autoptr (SwPromptEncoder) enc = sw_prompt_encoder_new (long_tail, n, &error);
+  g_assert_no_error (error);
+  g_autoptr (SwCaptionTerms) terms = sw_caption_terms_new (enc, long_tail, n, &error);
+  g_assert_no_error (error);
+  /* each fruit word is in 1 caption of 10, the hand's in 8 */
+  static const struct { double threshold; int fruit, hand, total; } cases[] = {
+    { 0.0, 1, 1, 10 }, { 0.4, 2, 1, 12 }, { 0.9, 3, 1, 14 }, { 1.0, 3, 1, 14 },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      int total;
+      g_autofree int *rep = sw_caption_terms_repeats (terms, cases[k].threshold, &total);
+      for (int i = 0; i < n; i++)
+        g_assert_cmpint (rep[i], ==, i >= 8 ? cases[k].fruit : cases[k].hand);
+      g_assert_cmpint (total, ==, cases[k].total);
+    }
+
+  /* the trainer draws them so: 14 rows an epoch, each fruit in 3 of them */
+  g_autoptr (SwDataset) data = tiny_dataset (n);
+  for (int i = 0; i < n; i++)
+    {
+      g_free (data->captions[i]);
+      data->captions[i] = g_strdup (long_tail[i]);
+    }
+  SwRecipe r = tiny_recipe ();
+  r.p_uncond = 0.0f;
+  r.batch = 4;
+  r.repeat_rare = 0.9f;
+  SwTrainer *tr = sw_trainer_new (&r, data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sw_trainer_draws_per_epoch (tr), ==, 14);
+  g_assert_cmpint (sw_trainer_steps_per_epoch (tr), ==, 4);   /* 4 + 4 + 4 + 2 */
+  for (int e = 0; e < 2; e++)
+    {
+      Tally t = { tr };
+      g_assert_true (sw_trainer_run_epoch (tr, tally_step, &t, NULL, &error));
+      g_assert_cmpint (t.rows, ==, 14);
+      g_assert_cmpint (t.strawberry, ==, 3);
+      g_assert_cmpint (t.lemon, ==, 3);
+    }
+  sw_trainer_free (tr);
+
+  /* a labelled dataset has no caption words to weigh */
+  g_strlcpy (r.dataset, "digits", sizeof r.dataset);
+  SwDataset labelled = { .name = (char *) "digits", .n = 4, .channels = 1, .height = 8, .width = 8,
+                         .images = data->images, .labels = (uint8_t[]) { 0, 1, 0, 1 }, .n_classes = 2 };
+  r.objective = SW_OBJECTIVE_FLOW;
+  g_assert_null (sw_trainer_new (&r, &labelled, &error));
+  g_assert_nonnull (strstr (error->message, "has no captions; repeat-factor sampling"));
+  g_clear_error (&error);
+  r.repeat_rare = 2.0f;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  g_assert_nonnull (strstr (error->message, "repeat-factor threshold 2 is out of range"));
+}
+
 static char *tmpdir;
 
 /* the vocabulary travels in the file: the model loads with its encoder,
@@ -516,6 +611,7 @@ main (int argc, char **argv)
   g_test_add_func ("/prompt/meta", test_meta);
   g_test_add_func ("/prompt/caption-terms", test_caption_terms);
   g_test_add_func ("/prompt/train-on-captions", test_train_on_captions);
+  g_test_add_func ("/prompt/repeat-rare", test_repeat_rare);
   g_test_add_func ("/prompt/model-file", test_model_file);
   g_test_add_func ("/prompt/same-seed-same-bytes", test_same_seed_same_bytes);
   int status = g_test_run ();
