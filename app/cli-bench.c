@@ -219,8 +219,9 @@ bench_forward (Report *r, int N, int C, int size, double ref_ms)
   double ms = 1000.0 * el / reps;
   g_autofree char *label = g_strdup_printf ("D=64, %dx%dx%d, batch %d", size, size, C, N);
   if (ref_ms > 0)
-    g_string_append_printf (r->text, "  forward %-28s %8.2f ms        %5.2fx faster than %s (%.1f ms)\n",
-                            label, ms, ref_ms / ms, REF_NAME, ref_ms);
+    g_string_append_printf (r->text, "  forward %-28s %8.2f ms        %5.2fx %s than %s (%.1f ms)\n",
+                            label, ms, ms < ref_ms ? ref_ms / ms : ms / ref_ms,
+                            ms < ref_ms ? "faster" : "slower", REF_NAME, ref_ms);
   else
     g_string_append_printf (r->text, "  forward %-28s %8.2f ms        (no reference)\n", label, ms);
   g_autofree char *key = g_strdup_printf ("forward_%dx%dx%d_batch%d_ms", size, size, C, N);
