@@ -53,8 +53,11 @@ sw_im2col (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
               const float *src = img + (((size_t) c * g->N + n) * g->H + iy) * g->W;
               for (int ox = 0; ox < lo; ox++)
                 dst[ox] = 0.0f;
+              /* a loop, not memcpy: rows are a few dozen floats and the
+               * call cost more than the copy (17% of a 32x32 forward) */
               if (g->stride == 1)
-                memcpy (dst + lo, src + lo + off, sizeof (float) * (hi - lo));
+                for (int ox = lo; ox < hi; ox++)
+                  dst[ox] = src[ox + off];
               else
                 for (int ox = lo; ox < hi; ox++)
                   dst[ox] = src[ox * g->stride + off];
