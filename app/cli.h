@@ -6,6 +6,7 @@ int sw_cli_bench (int argc, char **argv);
 int sw_cli_info (int argc, char **argv);
 int sw_cli_inspect (int argc, char **argv);
 int sw_cli_train (int argc, char **argv);
+int sw_cli_export (int argc, char **argv);
 int sw_cli_sample (int argc, char **argv);
 int sw_cli_denoise (int argc, char **argv);
 int sw_cli_eval (int argc, char **argv);

@@ -10,6 +10,7 @@
 
 #include "test-util.h"
 #include "test-cli-util.h"
+#include "checkpoint.h"
 #include "dataset.h"
 #include "json.h"
 #include "test-model-util.h"
@@ -46,17 +47,51 @@ test_train (void)
   g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
 
   const char * const more[] = { "train", "emoji-ddpm", "--epochs", "2", "--sample-steps", "2",
-                                "--out", run_dir, "--resume", NULL };
+                                "--out", run_dir, "--resume", "--repeat-rare", "0.5", NULL };
   g_auto (Run) again = run_cli_with (more, NULL);
   g_test_message ("resume → %d: %s", again.status, again.err);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_nonnull (strstr (again.err, "resuming after epoch 1"));
   g_assert_nonnull (strstr (again.err, "word embedding 8"));   /* the checkpoint's own */
   g_assert_nonnull (strstr (again.err, "epoch 2/2"));
+  /* 8 captions, most with a word of their own: those drawn round(sqrt(0.5 * 8)) = 2 times */
+  const char *rep = strstr (again.err, "rare captions repeated (threshold 0.5: ");
+  g_assert_nonnull (rep);
+  int draws = 0;
+  g_assert_cmpint (sscanf (rep, "rare captions repeated (threshold 0.5: %d draws", &draws), ==, 1);
+  g_assert_cmpint (draws, >, 8);
+  g_assert_cmpint (draws, <=, 16);
 
   /* the model's words and aliases are its prompts; sample has no classes to draw */
   const char * const sample[] = { "sample", model, NULL };
   expect_error_with (sample, NULL, "reads prompts as words");
+}
+
+/* export writes what the run would ship: here (no average) the weights
+ * that train's model.safetensors holds */
+static void
+test_export (void)
+{
+  g_autofree char *ckpt = g_build_filename (run_dir, "checkpoint.safetensors", NULL);
+  g_autofree char *out = path_in ("exported.safetensors");
+  const char * const args[] = { "export", ckpt, out, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "epoch 2, the weights"));
+  g_autoptr (GError) error = NULL;
+  SwUnet *a = sw_checkpoint_load (out, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  SwUnet *b = sw_checkpoint_load (model, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (sw_unet_params (a), sw_unet_num_params (a) * sizeof (float),
+                   sw_unet_params (b), sw_unet_num_params (b) * sizeof (float));
+  sw_unet_free (a);
+  sw_unet_free (b);
+  /* a model file has no optimizer to resume from */
+  const char * const shipped[] = { "export", model, out, NULL };
+  expect_error_with (shipped, NULL, "holds weights only");
+  const char * const missing[] = { "export", ckpt, NULL };
+  expect_error_with (missing, NULL, "give a training checkpoint and the model file to write");
 }
 
 static GBytes *
@@ -237,6 +272,7 @@ main (int argc, char **argv)
   model = g_build_filename (run_dir, "model.safetensors", NULL);
   write_dataset ();
   g_test_add_func ("/cli-prompts/train", test_train);
+  g_test_add_func ("/cli-prompts/export", test_export);
   g_test_add_func ("/cli-prompts/eval-prompts", test_eval_prompts);
   g_test_add_func ("/cli-prompts/generate-same-bytes", test_generate_same_bytes);
   g_test_add_func ("/cli-prompts/errors", test_errors);

@@ -1,0 +1,57 @@
+/* stepwise-cli export: the model file a training checkpoint would ship,
+ * written without training on: the weights' average when the run keeps
+ * one (its BatchNorm statistics recomputed on the training images,
+ * trainer.h), else the weights, in F16 like train's model.safetensors.
+ * It scores a long run part-way (eval-prompts, eval, generate) while the
+ * run goes on from the same checkpoint. */
+#include <glib.h>
+
+#include "cli.h"
+#include "cli-common.h"
+#include "dataset.h"
+#include "safetensors.h"
+#include "trainer.h"
+
+#define CMD "export"
+
+int
+sw_cli_export (int argc, char **argv)
+{
+  int limit = 0;
+  const GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "The run trained on the first N images only (train --limit)", "N" },
+    { NULL }
+  };
+  if (!sw_cli_parse (CMD, "CHECKPOINT OUT.safetensors — write the model a training checkpoint would ship",
+                     "CHECKPOINT is a training folder's checkpoint.safetensors; the dataset it "
+                     "names must be installed (stepwise-cli datasets).", entries, &argc, &argv))
+    return 2;
+  if (argc != 3)
+    return sw_cli_failf (CMD, "give a training checkpoint and the model file to write");
+  if (limit < 0 || limit == 1)
+    return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwStFile) file = sw_safetensors_open (argv[1], &error);
+  if (!file)
+    return sw_cli_fail (CMD, error);
+  const char *dataset = sw_safetensors_meta (file, "recipe.dataset");
+  if (!dataset)
+    return sw_cli_failf (CMD, "“%s” has no recipe.dataset: it is not a training checkpoint "
+                         "(checkpoint.safetensors in a training folder)", argv[1]);
+  SwDataset *data = sw_dataset_load (dataset, SW_SPLIT_TRAIN, &error);
+  if (!data)
+    return sw_cli_fail (CMD, error);
+  if (limit > 0 && limit < data->n)
+    data->n = limit;
+  int status = 0;
+  SwTrainer *tr = sw_trainer_resume (argv[1], data, NULL, &error);
+  if (!tr || !sw_trainer_save (tr, argv[2], FALSE, SW_DTYPE_F16, NULL, &error))
+    status = sw_cli_fail (CMD, error);
+  else
+    printf ("%s: epoch %d, %s\n", argv[2], sw_trainer_epoch (tr),
+            sw_trainer_recipe (tr)->ema > 0.0f ? "the weights' average" : "the weights");
+  sw_trainer_free (tr);
+  sw_dataset_free (data);
+  return status;
+}
