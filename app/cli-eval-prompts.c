@@ -24,6 +24,9 @@
 
 #define CMD "eval-prompts"
 
+/* the noise levels of --caption-loss */
+static const int LOSS_TS[3] = { 300, 600, 900 };
+
 /* sigma 2 px, the kernel reaching 3 sigma on each side */
 #define BLUR_SIGMA 2.0f
 #define BLUR_KERNEL 13
@@ -105,7 +108,7 @@ names_summary (const SwDataset *d, const int *idx, int n)
 static void
 print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int steps,
             double guidance, gint64 seed, const int *matched, const int *idx,
-            const SwDataset *d, double secs, int caption_images, const double ratio[3])
+            const SwDataset *d, double secs, int caption_images, const double loss[3][2])
 {
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
   const int n_prompts = (int) g_strv_length (prompts);
@@ -133,25 +136,30 @@ print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int
   g_string_append_printf (s, "\n  ],\n  \"matched\": %d,\n  \"samples\": %d,\n  \"share\": %.4f,\n",
                           total, n_prompts * per, (double) total / (n_prompts * per));
   if (caption_images)
-    g_string_append_printf (s, "  \"caption_loss_images\": %d,\n  \"caption_loss_ratio_t300\": %.4f,\n"
-                            "  \"caption_loss_ratio_t600\": %.4f,\n  \"caption_loss_ratio_t900\": %.4f,\n",
-                            caption_images, ratio[0], ratio[1], ratio[2]);
+    {
+      g_string_append_printf (s, "  \"caption_loss_images\": %d,\n", caption_images);
+      for (int j = 0; j < 3; j++)
+        g_string_append_printf (s, "  \"caption_loss_ratio_t%d\": %.4f,\n"
+                                "  \"caption_loss_t%d\": { \"with\": %.5f, \"without\": %.5f },\n",
+                                LOSS_TS[j], loss[j][0] / loss[j][1], LOSS_TS[j], loss[j][0], loss[j][1]);
+    }
   g_string_append_printf (s, "  \"sampling_seconds\": %.1f\n}\n", secs);
   fputs (s->str, stdout);
 }
 
 /* How much the prompt tells the net, a training diagnostic: over N training
- * images drawn by SEED, noised at t = 300, 600 and 900 (4 noise draws each), the
- * ε-prediction loss under the image's own caption divided by the loss
- * without a prompt.  Near 1: the net ignores the prompt; a net that has
+ * images drawn by SEED, noised at t = 300, 600 and 900 (4 noise draws each),
+ * LOSS[j] = { the mean ε-prediction loss under the image's own caption,
+ * without a prompt }; their ratio is the report's figure.  Near 1: the net ignores the prompt; a net that has
  * learnt which emoji a caption names goes well below, most of all at
  * t = 900, where little of the image is left to go on. */
 static gboolean
-caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double ratio[3],
-                    GError **error)
+caption_losses (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double loss[3][2],
+                GError **error)
 {
   enum { R = 4 };
-  const int ts[3] = { 300, 600, 900 }, T = m->T;
+  const int *ts = LOSS_TS, T = m->T;
+  memset (loss, 0, sizeof (double) * 3 * 2);
   const size_t img = (size_t) m->channels * m->height * m->width;
   g_autofree double *ab = g_new (double, T);
   sw_cosine_alpha_bar (T, ab);
@@ -162,7 +170,6 @@ caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, doubl
     return FALSE;
   for (int k = 1; k < R; k++)
     memcpy (none + k * m->cond_dim, none, sizeof (float) * m->cond_dim);
-  double loss[3][2] = { { 0 } };
   SwRng pick;
   sw_rng_init (&pick, (uint64_t) seed, 0xca9);
   for (int i = 0; i < n; i++)
@@ -191,7 +198,8 @@ caption_loss_ratio (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, doubl
         }
     }
   for (int j = 0; j < 3; j++)
-    ratio[j] = loss[j][0] / loss[j][1];
+    for (int c = 0; c < 2; c++)
+      loss[j][c] /= (double) n * R * img;
   return TRUE;
 }
 
@@ -350,12 +358,12 @@ sw_cli_eval_prompts (int argc, char **argv)
 
   if (grid && !write_grid (grid, argv[1], m, prompts, per, samples, train, idx, matched, &error))
     return sw_cli_fail (CMD, error);
-  double ratio[3] = { 0, 0, 0 };
-  if (caption_images && !caption_loss_ratio (m, train, caption_images, seed, ratio, &error))
+  double loss[3][2] = { { 0 } };
+  if (caption_images && !caption_losses (m, train, caption_images, seed, loss, &error))
     return sw_cli_fail (CMD, error);
   if (json)
     print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, idx, train, secs,
-                caption_images, ratio);
+                caption_images, loss);
   else
     {
       printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
@@ -370,9 +378,14 @@ sw_cli_eval_prompts (int argc, char **argv)
       printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", total, n,
               100.0 * total / n, secs);
       if (caption_images)
-        printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300), "
-                "%.3f (t = 600) and %.3f (t = 900) of the loss without a prompt, on %d "
-                "training images\n", ratio[0], ratio[1], ratio[2], caption_images);
+        {
+          printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300), "
+                  "%.3f (t = 600) and %.3f (t = 900) of the loss without a prompt, on %d "
+                  "training images\n", loss[0][0] / loss[0][1], loss[1][0] / loss[1][1],
+                  loss[2][0] / loss[2][1], caption_images);
+          printf ("  ε-loss with / without the caption: %.5f / %.5f, %.5f / %.5f, %.5f / %.5f\n",
+                  loss[0][0], loss[0][1], loss[1][0], loss[1][1], loss[2][0], loss[2][1]);
+        }
       if (grid)
         printf ("%s\n", grid);
     }

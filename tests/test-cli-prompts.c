@@ -109,7 +109,8 @@ test_eval_prompts (void)
 {
   g_autofree char *grid = path_in ("eval.png");
   const char * const args[] = { "eval-prompts", model, "--prompts", "dog, old man,campfire",
-                                "--per-prompt", "2", "--steps", "2", "--json", "--grid", grid, NULL };
+                                "--per-prompt", "2", "--steps", "2", "--json", "--grid", grid,
+                                "--caption-loss", "2", NULL };
   g_auto (Run) r = run_cli_with (args, NULL);
   g_test_message ("eval-prompts → %d: %s\n%s", r.status, r.err, r.out);
   g_assert_cmpint (r.status, ==, 0);
@@ -117,18 +118,27 @@ test_eval_prompts (void)
   g_autoptr (SwJson) json = sw_json_parse (r.out, strlen (r.out), &error);
   g_assert_no_error (error);
   g_assert_cmpint (json->type, ==, SW_JSON_OBJECT);
-  const SwJson *prompts = NULL, *share = NULL, *samples = NULL;
+  const SwJson *prompts = NULL, *share = NULL, *samples = NULL, *loss900 = NULL;
   for (size_t i = 0; i < json->object.n; i++)
     {
       const SwJsonMember *mb = &json->object.members[i];
       if (strcmp (mb->key, "prompts") == 0)
         prompts = mb->value;
+      else if (strcmp (mb->key, "caption_loss_t900") == 0)
+        loss900 = mb->value;
       else if (strcmp (mb->key, "share") == 0)
         share = mb->value;
       else if (strcmp (mb->key, "samples") == 0)
         samples = mb->value;
     }
   g_assert_nonnull (prompts);
+  /* the caption's losses: with it, without it, both positive */
+  g_assert_nonnull (loss900);
+  g_assert_cmpint (loss900->type, ==, SW_JSON_OBJECT);
+  g_assert_cmpint (loss900->object.n, ==, 2);
+  g_assert_cmpstr (loss900->object.members[0].key, ==, "with");
+  g_assert_cmpfloat (loss900->object.members[0].value->number.value, >, 0.0);
+  g_assert_cmpfloat (loss900->object.members[1].value->number.value, >, 0.0);
   g_assert_cmpint (prompts->type, ==, SW_JSON_ARRAY);
   g_assert_cmpint (prompts->array.n, ==, 3);
   g_assert_cmpint (samples->number.int_value, ==, 6);
