@@ -277,7 +277,7 @@ sw_cli_bench (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the figures as JSON", NULL },
     { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "Short runs (rougher figures)", NULL },
     { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "Time budget per figure (default 3)", "S" },
-    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Conditioning points of the class UNets: course (default; the references' net) or every (after every block)", "POINTS" },
+    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Conditioning points of the class UNets: course (default; the references' net), every (after every block) or film (every block, scale and shift from the prompt)", "POINTS" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— measure the engine's speed");
@@ -297,7 +297,7 @@ sw_cli_bench (int argc, char **argv)
   SwCondPoints points = SW_COND_COURSE;
   if (cond && !sw_cond_points_from_name (cond, &points))
     {
-      fprintf (stderr, "stepwise-cli bench: --cond “%s” is unknown; accepted: course, every\n", cond);
+      fprintf (stderr, "stepwise-cli bench: --cond “%s” is unknown; accepted: course, every, film\n", cond);
       return 2;
     }
   Report r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds, points };
@@ -306,9 +306,8 @@ sw_cli_bench (int argc, char **argv)
                           "OpenMP wait policy %s%s\n",
                           sw_blas_core_name (), sw_blas_core_note (), sw_num_threads (),
                           sw_wait_policy_note (),
-                          points == SW_COND_EVERY
-                          ? "; class UNets conditioned after every block (the references are not)"
-                          : "");
+                          points == SW_COND_COURSE ? ""
+                          : "; class UNets conditioned after every block (the references are not)");
   g_string_append_printf (r.json, "\n    \"openblas_core\": \"%s\",\n    \"threads\": %d,"
                           "\n    \"cond\": \"%s\"", sw_blas_core_name (), sw_num_threads (),
                           sw_cond_points_name (points));

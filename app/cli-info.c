@@ -23,6 +23,7 @@ sw_cli_info (int argc, char **argv)
     { SW_UNET_UNCOND, 128, 1, 28 }, { SW_UNET_UNCOND, 64, 1, 28 },
     { SW_UNET_TIME, 64, 1, 28 }, { SW_UNET_CLASS, 64, 1, 28 },
     { SW_UNET_CLASS, 64, 3, 32 }, { SW_UNET_CLASS, 64, 3, 32, SW_COND_EVERY },
+    { SW_UNET_CLASS, 64, 3, 32, SW_COND_FILM },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
     {

@@ -157,7 +157,7 @@ sw_cli_train (int argc, char **argv)
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Initial learning rate; with --resume, the rate from here on", "LR" },
     { "D", 0, 0, G_OPTION_ARG_INT, &D, "Hidden width of the UNet", "D" },
     { "embed", 0, 0, G_OPTION_ARG_INT, &embed, "Width of a word embedding every class FCBlock reads (0, the default: none; the class vector goes straight in)", "E" },
-    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default) or every (after every block)", "POINTS" },
+    { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Where time and class modulate a class UNet: course (u0 and up1, the default), every (after every block) or film (after every block, the prompt giving a scale and a shift around the identity)", "POINTS" },
     { "gamma", 0, 0, G_OPTION_ARG_DOUBLE, &gamma, "ExponentialLR factor per epoch (default 0.1^(1/epochs)); with --resume, from the current rate on", "G" },
     { "no-scheduler", 0, 0, G_OPTION_ARG_NONE, &no_scheduler, "Constant learning rate (the write-up's ablation)", NULL },
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &ema, "Sample from and ship a moving average of the weights with this decay per step (default 0: none); with --resume, from the current weights on", "DECAY" },
@@ -193,7 +193,7 @@ sw_cli_train (int argc, char **argv)
   if (lr != 0) recipe.lr = (float) lr;
   if (D) recipe.D = D;
   if (cond && !sw_cond_points_from_name (cond, &recipe.cond))
-    return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every", cond);
+    return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every, film", cond);
   if (embed >= 0) recipe.embed = embed;
   if (gamma >= 0) recipe.gamma = (float) gamma;
   if (no_scheduler) recipe.scheduler = false;

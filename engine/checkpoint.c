@@ -130,7 +130,7 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
                  path, time_mod ? time_mod : "(missing)");
   else if (!sw_cond_points_from_name (cond ? cond : "course", &cfg.cond))
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "“%s”: metadata field “cond” is “%s”; accepted: course, every", path, cond);
+                 "“%s”: metadata field “cond” is “%s”; accepted: course, every, film", path, cond);
   if (local
       || !sw_safetensors_meta_int (f, "D", 1, 1024, &cfg.D, &local)
       || !sw_safetensors_meta_int (f, "channels", 1, 3, &cfg.channels, &local)

@@ -134,10 +134,11 @@ gboolean
 sw_recipe_validate (const SwRecipe *r, GError **error)
 {
   CHECK (r->D >= 1 && r->D <= 1024, "D = %d is out of range; accepted: 1 to 1024", r->D);
-  CHECK (r->cond == SW_COND_COURSE || (r->cond == SW_COND_EVERY && r->variant == SW_UNET_CLASS),
+  CHECK (r->cond == SW_COND_COURSE
+         || ((r->cond == SW_COND_EVERY || r->cond == SW_COND_FILM) && r->variant == SW_UNET_CLASS),
          "conditioning points “%s” do not fit the recipe “%s” (a %s UNet); accepted: course%s",
          sw_cond_points_name (r->cond), r->name, sw_unet_variant_name (r->variant),
-         r->variant == SW_UNET_CLASS ? ", every" : "");
+         r->variant == SW_UNET_CLASS ? ", every, film" : "");
   CHECK (r->embed == 0 || (r->embed >= 1 && r->embed <= 4096 && r->variant == SW_UNET_CLASS),
          "word embedding width %d does not fit the recipe “%s” (a %s UNet); accepted: 0 (none)%s",
          r->embed, r->name, sw_unet_variant_name (r->variant),

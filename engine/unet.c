@@ -20,13 +20,14 @@ typedef struct {
   float *mean, *rstd;               /* (Cout), saved by BatchNorm */
 } Unit;
 
-/* Linear(fin -> f) -> GELU -> Linear(f -> f) */
+/* Linear(fin -> f) -> GELU -> Linear(f -> fout); fout is f but for the
+ * class FCBlocks of SW_COND_FILM, which give a scale and a shift (2f) */
 typedef struct {
-  int fin, f;
+  int fin, f, fout;
   size_t w1, b1, w2, b2;
   const float *inp;                 /* (N, fin) */
   float *h, *dh, *g, *dg;           /* (N, f): first linear, GELU */
-  float *out, *dout;                /* (N, f) */
+  float *out, *dout;                /* (N, fout) */
 } FcBlock;
 
 enum {
@@ -58,6 +59,8 @@ static const struct {
 typedef struct {
   bool on;
   float *out, *dout;                /* (C, N, h, w): the modulated block output */
+  float *scale, *shift;             /* (N, C): SW_COND_FILM's, made from the FCBlocks */
+  float *dscale, *dshift;           /* their gradients */
 } CondPoint;
 
 /* point p's time FCBlock is fc[FC_T + p], its class FCBlock fc[FC_C + p] */
@@ -145,6 +148,7 @@ sw_cond_points_name (SwCondPoints p)
     {
     case SW_COND_COURSE: return "course";
     case SW_COND_EVERY: return "every";
+    case SW_COND_FILM: return "film";
     default: return "?";
     }
 }
@@ -156,6 +160,8 @@ sw_cond_points_from_name (const char *name, SwCondPoints *out)
     *out = SW_COND_COURSE;
   else if (g_strcmp0 (name, "every") == 0)
     *out = SW_COND_EVERY;
+  else if (g_strcmp0 (name, "film") == 0)
+    *out = SW_COND_FILM;
   else
     return FALSE;
   return TRUE;
@@ -176,19 +182,19 @@ sw_unet_config_validate (const SwUnetConfig *cfg, GError **error)
                    "time modulation %d is unknown; accepted: mul, add", cfg->time_mod);
       return FALSE;
     }
-  if (cfg->cond != SW_COND_COURSE && cfg->cond != SW_COND_EVERY)
+  if (cfg->cond != SW_COND_COURSE && cfg->cond != SW_COND_EVERY && cfg->cond != SW_COND_FILM)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "conditioning points %d are unknown; accepted: course, every", cfg->cond);
+                   "conditioning points %d are unknown; accepted: course, every, film", cfg->cond);
       return FALSE;
     }
   /* a time-only net is the write-up's own; only the prompt models need more */
-  if (cfg->cond == SW_COND_EVERY && cfg->variant != SW_UNET_CLASS)
+  if (cfg->cond != SW_COND_COURSE && cfg->variant != SW_UNET_CLASS)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "conditioning at every block is for the class variant, not %s; "
-                   "accepted for %s: course", sw_unet_variant_name (cfg->variant),
-                   sw_unet_variant_name (cfg->variant));
+                   "conditioning “%s” is for the class variant, not %s; "
+                   "accepted for %s: course", sw_cond_points_name (cfg->cond),
+                   sw_unet_variant_name (cfg->variant), sw_unet_variant_name (cfg->variant));
       return FALSE;
     }
   if (cfg->D < 1 || cfg->D > 1024)
@@ -270,17 +276,18 @@ add_conv_block (SwUnet *net, int first, const char *prefix, int cin, int cout, i
 }
 
 static void
-add_fc (SwUnet *net, int id, const char *prefix, int fin, int f)
+add_fc (SwUnet *net, int id, const char *prefix, int fin, int f, int fout)
 {
   FcBlock *fc = &net->fc[id];
   g_autofree char *l1 = g_strdup_printf ("%s.l1", prefix);
   g_autofree char *l2 = g_strdup_printf ("%s.l2", prefix);
   fc->fin = fin;
   fc->f = f;
+  fc->fout = fout;
   fc->w1 = add_tensor (net, false, l1, "weight", 2, f, fin, 0, 0);
   fc->b1 = add_tensor (net, false, l1, "bias", 1, f, 0, 0, 0);
-  fc->w2 = add_tensor (net, false, l2, "weight", 2, f, f, 0, 0);
-  fc->b2 = add_tensor (net, false, l2, "bias", 1, f, 0, 0, 0);
+  fc->w2 = add_tensor (net, false, l2, "weight", 2, fout, f, 0, 0);
+  fc->b2 = add_tensor (net, false, l2, "bias", 1, fout, 0, 0, 0);
   net->has_fc[id] = true;
 }
 
@@ -292,14 +299,16 @@ add_point_fcs (SwUnet *net, const int *points, int n)
     {
       int p = points[i];
       g_autofree char *name = g_strdup_printf ("%s_t", point_defs[p].fc);
-      add_fc (net, FC_T + p, name, 1, net->units[point_defs[p].unit].g.cout);
+      int C = net->units[point_defs[p].unit].g.cout;
+      add_fc (net, FC_T + p, name, 1, C, C);
     }
   for (int i = 0; net->cfg.variant == SW_UNET_CLASS && i < n; i++)
     {
       int p = points[i];
       g_autofree char *name = g_strdup_printf ("%s_c", point_defs[p].fc);
       int fin = net->cfg.embed_dim > 0 ? net->cfg.embed_dim : net->cfg.class_dim;
-      add_fc (net, FC_C + p, name, fin, net->units[point_defs[p].unit].g.cout);
+      int C = net->units[point_defs[p].unit].g.cout;
+      add_fc (net, FC_C + p, name, fin, C, net->cfg.cond == SW_COND_FILM ? 2 * C : C);
     }
 }
 
@@ -336,7 +345,7 @@ sw_unet_new (const SwUnetConfig *cfg, GError **error)
       static const int course[] = { P_U0, P_UP1 }, more[] = { P_D1, P_D2, P_D3, P_UP2, P_OUT };
       net->points[P_U0].on = net->points[P_UP1].on = true;
       add_point_fcs (net, course, G_N_ELEMENTS (course));
-      if (cfg->cond == SW_COND_EVERY)
+      if (cfg->cond != SW_COND_COURSE)
         {
           for (size_t i = 0; i < G_N_ELEMENTS (more); i++)
             net->points[more[i]].on = true;
@@ -487,11 +496,18 @@ layout (SwUnet *net, int N, float *base, bool measure)
       {
         net->fc[i].dh = sw_carve (&cv, (size_t) N * net->fc[i].f);
         net->fc[i].dg = sw_carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].dout = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].dout = sw_carve (&cv, (size_t) N * net->fc[i].fout);
       }
+  const bool film = net->cfg.cond == SW_COND_FILM;
   for (int p = 0; p < N_POINTS; p++)
     if (net->points[p].on)
-      net->points[p].dout = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
+      {
+        CondPoint *pt = &net->points[p];
+        const size_t nc = (size_t) N * net->units[point_defs[p].unit].g.cout;
+        pt->dout = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
+        pt->dscale = film ? sw_carve (&cv, nc) : NULL;
+        pt->dshift = film ? sw_carve (&cv, nc) : NULL;
+      }
   net->dev = sw_carve (&cv, (size_t) N * MAX (net->cfg.embed_dim, 1));
   net->dz = sw_carve (&cv, (size_t) 2 * D * N);
   net->dcat1 = sw_carve (&cv, 4 * D * q);
@@ -523,13 +539,19 @@ layout (SwUnet *net, int N, float *base, bool measure)
       {
         net->fc[i].h = sw_carve (&cv, (size_t) N * net->fc[i].f);
         net->fc[i].g = sw_carve (&cv, (size_t) N * net->fc[i].f);
-        net->fc[i].out = sw_carve (&cv, (size_t) N * net->fc[i].f);
+        net->fc[i].out = sw_carve (&cv, (size_t) N * net->fc[i].fout);
       }
   net->pooled = sw_carve (&cv, (size_t) 2 * D * N);
   net->z = sw_carve (&cv, (size_t) 2 * D * N);
   for (int p = 0; p < N_POINTS; p++)
     if (net->points[p].on)
-      net->points[p].out = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
+      {
+        CondPoint *pt = &net->points[p];
+        const size_t nc = (size_t) N * net->units[point_defs[p].unit].g.cout;
+        pt->out = sw_carve (&cv, unit_out_floats (&net->units[point_defs[p].unit], N));
+        pt->scale = film ? sw_carve (&cv, nc) : NULL;
+        pt->shift = film ? sw_carve (&cv, nc) : NULL;
+      }
   net->cat1 = sw_carve (&cv, 4 * D * q);
   net->cat2 = sw_carve (&cv, 2 * D * half);
   net->cat3 = sw_carve (&cv, 2 * D * img);
@@ -612,7 +634,43 @@ fc_forward (SwUnet *net, FcBlock *fc, int N)
   float *P = net->params;
   sw_linear_forward (N, fc->fin, fc->f, fc->inp, P + fc->w1, P + fc->b1, fc->h);
   sw_gelu_forward ((size_t) N * fc->f, fc->h, fc->g);
-  sw_linear_forward (N, fc->f, fc->f, fc->g, P + fc->w2, P + fc->b2, fc->out);
+  sw_linear_forward (N, fc->f, fc->fout, fc->g, P + fc->w2, P + fc->b2, fc->out);
+}
+
+/* SW_COND_FILM's modulation of point P from its FCBlocks' outputs, the
+ * class block's (N, 2C) being (scale, shift) around the identity:
+ *   scale = 1 + c[:, :C],  shift = t + c[:, C:]
+ * so that the prompt both scales and shifts, at every point, and a net
+ * whose class blocks give 0 passes each block's output on unchanged. */
+static void
+film_forward (SwUnet *net, int p, int N)
+{
+  CondPoint *pt = &net->points[p];
+  const FcBlock *t = &net->fc[FC_T + p], *c = &net->fc[FC_C + p];
+  const int C = t->fout;
+  for (int n = 0; n < N; n++)
+    for (int k = 0; k < C; k++)
+      {
+        pt->scale[(size_t) n * C + k] = 1.0f + c->out[(size_t) n * 2 * C + k];
+        pt->shift[(size_t) n * C + k] = t->out[(size_t) n * C + k] + c->out[(size_t) n * 2 * C + C + k];
+      }
+}
+
+/* the gradients of film_forward's scale and shift into its FCBlocks' outputs */
+static void
+film_backward (SwUnet *net, int p, int N)
+{
+  const CondPoint *pt = &net->points[p];
+  FcBlock *t = &net->fc[FC_T + p], *c = &net->fc[FC_C + p];
+  const int C = t->fout;
+  for (int n = 0; n < N; n++)
+    for (int k = 0; k < C; k++)
+      {
+        float ds = pt->dscale[(size_t) n * C + k], db = pt->dshift[(size_t) n * C + k];
+        c->dout[(size_t) n * 2 * C + k] += ds;
+        c->dout[(size_t) n * 2 * C + C + k] += db;
+        t->dout[(size_t) n * C + k] += db;
+      }
 }
 
 /* scale and shift of point P's modulation, or with grad set their
@@ -623,6 +681,13 @@ modulation (SwUnet *net, int p, bool grad, float **scale, float **shift)
   FcBlock *t = &net->fc[FC_T + p], *c = &net->fc[FC_C + p];
   float *tv = grad ? t->dout : t->out, *cv = grad ? c->dout : c->out;
   *scale = *shift = NULL;
+  if (net->cfg.cond == SW_COND_FILM)
+    {
+      CondPoint *pt = &net->points[p];
+      *scale = grad ? pt->dscale : pt->scale;
+      *shift = grad ? pt->dshift : pt->shift;
+      return;
+    }
   switch (net->cfg.variant)
     {
     case SW_UNET_UNCOND:
@@ -652,6 +717,8 @@ block_forward (SwUnet *net, int first, int last, int N)
     {
       const Unit *u = &net->units[last];
       float *scale, *shift;
+      if (net->cfg.cond == SW_COND_FILM)
+        film_forward (net, p, N);
       modulation (net, p, false, &scale, &shift);
       sw_modulate_forward (u->g.cout, N, u->Ho * u->Wo, u->out, scale, shift, net->points[p].out);
     }
@@ -745,7 +812,7 @@ static void
 fc_backward (SwUnet *net, FcBlock *fc, int N, float *dinp)
 {
   float *P = net->params, *G = net->grads;
-  sw_linear_backward (N, fc->f, fc->f, fc->g, P + fc->w2, fc->dout, fc->dg, G + fc->w2, G + fc->b2);
+  sw_linear_backward (N, fc->f, fc->fout, fc->g, P + fc->w2, fc->dout, fc->dg, G + fc->w2, G + fc->b2);
   sw_gelu_backward ((size_t) N * fc->f, fc->h, fc->dg, fc->dh);
   sw_linear_backward (N, fc->fin, fc->f, fc->inp, P + fc->w1, fc->dh, dinp, G + fc->w1, G + fc->b1);
 }
@@ -770,6 +837,8 @@ block_backward (SwUnet *net, int first, int last, int N)
       modulation (net, p, true, &dscale, &dshift);
       sw_modulate_backward (u->g.cout, N, u->Ho * u->Wo, u->out, scale, net->points[p].dout,
                             u->dout, dscale, dshift);
+      if (net->cfg.cond == SW_COND_FILM)
+        film_backward (net, p, N);
     }
   for (int i = last; i >= first; i--)
     unit_backward (net, &net->units[i], N);
@@ -837,7 +906,7 @@ sw_unet_forward_flops (const SwUnet *net)
   flops += 2.0 * net->cfg.size * net->cfg.size * o->cin * o->cout * 9;
   for (int i = 0; i < N_FC; i++)
     if (net->has_fc[i])
-      flops += 2.0 * ((double) net->fc[i].fin * net->fc[i].f + (double) net->fc[i].f * net->fc[i].f);
+      flops += 2.0 * ((double) net->fc[i].fin * net->fc[i].f + (double) net->fc[i].f * net->fc[i].fout);
   /* the word embedding is a lookup of a prompt's few words: no FLOPs to speak of */
   return flops;
 }

@@ -13,6 +13,14 @@
  * same way, d1, d2, d3, u0, up1, up2 and the last ConvBlock, each with its
  * own pair of FCBlocks, before anything (a skip connection included) reads
  * it: a prompt of thousands of words steers the net at every scale.
+ * SW_COND_FILM modulates the same points, but each class FCBlock gives a
+ * scale and a shift (Linear -> GELU -> Linear(C -> 2C)), around the
+ * identity: out = (1 + c_scale) * out + (t1 + c_shift).  The prompt then
+ * both scales and shifts every block's output, as the class embedding does
+ * in the AdaGN/FiLM conditioning of Dhariwal & Nichol's and Peebles &
+ * Xie's nets, where under SW_COND_EVERY it only scales, and a net's
+ * starting point is its unconditioned self rather than a block output
+ * scaled down to the FCBlock's random size.
  * With embed_dim E > 0 (class only) the class vector, a bag of V words,
  * first goes through one EmbeddingBag (V -> E, "embed.weight" (V, E),
  * initialised N(0, 0.02) as DiT's label embedding) that every class
@@ -50,12 +58,13 @@ typedef enum {
 typedef enum {
   SW_COND_COURSE,  /* the course's two points, u0 and up1 */
   SW_COND_EVERY,   /* after every block */
+  SW_COND_FILM,    /* after every block, the class giving scale and shift */
 } SwCondPoints;
 
 typedef struct {
   SwUnetVariant variant;
   SwTimeMod     time_mod;
-  SwCondPoints  cond;       /* SW_COND_EVERY needs SW_UNET_CLASS */
+  SwCondPoints  cond;       /* all but SW_COND_COURSE need SW_UNET_CLASS */
   int           D;          /* hidden width, 1..1024 */
   int           channels;   /* 1 (grey) or 3 (RGB) */
   int           size;       /* 28 or 32 (any multiple of 4 from 8 to 128 works) */
@@ -70,7 +79,7 @@ const char *sw_unet_variant_name (SwUnetVariant v);  /* "uncond", "time", "class
 gboolean    sw_unet_variant_from_name (const char *name, SwUnetVariant *out);
 const char *sw_time_mod_name (SwTimeMod m);           /* "mul", "add" */
 gboolean    sw_time_mod_from_name (const char *name, SwTimeMod *out);
-const char *sw_cond_points_name (SwCondPoints p);      /* "course", "every" */
+const char *sw_cond_points_name (SwCondPoints p);      /* "course", "every", "film" */
 gboolean    sw_cond_points_from_name (const char *name, SwCondPoints *out);
 
 /* Checks the configuration and reports what is out of range. */

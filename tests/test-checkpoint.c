@@ -32,7 +32,7 @@ typedef struct {
 } NetKind;
 
 static const NetKind course = { SW_COND_COURSE, 0 }, every = { SW_COND_EVERY, 0 },
-                     every_embed = { SW_COND_EVERY, 6 };
+                     every_embed = { SW_COND_EVERY, 6 }, film = { SW_COND_FILM, 0 };
 
 /* DATA: a NetKind */
 static void
@@ -266,6 +266,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/checkpoint/round-trip/course", &course, test_round_trip);
   g_test_add_data_func ("/checkpoint/round-trip/every", &every, test_round_trip);
   g_test_add_data_func ("/checkpoint/round-trip/every-embed", &every_embed, test_round_trip);
+  g_test_add_data_func ("/checkpoint/round-trip/film", &film, test_round_trip);
   g_test_add_func ("/checkpoint/without-cond", test_without_cond);
   g_test_add_func ("/checkpoint/f16-weights", test_f16_weights);
   g_test_add_func ("/checkpoint/damaged", test_damaged_models);

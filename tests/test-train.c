@@ -552,6 +552,10 @@ test_recipe_errors (void)
   g_assert_false (sw_recipe_validate (&r, &error));
   g_assert_nonnull (strstr (error->message, "conditioning points “every” do not fit the recipe “flow-time”"));
   g_clear_error (&error);
+  r.cond = SW_COND_FILM;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  g_assert_nonnull (strstr (error->message, "conditioning points “film” do not fit the recipe “flow-time”"));
+  g_clear_error (&error);
   /* a word rate needs classes or words, and a positive factor */
   g_assert_true (sw_recipe_lookup ("flow-time", &r, NULL));
   r.word_lr = 10.0f;
@@ -587,6 +591,7 @@ main (int argc, char **argv)
     { "flow-class", "flow-class", SW_COND_COURSE },
     { "ddpm-class", "ddpm-class", SW_COND_COURSE },
     { "ddpm-class-every", "ddpm-class", SW_COND_EVERY },
+    { "ddpm-class-film", "ddpm-class", SW_COND_FILM },
   };
   SW_TEST_ADD_CASES ("/train/resume", resume, test_resume_continues);
   g_test_add_func ("/train/same-seed-same-bytes", test_same_seed_same_bytes);

@@ -163,6 +163,8 @@ expected_params (SwUnetVariant v, SwCondPoints cond, int D, int C, int size, int
 #define CONV(ci, co, k) ((size_t) (ci) * (co) * (k) * (k) + (co) + 2 * (size_t) (co))
 #define BLOCK(ci, co) (CONV (ci, co, 3) + CONV (co, co, 3))
 #define FC(fi, fo) ((size_t) (fi) * (fo) + (fo) + (size_t) (fo) * (fo) + (fo))
+  /* film's class FCBlocks end in Linear(fo -> 2 fo): a scale and a shift */
+#define FC2(fi, fo) ((size_t) (fi) * (fo) + (fo) + (size_t) (fo) * 2 * (fo) + 2 * (fo))
   size_t n = BLOCK (C, D)
              + CONV (D, D, 3) + BLOCK (D, D)
              + CONV (D, 2 * D, 3) + BLOCK (2 * D, 2 * D)
@@ -173,16 +175,22 @@ expected_params (SwUnetVariant v, SwCondPoints cond, int D, int C, int size, int
              + (size_t) D * C * 9 + C;
   if (v != SW_UNET_UNCOND)
     n += FC (1, 2 * D) + FC (1, D);
-  if (v == SW_UNET_CLASS)
+  if (v == SW_UNET_CLASS && cond == SW_COND_FILM)
+    n += FC2 (K, 2 * D) + FC2 (K, D);
+  else if (v == SW_UNET_CLASS)
     n += FC (K, 2 * D) + FC (K, D);
   /* d1, d2, d3, up2 and the out_block's output */
   if (cond == SW_COND_EVERY)
     n += FC (1, D) + FC (1, D) + FC (1, 2 * D) + FC (1, D) + FC (1, D)
          + FC (K, D) + FC (K, D) + FC (K, 2 * D) + FC (K, D) + FC (K, D);
+  if (cond == SW_COND_FILM)
+    n += FC (1, D) + FC (1, D) + FC (1, 2 * D) + FC (1, D) + FC (1, D)
+         + FC2 (K, D) + FC2 (K, D) + FC2 (K, 2 * D) + FC2 (K, D) + FC2 (K, D);
   return n;
 #undef CONV
 #undef BLOCK
 #undef FC
+#undef FC2
 }
 
 static void
@@ -223,6 +231,9 @@ test_word_tensors (void)
       "fc1_c.l1.weight fc2_c.l1.weight fc_in_c.l1.weight fc_down1_c.l1.weight "
       "fc_down2_c.l1.weight fc_up2_c.l1.weight fc_out_c.l1.weight" },
     { SW_UNET_CLASS, SW_COND_EVERY, 16, "embed.weight" },
+    { SW_UNET_CLASS, SW_COND_FILM, 0,
+      "fc1_c.l1.weight fc2_c.l1.weight fc_in_c.l1.weight fc_down1_c.l1.weight "
+      "fc_down2_c.l1.weight fc_up2_c.l1.weight fc_out_c.l1.weight" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -249,13 +260,15 @@ test_shapes (void)
 {
   const int Ds[] = { 64, 128 };
   const int sizes[][2] = { { 28, 1 }, { 32, 3 } };
-  /* the three variants, then the class variant conditioned after every block */
-  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS + 1; v++)
+  /* the three variants, then the class variant conditioned after every
+   * block, by scale alone and by film's scale and shift */
+  static const SwCondPoints more[] = { SW_COND_EVERY, SW_COND_FILM };
+  for (int v = SW_UNET_UNCOND; v <= SW_UNET_CLASS + 2; v++)
     for (size_t di = 0; di < G_N_ELEMENTS (Ds); di++)
       for (size_t si = 0; si < G_N_ELEMENTS (sizes); si++)
         {
           SwUnetConfig cfg = { .variant = MIN (v, SW_UNET_CLASS),
-                               .cond = v > SW_UNET_CLASS ? SW_COND_EVERY : SW_COND_COURSE,
+                               .cond = v > SW_UNET_CLASS ? more[v - SW_UNET_CLASS - 1] : SW_COND_COURSE,
                                .D = Ds[di], .size = sizes[si][0], .channels = sizes[si][1],
                                .class_dim = 12 };
           g_autoptr (GError) error = NULL;
@@ -299,14 +312,16 @@ test_bad_config (void)
     { .variant = 7, .D = 8, .channels = 1, .size = 28 },
     { .variant = SW_UNET_UNCOND, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
     { .variant = SW_UNET_TIME, .cond = SW_COND_EVERY, .D = 8, .channels = 1, .size = 28 },
-    { .variant = SW_UNET_CLASS, .cond = 2, .D = 8, .channels = 1, .size = 28, .class_dim = 10 },
+    { .variant = SW_UNET_TIME, .cond = SW_COND_FILM, .D = 8, .channels = 1, .size = 28 },
+    { .variant = SW_UNET_CLASS, .cond = 3, .D = 8, .channels = 1, .size = 28, .class_dim = 10 },
     { .variant = SW_UNET_TIME, .D = 8, .channels = 1, .size = 28, .embed_dim = 16 },
     { .variant = SW_UNET_CLASS, .D = 8, .channels = 1, .size = 28, .class_dim = 10, .embed_dim = 5000 },
   };
   const char *says[] = { "D = 0", "2 image channels", "size 30", "class vector width 0",
-                         "variant 7", "every block is for the class variant, not uncond",
-                         "every block is for the class variant, not time",
-                         "conditioning points 2", "embedding width 16 does not fit a time UNet",
+                         "variant 7", "“every” is for the class variant, not uncond",
+                         "“every” is for the class variant, not time",
+                         "“film” is for the class variant, not time",
+                         "conditioning points 3", "embedding width 16 does not fit a time UNet",
                          "embedding width 5000" };
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -366,7 +381,7 @@ typedef struct {
 } NetKind;
 
 static const NetKind course = { SW_COND_COURSE, 0 }, every = { SW_COND_EVERY, 0 },
-                     every_embed = { SW_COND_EVERY, 3 };
+                     every_embed = { SW_COND_EVERY, 3 }, film = { SW_COND_FILM, 0 };
 
 /* Every parameter tensor's gradient, at 4 places spread over it, against
  * central differences: the fixtures pin the course's nets to PyTorch, this
@@ -404,6 +419,7 @@ test_fd_gradients (gconstpointer data)
    * wrong gradient is off by far more than the 1e-2 allowed */
   const float h = 3e-3f;
   double worst = 0.0;
+  const char *worst_at = "";
   for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
     {
       const SwTensorInfo *info = sw_unet_tensor (net, i);
@@ -420,13 +436,81 @@ test_fd_gradients (gconstpointer data)
           *p = keep;
           double num = (lp - lm) / (2.0 * h), ana = grads[info->offset + j];
           double err = fabs (num - ana) / (1.0 + fabs (num));
-          worst = MAX (worst, err);
+          if (err > worst)
+            {
+              worst = err;
+              worst_at = info->name;
+            }
           if (err > 1e-2)
             g_error ("%s[%zu]: analytic %.6g, numeric %.6g", info->name, j, ana, num);
         }
     }
-  g_test_message ("class UNet (%s, word embedding %d): worst relative gradient error %.2e",
-                  sw_cond_points_name (cfg.cond), cfg.embed_dim, worst);
+  g_test_message ("class UNet (%s, word embedding %d): worst relative gradient error %.2e (%s)",
+                  sw_cond_points_name (cfg.cond), cfg.embed_dim, worst, worst_at);
+  sw_unet_free (net);
+}
+
+/* film modulates around the identity: with every class FCBlock's last
+ * Linear at zero the prompt changes nothing, and the output is the same
+ * net's with the class blocks' scale 1 and shift 0 whatever the prompt;
+ * one weight of one word's column back, and that word's prompt (only)
+ * moves the output. */
+static void
+test_film_identity (void)
+{
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = SW_TIME_ADD, .cond = SW_COND_FILM,
+                       .D = 4, .channels = 3, .size = 8, .class_dim = 5 };
+  SwUnet *net = sw_unet_new (&cfg, NULL);
+  sw_unet_init_params (net, 3);
+  const int N = 3;
+  const size_t n = (size_t) N * 3 * 8 * 8;
+  g_autofree float *x = g_new (float, n), *a = g_new (float, n), *b = g_new (float, n);
+  SwRng rng;
+  sw_rng_init (&rng, 9, 0);
+  sw_rng_fill_normal (&rng, x, n);
+  float t[3] = { 0.2f, 0.2f, 0.2f }, c1[3 * 5] = { 0 }, c2[3 * 5] = { 0 };
+  for (int i = 0; i < N; i++)
+    {
+      c1[i * 5 + 0] = 1.0f;                        /* word 0 */
+      c2[i * 5 + 3] = c2[i * 5 + 4] = 0.5f;        /* words 3 and 4 */
+    }
+  /* BatchNorm's running statistics from one batch: with the initial ones
+   * (mean 0, variance 1) the signal fades layer by layer in eval mode */
+  sw_unet_set_bn_momentum (net, 1.0f);
+  sw_unet_forward (net, N, x, t, NULL, true, a);
+  float *P = sw_unet_params (net);
+  for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (net, i);
+      if (!info->is_buffer && strstr (info->name, "_c.l2."))
+        memset (P + info->offset, 0, sizeof (float) * info->numel);
+    }
+  sw_unet_forward (net, N, x, t, c1, false, a);
+  sw_unet_forward (net, N, x, t, c2, false, b);
+  g_assert_cmpmem (a, sizeof (float) * n, b, sizeof (float) * n);
+  sw_unet_forward (net, N, x, t, NULL, false, b);
+  g_assert_cmpmem (a, sizeof (float) * n, b, sizeof (float) * n);
+
+  /* the u0 point's class block: its shift half reads unit 0 of the hidden
+   * layer, which word 3 alone moves once its column there is changed */
+  const SwTensorInfo *w2 = sw_unet_find_tensor (net, "fc1_c.l2.weight");
+  const SwTensorInfo *w1 = sw_unet_find_tensor (net, "fc1_c.l1.weight");
+  g_assert_cmpint (w2->shape[0], ==, 2 * w2->shape[1]);
+  memset (P + w1->offset, 0, sizeof (float) * 5);                 /* unit 0 reads no word */
+  P[w2->offset + (size_t) w2->shape[1] * w2->shape[1]] = 1.0f;   /* shift of channel 0 <- unit 0 */
+  sw_unet_forward (net, N, x, t, c1, false, a);
+  sw_unet_forward (net, N, x, t, c2, false, b);
+  g_assert_cmpmem (a, sizeof (float) * n, b, sizeof (float) * n);
+  P[w1->offset + 3] = 2.0f;                                        /* unit 0 <- word 3 */
+  g_autofree float *a2 = g_new (float, n), *b2 = g_new (float, n);
+  sw_unet_forward (net, N, x, t, c1, false, a2);
+  sw_unet_forward (net, N, x, t, c2, false, b2);
+  g_assert_cmpmem (a, sizeof (float) * n, a2, sizeof (float) * n);
+  double moved = 0.0;
+  for (size_t i = 0; i < n; i++)
+    moved = MAX (moved, fabs (b2[i] - b[i]));
+  g_test_message ("word 3 moved the output by up to %.3g", moved);
+  g_assert_cmpfloat (moved, >, 1e-2);
   sw_unet_free (net);
 }
 
@@ -518,6 +602,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/unet/fd-gradients/class-course", &course, test_fd_gradients);
   g_test_add_data_func ("/unet/fd-gradients/class-every", &every, test_fd_gradients);
   g_test_add_data_func ("/unet/fd-gradients/class-every-embed", &every_embed, test_fd_gradients);
+  g_test_add_data_func ("/unet/fd-gradients/class-film", &film, test_fd_gradients);
+  g_test_add_func ("/unet/film-identity", test_film_identity);
   g_test_add_func ("/unet/param-counts", test_param_counts);
   g_test_add_func ("/unet/word-tensors", test_word_tensors);
   g_test_add_func ("/unet/shapes", test_shapes);
