@@ -214,7 +214,7 @@ test_damaged_models (void)
     { "bad time_mod", "time_mod", "both", .code = SW_ERROR_FORMAT, .says = "“time_mod” is “both”" },
     { "bad cond", "cond", "everywhere", .code = SW_ERROR_FORMAT, .says = "“cond” is “everywhere”" },
     { "cond every on a time net", "cond", "every", .code = SW_ERROR_INVALID,
-      .says = "every block is for the class variant, not time" },
+      .says = "conditioning “every” is for the class variant, not time" },
     { "D not a number", "D", "four", .code = SW_ERROR_FORMAT, .says = "“D” is “four”" },
     { "D missing", "D", NULL, .code = SW_ERROR_FORMAT, .says = "“D” is missing" },
     { "channels 2", "channels", "2", .code = SW_ERROR_INVALID, .says = "2 image channels" },
