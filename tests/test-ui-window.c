@@ -4,12 +4,14 @@
  * engine step, the main loop keeps turning during a job, and the settings
  * come back in a new window.  Runs under Xvfb (see tests/meson.build). */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "test-util.h"
 #include "checkpoint.h"
 #include "prompt-classes.h"
 #include "recipe.h"
+#include "stepwise-application.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
@@ -332,6 +334,57 @@ test_settings_persist (void)
   close_window (window);
 }
 
+/* with no session bus the settings go to the keyfile backend (dconf would
+ * undo every write); with a bus, or a backend chosen by the user, nothing
+ * changes.  In subprocesses: each case starts from its own environment. */
+static void
+test_settings_without_bus (void)
+{
+  g_autofree char *runtime = g_build_filename (dir, "runtime", NULL);
+  g_autofree char *socket = g_build_filename (runtime, "bus", NULL);
+  g_assert_no_errno (g_mkdir_with_parents (runtime, 0700));
+  if (g_test_subprocess ())
+    {
+      const char *which = g_getenv ("STEPWISE_TEST_CASE");
+      g_unsetenv ("GSETTINGS_BACKEND");
+      g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      if (g_str_equal (which, "no-bus"))
+        {
+          stepwise_application_keep_settings_without_bus (runtime);
+          g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "keyfile");
+        }
+      else if (g_str_equal (which, "bus-socket"))
+        {
+          g_assert_true (g_file_set_contents (socket, "", 0, NULL));
+          stepwise_application_keep_settings_without_bus (runtime);
+          g_assert_null (g_getenv ("GSETTINGS_BACKEND"));
+        }
+      else if (g_str_equal (which, "bus-address"))
+        {
+          g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", TRUE);
+          stepwise_application_keep_settings_without_bus (runtime);
+          g_assert_null (g_getenv ("GSETTINGS_BACKEND"));
+        }
+      else
+        {
+          g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+          stepwise_application_keep_settings_without_bus (runtime);
+          g_assert_cmpstr (g_getenv ("GSETTINGS_BACKEND"), ==, "memory");
+        }
+      return;
+    }
+  const char *cases[] = { "no-bus", "bus-socket", "bus-address", "user-choice" };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_setenv ("STEPWISE_TEST_CASE", cases[i], TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_remove (socket);
+    }
+  g_unsetenv ("STEPWISE_TEST_CASE");
+  g_rmdir (runtime);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -352,6 +405,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/cancel", test_cancel);
   g_test_add_func ("/ui/window/main-loop-responsive", test_main_loop_responsive);
   g_test_add_func ("/ui/window/settings-persist", test_settings_persist);
+  g_test_add_func ("/ui/window/settings-without-bus", test_settings_without_bus);
   int status = g_test_run ();
   g_autofree char *saved = g_build_filename (state, "stepwise", "canvas", NULL);
   sw_test_remove_dir (saved);

@@ -16,6 +16,7 @@ main (int argc, char *argv[])
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  stepwise_application_keep_settings_without_bus (g_get_user_runtime_dir ());
   g_autoptr (StepwiseApplication) app = stepwise_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

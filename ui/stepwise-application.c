@@ -174,6 +174,20 @@ stepwise_application_handle_local_options (GApplication *app, GVariantDict *opti
   return G_APPLICATION_CLASS (stepwise_application_parent_class)->handle_local_options (app, options);
 }
 
+/* dconf writes over the session bus.  With no bus (a bare X server, an ssh
+ * session) every write fails and dconf puts the saved value back, so a
+ * --prompt or a typed setting snapped back.  GLib's keyfile backend
+ * ($XDG_CONFIG_HOME/glib-2.0/settings/keyfile) keeps them instead. */
+void
+stepwise_application_keep_settings_without_bus (const char *runtime_dir)
+{
+  if (g_getenv ("GSETTINGS_BACKEND") || g_getenv ("DBUS_SESSION_BUS_ADDRESS"))
+    return;
+  g_autofree char *socket = g_build_filename (runtime_dir, "bus", NULL);
+  if (!g_file_test (socket, G_FILE_TEST_EXISTS))
+    g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+}
+
 static void
 about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
