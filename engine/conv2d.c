@@ -1,10 +1,13 @@
 /* Conv2d as im2col + GEMM, split over the cores (see parallel.h):
  * forward and the weight gradient split the output rows, the input
  * gradient splits the input channels so no two threads add into the same
- * pixel. */
+ * pixel.  The 3x3 stride-1 convolutions, most of a UNet's work, go by
+ * Winograd's F(2x2, 3x3) instead (winograd.h) where it pays: forward,
+ * input gradient and weight gradient alike. */
 #include "layers.h"
 #include "im2col.h"
 #include "parallel.h"
+#include "winograd.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -39,7 +42,13 @@ sw_conv2d_work_floats (const SwConvGeom *g, int N, int H, int W)
 {
   SwIm2col u = unfold_geom (g, N, H, W);
   size_t dw = (size_t) g->cout * g->cin * g->k * g->k;
-  return (size_t) sw_num_threads () * (chunk_floats (&u) + dw);
+  size_t floats = (size_t) sw_num_threads () * (chunk_floats (&u) + dw);
+  if (sw_winograd_pays (g, N, H, W, false) || sw_winograd_pays (g, N, H, W, true))
+    {
+      size_t wino = sw_winograd_work_floats (g->cin, g->cout, W);
+      floats = wino > floats ? wino : floats;
+    }
+  return floats;
 }
 
 void
@@ -48,6 +57,11 @@ sw_conv2d_forward (const SwConvGeom *g, int N, int H, int W,
                    float *out, float *work)
 {
   /* inp (Cin, N, H, W), weight (Cout, K = Cin*k*k), out (Cout, N, Ho, Wo) */
+  if (sw_winograd_pays (g, N, H, W, false))
+    {
+      sw_winograd_conv3x3 (g->cin, g->cout, N, H, W, inp, weight, false, bias, false, out, work);
+      return;
+    }
   const SwIm2col u = unfold_geom (g, N, H, W);
   const int K = g->cin * g->k * g->k;
   const size_t ldo = (size_t) N * u.Ho * u.Wo;
@@ -91,6 +105,8 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
   const size_t rows = (size_t) N * u.Ho;
   const size_t dw_floats = (size_t) g->cout * K;
   const size_t stride = chunk_floats (&u) + dw_floats;
+  const bool winograd_dinp = sw_winograd_pays (g, N, H, W, true);
+  const bool winograd_dweight = sw_winograd_pays (g, N, H, W, false);
 
 #pragma omp parallel
   {
@@ -110,7 +126,7 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
           dbias[co] += s;
         }
 
-    if (dweight)
+    if (dweight && !winograd_dweight)
       {
         /* private dW[Cout, K] = sum over my rows of dout[Cout, cols] x col[K, cols]^T */
         size_t per_chunk = sw_im2col_rows_per_chunk (&u, g->cin);
@@ -128,7 +144,7 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
         sw_reduce_private (dweight, work + (dw - col), stride, T, dw_floats);
       }
 
-    if (dinp)
+    if (dinp && !winograd_dinp)
       {
         /* my input channels [c0, c1): dcol = W[:, c0..c1]^T x dout, folded back */
         sw_split (g->cin, tid, T, &begin, &end);
@@ -145,4 +161,10 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
           }
       }
   }
+  if (dweight && winograd_dweight)
+    sw_winograd_conv3x3_weight_grad (g->cin, g->cout, N, H, W, inp, dout, dweight, work);
+  /* the input gradient: the transposed convolution of dout, which for
+   * 3x3 stride 1 pad 1 is again a 3x3 stride-1 convolution */
+  if (dinp && winograd_dinp)
+    sw_winograd_conv3x3 (g->cout, g->cin, N, H, W, dout, weight, true, NULL, true, dinp, work);
 }

@@ -4,6 +4,7 @@
  * checked in tests/test-layers.c (a few 1e-7). */
 #include "layers.h"
 #include "parallel.h"
+#include "simd.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -71,14 +72,6 @@ sw_exp_neg (float x)
 {
   return exp_neg_fast (x);
 }
-
-/* The loops are compiled for AVX-512, AVX2 and the baseline, and the
- * dynamic loader picks one for the CPU (GCC function multi-versioning). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SW_VECTOR_CLONES __attribute__ ((target_clones ("avx512f", "avx2,fma", "default")))
-#else
-#define SW_VECTOR_CLONES
-#endif
 
 SW_VECTOR_CLONES static void
 gelu_forward_span (size_t n, const float *restrict inp, float *restrict out)

@@ -8,6 +8,7 @@
 #include "blas.h"
 #include "layers.h"
 #include "rng.h"
+#include "winograd.h"
 
 static SwRng rng;
 
@@ -217,6 +218,103 @@ test_conv_forward_reference (void)
       sw_conv2d_forward (g, N, H, H, x, w, b, y, work);
       conv_reference (g, N, H, x, w, b, ref);
       assert_close ("conv2d forward", y, ref, ny, 1e-5);
+    }
+}
+
+/* the input gradient of a 3x3 stride-1 pad-1 Conv2d, from its definition:
+ * dx[ci, y, x] = sum over co, ki, kj of w[co, ci, ki, kj] dy[co, y-ki+1, x-kj+1] */
+static void
+conv3x3_input_grad_reference (int cin, int cout, int N, int H, const float *w,
+                              const float *dy, float *dx)
+{
+  for (int ci = 0; ci < cin; ci++)
+    for (int n = 0; n < N; n++)
+      for (int y = 0; y < H; y++)
+        for (int x = 0; x < H; x++)
+          {
+            double s = 0.0;
+            for (int co = 0; co < cout; co++)
+              for (int ki = 0; ki < 3; ki++)
+                for (int kj = 0; kj < 3; kj++)
+                  {
+                    int oy = y - ki + 1, ox = x - kj + 1;
+                    if (oy < 0 || oy >= H || ox < 0 || ox >= H)
+                      continue;
+                    s += (double) w[((co * cin + ci) * 3 + ki) * 3 + kj]
+                         * dy[(((size_t) co * N + n) * H + oy) * H + ox];
+                  }
+            dx[(((size_t) ci * N + n) * H + y) * H + x] = (float) s;
+          }
+}
+
+/* the weight gradient of a 3x3 stride-1 pad-1 Conv2d, from its definition:
+ * dw[co, ci, ki, kj] = sum over n, y, x of dy[co, n, y, x] x[ci, n, y+ki-1, x+kj-1] */
+static void
+conv3x3_weight_grad_reference (int cin, int cout, int N, int H, const float *x,
+                               const float *dy, float *dw)
+{
+  for (int co = 0; co < cout; co++)
+    for (int ci = 0; ci < cin; ci++)
+      for (int ki = 0; ki < 3; ki++)
+        for (int kj = 0; kj < 3; kj++)
+          {
+            double s = 0.0;
+            for (int n = 0; n < N; n++)
+              for (int y = 0; y < H; y++)
+                for (int xx = 0; xx < H; xx++)
+                  {
+                    int iy = y + ki - 1, ix = xx + kj - 1;
+                    if (iy < 0 || iy >= H || ix < 0 || ix >= H)
+                      continue;
+                    s += (double) dy[(((size_t) co * N + n) * H + y) * H + xx]
+                         * x[(((size_t) ci * N + n) * H + iy) * H + ix];
+                  }
+            dw[((co * cin + ci) * 3 + ki) * 3 + kj] = (float) s;
+          }
+}
+
+/* The Winograd path (winograd.h) at the UNet's widths, where a thread
+ * works through several chunks of tiles, and at an odd size, where the
+ * edge tiles are cut: the forward, and the input and weight gradients,
+ * which backward adds to what is already there. */
+static void
+test_conv_winograd (void)
+{
+  const struct { int cin, cout, N, H; } cases[] = { { 64, 64, 2, 32 }, { 9, 8, 4, 11 } };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const SwConvGeom g = { cases[i].cin, cases[i].cout, 3, 1, 1 };
+      const int N = cases[i].N, H = cases[i].H;
+      g_assert_true (sw_winograd_pays (&g, N, H, H, false) && sw_winograd_pays (&g, N, H, H, true));
+      const size_t nx = (size_t) g.cin * N * H * H, ny = (size_t) g.cout * N * H * H;
+      g_autofree float *x = randn (nx, 1.0f), *w = randn ((size_t) g.cout * g.cin * 9, 0.1f);
+      g_autofree float *b = randn (g.cout, 0.5f), *dy = randn (ny, 1.0f);
+      g_autofree float *work = g_new (float, sw_conv2d_work_floats (&g, N, H, H));
+      g_autofree float *y = g_new (float, ny), *ref = g_new (float, ny);
+      sw_conv2d_forward (&g, N, H, H, x, w, b, y, work);
+      conv_reference (&g, N, H, x, w, b, ref);
+      assert_close ("winograd forward", y, ref, ny, 1e-5);
+
+      const size_t nw = (size_t) g.cout * g.cin * 9;
+      g_autofree float *dx = randn (nx, 1.0f), *before = g_memdup2 (dx, nx * sizeof (float));
+      g_autofree float *dw = randn (nw, 1.0f), *dw_before = g_memdup2 (dw, nw * sizeof (float));
+      g_autofree float *dx_ref = g_new (float, nx), *dw_ref = g_new (float, nw);
+      sw_conv2d_backward (&g, N, H, H, x, w, dy, dx, dw, NULL, work);
+      for (size_t j = 0; j < nx; j++)
+        dx[j] -= before[j];
+      for (size_t j = 0; j < nw; j++)
+        dw[j] -= dw_before[j];
+      conv3x3_input_grad_reference (g.cin, g.cout, N, H, w, dy, dx_ref);
+      assert_close ("winograd input gradient", dx, dx_ref, nx, 1e-5);
+      /* sums over every pixel of the batch: relative to their size */
+      conv3x3_weight_grad_reference (g.cin, g.cout, N, H, x, dy, dw_ref);
+      double scale = sqrt ((double) N * H * H);
+      for (size_t j = 0; j < nw; j++)
+        {
+          dw[j] /= scale;
+          dw_ref[j] /= scale;
+        }
+      assert_close ("winograd weight gradient", dw, dw_ref, nw, 1e-5);
     }
 }
 
@@ -619,6 +717,7 @@ main (int argc, char **argv)
   sw_rng_init (&rng, 42, 1);
   g_test_add_func ("/layers/conv/backward", test_conv_backward);
   g_test_add_func ("/layers/conv/forward-reference", test_conv_forward_reference);
+  g_test_add_func ("/layers/conv/winograd", test_conv_winograd);
   g_test_add_func ("/layers/conv-transpose/forward-reference", test_conv_transpose_forward_reference);
   g_test_add_func ("/layers/batchnorm/backward", test_batchnorm_backward);
   g_test_add_func ("/layers/batchnorm/forward-reference", test_batchnorm_forward_reference);
