@@ -2,7 +2,7 @@
  * forward and the weight gradient split the output rows, the input
  * gradient splits the input channels so no two threads add into the same
  * pixel.  The 3x3 stride-1 convolutions, most of a UNet's work, go by
- * Winograd's F(2x2, 3x3) instead (winograd.h) where it pays: forward,
+ * Winograd's F(4x4, 3x3) instead (winograd.h) where it pays: forward,
  * input gradient and weight gradient alike. */
 #include "layers.h"
 #include "im2col.h"

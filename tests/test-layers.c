@@ -276,7 +276,9 @@ conv3x3_weight_grad_reference (int cin, int cout, int N, int H, const float *x,
 /* The Winograd path (winograd.h) at the UNet's widths, where a thread
  * works through several chunks of tiles, and at an odd size, where the
  * edge tiles are cut: the forward, and the input and weight gradients,
- * which backward adds to what is already there. */
+ * which backward adds to what is already there.  The tolerance is 1e-4,
+ * not 1e-5: F(4x4, 3x3) rounds to about 5e-5 (winograd.h); a wrong tile
+ * or plane is off by the size of the output. */
 static void
 test_conv_winograd (void)
 {
@@ -293,7 +295,7 @@ test_conv_winograd (void)
       g_autofree float *y = g_new (float, ny), *ref = g_new (float, ny);
       sw_conv2d_forward (&g, N, H, H, x, w, b, y, work);
       conv_reference (&g, N, H, x, w, b, ref);
-      assert_close ("winograd forward", y, ref, ny, 1e-5);
+      assert_close ("winograd forward", y, ref, ny, 1e-4);
 
       const size_t nw = (size_t) g.cout * g.cin * 9;
       g_autofree float *dx = randn (nx, 1.0f), *before = g_memdup2 (dx, nx * sizeof (float));
@@ -305,7 +307,7 @@ test_conv_winograd (void)
       for (size_t j = 0; j < nw; j++)
         dw[j] -= dw_before[j];
       conv3x3_input_grad_reference (g.cin, g.cout, N, H, w, dy, dx_ref);
-      assert_close ("winograd input gradient", dx, dx_ref, nx, 1e-5);
+      assert_close ("winograd input gradient", dx, dx_ref, nx, 1e-4);
       /* sums over every pixel of the batch: relative to their size */
       conv3x3_weight_grad_reference (g.cin, g.cout, N, H, x, dy, dw_ref);
       double scale = sqrt ((double) N * H * H);
@@ -314,7 +316,7 @@ test_conv_winograd (void)
           dw[j] /= scale;
           dw_ref[j] /= scale;
         }
-      assert_close ("winograd weight gradient", dw, dw_ref, nw, 1e-5);
+      assert_close ("winograd weight gradient", dw, dw_ref, nw, 1e-4);
     }
 }
 
