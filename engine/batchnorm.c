@@ -1,50 +1,8 @@
 /* BatchNorm2d over (C, N, H, W), PyTorch semantics (see layers.h). */
 #include "layers.h"
-#include "simd.h"
+#include "sums.h"
 
 #include <math.h>
-
-#define LANES 32    /* float accumulators a block is summed in */
-#define BLOCK 2048  /* values a block holds */
-
-/* *s1 = sum of (u - su), *s2 = sum of (u - su)(v - sv), over n values.
- * A channel's sums used to go value by value into one double: one add
- * every 4 cycles, most of BatchNorm's time.  Here each block is summed in
- * LANES independent float accumulators, which GCC vectorises, and the
- * blocks are added in double, so the sums do not drift over the 200k
- * values of a channel. */
-SW_VECTOR_CLONES static void
-sums (const float *restrict u, float su, const float *restrict v, float sv, int n,
-      double *s1, double *s2)
-{
-  double t1 = 0.0, t2 = 0.0;
-  for (int i0 = 0; i0 < n; i0 += BLOCK)
-    {
-      const int end = n - i0 < BLOCK ? n : i0 + BLOCK;
-      float a[LANES] = { 0 }, b[LANES] = { 0 };
-      int i = i0;
-      for (; i + LANES <= end; i += LANES)
-        for (int l = 0; l < LANES; l++)
-          {
-            const float du = u[i + l] - su;
-            a[l] += du;
-            b[l] += du * (v[i + l] - sv);
-          }
-      for (; i < end; i++)
-        {
-          const double du = u[i] - su;
-          t1 += du;
-          t2 += du * (v[i] - sv);
-        }
-      for (int l = 0; l < LANES; l++)
-        {
-          t1 += a[l];
-          t2 += b[l];
-        }
-    }
-  *s1 = t1;
-  *s2 = t2;
-}
 
 void
 sw_batchnorm_forward (int C, int M, const float *inp,
@@ -63,9 +21,9 @@ sw_batchnorm_forward (int C, int M, const float *inp,
           /* two passes: the mean, then the squares about it (less the
            * square of what is left of the mean, from rounding it) */
           double s, ss;
-          sums (x, 0.0f, x, 0.0f, M, &s, &ss);
+          sw_sums (x, 0.0f, x, 0.0f, M, &s, &ss);
           mu = (float) (s / M);
-          sums (x, mu, x, mu, M, &s, &ss);
+          sw_sums (x, mu, x, mu, M, &s, &ss);
           ss = fmax (ss - s * s / M, 0.0);
           var = (float) (ss / M);
           float unbiased = M > 1 ? (float) (ss / (M - 1)) : var;
@@ -99,7 +57,7 @@ sw_batchnorm_backward (int C, int M, const float *inp, const float *gamma,
       const float *dy = dout + (size_t) c * M;
       const float mu = mean[c], r = rstd[c];
       double sum_dy, sum_dy_xhat;
-      sums (dy, 0.0f, x, mu, M, &sum_dy, &sum_dy_xhat);
+      sw_sums (dy, 0.0f, x, mu, M, &sum_dy, &sum_dy_xhat);
       sum_dy_xhat *= r;
       dgamma[c] += (float) sum_dy_xhat;
       dbeta[c] += (float) sum_dy;

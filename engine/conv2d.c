@@ -7,6 +7,7 @@
 #include "layers.h"
 #include "im2col.h"
 #include "parallel.h"
+#include "sums.h"
 #include "winograd.h"
 
 #include <cblas.h>
@@ -120,10 +121,9 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
       for (int co = 0; co < g->cout; co++)
         {
           const float *d = dout + co * ldo;
-          float s = 0.0f;
-          for (size_t i = 0; i < ldo; i++)
-            s += d[i];
-          dbias[co] += s;
+          double s, unused;
+          sw_sums (d, 0.0f, d, 0.0f, (int) ldo, &s, &unused);
+          dbias[co] += (float) s;
         }
 
     if (dweight && !winograd_dweight)

@@ -5,6 +5,7 @@
 #include "layers.h"
 #include "im2col.h"
 #include "parallel.h"
+#include "sums.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -114,10 +115,9 @@ sw_conv_transpose2d_backward (const SwConvGeom *g, int N, int H, int W,
       for (int co = 0; co < g->cout; co++)
         {
           const float *d = dout + co * plane;
-          float s = 0.0f;
-          for (size_t i = 0; i < plane; i++)
-            s += d[i];
-          dbias[co] += s;
+          double s, unused;
+          sw_sums (d, 0.0f, d, 0.0f, (int) plane, &s, &unused);
+          dbias[co] += (float) s;
         }
 
     if (dweight)

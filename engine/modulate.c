@@ -1,6 +1,7 @@
 /* FiLM-style conditioning of a feature map by per-sample, per-channel
  * vectors from the FCBlocks: out = scale * inp + shift. */
 #include "layers.h"
+#include "sums.h"
 
 void
 sw_modulate_forward (int C, int N, int HW, const float *inp,
@@ -31,16 +32,12 @@ sw_modulate_backward (int C, int N, int HW, const float *inp,
         float s = scale ? scale[(size_t) n * C + c] : 1.0f;
         const float *x = inp + ((size_t) c * N + n) * HW;
         const float *dy = dout + ((size_t) c * N + n) * HW;
-        float sdx = 0.0f, sdy = 0.0f;
-        for (int i = 0; i < HW; i++)
-          {
-            sdx += dy[i] * x[i];
-            sdy += dy[i];
-          }
+        double sdy, sdx;
+        sw_sums (dy, 0.0f, x, 0.0f, HW, &sdy, &sdx);
         if (dscale)
-          dscale[(size_t) n * C + c] += sdx;
+          dscale[(size_t) n * C + c] += (float) sdx;
         if (dshift)
-          dshift[(size_t) n * C + c] += sdy;
+          dshift[(size_t) n * C + c] += (float) sdy;
         if (dinp)
           {
             float *dx = dinp + ((size_t) c * N + n) * HW;
