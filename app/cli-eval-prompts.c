@@ -107,8 +107,9 @@ names_summary (const SwDataset *d, const int *idx, int n)
 
 static void
 print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int steps,
-            double guidance, gint64 seed, const int *matched, const int *idx,
-            const SwDataset *d, double secs, int caption_images, const double loss[3][2])
+            double guidance, gint64 seed, const int *matched, const int *images,
+            const int *idx, const SwDataset *d, double secs, int caption_images,
+            const double loss[3][2])
 {
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
   const int n_prompts = (int) g_strv_length (prompts);
@@ -124,8 +125,8 @@ print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int
       total += matched[p];
       g_string_append_printf (s, "%s\n    { \"prompt\": ", p ? "," : "");
       sw_json_append_string (s, prompts[p]);
-      g_string_append_printf (s, ", \"matched\": %d, \"share\": %.4f, \"nearest\": [",
-                              matched[p], (double) matched[p] / per);
+      g_string_append_printf (s, ", \"matched\": %d, \"share\": %.4f, \"images\": %d, "
+                              "\"nearest\": [", matched[p], (double) matched[p] / per, images[p]);
       for (int i = 0; i < per; i++)
         {
           g_string_append (s, i ? ", " : "");
@@ -346,6 +347,12 @@ sw_cli_eval_prompts (int argc, char **argv)
   blur_all (train->n, m->channels, m->height, m->width, b);
   g_autofree int *idx = g_new (int, n);
   nearest (a, n, b, train->n, img, idx);
+  /* how many training images each prompt names: how much the net has seen of it */
+  g_autofree int *images = g_new0 (int, n_prompts);
+  for (int p = 0; p < n_prompts; p++)
+    for (int j = 0; j < train->n; j++)
+      images[p] += sw_prompt_encoder_caption_matches (vocab, g_ptr_array_index (groups, p),
+                                                      train->captions[j]);
   g_autofree int *matched = g_new0 (int, n_prompts);
   int total = 0;
   for (int i = 0; i < n; i++)
@@ -362,18 +369,19 @@ sw_cli_eval_prompts (int argc, char **argv)
   if (caption_images && !caption_losses (m, train, caption_images, seed, loss, &error))
     return sw_cli_fail (CMD, error);
   if (json)
-    print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, idx, train, secs,
-                caption_images, loss);
+    print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, images, idx, train,
+                secs, caption_images, loss);
   else
     {
       printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
-              "nearest of %d training images after a %g px blur\n", argv[1], per, steps,
-              guidance, seed, train->n, BLUR_SIGMA);
+              "nearest of %d training images after a %g px blur; \"images\": how many "
+              "training images the prompt names\n", argv[1], per, steps, guidance, seed,
+              train->n, BLUR_SIGMA);
       for (int p = 0; p < n_prompts; p++)
         {
           g_autofree char *near = names_summary (train, idx + p * per, per);
-          printf ("  %-12s %3d/%-3d %5.1f%%   nearest: %s\n", prompts[p], matched[p], per,
-                  100.0 * matched[p] / per, near);
+          printf ("  %-12s %3d/%-3d %5.1f%%   %4d images   nearest: %s\n", prompts[p],
+                  matched[p], per, 100.0 * matched[p] / per, images[p], near);
         }
       printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", total, n,
               100.0 * total / n, secs);

@@ -145,12 +145,15 @@ test_eval_prompts (void)
   g_assert_cmpfloat (share->number.value, >=, 0.0);
   g_assert_cmpfloat (share->number.value, <=, 1.0);
   const char *want[] = { "dog", "old man", "campfire" };
+  /* the training images each names: "dog face", and "old man" (not "man") */
+  const int want_images[] = { 1, 1, -1 };
   for (size_t p = 0; p < 3; p++)
     {
       const SwJson *o = prompts->array.items[p];
       g_assert_cmpint (o->type, ==, SW_JSON_OBJECT);
       g_assert_cmpstr (o->object.members[0].key, ==, "prompt");
       g_assert_cmpstr (o->object.members[0].value->string.data, ==, want[p]);
+      int seen_images = 0;
       for (size_t k = 0; k < o->object.n; k++)
         if (strcmp (o->object.members[k].key, "share") == 0)
           {
@@ -158,12 +161,19 @@ test_eval_prompts (void)
             g_assert_cmpfloat (v, >=, 0.0);
             g_assert_cmpfloat (v, <=, 1.0);
           }
+        else if (strcmp (o->object.members[k].key, "images") == 0)
+          {
+            const int v = (int) o->object.members[k].value->number.int_value;
+            g_assert_cmpint (v, ==, want_images[p] >= 0 ? want_images[p] : v);
+            seen_images++;
+          }
         else if (strcmp (o->object.members[k].key, "nearest") == 0)
           {
             const SwJson *near = o->object.members[k].value;
             g_assert_cmpint (near->array.n, ==, 2);
             g_assert_true (g_strv_contains (sw_test_tiny_emoji_captions, near->array.items[0]->string.data));
           }
+      g_assert_cmpint (seen_images, ==, 1);
     }
   g_autoptr (GBytes) png = read_bytes (grid);
 
