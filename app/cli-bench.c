@@ -11,16 +11,16 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "adam.h"
-#include "blas.h"
+#include "nn/adam.h"
+#include "base/blas.h"
 #include "cli.h"
-#include "eps-model.h"
-#include "job.h"
-#include "recipe.h"
-#include "layers.h"
-#include "parallel.h"
-#include "rng.h"
-#include "unet.h"
+#include "models/eps-model.h"
+#include "diffusion/job.h"
+#include "train/recipe.h"
+#include "nn/layers.h"
+#include "base/parallel.h"
+#include "base/rng.h"
+#include "models/unet.h"
 
 #define REF_NAME "PyTorch 1.13 CPU, 2 threads"
 #define REF_TRAIN_D64 59.0      /* images/s, class-conditioned D=64, batch 64 */

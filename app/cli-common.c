@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
+#include "models/checkpoint.h"
 
 gboolean
 sw_cli_parse (const char *cmd, const char *params, const char *summary,

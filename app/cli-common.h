@@ -6,9 +6,9 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "dataset.h"
-#include "recipe.h"
-#include "unet.h"
+#include "data/dataset.h"
+#include "train/recipe.h"
+#include "models/unet.h"
 
 /* Parses ARGV with ENTRIES; on error prints "stepwise-cli CMD: message"
  * and returns FALSE.  PARAMS is the usage line after the command name. */

@@ -4,7 +4,7 @@
 
 #include "cli-common.h"
 #include "cli.h"
-#include "dataset.h"
+#include "data/dataset.h"
 
 int
 sw_cli_import_digits (int argc, char **argv)

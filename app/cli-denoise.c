@@ -8,9 +8,9 @@
 
 #include "cli.h"
 #include "cli-common.h"
-#include "dataset.h"
+#include "data/dataset.h"
 #include "figures.h"
-#include "rng.h"
+#include "base/rng.h"
 
 #define CMD "denoise"
 

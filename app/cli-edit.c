@@ -1,5 +1,5 @@
 /* stepwise-cli sdedit, img2img, inpaint: the model edits an image it is
- * given (SPEC.md 1.2.9-1.2.11). */
+ * given (docs/math.md 1.2.9-1.2.11). */
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "cosine-schedule.h"
+#include "diffusion/cosine-schedule.h"
 
 /* sdedit and img2img: one column per i_start, the original last */
 static int

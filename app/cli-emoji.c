@@ -5,9 +5,9 @@
 
 #include "cli-common.h"
 #include "cli.h"
-#include "dataset.h"
+#include "data/dataset.h"
 #include "emoji-build.h"
-#include "emoji-list.h"
+#include "data/emoji-list.h"
 #include "figures.h"
 
 /* columns of the contact sheet: 64 x 34 px is about 2,200 px wide */

@@ -13,14 +13,14 @@
 
 #include "cli.h"
 #include "cli-common.h"
-#include "cosine-schedule.h"
-#include "dataset.h"
-#include "eps-model.h"
+#include "diffusion/cosine-schedule.h"
+#include "data/dataset.h"
+#include "models/eps-model.h"
 #include "figures.h"
-#include "gaussian-blur.h"
-#include "json.h"
+#include "diffusion/gaussian-blur.h"
+#include "io/json.h"
 #include "prompt-samples.h"
-#include "rng.h"
+#include "base/rng.h"
 
 #define CMD "eval-prompts"
 

@@ -12,13 +12,13 @@
 #include <glib.h>
 #include <string.h>
 
-#include "classifier.h"
+#include "eval/classifier.h"
 #include "cli.h"
 #include "cli-common.h"
-#include "dataset.h"
-#include "frechet.h"
-#include "rng.h"
-#include "sampler.h"
+#include "data/dataset.h"
+#include "eval/frechet.h"
+#include "base/rng.h"
+#include "diffusion/sampler.h"
 
 /* a sample is legible when the classifier is this sure of some class */
 #define LEGIBLE_P 0.9

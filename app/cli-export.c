@@ -8,9 +8,9 @@
 
 #include "cli.h"
 #include "cli-common.h"
-#include "dataset.h"
-#include "safetensors.h"
-#include "trainer.h"
+#include "data/dataset.h"
+#include "io/safetensors.h"
+#include "train/trainer.h"
 
 #define CMD "export"
 

@@ -16,11 +16,11 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "cosine-schedule.h"
-#include "dataset.h"
+#include "diffusion/cosine-schedule.h"
+#include "data/dataset.h"
 #include "figures.h"
-#include "gaussian-blur.h"
-#include "rng.h"
+#include "diffusion/gaussian-blur.h"
+#include "base/rng.h"
 
 #define CMD "figures"
 

@@ -1,5 +1,5 @@
 /* stepwise-cli generate, anagram, hybrid: images from noise under one or
- * two prompts (SPEC.md 1.2.7-1.2.8, 1.2.12-1.2.13). */
+ * two prompts (docs/math.md 1.2.7-1.2.8, 1.2.12-1.2.13). */
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "gaussian-blur.h"
+#include "diffusion/gaussian-blur.h"
 
 int
 sw_cli_generate (int argc, char **argv)

@@ -2,8 +2,8 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "blas.h"
-#include "checkpoint.h"
+#include "base/blas.h"
+#include "models/checkpoint.h"
 #include "cli.h"
 
 int

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "figures.h"
-#include "image-io.h"
+#include "io/image-io.h"
 
 char *
 sw_cli_default_model_path (void)
@@ -133,7 +133,7 @@ sw_cli_write_table (const char *path, SwEpsModel *m, const float *images, int ro
   const size_t n = (size_t) rows * cols * m->channels * m->height * m->width;
   g_autofree float *unit = g_new (float, n);
   for (size_t j = 0; j < n; j++)
-    unit[j] = 0.5f * images[j] + 0.5f;   /* SPEC.md 1.1.3: shown as x/2 + 1/2 */
+    unit[j] = 0.5f * images[j] + 0.5f;   /* docs/math.md 1.1.3: shown as x/2 + 1/2 */
   return sw_figure_image_table (path, unit, rows, cols, m->channels, m->height, m->width, 4,
                                 row_labels, col_labels, title, error);
 }

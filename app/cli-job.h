@@ -7,8 +7,8 @@
 #include <glib.h>
 
 #include "cli-common.h"
-#include "eps-model.h"
-#include "job.h"
+#include "models/eps-model.h"
+#include "diffusion/job.h"
 
 typedef struct {
   char    *model;      /* --model, NULL = the shipped default */

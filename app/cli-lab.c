@@ -1,5 +1,5 @@
 /* stepwise-cli noise, onestep, blur, trajectory: the denoising lab of the
- * write-up's Part A (SPEC.md 1.2.1-1.2.5). */
+ * write-up's Part A (docs/math.md 1.2.1-1.2.5). */
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,9 +7,9 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "cosine-schedule.h"
-#include "gaussian-blur.h"
-#include "rng.h"
+#include "diffusion/cosine-schedule.h"
+#include "diffusion/gaussian-blur.h"
+#include "base/rng.h"
 
 /* the --t list: each in 0..T-1 */
 static gboolean

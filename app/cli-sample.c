@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "figures.h"
-#include "sampler.h"
+#include "diffusion/sampler.h"
 
 #define CMD "sample"
 

@@ -7,13 +7,13 @@
 
 #include "cli.h"
 #include "cli-common.h"
-#include "dataset.h"
-#include "eps-model.h"
+#include "data/dataset.h"
+#include "models/eps-model.h"
 #include "figures.h"
-#include "loss-log.h"
+#include "train/loss-log.h"
 #include "prompt-samples.h"
-#include "sampler.h"
-#include "trainer.h"
+#include "diffusion/sampler.h"
+#include "train/trainer.h"
 
 #define CMD "train"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "blas.h"
+#include "base/blas.h"
 #include "cli.h"
 
 typedef struct {

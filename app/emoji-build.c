@@ -2,7 +2,7 @@
  * (emoji-build.h). */
 #include "emoji-build.h"
 
-#include "emoji-list.h"
+#include "data/emoji-list.h"
 
 #define IMAGE_BYTES (3 * SW_EMOJI_SIZE * SW_EMOJI_SIZE)
 

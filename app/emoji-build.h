@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "emoji-captions.h"
+#include "data/emoji-captions.h"
 #include "emoji-render.h"
 
 G_BEGIN_DECLS

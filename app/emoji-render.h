@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "sw-error.h"
+#include "base/error.h"
 
 G_BEGIN_DECLS
 

@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <stddef.h>
 
-#include "sw-error.h"
+#include "base/error.h"
 
 G_BEGIN_DECLS
 

@@ -5,8 +5,8 @@
 
 #include <glib.h>
 
-#include "eps-model.h"
-#include "prompt-encoder.h"
+#include "models/eps-model.h"
+#include "models/prompt-encoder.h"
 
 /* OUT (n_prompts * PER, C, H, W), in [-1, 1]: PER images of each of
  * PROMPTS (NULL-terminated), prompt after prompt, sampled with STEPS

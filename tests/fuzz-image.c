@@ -16,7 +16,7 @@
 #define STBI_MAX_DIMENSIONS 1024
 #include <stb_image.h>
 
-#include "image-io.h"
+#include "io/image-io.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target: any byte string must either load, with every tensor
  * then readable at its own shape, or fail with an error; never crash, leak
  * or read out of bounds.  Built only with clang -fsanitize=fuzzer. */
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "blas.h"
+#include "base/blas.h"
 
 static void
 test_better_core (void)

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "test-util.h"
-#include "blas.h"
-#include "checkpoint.h"
+#include "base/blas.h"
+#include "models/checkpoint.h"
 
 static char *tmpdir;
 

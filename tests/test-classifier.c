@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "test-util.h"
-#include "blas.h"
-#include "classifier.h"
-#include "frechet.h"
-#include "layers.h"
-#include "rng.h"
-#include "safetensors.h"
+#include "base/blas.h"
+#include "eval/classifier.h"
+#include "eval/frechet.h"
+#include "nn/layers.h"
+#include "base/rng.h"
+#include "io/safetensors.h"
 
 static SwRng rng;
 static char *tmpdir;

@@ -8,9 +8,9 @@
 
 #include "test-util.h"
 #include "test-cli-util.h"
-#include "checkpoint.h"
-#include "prompt-classes.h"
-#include "recipe.h"
+#include "models/checkpoint.h"
+#include "models/prompt-classes.h"
+#include "train/recipe.h"
 #include "test-model-util.h"
 
 static char *dir, *model, *image, *mask, *small_mask;

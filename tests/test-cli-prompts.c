@@ -10,9 +10,9 @@
 
 #include "test-util.h"
 #include "test-cli-util.h"
-#include "checkpoint.h"
-#include "dataset.h"
-#include "json.h"
+#include "models/checkpoint.h"
+#include "data/dataset.h"
+#include "io/json.h"
 #include "test-model-util.h"
 
 static char *dir, *run_dir, *model;

@@ -7,8 +7,8 @@
  *
  * Malformed files are built in the test, one per defect, and each must fail
  * with its own message: the test checks the distinctive part of it. */
-#include "dataset.h"
-#include "idx.h"
+#include "data/dataset.h"
+#include "data/idx.h"
 
 #include <fcntl.h>
 #include <gio/gio.h>

@@ -6,8 +6,8 @@
  * colours checked are those of its art (the yellow face, the red heart),
  * with margins wide enough for any scaling filter. */
 #include "emoji-build.h"
-#include "emoji-captions.h"
-#include "emoji-list.h"
+#include "data/emoji-captions.h"
+#include "data/emoji-list.h"
 #include "emoji-render.h"
 
 #include <string.h>

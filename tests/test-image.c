@@ -9,7 +9,7 @@
  *
  * Bad inputs each fail with their own message: the test checks the
  * distinctive part of it. */
-#include "image-io.h"
+#include "io/image-io.h"
 
 #include <fcntl.h>
 #include <string.h>

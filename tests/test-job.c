@@ -1,17 +1,17 @@
-/* Generation jobs (issue 4): the cosine schedule against SPEC.md's numbers,
+/* Generation jobs (issue 4): the cosine schedule against docs/math.md's numbers,
  * the strided timesteps, and every Part A algorithm checked on synthetic
  * predictors whose right answer is known. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 
-#include "cosine-schedule.h"
-#include "eps-model.h"
-#include "gaussian-blur.h"
-#include "job.h"
-#include "prompt-classes.h"
-#include "rng.h"
-#include "unet.h"
+#include "diffusion/cosine-schedule.h"
+#include "models/eps-model.h"
+#include "diffusion/gaussian-blur.h"
+#include "diffusion/job.h"
+#include "models/prompt-classes.h"
+#include "base/rng.h"
+#include "models/unet.h"
 
 /* ------------------------------------------------------ synthetic models */
 
@@ -150,7 +150,7 @@ test_alpha_bar (void)
 {
   double ab[SW_COSINE_T];
   sw_cosine_alpha_bar (SW_COSINE_T, ab);
-  /* SPEC.md 1.1.5's reference values, to the digits it gives */
+  /* docs/math.md 1.1.5's reference values, to the digits it gives */
   g_assert_cmpfloat_with_epsilon (ab[250], 0.846, 5e-4);
   g_assert_cmpfloat_with_epsilon (ab[500], 0.492, 5e-4);
   g_assert_cmpfloat_with_epsilon (ab[750], 0.143, 5e-4);
@@ -168,7 +168,7 @@ test_strided (void)
   sw_strided_timesteps (SW_COSINE_T, 33, ts);
   for (int k = 0; k < 34; k++)
     g_assert_cmpint (ts[k], ==, 990 - 30 * k);
-  /* SPEC.md 1.2.4's index -> timestep pairs */
+  /* docs/math.md 1.2.4's index -> timestep pairs */
   g_assert_cmpint (ts[1], ==, 960);
   g_assert_cmpint (ts[3], ==, 900);
   g_assert_cmpint (ts[5], ==, 840);

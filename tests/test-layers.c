@@ -5,10 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "blas.h"
-#include "layers.h"
-#include "rng.h"
-#include "winograd.h"
+#include "base/blas.h"
+#include "nn/layers.h"
+#include "base/rng.h"
+#include "nn/winograd.h"
 
 static SwRng rng;
 

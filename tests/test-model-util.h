@@ -5,10 +5,10 @@
 
 #include <glib.h>
 
-#include "checkpoint.h"
-#include "dataset.h"
-#include "prompt-classes.h"
-#include "recipe.h"
+#include "models/checkpoint.h"
+#include "data/dataset.h"
+#include "models/prompt-classes.h"
+#include "train/recipe.h"
 
 /* D = 4, 28x28 grey, the Fashion prompts, written to PATH */
 static inline void

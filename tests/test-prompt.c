@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "test-util.h"
-#include "caption-terms.h"
-#include "checkpoint.h"
-#include "eps-model.h"
-#include "job.h"
-#include "prompt-encoder.h"
-#include "trainer.h"
+#include "data/caption-terms.h"
+#include "models/checkpoint.h"
+#include "models/eps-model.h"
+#include "diffusion/job.h"
+#include "models/prompt-encoder.h"
+#include "train/trainer.h"
 
 static const char * const captions[] = {
   "dog face: dog, face, pet",

@@ -3,8 +3,8 @@
  * Malformed files are built in memory, one per defect, and each must fail
  * with its own message: the test checks distinctive substrings (the tensor
  * or field and what is wrong with it), not just that loading fails. */
-#include "json.h"
-#include "safetensors.h"
+#include "io/json.h"
+#include "io/safetensors.h"
 
 #include <float.h>
 #include <glib/gstdio.h>

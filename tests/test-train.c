@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "test-util.h"
-#include "blas.h"
-#include "checkpoint.h"
-#include "dataset.h"
-#include "rng.h"
-#include "sampler.h"
-#include "trainer.h"
+#include "base/blas.h"
+#include "models/checkpoint.h"
+#include "data/dataset.h"
+#include "base/rng.h"
+#include "diffusion/sampler.h"
+#include "train/trainer.h"
 
 static SwDataset *digits;
 static char *tmpdir;

@@ -13,11 +13,11 @@
 
 #include <glib/gstdio.h>
 
-#include "checkpoint.h"
-#include "cosine-schedule.h"
-#include "prompt-classes.h"
-#include "recipe.h"
-#include "rng.h"
+#include "models/checkpoint.h"
+#include "diffusion/cosine-schedule.h"
+#include "models/prompt-classes.h"
+#include "train/recipe.h"
+#include "base/rng.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"

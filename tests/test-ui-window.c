@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "test-util.h"
-#include "checkpoint.h"
-#include "prompt-classes.h"
-#include "recipe.h"
+#include "models/checkpoint.h"
+#include "models/prompt-classes.h"
+#include "train/recipe.h"
 #include "stepwise-application.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"

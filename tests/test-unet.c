@@ -7,12 +7,12 @@
 #include <math.h>
 #include <string.h>
 
-#include "adam.h"
-#include "blas.h"
-#include "layers.h"
-#include "rng.h"
-#include "safetensors.h"
-#include "unet.h"
+#include "nn/adam.h"
+#include "base/blas.h"
+#include "nn/layers.h"
+#include "base/rng.h"
+#include "io/safetensors.h"
+#include "models/unet.h"
 
 static char *
 data_path (const char *name)
@@ -153,7 +153,7 @@ check_fixture (gconstpointer data)
   sw_safetensors_close (f);
 }
 
-/* Parameter counts of SPEC.md 2.2, counted independently of the engine's
+/* Parameter counts of docs/math.md 2.2, counted independently of the engine's
  * tensor table: conv weights + biases, BatchNorm gamma + beta, linear
  * weights + biases. */
 static size_t

@@ -5,7 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "sw-error.h"
+#include "base/error.h"
 
 /* Removes a flat temporary folder and the files in it. */
 static inline void

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "blas.h"
+#include "base/blas.h"
 #include "stepwise-application.h"
 
 int

@@ -9,8 +9,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "gaussian-blur.h"
-#include "image-io.h"
+#include "diffusion/gaussian-blur.h"
+#include "io/image-io.h"
 
 #define AUTOSAVE_DELAY_MS 400
 #define FEATHER_KERNEL 5

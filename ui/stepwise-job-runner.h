@@ -13,7 +13,7 @@
 
 #include <gio/gio.h>
 
-#include "job.h"
+#include "diffusion/job.h"
 #include "stepwise-model.h"
 
 G_BEGIN_DECLS

@@ -5,7 +5,7 @@
 
 #include <gio/gio.h>
 
-#include "eps-model.h"
+#include "models/eps-model.h"
 
 G_BEGIN_DECLS
 

@@ -6,7 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "image-io.h"
+#include "io/image-io.h"
 #include "stepwise-png.h"
 
 struct _StepwiseResult

@@ -9,16 +9,16 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "dataset.h"
-#include "eps-model.h"
-#include "job.h"
-#include "loss-log.h"
-#include "prompt-encoder.h"
-#include "recipe.h"
-#include "sampler.h"
-#include "sw-error.h"
+#include "data/dataset.h"
+#include "models/eps-model.h"
+#include "diffusion/job.h"
+#include "train/loss-log.h"
+#include "models/prompt-encoder.h"
+#include "train/recipe.h"
+#include "diffusion/sampler.h"
+#include "base/error.h"
 #include "stepwise-image-view.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 #define CHECKPOINT_NAME "checkpoint.safetensors"
 #define POST_INTERVAL_US (100 * 1000)   /* losses reach the page ten times a second */

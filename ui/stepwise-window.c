@@ -8,9 +8,9 @@
 
 #include <glib/gi18n.h>
 
-#include "cosine-schedule.h"
-#include "gaussian-blur.h"
-#include "rng.h"
+#include "diffusion/cosine-schedule.h"
+#include "diffusion/gaussian-blur.h"
+#include "base/rng.h"
 #include "stepwise-canvas.h"
 #include "stepwise-export.h"
 #include "stepwise-history-strip.h"

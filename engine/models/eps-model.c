@@ -1,0 +1,180 @@
+#include "models/eps-model.h"
+
+#include <string.h>
+
+#include "models/checkpoint.h"
+#include "models/prompt-classes.h"
+
+typedef struct {
+  SwUnet          *net;
+  SwUnet          *owned;     /* the same net when the model loaded it */
+  SwRecipe         recipe;
+  /* one of: a class per prompt phrase (ddpm-prompt), or a bag of
+   * caption words (emoji-ddpm) */
+  SwPromptClasses *prompts;
+  SwPromptEncoder *words;
+  float           *tt;        /* (cap) the time input, t / T for every image */
+  int              cap;
+} UnetImpl;
+
+static void
+unet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond, float *eps,
+              float *var)
+{
+  UnetImpl *u = m->impl;
+  (void) var;
+  if (N > u->cap)
+    {
+      u->cap = N;
+      u->tt = g_renew (float, u->tt, N);
+    }
+  for (int i = 0; i < N; i++)
+    u->tt[i] = (float) t / u->recipe.T;
+  sw_unet_forward (u->net, N, x, u->tt, cond, false, eps);
+}
+
+static gboolean
+unet_encode (SwEpsModel *m, const char *prompt, float *cond, GError **error)
+{
+  UnetImpl *u = m->impl;
+  if (u->words)
+    return sw_prompt_encoder_encode (u->words, prompt, cond, error);
+  int k = sw_prompt_classes_lookup (u->prompts, prompt, error);
+  if (k < -1)
+    return FALSE;
+  memset (cond, 0, sizeof (float) * m->cond_dim);
+  if (k >= 0)
+    cond[k] = 1.0f;
+  return TRUE;
+}
+
+static char **
+unet_prompts (SwEpsModel *m)
+{
+  UnetImpl *u = m->impl;
+  return u->words ? sw_prompt_encoder_prompts (u->words) : sw_prompt_classes_phrases (u->prompts);
+}
+
+static void
+unet_free (SwEpsModel *m)
+{
+  UnetImpl *u = m->impl;
+  sw_unet_free (u->owned);
+  sw_prompt_classes_free (u->prompts);
+  sw_prompt_encoder_free (u->words);
+  g_free (u->tt);
+  g_free (u);
+}
+
+/* takes PROMPTS or WORDS, whichever is not NULL */
+static SwEpsModel *
+wrap (SwUnet *net, const SwRecipe *recipe, SwPromptClasses *prompts, SwPromptEncoder *words)
+{
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  UnetImpl *u = g_new0 (UnetImpl, 1);
+  u->net = net;
+  u->recipe = *recipe;
+  u->prompts = prompts;
+  u->words = words;
+  SwEpsModel *m = g_new0 (SwEpsModel, 1);
+  *m = (SwEpsModel) {
+    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
+    .cond_dim = cfg->class_dim, .T = recipe->T, .predicts_variance = FALSE,
+    .predict = unet_predict, .encode = unet_encode, .prompts = unet_prompts,
+    .free = unet_free, .impl = u,
+  };
+  g_strlcpy (m->dataset, recipe->dataset, sizeof m->dataset);
+  return m;
+}
+
+static gboolean
+check_unet (SwUnet *net, const SwRecipe *recipe, GError **error)
+{
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  if (recipe->objective != SW_OBJECTIVE_EPS_COSINE || cfg->variant != SW_UNET_CLASS)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "this is a %s model (%s UNet, recipe %s); the Part A algorithms need a "
+                   "class-conditioned eps-cosine model, such as one the ddpm-prompt or "
+                   "emoji-ddpm recipe trains",
+                   sw_objective_name (recipe->objective), sw_unet_variant_name (cfg->variant),
+                   recipe->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SwEpsModel *
+sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
+                       GError **error)
+{
+  if (!check_unet (net, recipe, error))
+    return NULL;
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  SwPromptClasses *prompts;
+  if (prompt_meta)
+    prompts = sw_prompt_classes_parse (prompt_meta, cfg->class_dim, error);
+  else
+    {
+      g_autoptr (GString) s = g_string_new (NULL);
+      for (int k = 0; k < cfg->class_dim; k++)
+        g_string_append_printf (s, "%s%d", k ? ";" : "", k);
+      prompts = sw_prompt_classes_parse (s->str, cfg->class_dim, error);
+    }
+  return prompts ? wrap (net, recipe, prompts, NULL) : NULL;
+}
+
+SwEpsModel *
+sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe, const char *vocabulary_meta,
+                             GError **error)
+{
+  if (!check_unet (net, recipe, error))
+    return NULL;
+  SwPromptEncoder *words = sw_prompt_encoder_parse (vocabulary_meta,
+                                                    sw_unet_config (net)->class_dim, error);
+  return words ? wrap (net, recipe, NULL, words) : NULL;
+}
+
+SwEpsModel *
+sw_eps_model_load (const char *path, GError **error)
+{
+  g_autoptr (GHashTable) meta = NULL;
+  SwUnet *net = sw_checkpoint_load (path, &meta, NULL, NULL, error);
+  SwRecipe recipe;
+  if (!net)
+    return NULL;
+  if (!sw_recipe_from_meta (meta, &recipe, error))
+    {
+      g_prefix_error (error, "“%s” has no usable training recipe: ", path);
+      sw_unet_free (net);
+      return NULL;
+    }
+  const char *vocabulary = g_hash_table_lookup (meta, "prompt.vocabulary");
+  SwEpsModel *m = vocabulary
+    ? sw_eps_model_new_unet_words (net, &recipe, vocabulary, error)
+    : sw_eps_model_new_unet (net, &recipe, g_hash_table_lookup (meta, "prompt.classes"), error);
+  if (!m)
+    {
+      g_prefix_error (error, "“%s”: ", path);
+      sw_unet_free (net);
+      return NULL;
+    }
+  ((UnetImpl *) m->impl)->owned = net;
+  return m;
+}
+
+const SwPromptEncoder *
+sw_eps_model_vocabulary (const SwEpsModel *m)
+{
+  return m->encode == unet_encode ? ((UnetImpl *) m->impl)->words : NULL;
+}
+
+void
+sw_eps_model_free (SwEpsModel *m)
+{
+  if (!m)
+    return;
+  if (m->free)
+    m->free (m);
+  g_free (m);
+}

@@ -1,0 +1,65 @@
+/* eps-model.h: the one small interface every Part A algorithm runs on
+ * (issue 4): predict the noise in x_t at timestep t of the cosine schedule
+ * under a conditioning vector, and turn a prompt into that vector.
+ *
+ * Pixels are in [-1, 1] (docs/math.md 1.1.3).  The conditioning is a float
+ * vector of the model's cond_dim; the empty prompt encodes to the
+ * unconditional vector, so classifier-free guidance needs nothing else.
+ * A model may also predict a variance in diffusers' "learned_range" form
+ * (v in [-1, 1] per pixel, docs/math.md 1.2.6).
+ *
+ * Tests plug synthetic predictors into the same struct. */
+#pragma once
+
+#include <glib.h>
+
+#include "models/prompt-encoder.h"
+#include "train/recipe.h"
+#include "base/error.h"
+#include "models/unet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SwEpsModel SwEpsModel;
+
+struct _SwEpsModel {
+  int      channels, height, width;
+  int      cond_dim;           /* >= 1 */
+  int      T;                  /* training timesteps (1000) */
+  gboolean predicts_variance;
+  char     dataset[16];        /* what it was trained on, "" if unknown */
+
+  /* X (N, C, H, W) at timestep T (0..T-1) under COND (N, cond_dim) ->
+   * EPS (N, C, H, W) and, when predicts_variance, VAR (N, C, H, W), which
+   * is NULL otherwise.  Must not fail: inputs are checked before. */
+  void     (*predict) (SwEpsModel *model, int N, const float *x, int t, const float *cond,
+                       float *eps, float *var);
+  /* PROMPT -> COND (cond_dim); an unknown prompt is an error naming it */
+  gboolean (*encode) (SwEpsModel *model, const char *prompt, float *cond, GError **error);
+  /* the prompts the model knows, NULL-terminated, for completion and help */
+  char   **(*prompts) (SwEpsModel *model);
+  void     (*free) (SwEpsModel *model);
+  gpointer impl;
+};
+
+/* A model file trained with an eps-cosine recipe: the UNet, its recipe,
+ * and how it reads prompts from the metadata — the phrase table of
+ * "prompt.classes" (ddpm-prompt) or the vocabulary of "prompt.vocabulary"
+ * (emoji-ddpm, prompt-encoder.h). */
+SwEpsModel *sw_eps_model_load (const char *path, GError **error);
+/* Wraps NET (not owned; must outlive the model) trained by RECIPE, with
+ * the prompt table of PROMPT_META (a "prompt.classes" value, may be NULL:
+ * then classes answer to their index, "0".."K-1"). */
+SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
+                                   GError **error);
+/* The same for a model whose class vector is a bag of words of the
+ * vocabulary VOCABULARY_META (a "prompt.vocabulary" value). */
+SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe,
+                                         const char *vocabulary_meta, GError **error);
+void        sw_eps_model_free (SwEpsModel *model);
+/* the vocabulary of a UNet model that reads prompts as words, else NULL */
+const SwPromptEncoder *sw_eps_model_vocabulary (const SwEpsModel *model);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwEpsModel, sw_eps_model_free)
+
+G_END_DECLS

@@ -1,0 +1,121 @@
+/* Exact GELU (PyTorch's default, approximate='none'), x Phi(x), with erf
+ * and exp written as branch-free polynomials so the loops vectorise: libm's
+ * scalar erff was a tenth of a training step.  Accuracy against libm is
+ * checked in tests/test-layers.c (a few 1e-7). */
+#include "nn/layers.h"
+#include "base/parallel.h"
+#include "base/simd.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SW_SQRT1_2 0.70710678118654752440f
+#define SW_INV_SQRT_2PI 0.39894228040143267794f
+/* below this many values a thread team costs more than it saves */
+#define SW_PARALLEL_MIN 32768
+
+/* erf(x) as x P(x^2) / Q(x^2) on [-4, 4] (outside, erf is +-1 in float):
+ * the rational approximation used by Eigen and XLA for float32. */
+static inline float
+erf_fast (float x)
+{
+  x = x > 4.0f ? 4.0f : (x < -4.0f ? -4.0f : x);
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}
+
+/* exp(x) for x <= 0: 2^k e^r with k = round(x / ln 2) and r = x - k ln 2
+ * (ln 2 in two parts, Cody-Waite, so r is exact enough), |r| <= ln2/2, and
+ * the Taylor series of e^r to r^7 (relative error ~1e-7).  Below -87 it
+ * returns e^-87 instead of a denormal; the callers multiply it away. */
+static inline float
+exp_neg_fast (float x)
+{
+  x = x < -87.0f ? -87.0f : x;
+  const float k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  /* round */
+  const float r = (x - k * 0.693145751953125f) - k * 1.4286068202862268e-06f;
+  float p = 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  int32_t bits = ((int32_t) k + 127) << 23;
+  float scale;
+  memcpy (&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+float
+sw_erf (float x)
+{
+  return erf_fast (x);
+}
+
+float
+sw_exp_neg (float x)
+{
+  return exp_neg_fast (x);
+}
+
+SW_VECTOR_CLONES static void
+gelu_forward_span (size_t n, const float *restrict inp, float *restrict out)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      float x = inp[i];
+      out[i] = 0.5f * x * (1.0f + erf_fast (x * SW_SQRT1_2));
+    }
+}
+
+SW_VECTOR_CLONES static void
+gelu_backward_span (size_t n, const float *restrict inp, const float *restrict dout,
+                    float *restrict dinp)
+{
+  /* d/dx x Phi(x) = Phi(x) + x phi(x) */
+  for (size_t i = 0; i < n; i++)
+    {
+      float x = inp[i];
+      float cdf = 0.5f * (1.0f + erf_fast (x * SW_SQRT1_2));
+      float pdf = SW_INV_SQRT_2PI * exp_neg_fast (-0.5f * x * x);
+      dinp[i] += dout[i] * (cdf + x * pdf);
+    }
+}
+
+void
+sw_gelu_forward (size_t n, const float *inp, float *out)
+{
+  /* in place (inp == out) is allowed: each element is read, then written */
+#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+  {
+    size_t begin, end;
+    sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);
+    gelu_forward_span (end - begin, inp + begin, out + begin);
+  }
+}
+
+void
+sw_gelu_backward (size_t n, const float *inp, const float *dout, float *dinp)
+{
+#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+  {
+    size_t begin, end;
+    sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);
+    gelu_backward_span (end - begin, inp + begin, dout + begin, dinp + begin);
+  }
+}

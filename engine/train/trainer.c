@@ -1,0 +1,544 @@
+#include "train/trainer.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "data/caption-terms.h"
+#include "models/checkpoint.h"
+#include "diffusion/cosine-schedule.h"
+#include "diffusion/ddpm-linear.h"
+#include "models/prompt-classes.h"
+#include "models/prompt-encoder.h"
+#include "nn/layers.h"
+#include "base/rng.h"
+
+struct _SwTrainer {
+  SwRecipe recipe;
+  const SwDataset *data;
+  SwUnet *net;
+  SwAdam opt;
+  SwUnet *averaged;    /* sw_trainer_sampling_net's copy, made on first use */
+  SwDdpmLinear ddpm;
+  double *cosine_ab;   /* (T) for eps-cosine */
+  /* a class model of a captioned dataset: the captions' vocabulary and
+   * terms, the class vector a bag of words (prompt-encoder.h) */
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;        /* class vector width: the classes or the vocabulary */
+  int last_n;          /* images in the last batch */
+  int epoch;
+  int *repeats;        /* (n) draws of each image an epoch (caption-terms.h), or NULL: one each */
+  int n_order;         /* draws an epoch */
+  /* batch buffers */
+  int *order;          /* (n_order) */
+  float *x, *inp, *target, *out, *dout, *t, *c;
+};
+
+static gboolean
+check_data (const SwRecipe *r, const SwDataset *d, GError **error)
+{
+  if (d->n < 2)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has %d images; training needs at least 2", d->name, d->n);
+      return FALSE;
+    }
+  if (r->variant == SW_UNET_CLASS && !d->labels && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has neither labels nor captions; a class-conditioned "
+                   "recipe needs one of them", d->name);
+      return FALSE;
+    }
+  /* the samplers of the other objectives take class indices, not prompts */
+  if (r->variant == SW_UNET_CLASS && !d->labels && r->objective != SW_OBJECTIVE_EPS_COSINE)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
+                   "with classes (digits, fashion), and captions train the eps-cosine recipes "
+                   "(emoji-ddpm, ddpm-prompt)", d->name, r->name);
+      return FALSE;
+    }
+  if (r->repeat_rare > 0.0f && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has no captions; repeat-factor sampling draws images by "
+                   "how rare their caption's words are (accepted: a captioned dataset, emoji)",
+                   d->name);
+      return FALSE;
+    }
+  if (d->height != d->width || d->height % 4 != 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "images of %dx%d are not supported; accepted: square, a multiple of 4",
+                   d->width, d->height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The conditioning a class recipe trains on DATA: its labels (*VOCAB
+ * stays NULL) or its captions' vocabulary and terms; *COND_DIM the class
+ * vector's width, 0 for a recipe without classes. */
+static gboolean
+conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **vocab,
+              SwCaptionTerms **terms, int *cond_dim, GError **error)
+{
+  *vocab = NULL;
+  *terms = NULL;
+  *cond_dim = 0;
+  if (recipe->variant != SW_UNET_CLASS)
+    return TRUE;
+  if (data->labels)
+    {
+      *cond_dim = data->n_classes;
+      return TRUE;
+    }
+  /* the images trained on (a --limit keeps the first n) give the words */
+  *vocab = sw_prompt_encoder_new ((const char * const *) data->captions, data->n, error);
+  if (*vocab)
+    *terms = sw_caption_terms_new (*vocab, (const char * const *) data->captions, data->n, error);
+  if (!*terms)
+    {
+      g_clear_pointer (vocab, sw_prompt_encoder_free);
+      g_prefix_error (error, "the dataset “%s”: ", data->name);
+      return FALSE;
+    }
+  *cond_dim = sw_prompt_encoder_size (*vocab);
+  return TRUE;
+}
+
+/* takes VOCAB and TERMS */
+static SwTrainer *
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
+               SwPromptEncoder *vocab, SwCaptionTerms *terms)
+{
+  SwTrainer *tr = g_new0 (SwTrainer, 1);
+  tr->recipe = *recipe;
+  tr->data = data;
+  tr->net = net;
+  tr->vocab = vocab;
+  tr->terms = terms;
+  tr->cond_dim = recipe->variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
+  sw_ddpm_linear_init (&tr->ddpm, recipe->T, recipe->beta1, recipe->beta2);
+  tr->cosine_ab = g_new (double, recipe->T);
+  sw_cosine_alpha_bar (recipe->T, tr->cosine_ab);
+  const int B = recipe->batch;
+  const size_t img = (size_t) data->channels * data->height * data->width;
+  tr->n_order = data->n;
+  if (recipe->repeat_rare > 0.0f && terms)
+    tr->repeats = sw_caption_terms_repeats (terms, recipe->repeat_rare, &tr->n_order);
+  tr->order = g_new (int, tr->n_order);
+  tr->x = g_new (float, B * img);
+  tr->inp = g_new (float, B * img);
+  tr->target = g_new (float, B * img);
+  tr->out = g_new (float, B * img);
+  tr->dout = g_new (float, B * img);
+  tr->t = g_new (float, B);
+  tr->c = g_new0 (float, (size_t) B * MAX (tr->cond_dim, 1));
+  return tr;
+}
+
+/* The recipe's word rate: the weights that hold a vector per class or
+ * prompt word run at lr * word_lr (a word in one caption of 3,655 is in
+ * about one batch of 57 an epoch, and Adam moves a weight by about lr per
+ * step whatever its gradient, so these vectors learn slowest of all). */
+static void
+word_groups (SwTrainer *tr)
+{
+  tr->opt.n_groups = 0;
+  if (tr->recipe.word_lr == 1.0f)
+    return;
+  for (size_t i = 0; i < sw_unet_n_tensors (tr->net); i++)
+    {
+      const SwTensorInfo *info = sw_unet_tensor (tr->net, i);
+      if (sw_unet_tensor_holds_words (tr->net, info))
+        sw_adam_add_group (&tr->opt, info->offset, info->offset + info->numel, tr->recipe.word_lr);
+    }
+}
+
+SwTrainer *
+sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
+{
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;
+  if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
+      || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
+    return NULL;
+  SwUnetConfig cfg = {
+    .variant = recipe->variant, .time_mod = recipe->time_mod, .cond = recipe->cond,
+    .D = recipe->D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+    .embed_dim = recipe->embed,
+  };
+  SwUnet *net = sw_unet_new (&cfg, error);
+  if (!net)
+    {
+      sw_caption_terms_free (terms);
+      sw_prompt_encoder_free (vocab);
+      return NULL;
+    }
+  sw_unet_init_params (net, recipe->seed);
+  SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
+  sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
+  if (recipe->ema > 0.0f)
+    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_unet_params (net));
+  word_groups (tr);
+  return tr;
+}
+
+SwTrainer *
+sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChanges *changes,
+                   GError **error)
+{
+  g_autoptr (GHashTable) meta = NULL;
+  SwAdam opt = { 0 };
+  gboolean has_opt = FALSE;
+  SwRecipe recipe;
+  SwPromptEncoder *vocab;
+  SwCaptionTerms *terms;
+  int cond_dim;
+  gint64 done;
+  SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
+  if (!net)
+    return NULL;
+  const char *epoch = g_hash_table_lookup (meta, "train.epoch");
+  if (!has_opt)
+    g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                 "“%s” holds weights only; resuming needs a training checkpoint "
+                 "(checkpoint.safetensors in the training folder)", path);
+  else if (!epoch || !g_ascii_string_to_signed (epoch, 10, 0, G_MAXINT, &done, NULL))
+    g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                 "“%s”: metadata field “train.epoch” is missing or not a count", path);
+  else if (sw_recipe_from_meta (meta, &recipe, error))
+    {
+      const SwUnetConfig *cfg = sw_unet_config (net);
+      recipe.variant = cfg->variant;
+      recipe.time_mod = cfg->time_mod;
+      recipe.cond = cfg->cond;
+      recipe.embed = cfg->embed_dim;
+      const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
+      if (ch->epochs > 0)
+        recipe.epochs = ch->epochs;
+      if ((ch->gamma > 0.0f && recipe.scheduler) || ch->lr > 0.0f)
+        {
+          /* the schedule restarts here, from the rate it has reached or the new one */
+          recipe.lr = ch->lr > 0.0f ? ch->lr : sw_recipe_lr (&recipe, (int) done);
+          recipe.lr_epoch = (int) done;
+          recipe.gamma = ch->gamma > 0.0f ? ch->gamma : sw_recipe_gamma (&recipe);
+        }
+      if (ch->ema > 0.0f)
+        recipe.ema = ch->ema;
+      if (ch->word_lr > 0.0f)
+        recipe.word_lr = ch->word_lr;
+      if (ch->repeat_rare != 0.0f)
+        recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
+      if (recipe.ema > 0.0f)
+        sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
+      if (g_strcmp0 (recipe.dataset, data->name) != 0)
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
+      else if (recipe.epochs < done)
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "“%s” has %d epochs done, more than the %d asked for; give at least %d "
+                     "epochs to resume it", path, (int) done, recipe.epochs, (int) done);
+      else if (sw_recipe_validate (&recipe, error) && check_data (&recipe, data, error)
+               && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
+        {
+          g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
+          if (cfg->size != data->height || cfg->channels != data->channels
+              || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != cond_dim))
+            g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                         "“%s” does not fit the dataset's images or classes", path);
+          else if (vocab && g_strcmp0 (words, g_hash_table_lookup (meta, "prompt.vocabulary")) != 0)
+            g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                         "“%s” was trained on captions with another vocabulary than those of "
+                         "“%s” now; train afresh (without --resume)", path, data->name);
+          else
+            {
+              SwTrainer *tr = trainer_alloc (&recipe, data, net, vocab, terms);
+              tr->opt = opt;
+              tr->epoch = (int) done;
+              word_groups (tr);
+              return tr;
+            }
+          sw_caption_terms_free (terms);
+          sw_prompt_encoder_free (vocab);
+        }
+    }
+  sw_adam_clear (&opt);
+  sw_unet_free (net);
+  return NULL;
+}
+
+void
+sw_trainer_free (SwTrainer *tr)
+{
+  if (!tr)
+    return;
+  sw_unet_free (tr->net);
+  sw_unet_free (tr->averaged);
+  sw_prompt_encoder_free (tr->vocab);
+  sw_caption_terms_free (tr->terms);
+  sw_adam_clear (&tr->opt);
+  sw_ddpm_linear_clear (&tr->ddpm);
+  g_free (tr->cosine_ab);
+  g_free (tr->order);
+  g_free (tr->x);
+  g_free (tr->inp);
+  g_free (tr->target);
+  g_free (tr->out);
+  g_free (tr->dout);
+  g_free (tr->t);
+  g_free (tr->c);
+  g_free (tr->repeats);
+  g_free (tr);
+}
+
+const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
+SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
+
+int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
+const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
+
+const float *
+sw_trainer_last_conditioning (const SwTrainer *tr, int *n, int *width)
+{
+  *n = tr->last_n;
+  *width = tr->cond_dim;
+  return tr->cond_dim > 0 ? tr->c : NULL;
+}
+
+int sw_trainer_draws_per_epoch (const SwTrainer *tr) { return tr->n_order; }
+
+int
+sw_trainer_steps_per_epoch (const SwTrainer *tr)
+{
+  /* like PyTorch's DataLoader without drop_last, except that a last batch
+   * of one image is dropped: BatchNorm cannot normalise a single value */
+  int n = tr->n_order, B = tr->recipe.batch;
+  return n / B + (n % B >= 2 ? 1 : 0);
+}
+
+/* Builds the network input, time, class and target for a batch of N
+ * images in tr->x, per the recipe's objective. */
+static void
+make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
+{
+  const SwRecipe *r = &tr->recipe;
+  const SwDataset *d = tr->data;
+  const size_t img = (size_t) d->channels * d->height * d->width, n = N * img;
+  const int K = tr->cond_dim;
+
+  for (int i = 0; i < N; i++)
+    memcpy (tr->x + i * img, d->images + (size_t) idx[i] * img, sizeof (float) * img);
+  if (tr->terms)
+    for (int i = 0; i < N; i++)
+      {
+        float *bag = tr->c + (size_t) i * K;
+        if (sw_rng_uniform (rng) < r->p_uncond)   /* the empty prompt */
+          memset (bag, 0, sizeof (float) * K);
+        else
+          sw_caption_terms_draw (tr->terms, idx[i], rng, bag);
+      }
+  else if (r->variant == SW_UNET_CLASS)
+    {
+      memset (tr->c, 0, sizeof (float) * N * K);
+      for (int i = 0; i < N; i++)
+        if (sw_rng_uniform (rng) >= r->p_uncond)   /* dropped: all-zero = no class */
+          tr->c[i * K + d->labels[idx[i]]] = 1.0f;
+    }
+
+  switch (r->objective)
+    {
+    case SW_OBJECTIVE_DENOISE:
+      for (size_t j = 0; j < n; j++)
+        tr->inp[j] = tr->x[j] + r->sigma * sw_rng_normal (rng);
+      memcpy (tr->target, tr->x, sizeof (float) * n);
+      break;
+    case SW_OBJECTIVE_PURE_NOISE:
+      sw_rng_fill_normal (rng, tr->inp, n);
+      memcpy (tr->target, tr->x, sizeof (float) * n);
+      break;
+    case SW_OBJECTIVE_FLOW:
+      /* x0 ~ N(0, I) is noise, x1 the data; target x1 - x0 */
+      for (int i = 0; i < N; i++)
+        {
+          float t = sw_rng_uniform (rng);
+          tr->t[i] = t;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float x0 = sw_rng_normal (rng);
+              tr->inp[j] = (1.0f - t) * x0 + t * tr->x[j];
+              tr->target[j] = tr->x[j] - x0;
+            }
+        }
+      break;
+    case SW_OBJECTIVE_DDPM:
+      for (int i = 0; i < N; i++)
+        {
+          int t = 1 + (int) sw_rng_below (rng, (uint32_t) r->T);
+          float a = (float) sqrt (tr->ddpm.alpha_bar[t]);
+          float b = (float) sqrt (1.0 - tr->ddpm.alpha_bar[t]);
+          tr->t[i] = (float) t / r->T;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float eps = sw_rng_normal (rng);
+              tr->inp[j] = a * tr->x[j] + b * eps;
+              tr->target[j] = eps;
+            }
+        }
+      break;
+    case SW_OBJECTIVE_EPS_COSINE:
+      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1] */
+      for (int i = 0; i < N; i++)
+        {
+          int t = (int) sw_rng_below (rng, (uint32_t) r->T);
+          float a = (float) sqrt (tr->cosine_ab[t]);
+          float b = (float) sqrt (1.0 - tr->cosine_ab[t]);
+          tr->t[i] = (float) t / r->T;
+          for (size_t j = i * img; j < (i + 1) * img; j++)
+            {
+              float eps = sw_rng_normal (rng);
+              tr->inp[j] = a * (2.0f * tr->x[j] - 1.0f) + b * eps;
+              tr->target[j] = eps;
+            }
+        }
+      break;
+    }
+}
+
+/* BatchNorm statistics for averaged weights, as torch.optim.swa_utils.
+ * update_bn computes them: the trained net's running statistics belong to
+ * its own current weights, not to an average over the last 1/(1 - decay)
+ * steps, so they are recomputed as the plain average over RECAL_BATCHES
+ * training batches of RECAL_BATCH images.  The batches come from a stream
+ * of their own (seed, epoch): the training's streams are untouched and a
+ * resumed run recomputes the same numbers. */
+enum { RECAL_BATCHES = 32, RECAL_BATCH = 32 };
+
+static void
+recalibrate_bn (SwTrainer *tr, SwUnet *net)
+{
+  const int n = tr->data->n, N = MIN (MIN (RECAL_BATCH, tr->recipe.batch), n);
+  /* make_batch writes the training's batch buffers; the last batch's class
+   * vectors stay readable (sw_trainer_last_conditioning) */
+  const size_t c_floats = (size_t) tr->recipe.batch * MAX (tr->cond_dim, 1);
+  g_autofree float *c_saved = g_memdup2 (tr->c, sizeof (float) * c_floats);
+  g_autofree int *idx = g_new (int, N);
+  SwRng rng;
+  sw_rng_init (&rng, tr->recipe.seed, 2000 + (uint64_t) tr->epoch);
+  sw_unet_reset_bn_stats (net);
+  for (int k = 0; k < RECAL_BATCHES; k++)
+    {
+      for (int i = 0; i < N; i++)
+        idx[i] = (int) sw_rng_below (&rng, (uint32_t) n);
+      make_batch (tr, &rng, N, idx);
+      sw_unet_set_bn_momentum (net, 1.0f / (float) (k + 1));
+      sw_unet_forward (net, N, tr->inp, tr->t, tr->c, true, tr->out);
+    }
+  sw_unet_set_bn_momentum (net, SW_BN_MOMENTUM);
+  memcpy (tr->c, c_saved, sizeof (float) * c_floats);
+}
+
+SwUnet *
+sw_trainer_sampling_net (SwTrainer *tr)
+{
+  if (!tr->opt.ema)
+    return tr->net;
+  if (!tr->averaged)
+    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
+  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
+  recalibrate_bn (tr, tr->averaged);
+  return tr->averaged;
+}
+
+gboolean
+sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
+                      float *mean_loss, GError **error)
+{
+  const SwRecipe *r = &tr->recipe;
+  const SwDataset *d = tr->data;
+  const size_t img = (size_t) d->channels * d->height * d->width;
+  const int steps = sw_trainer_steps_per_epoch (tr);
+  SwRng rng;
+
+  /* this epoch's own stream: resuming at any epoch reproduces it */
+  sw_rng_init (&rng, r->seed, 1000 + (uint64_t) tr->epoch);
+  for (int i = 0, m = 0; i < d->n; i++)
+    for (int k = 0; k < (tr->repeats ? tr->repeats[i] : 1); k++)
+      tr->order[m++] = i;
+  sw_rng_shuffle (&rng, tr->order, tr->n_order);
+  tr->opt.lr = sw_recipe_lr (r, tr->epoch);
+
+  double total = 0.0;
+  for (int s = 0; s < steps; s++)
+    {
+      int N = MIN (r->batch, tr->n_order - s * r->batch);
+      size_t n = N * img;
+      make_batch (tr, &rng, N, tr->order + s * r->batch);
+      tr->last_n = N;
+      sw_unet_forward (tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
+      float loss = sw_mse_forward (n, tr->out, tr->target);
+      memset (tr->dout, 0, sizeof (float) * n);
+      sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
+      sw_unet_zero_grad (tr->net);
+      sw_unet_backward (tr->net, tr->dout);
+      sw_adam_step (&tr->opt, sw_unet_params (tr->net), sw_unet_grads (tr->net));
+      if (!isfinite (loss))
+        {
+          g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                       "the loss became %g at epoch %d, step %d: training diverged; "
+                       "try a lower learning rate (now %g)", loss, tr->epoch + 1, s + 1, tr->opt.lr);
+          return FALSE;
+        }
+      total += loss;
+      if (step && !step (tr->epoch, s, steps, loss, user_data))
+        {
+          g_set_error (error, SW_ERROR, SW_ERROR_CANCELLED, "training stopped during epoch %d",
+                       tr->epoch + 1);
+          return FALSE;
+        }
+    }
+  tr->epoch++;
+  if (mean_loss)
+    *mean_loss = (float) (total / steps);
+  return TRUE;
+}
+
+gboolean
+sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDtype dtype,
+                 const char * const *extra, GError **error)
+{
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&tr->recipe, meta);
+  g_ptr_array_add (meta, g_strdup ("train.epoch"));
+  g_ptr_array_add (meta, g_strdup_printf ("%d", tr->epoch));
+  GString *classes = g_string_new (NULL);
+  for (int i = 0; i < tr->data->n_classes; i++)
+    g_string_append_printf (classes, "%s%s", i ? "," : "", tr->data->class_names[i]);
+  g_ptr_array_add (meta, g_strdup ("dataset.classes"));
+  g_ptr_array_add (meta, g_string_free (classes, FALSE));
+  g_autoptr (SwPromptClasses) prompts = sw_prompt_classes_for_dataset (tr->recipe.dataset, NULL);
+  if (prompts && tr->recipe.variant == SW_UNET_CLASS)
+    {
+      g_ptr_array_add (meta, g_strdup ("prompt.classes"));
+      g_ptr_array_add (meta, sw_prompt_classes_to_meta (prompts));
+    }
+  if (tr->vocab)
+    {
+      g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
+      g_ptr_array_add (meta, sw_prompt_encoder_to_meta (tr->vocab));
+    }
+  for (const char * const *kv = extra; kv && kv[0] && kv[1]; kv += 2)
+    {
+      g_ptr_array_add (meta, g_strdup (kv[0]));
+      g_ptr_array_add (meta, g_strdup (kv[1]));
+    }
+  g_ptr_array_add (meta, NULL);
+  /* a checkpoint resumes the trained net; a model file ships what samples */
+  return sw_checkpoint_save (path, with_optimizer ? tr->net : sw_trainer_sampling_net (tr),
+                             with_optimizer ? &tr->opt : NULL,
+                             (const char * const *) meta->pdata, with_optimizer ? SW_DTYPE_F32 : dtype,
+                             error);
+}
