@@ -36,27 +36,6 @@
 #define SERIES 0.12, 0.31, 0.62
 #define SERIES_LIGHT 0.66, 0.76, 0.90
 
-/* fontconfig, which cairo asks for the font, leaks a few hundred bytes
- * parsing its configuration, once per process, so LeakSanitizer would fail
- * every sanitizer build of a program that draws text.  Its runtime calls
- * these hooks, where defined, for its default suppressions and options;
- * the report of what was suppressed would end up on stderr, which the
- * CLI's tests read. */
-const char *__lsan_default_suppressions (void);
-const char *__lsan_default_options (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
-const char *
-__lsan_default_options (void)
-{
-  return "print_suppressions=0";
-}
-
 /* Text */
 
 static void
