@@ -1,8 +1,11 @@
 /* stepwise-cli info / inspect */
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/blas.h"
+#include "eval/classifier.h"
 #include "models/checkpoint.h"
 #include "cli.h"
 
@@ -39,6 +42,83 @@ sw_cli_info (int argc, char **argv)
   return 0;
 }
 
+/* The summary line of a UNet file, after loading it whole. */
+static gboolean
+inspect_unet (const char *path, GError **error)
+{
+  SwAdam opt = { 0 };
+  gboolean has_opt = FALSE;
+  SwUnet *net = sw_checkpoint_load (path, NULL, &opt, &has_opt, error);
+  if (!net)
+    return FALSE;
+  const SwUnetConfig *cfg = sw_unet_config (net);
+  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, word embedding %d, time modulation %s, "
+          "conditioning %s, %zu parameters%s\n", path, sw_unet_variant_name (cfg->variant), cfg->D,
+          cfg->size, cfg->size, cfg->channels, cfg->class_dim, cfg->embed_dim,
+          sw_time_mod_name (cfg->time_mod), sw_cond_points_name (cfg->cond),
+          sw_unet_num_params (net), has_opt ? ", with optimizer state" : "");
+  sw_adam_clear (&opt);
+  sw_unet_free (net);
+  return TRUE;
+}
+
+/* The summary line of a classifier file, after loading it whole. */
+static gboolean
+inspect_classifier (const char *path, GError **error)
+{
+  g_autoptr (SwClassifier) c = sw_classifier_load (path, NULL, error);
+  if (!c)
+    return FALSE;
+  const SwClassifierConfig *cfg = sw_classifier_config (c);
+  printf ("%s: classifier, %dx%dx%d, %d classes, %zu parameters\n", path, cfg->size, cfg->size,
+          cfg->channels, cfg->n_classes, sw_classifier_num_params (c));
+  return TRUE;
+}
+
+static int
+compare_keys (const void *a, const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Every metadata entry of F, sorted by key. */
+static void
+print_metadata (const SwStFile *f)
+{
+  g_auto (GStrv) keys = sw_safetensors_meta_keys (f);
+  qsort (keys, g_strv_length (keys), sizeof *keys, compare_keys);
+  for (char **key = keys; *key; key++)
+    {
+      /* a word model's vocabulary runs to thousands of words: its start
+       * says what it is */
+      const char *value = sw_safetensors_meta (f, *key);
+      const glong chars = g_utf8_strlen (value, -1), shown = 200;
+      if (chars <= shown)
+        printf ("  %s = %s\n", *key, value);
+      else
+        printf ("  %s = %.*s… (%ld characters in all)\n", *key,
+                (int) (g_utf8_offset_to_pointer (value, shown) - value), value, chars);
+    }
+}
+
+/* The summary line of a model file of either kind Stepwise ships, told
+ * apart by its format field and checked by the loader of that kind. */
+static gboolean
+inspect_model (const SwStFile *f, const char *path, GError **error)
+{
+  const char *format = sw_safetensors_meta (f, "format");
+  if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) == 0)
+    return inspect_unet (path, error);
+  if (g_strcmp0 (format, SW_CLASSIFIER_FORMAT) == 0)
+    return inspect_classifier (path, error);
+  g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+               "“%s”: metadata field “format” is %s%s%s; accepted: “%s” (a Stepwise UNet), "
+               "“%s” (a Stepwise classifier)", path, format ? "“" : "",
+               format ? format : "missing", format ? "”" : "", SW_CHECKPOINT_FORMAT,
+               SW_CLASSIFIER_FORMAT);
+  return FALSE;
+}
+
 int
 sw_cli_inspect (int argc, char **argv)
 {
@@ -54,35 +134,12 @@ sw_cli_inspect (int argc, char **argv)
       fprintf (stderr, "stepwise-cli inspect: give exactly one model file\n");
       return 2;
     }
-  g_autoptr (GHashTable) meta = NULL;
-  SwAdam opt = { 0 };
-  gboolean has_opt = FALSE;
-  SwUnet *net = sw_checkpoint_load (argv[1], &meta, &opt, &has_opt, &error);
-  if (!net)
+  g_autoptr (SwStFile) f = sw_safetensors_open (argv[1], &error);
+  if (!f || !inspect_model (f, argv[1], &error))
     {
       fprintf (stderr, "stepwise-cli inspect: %s\n", error->message);
       return 1;
     }
-  const SwUnetConfig *cfg = sw_unet_config (net);
-  printf ("%s: %s UNet, D=%d, %dx%dx%d, class vector %d, word embedding %d, time modulation %s, "
-          "conditioning %s, %zu parameters%s\n", argv[1], sw_unet_variant_name (cfg->variant), cfg->D,
-          cfg->size, cfg->size, cfg->channels, cfg->class_dim, cfg->embed_dim,
-          sw_time_mod_name (cfg->time_mod), sw_cond_points_name (cfg->cond),
-          sw_unet_num_params (net), has_opt ? ", with optimizer state" : "");
-  g_autoptr (GList) keys = g_list_sort (g_hash_table_get_keys (meta), (GCompareFunc) g_strcmp0);
-  for (GList *l = keys; l; l = l->next)
-    {
-      /* a word model's vocabulary runs to thousands of words: its start
-       * says what it is */
-      const char *value = g_hash_table_lookup (meta, l->data);
-      const glong chars = g_utf8_strlen (value, -1), shown = 200;
-      if (chars <= shown)
-        printf ("  %s = %s\n", (char *) l->data, value);
-      else
-        printf ("  %s = %.*s… (%ld characters in all)\n", (char *) l->data,
-                (int) (g_utf8_offset_to_pointer (value, shown) - value), value, chars);
-    }
-  sw_adam_clear (&opt);
-  sw_unet_free (net);
+  print_metadata (f);
   return 0;
 }

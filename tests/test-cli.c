@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "eval/classifier.h"
 #include "test-util.h"
 #include "test-cli-util.h"
+#include "test-model-util.h"
 
 static Run
 run_cli (const char * const *args)
@@ -107,6 +109,60 @@ test_errors (void)
 
   g_unlink (junk);
   g_rmdir (dir);
+}
+
+/* inspect reads both kinds of model file Stepwise ships, UNets and
+ * classifiers: a summary line, then the metadata, sorted; a file of any
+ * other format is refused with the formats accepted. */
+static void
+test_inspect (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-cli-XXXXXX", NULL);
+  g_autofree char *unet = g_build_filename (dir, "unet.safetensors", NULL);
+  g_autofree char *classifier = g_build_filename (dir, "classifier.safetensors", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+
+  sw_test_write_tiny_model (unet);
+  const char *inspect_unet[] = { "inspect", unet, NULL };
+  g_auto (Run) u = run_cli (inspect_unet);
+  g_assert_cmpint (u.status, ==, 0);
+  g_assert_cmpstr (u.err, ==, "");
+  g_autofree char *unet_head = g_strdup_printf ("%s: class UNet, D=4, 28x28x1, class vector 10, ",
+                                                unet);
+  g_assert_true (g_str_has_prefix (u.out, unet_head));
+  g_assert_nonnull (strstr (u.out, "\n  format = stepwise-unet\n  format_version = 1\n"));
+
+  SwClassifierConfig cfg = { .channels = 3, .size = 8, .n_classes = 3 };
+  g_autoptr (SwClassifier) c = sw_classifier_new (&cfg, &error);
+  g_assert_no_error (error);
+  sw_classifier_init_params (c, 1);
+  const char *names[] = { "cat", "dog", "owl", NULL };
+  SwClassifierRecord rec = { .dataset = "pets", .class_names = (char **) names, .epochs = 2,
+                             .test_accuracy = 0.75 };
+  g_assert_true (sw_classifier_save (c, classifier, &rec, &error));
+  g_assert_no_error (error);
+  const char *inspect_classifier[] = { "inspect", classifier, NULL };
+  g_auto (Run) k = run_cli (inspect_classifier);
+  g_assert_cmpint (k.status, ==, 0);
+  g_assert_cmpstr (k.err, ==, "");
+  g_autofree char *classifier_out = g_strdup_printf (
+    "%s: classifier, 8x8x3, 3 classes, %zu parameters\n"
+    "  channels = 3\n  class_names = cat,dog,owl\n  dataset = pets\n  epochs = 2\n"
+    "  format = stepwise-classifier\n  format_version = 1\n  n_classes = 3\n  size = 8\n"
+    "  test_accuracy = 0.750000\n", classifier, sw_classifier_num_params (c));
+  g_assert_cmpstr (k.out, ==, classifier_out);
+
+  const float zero = 0;
+  const SwStTensorIn tensor = { .name = "w", .ndim = 1, .shape = { 1 }, .data = &zero };
+  const char *meta[] = { "format", "stepwise-vae", NULL };
+  g_assert_true (sw_safetensors_save (other, &tensor, 1, meta, SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  const char *inspect_other[] = { "inspect", other, NULL };
+  expect_error (inspect_other, "metadata field “format” is “stepwise-vae”; accepted: "
+                "“stepwise-unet” (a Stepwise UNet), “stepwise-classifier” (a Stepwise classifier)");
+
+  sw_test_remove_dir (dir);
 }
 
 /* With the digits imported: a model of the wrong kind for a command is
@@ -234,6 +290,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/inspect", test_inspect);
   g_test_add_func ("/cli/wrong-model-kind", test_wrong_model_kind);
   g_test_add_func ("/cli/emoji-dataset", test_emoji_dataset);
   return g_test_run ();
