@@ -221,7 +221,7 @@ test_save_load (void)
   SwClassifierRecord rec = { .dataset = "fashion", .class_names = (char **) fashion_names,
                              .epochs = 3, .test_accuracy = 0.8925 };
   g_autoptr (GError) error = NULL;
-  g_assert_true (sw_classifier_save (c, path, &rec, &error));
+  g_assert_true (sw_classifier_save (c, path, &rec, SW_DTYPE_F32, &error));
   g_assert_no_error (error);
 
   SwClassifierRecord got;
@@ -237,10 +237,21 @@ test_save_load (void)
   g_assert_cmpfloat (got.test_accuracy, ==, 0.8925);
   sw_classifier_record_clear (&got);
 
+  /* F16, as shipped: the file holds the weights sw_f16_round gives, which
+   * differ from the F32 ones */
+  g_assert_true (sw_classifier_save (c, path, &rec, SW_DTYPE_F16, &error));
+  g_autoptr (SwClassifier) half = sw_classifier_load (path, NULL, &error);
+  g_assert_no_error (error);
+  size_t n = sw_classifier_num_params (c);
+  g_autofree float *rounded = g_memdup2 (sw_classifier_params (c), n * sizeof (float));
+  sw_f16_round (rounded, n);
+  g_assert_cmpmem (rounded, n * 4, sw_classifier_params (half), n * 4);
+  g_assert_true (memcmp (rounded, sw_classifier_params (c), n * 4) != 0);
+
   /* a record that could not be read back is refused */
   const char *three[] = { "a", "b,c", "d", NULL };
   rec.class_names = (char **) three;
-  g_assert_false (sw_classifier_save (c, path, &rec, &error));
+  g_assert_false (sw_classifier_save (c, path, &rec, SW_DTYPE_F32, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_test_message ("refused: %s", error->message);
 }

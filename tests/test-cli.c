@@ -140,7 +140,7 @@ test_inspect (void)
   const char *names[] = { "cat", "dog", "owl", NULL };
   SwClassifierRecord rec = { .dataset = "pets", .class_names = (char **) names, .epochs = 2,
                              .test_accuracy = 0.75 };
-  g_assert_true (sw_classifier_save (c, classifier, &rec, &error));
+  g_assert_true (sw_classifier_save (c, classifier, &rec, SW_DTYPE_F32, &error));
   g_assert_no_error (error);
   const char *inspect_classifier[] = { "inspect", classifier, NULL };
   g_auto (Run) k = run_cli (inspect_classifier);

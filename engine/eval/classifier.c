@@ -444,7 +444,7 @@ record_validate (const SwClassifierRecord *rec, int n_classes, int code, GError 
 
 gboolean
 sw_classifier_save (SwClassifier *c, const char *path, const SwClassifierRecord *rec,
-                    GError **error)
+                    SwDtype dtype, GError **error)
 {
   if (!record_validate (rec, c->cfg.n_classes, SW_ERROR_INVALID, error))
     {
@@ -472,7 +472,7 @@ sw_classifier_save (SwClassifier *c, const char *path, const SwClassifierRecord 
     "dataset", rec->dataset, "class_names", names,
     "epochs", epochs, "test_accuracy", acc, NULL,
   };
-  return sw_safetensors_save (path, tensors, N_TENSORS, meta, SW_DTYPE_F32, error);
+  return sw_safetensors_save (path, tensors, N_TENSORS, meta, dtype, error);
 }
 
 /* the record as the file states it, or an error naming the bad field */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "io/safetensors.h"  /* SwDtype */
 #include "models/unet.h"  /* SwTensorInfo */
 
 G_BEGIN_DECLS
@@ -96,11 +97,12 @@ gboolean sw_classifier_train (SwClassifier *c, const float *images, const uint8_
                               int n, int epochs, int batch, float lr, uint64_t seed,
                               SwClassifierProgress cb, gpointer user_data, GError **error);
 
-/* A safetensors file (F32) with the architecture and REC in __metadata__:
+/* A safetensors file of DTYPE (F32, or F16 as shipped: sw_f16_round gives
+ * the weights it will hold) with the architecture and REC in __metadata__:
  * format, format_version, channels, size, n_classes, dataset, class_names
  * (comma-joined), epochs, test_accuracy.  Written atomically. */
 gboolean      sw_classifier_save (SwClassifier *c, const char *path,
-                                  const SwClassifierRecord *rec, GError **error);
+                                  const SwClassifierRecord *rec, SwDtype dtype, GError **error);
 /* Builds the classifier the file describes and fills it; REC (optional)
  * receives the record (free with sw_classifier_record_clear). */
 SwClassifier *sw_classifier_load (const char *path, SwClassifierRecord *rec, GError **error);

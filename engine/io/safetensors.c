@@ -134,6 +134,13 @@ sw_bf16_to_f32 (uint16_t h)
   return f;
 }
 
+void
+sw_f16_round (float *x, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] = sw_f16_to_f32 (sw_f32_to_f16 (x[i]));
+}
+
 static char *
 format_shape (int ndim, const int64_t *shape)
 {

@@ -91,6 +91,9 @@ gboolean sw_safetensors_read_f32 (const SwStFile *file,
 float    sw_f16_to_f32  (uint16_t h);
 uint16_t sw_f32_to_f16  (float f);
 float    sw_bf16_to_f32 (uint16_t h);
+/* Rounds the N floats of X to the nearest binary16 value, in place: the
+ * weights exactly as an F16 file will hold them, to measure before saving. */
+void     sw_f16_round   (float *x, size_t n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwStFile, sw_safetensors_close)
 
