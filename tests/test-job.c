@@ -9,6 +9,7 @@
 #include "models/eps-model.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job.h"
+#include "diffusion/job-settings.h"
 #include "models/prompt-classes.h"
 #include "base/rng.h"
 #include "models/unet.h"
@@ -617,6 +618,101 @@ test_unet_model (void)
   sw_unet_free (net);
 }
 
+/* a job's settings go into text pairs under the keys the window has
+ * always written and come back the same */
+static void
+test_settings_round_trip (void)
+{
+  SwJob job;
+  sw_job_init (&job);
+  job.seed = G_MAXUINT64;
+  job.steps = 12;
+  job.guidance = 2.5f;
+  job.i_start = 4;
+  job.view = SW_VIEW_NEGATE;
+  SwJobSettings settings;
+  sw_job_settings_init (&settings, SW_JOB_MODE_ANAGRAM, &job, "/models/tiny.safetensors", 3);
+  settings.prompt = "a sneaker";
+  settings.prompt2 = "une chaussure à talon";
+  g_autoptr (GHashTable) text = sw_job_settings_to_text (&settings, "Stepwise test");
+  g_assert_cmpstr (g_hash_table_lookup (text, "Software"), ==, "Stepwise test");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, "tiny.safetensors");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.mode"), ==, "anagram");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt2"), ==, "une chaussure à talon");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.view"), ==, "negate");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.seed"), ==, "18446744073709551615");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.steps"), ==, "12");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.guidance"), ==, "2.5");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.i_start"), ==, "4");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.channels"), ==, "3");
+  g_assert_nonnull (g_hash_table_lookup (text, "stepwise.created"));
+
+  SwJobSettings back = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_job_settings_from_text (text, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.mode, ==, SW_JOB_MODE_ANAGRAM);
+  g_assert_cmpstr (back.model, ==, "tiny.safetensors");
+  g_assert_cmpstr (back.prompt, ==, "a sneaker");
+  g_assert_cmpstr (back.prompt2, ==, "une chaussure à talon");
+  g_assert_cmpint (back.view, ==, SW_VIEW_NEGATE);
+  g_assert_cmpuint (back.seed, ==, G_MAXUINT64);
+  g_assert_cmpint (back.steps, ==, 12);
+  g_assert_cmpfloat (back.guidance, ==, 2.5f);
+  g_assert_cmpint (back.i_start, ==, 4);
+  g_assert_cmpint (back.channels, ==, 3);
+
+  /* generate keeps no second prompt or view; what the text lacks stays */
+  settings.mode = SW_JOB_MODE_GENERATE;
+  g_autoptr (GHashTable) plain = sw_job_settings_to_text (&settings, "Stepwise test");
+  g_assert_false (g_hash_table_contains (plain, "stepwise.prompt2"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.view"));
+  g_autoptr (GHashTable) few = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (few, "stepwise.mode", "sdedit");
+  g_assert_true (sw_job_settings_from_text (few, &back, &error));
+  g_assert_cmpint (back.mode, ==, SW_JOB_MODE_SDEDIT);
+  g_assert_cmpint (back.steps, ==, 12);
+  g_assert_cmpstr (back.prompt, ==, "a sneaker");
+}
+
+/* a bad value is refused by name and the settings are left as they were */
+static void
+test_settings_bad_values (void)
+{
+  static const char * const bad[][3] = {
+    { "stepwise.mode", "paint", "stepwise.mode “paint” is unknown; accepted: generate, sdedit, inpaint, "
+      "anagram, hybrid, denoise-lab" },
+    { "stepwise.view", "sideways", "stepwise.view “sideways” is unknown; accepted: flip, rotate180, negate" },
+    { "stepwise.seed", "-1", "stepwise.seed “-1” is not a whole number, 0 or more" },
+    { "stepwise.steps", "0", "stepwise.steps “0” is not a whole number from 1 to 999" },
+    { "stepwise.steps", "12 steps", "stepwise.steps “12 steps” is not a whole number from 1 to 999" },
+    { "stepwise.i_start", "999", "stepwise.i_start “999” is not a whole number from 0 to 998" },
+    { "stepwise.guidance", "7,5", "stepwise.guidance “7,5” is not a number from 0 to 100" },
+    { "stepwise.guidance", "nan", "stepwise.guidance “nan” is not a number from 0 to 100" },
+    { "stepwise.channels", "2", "stepwise.channels “2” is unknown; accepted: 1, 3" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr (GHashTable) text = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (text, "stepwise.mode", "generate");
+      g_hash_table_insert (text, "stepwise.steps", "20");
+      g_hash_table_insert (text, (gpointer) bad[k][0], (gpointer) bad[k][1]);
+      SwJobSettings s = { .mode = SW_JOB_MODE_HYBRID, .steps = 5 };
+      g_autoptr (GError) error = NULL;
+      g_assert_false (sw_job_settings_from_text (text, &s, &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+      g_assert_cmpstr (error->message, ==, bad[k][2]);
+      g_assert_cmpint (s.mode, ==, SW_JOB_MODE_HYBRID);
+      g_assert_cmpint (s.steps, ==, 5);
+    }
+  g_autoptr (GHashTable) none = g_hash_table_new (g_str_hash, g_str_equal);
+  SwJobSettings s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (sw_job_settings_from_text (none, &s, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -632,6 +728,8 @@ main (int argc, char **argv)
   g_test_add_func ("/job/per-image-cond", test_per_image_cond);
   g_test_add_func ("/job/cancel", test_cancel_within_one_step);
   g_test_add_func ("/job/validation", test_validation);
+  g_test_add_func ("/job/settings-round-trip", test_settings_round_trip);
+  g_test_add_func ("/job/settings-bad-values", test_settings_bad_values);
   g_test_add_func ("/blur", test_blur);
   g_test_add_func ("/prompt-classes", test_prompt_classes);
   g_test_add_func ("/unet-model", test_unet_model);

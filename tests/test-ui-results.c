@@ -13,7 +13,7 @@
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
 #include "stepwise-history-strip.h"
-#include "stepwise-png.h"
+#include "io/png.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
@@ -73,7 +73,7 @@ read_text (const char *path, int *width, int *height)
   gsize len;
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
   g_autoptr (GError) error = NULL;
-  GHashTable *text = stepwise_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
+  GHashTable *text = sw_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
   g_assert_no_error (error);
   return text;
 }
@@ -90,14 +90,14 @@ test_png_chunks (void)
   g_hash_table_insert (text, "stepwise.prompt", "a sneaker");
   g_hash_table_insert (text, "stepwise.prompt2", "une chaussure à talon 👠");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = stepwise_png_encode (pixels, 4, 3, 3, text, &error);
+  g_autoptr (GBytes) png = sw_png_encode (pixels, 4, 3, 3, text, &error);
   g_assert_no_error (error);
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
   g_assert_nonnull (memmem (data, len, "tEXtstepwise.prompt", 19));
   g_assert_nonnull (memmem (data, len, "iTXtstepwise.prompt2", 20));
   int w, h, c;
-  g_autoptr (GHashTable) back = stepwise_png_read_text (data, len, &w, &h, &c, &error);
+  g_autoptr (GHashTable) back = sw_png_read_text (data, len, &w, &h, &c, &error);
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 4);
   g_assert_cmpint (h, ==, 3);
@@ -116,14 +116,14 @@ test_png_chunks (void)
   /* a flipped bit fails the CRC; a cut file is refused */
   g_autofree guint8 *bad = g_memdup2 (data, len);
   bad[len / 2] ^= 1;
-  g_autoptr (GHashTable) none = stepwise_png_read_text (bad, len, NULL, NULL, NULL, &error);
+  g_autoptr (GHashTable) none = sw_png_read_text (bad, len, NULL, NULL, NULL, &error);
   g_assert_null (none);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
   g_clear_error (&error);
-  g_assert_cmpint (stepwise_png_count_frames (data, len - 13, &error), ==, -1);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpint (sw_png_count_frames (data, len - 13, &error), ==, -1);
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
   g_clear_error (&error);
-  g_assert_cmpint (stepwise_png_count_frames (data, len, &error), ==, 1);
+  g_assert_cmpint (sw_png_count_frames (data, len, &error), ==, 1);
 }
 
 static void
@@ -188,7 +188,7 @@ test_save_and_restore (void)
 
   /* a PNG without settings is refused with a message */
   guint8 grey[16] = { 0 };
-  g_autoptr (GBytes) plain = stepwise_png_encode (grey, 4, 4, 1, NULL, &error);
+  g_autoptr (GBytes) plain = sw_png_encode (grey, 4, 4, 1, NULL, &error);
   g_assert_false (stepwise_window_restore_png (window, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                                                "plain.png", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
@@ -292,7 +292,7 @@ test_export_trajectory (void)
   g_autofree char *data = NULL;
   gsize len;
   g_assert_true (g_file_get_contents (anim, &data, &len, NULL));
-  g_assert_cmpint (stepwise_png_count_frames ((const guint8 *) data, len, &error), ==, (int) n);
+  g_assert_cmpint (sw_png_count_frames ((const guint8 *) data, len, &error), ==, (int) n);
   int fctl = 0;
   for (const char *p = data; (p = memmem (p, len - (p - data), "fcTL", 4)); p += 4)
     fctl++;

@@ -10,12 +10,12 @@
 
 #include "diffusion/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
+#include "diffusion/job-settings.h"
 #include "base/rng.h"
 #include "stepwise-canvas.h"
 #include "stepwise-export.h"
 #include "stepwise-history-strip.h"
 #include "stepwise-image-view.h"
-#include "stepwise-png.h"
 #include "stepwise-train-page.h"
 
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
@@ -470,28 +470,14 @@ encode (SwEpsModel *eps, GtkEditable *entry, float *cond, GError **error)
 static GHashTable *
 job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const SwJob *job)
 {
-  GHashTable *meta = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  SwEpsModel *eps = stepwise_model_get_eps (model);
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *path = g_strdup (stepwise_model_get_path (model));
-  g_hash_table_insert (meta, STEPWISE_META_SOFTWARE, g_strdup ("Stepwise " PACKAGE_VERSION));
-  g_hash_table_insert (meta, STEPWISE_META_MODEL, g_path_get_basename (path));
-  g_hash_table_insert (meta, STEPWISE_META_MODE, g_strdup (stepwise_result_mode_names ()[mode]));
-  g_hash_table_insert (meta, STEPWISE_META_PROMPT,
-                       g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry)))));
-  if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
-    g_hash_table_insert (meta, STEPWISE_META_PROMPT2,
-                         g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry)))));
-  if (mode == STEPWISE_MODE_ANAGRAM)
-    g_hash_table_insert (meta, STEPWISE_META_VIEW, g_strdup (stepwise_result_view_names ()[job->view]));
-  g_hash_table_insert (meta, STEPWISE_META_SEED, g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) job->seed));
-  g_hash_table_insert (meta, STEPWISE_META_STEPS, g_strdup_printf ("%d", job->steps));
-  g_hash_table_insert (meta, STEPWISE_META_GUIDANCE, g_strdup (g_ascii_dtostr (number, sizeof number, job->guidance)));
-  g_hash_table_insert (meta, STEPWISE_META_I_START, g_strdup_printf ("%d", job->i_start));
-  g_hash_table_insert (meta, STEPWISE_META_CHANNELS, g_strdup_printf ("%d", eps->channels));
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_hash_table_insert (meta, STEPWISE_META_CREATED, g_date_time_format_iso8601 (now));
-  return meta;
+  g_autofree char *prompt = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry))));
+  g_autofree char *prompt2 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry))));
+  SwJobSettings settings;
+  sw_job_settings_init (&settings, (SwJobMode) mode, job, stepwise_model_get_path (model),
+                        stepwise_model_get_eps (model)->channels);
+  settings.prompt = prompt;
+  settings.prompt2 = prompt2;
+  return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION);
 }
 
 static void
@@ -635,57 +621,65 @@ set_prompt_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 /* ---- results: history, PNG files with the job's settings ---- */
 
-/* puts the settings of META back into the controls; FALSE (with a toast)
- * when its model is not one the window has */
+/* the model whose file is called NAME, selected; FALSE (with a toast)
+ * when the window has none */
+static gboolean
+select_model_named (StepwiseWindow *self, const char *name)
+{
+  const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+      g_autofree char *base = g_path_get_basename (stepwise_model_get_path (m));
+      if (g_str_equal (base, name))
+        {
+          if (stepwise_window_get_model (self) != m)
+            select_model (self, i);
+          return TRUE;
+        }
+    }
+  g_autofree char *text = g_strdup_printf (_("The model %s is not open: open it to make this image again"),
+                                           name);
+  toast (self, text);
+  return FALSE;
+}
+
+/* puts the settings of META back into the controls (those it lacks keep
+ * their values); FALSE (with a toast) when its model is not one the
+ * window has or a setting is not valid */
 static gboolean
 restore_settings (StepwiseWindow *self, GHashTable *meta)
 {
-  const char *value;
-  gboolean model_found = TRUE;
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_MODEL)))
+  g_autoptr (GError) error = NULL;
+  SwJobSettings s = {
+    .mode = (SwJobMode) get_mode (self),
+    .prompt = gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry)),
+    .prompt2 = gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry)),
+    .view = (SwView) adw_combo_row_get_selected (self->view_row),
+    .seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin),
+    .steps = gtk_spin_button_get_value_as_int (self->steps_spin),
+    .guidance = (float) gtk_spin_button_get_value (self->guidance_spin),
+    .i_start = (int) gtk_adjustment_get_value (self->start_adjustment),
+  };
+  if (!sw_job_settings_from_text (meta, &s, &error))
     {
-      model_found = FALSE;
-      const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
-      for (guint i = 0; i < n && !model_found; i++)
-        {
-          g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
-          g_autofree char *base = g_path_get_basename (stepwise_model_get_path (m));
-          if (g_str_equal (base, value))
-            {
-              if (stepwise_window_get_model (self) != m)
-                select_model (self, i);
-              model_found = TRUE;
-            }
-        }
-      if (!model_found)
-        {
-          g_autofree char *text = g_strdup_printf (_("The model %s is not open: open it to make this image again"),
-                                                   value);
-          toast (self, text);
-        }
+      toast (self, error->message);
+      return FALSE;
     }
-  const int mode = stepwise_result_name_index (stepwise_result_mode_names (),
-                                               g_hash_table_lookup (meta, STEPWISE_META_MODE));
-  if (mode >= 0)
-    stepwise_window_set_mode (self, (StepwiseMode) mode);
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_PROMPT)))
-    stepwise_window_set_prompt (self, value);
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_PROMPT2)))
-    stepwise_window_set_prompt2 (self, value);
-  const int view = stepwise_result_name_index (stepwise_result_view_names (),
-                                               g_hash_table_lookup (meta, STEPWISE_META_VIEW));
-  if (view >= 0)
-    adw_combo_row_set_selected (self->view_row, view);
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_SEED)))
-    gtk_spin_button_set_value (self->seed_spin, g_ascii_strtod (value, NULL));
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_GUIDANCE)))
-    gtk_spin_button_set_value (self->guidance_spin, g_ascii_strtod (value, NULL));
+  /* the entries' texts are borrowed: copy them before setting them */
+  g_autofree char *prompt = g_strdup (s.prompt), *prompt2 = g_strdup (s.prompt2);
+  const gboolean model_found = !s.model || select_model_named (self, s.model);
+  stepwise_window_set_mode (self, (StepwiseMode) s.mode);
+  stepwise_window_set_prompt (self, prompt);
+  stepwise_window_set_prompt2 (self, prompt2);
+  adw_combo_row_set_selected (self->view_row, s.view);
+  gtk_spin_button_set_value (self->seed_spin, (double) s.seed);
+  gtk_spin_button_set_value (self->guidance_spin, s.guidance);
   /* steps first: they bound i_start */
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_STEPS)))
-    gtk_spin_button_set_value (self->steps_spin, g_ascii_strtod (value, NULL));
+  gtk_spin_button_set_value (self->steps_spin, s.steps);
   update_preview (self);
-  if ((value = g_hash_table_lookup (meta, STEPWISE_META_I_START)) && uses_start (get_mode (self)))
-    stepwise_window_set_i_start (self, (int) g_ascii_strtoll (value, NULL, 10));
+  if (g_hash_table_contains (meta, SW_JOB_KEY_I_START) && uses_start (get_mode (self)))
+    stepwise_window_set_i_start (self, s.i_start);
   return model_found;
 }
 
@@ -843,8 +837,8 @@ export_with_dialog (StepwiseWindow *self, StepwiseExport what)
   GtkFileChooserNative *dialog =
     gtk_file_chooser_native_new (_(titles[what]), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
                                  _("_Save"), _("_Cancel"));
-  const char *mode = g_hash_table_lookup (meta, STEPWISE_META_MODE);
-  const char *seed = g_hash_table_lookup (meta, STEPWISE_META_SEED);
+  const char *mode = g_hash_table_lookup (meta, SW_JOB_KEY_MODE);
+  const char *seed = g_hash_table_lookup (meta, SW_JOB_KEY_SEED);
   g_autofree char *name = g_strdup_printf ("stepwise-%s-%s%s.png", mode ? mode : "result", seed ? seed : "0",
                                            suffixes[what]);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
