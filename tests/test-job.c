@@ -634,7 +634,8 @@ test_settings_round_trip (void)
   sw_job_settings_init (&settings, SW_JOB_MODE_ANAGRAM, &job, "/models/tiny.safetensors", 3);
   settings.prompt = "a sneaker";
   settings.prompt2 = "une chaussure à talon";
-  g_autoptr (GHashTable) text = sw_job_settings_to_text (&settings, "Stepwise test");
+  g_autoptr (GDateTime) created = g_date_time_new_utc (2026, 12, 6, 14, 30, 0);
+  g_autoptr (GHashTable) text = sw_job_settings_to_text (&settings, "Stepwise test", created);
   g_assert_cmpstr (g_hash_table_lookup (text, "Software"), ==, "Stepwise test");
   g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, "tiny.safetensors");
   g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.mode"), ==, "anagram");
@@ -646,7 +647,7 @@ test_settings_round_trip (void)
   g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.guidance"), ==, "2.5");
   g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.i_start"), ==, "4");
   g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.channels"), ==, "3");
-  g_assert_nonnull (g_hash_table_lookup (text, "stepwise.created"));
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.created"), ==, "2026-12-06T14:30:00Z");
 
   SwJobSettings back = { 0 };
   g_autoptr (GError) error = NULL;
@@ -665,9 +666,10 @@ test_settings_round_trip (void)
 
   /* generate keeps no second prompt or view; what the text lacks stays */
   settings.mode = SW_JOB_MODE_GENERATE;
-  g_autoptr (GHashTable) plain = sw_job_settings_to_text (&settings, "Stepwise test");
+  g_autoptr (GHashTable) plain = sw_job_settings_to_text (&settings, "Stepwise test", NULL);
   g_assert_false (g_hash_table_contains (plain, "stepwise.prompt2"));
   g_assert_false (g_hash_table_contains (plain, "stepwise.view"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.created"));
   g_autoptr (GHashTable) few = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (few, "stepwise.mode", "sdedit");
   g_assert_true (sw_job_settings_from_text (few, &back, &error));

@@ -1,5 +1,6 @@
 /* Results (issue 5, "Results"): a PNG saved from the window carries the
- * job's settings in text chunks and restores them; the history strip's
+ * job's settings in text chunks and restores them, and so does one that
+ * stepwise-cli generate --plain wrote (issue 21); the history strip's
  * results survive a restart and stop at STEPWISE_HISTORY_MAX; the
  * trajectory exports as a strip and as an APNG with a frame per step.
  * Runs under Xvfb (see tests/meson.build). */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "test-util.h"
+#include "test-cli-util.h"
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
@@ -197,6 +199,51 @@ test_save_and_restore (void)
 }
 
 static gboolean
+shows_seed_1234 (gpointer window)
+{
+  StepwiseResult *shown = stepwise_window_get_shown_result (window);
+  return shown && g_str_equal (stepwise_result_lookup (shown, "stepwise.seed"), "1234");
+}
+
+/* a PNG that stepwise-cli generate --plain wrote opens through Open Result
+ * with every setting back in the controls: the window's own job then makes
+ * the same picture */
+static void
+test_open_cli_png (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 20);
+  g_settings_set_double (s, "guidance", 7);
+  StepwiseWindow *window = new_window ();
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  stepwise_window_set_prompt (window, "a shirt");
+  g_autofree char *path = g_build_filename (dir, "cli.png", NULL);
+  const char *args[] = { "generate", "--plain", "--model", model_path, "-p", "a sneaker", "--seed", "1234",
+                         "--steps", "5", "-g", "3.5", "-o", path, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  stepwise_window_open_result (window, file);
+  iterate_until (shows_seed_1234, window, 30);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a sneaker");
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 5);
+  g_assert_cmpfloat (g_settings_get_double (s, "guidance"), ==, 3.5);
+  g_assert_cmpstr (g_settings_get_string (s, "last-model"), ==, model_path);
+  g_autoptr (GBytes) opened = g_bytes_ref (stepwise_result_get_pixels (stepwise_window_get_shown_result (window)));
+
+  /* mode, seed and all: generating again gives the file's picture */
+  generate (window);
+  StepwiseResult *made = stepwise_window_get_shown_result (window);
+  g_assert_cmpstr (stepwise_result_lookup (made, "stepwise.mode"), ==, "generate");
+  g_assert_cmpstr (stepwise_result_lookup (made, "stepwise.seed"), ==, "1234");
+  const float *a = g_bytes_get_data (opened, NULL), *b = g_bytes_get_data (stepwise_result_get_pixels (made), NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (a[i] - CLAMP (b[i], -1.f, 1.f)), <=, 1.0f / 255 + 1e-5f);
+  close_window (window);
+}
+
+static gboolean
 is_loaded (gpointer history)
 {
   return stepwise_history_get_loaded (history);
@@ -340,6 +387,7 @@ main (int argc, char **argv)
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/results/png-chunks", test_png_chunks);
   g_test_add_func ("/ui/results/save-and-restore", test_save_and_restore);
+  g_test_add_func ("/ui/results/open-cli-png", test_open_cli_png);
   g_test_add_func ("/ui/results/history-restart", test_history_restart);
   g_test_add_func ("/ui/results/history-cap", test_history_cap);
   g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);

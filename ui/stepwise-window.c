@@ -477,7 +477,8 @@ job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const S
                         stepwise_model_get_eps (model)->channels);
   settings.prompt = prompt;
   settings.prompt2 = prompt2;
-  return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);
 }
 
 static void

@@ -31,7 +31,7 @@ sw_job_settings_init (SwJobSettings *s, SwJobMode mode, const SwJob *job, const 
 }
 
 GHashTable *
-sw_job_settings_to_text (const SwJobSettings *s, const char *software)
+sw_job_settings_to_text (const SwJobSettings *s, const char *software, GDateTime *created)
 {
   GHashTable *text = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   char number[G_ASCII_DTOSTR_BUF_SIZE];
@@ -49,8 +49,8 @@ sw_job_settings_to_text (const SwJobSettings *s, const char *software)
   g_hash_table_insert (text, SW_JOB_KEY_GUIDANCE, g_strdup (g_ascii_dtostr (number, sizeof number, s->guidance)));
   g_hash_table_insert (text, SW_JOB_KEY_I_START, g_strdup_printf ("%d", s->i_start));
   g_hash_table_insert (text, SW_JOB_KEY_CHANNELS, g_strdup_printf ("%d", s->channels));
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_hash_table_insert (text, SW_JOB_KEY_CREATED, g_date_time_format_iso8601 (now));
+  if (created)
+    g_hash_table_insert (text, SW_JOB_KEY_CREATED, g_date_time_format_iso8601 (created));
   return text;
 }
 

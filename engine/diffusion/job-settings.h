@@ -61,8 +61,10 @@ void        sw_job_settings_init      (SwJobSettings *settings, SwJobMode mode, 
                                        const char *model_path, int channels);
 /* the pairs to store (key -> newly allocated value): every setting, the
  * second prompt only for anagram and hybrid, the view only for anagram,
- * SOFTWARE and the time now */
-GHashTable *sw_job_settings_to_text   (const SwJobSettings *settings, const char *software);
+ * SOFTWARE, and CREATED when not NULL (without it the same settings give
+ * the same bytes) */
+GHashTable *sw_job_settings_to_text   (const SwJobSettings *settings, const char *software,
+                                       GDateTime *created);
 /* Reads the keys TEXT holds into SETTINGS and leaves the fields of the
  * others as they were; TEXT must name a mode.  A value that is not valid
  * (an unknown mode, steps that are not a number from 1 to 999...) is an
