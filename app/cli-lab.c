@@ -35,8 +35,8 @@ static int
 lab (int argc, char **argv, const char *cmd, Lab kind)
 {
   g_autofree char *ts_text = NULL, *prompt = NULL;
-  int kernel = 5;
-  double sigma = 1.5;
+  int kernel = SW_LAB_BLUR_KERNEL;
+  double sigma = SW_LAB_BLUR_SIGMA;
   g_auto (SwCliJobOptions) o = { 0 };
   const GOptionEntry t_entry =
     { "t", 't', 0, G_OPTION_ARG_STRING, &ts_text, "Timesteps (default 250,500,750)", "LIST" };

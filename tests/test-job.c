@@ -432,6 +432,38 @@ test_same_seed_same_bytes (void)
   g_assert_true (memcmp (a, b, sizeof (float) * n) != 0);
 }
 
+/* sw_job_start is where sw_job_run starts: every image's first x_t, from
+ * noise and from an image, and its t */
+static void
+test_job_start (void)
+{
+  const int size = 28, n = size * size, count = 3;
+  g_autoptr (SwEpsModel) m = synthetic_new (1, size);
+  g_autofree float *image = g_new (float, n), *start = g_new (float, n), *out = g_new (float, count * n);
+  for (int j = 0; j < n; j++)
+    image[j] = (float) (j % 11) / 5.0f - 1.0f;
+  SwJob job;
+  sw_job_init (&job);
+  job.count = count;
+  job.seed = 7;
+  job.steps = 5;
+  for (int with_image = 0; with_image < 2; with_image++)
+    {
+      job.image = with_image ? image : NULL;
+      job.i_start = with_image ? 2 : 0;
+      Frames fr;
+      frames_init (&fr, (size_t) count * n);
+      g_assert_true (sw_job_run (m, &job, out, keep_frame, &fr, NULL, NULL));
+      const float *first = fr.x_t->pdata[0];
+      for (int i = 0; i < count; i++)
+        {
+          g_assert_cmpint (sw_job_start (m, &job, i, NULL, start), ==, g_array_index (fr.t, int, 0));
+          g_assert_cmpmem (start, sizeof (float) * n, first + (size_t) i * n, sizeof (float) * n);
+        }
+      frames_clear (&fr);
+    }
+}
+
 static void
 test_cancel_within_one_step (void)
 {
@@ -728,6 +760,7 @@ main (int argc, char **argv)
   g_test_add_func ("/job/compositions-reduce", test_compositions_reduce);
   g_test_add_func ("/job/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/job/per-image-cond", test_per_image_cond);
+  g_test_add_func ("/job/start", test_job_start);
   g_test_add_func ("/job/cancel", test_cancel_within_one_step);
   g_test_add_func ("/job/validation", test_validation);
   g_test_add_func ("/job/settings-round-trip", test_settings_round_trip);

@@ -11,7 +11,6 @@
 #include "diffusion/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job-settings.h"
-#include "base/rng.h"
 #include "stepwise-canvas.h"
 #include "stepwise-export.h"
 #include "stepwise-history-strip.h"
@@ -19,9 +18,6 @@
 #include "stepwise-train-page.h"
 
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
-/* the denoising lab's blur: the write-up's baseline (as stepwise-cli blur) */
-#define LAB_BLUR_KERNEL 5
-#define LAB_BLUR_SIGMA 1.5f
 
 struct _StepwiseWindow
 {
@@ -119,8 +115,7 @@ uses_start (StepwiseMode mode)
 }
 
 /* The i_start label, and the input noised to t = ts[i_start] exactly as a
- * job with this seed starts from it (the engine draws image 0's noise from
- * stream (seed, 0)). */
+ * job with this seed starts from it. */
 static void
 update_preview (StepwiseWindow *self)
 {
@@ -144,12 +139,14 @@ update_preview (StepwiseWindow *self)
     return;
   const size_t n = (size_t) eps->channels * eps->height * eps->width;
   g_autoptr (GBytes) input = stepwise_canvas_get_composite (self->canvas);
-  g_autofree float *noise = g_new (float, n);
+  SwJob job;
+  sw_job_init (&job);
+  job.steps = steps;
+  job.i_start = MIN (i, steps - 1);
+  job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
+  job.image = g_bytes_get_data (input, NULL);
   float *noisy = g_new (float, n);
-  SwRng rng;
-  sw_rng_init (&rng, (uint64_t) gtk_spin_button_get_value (self->seed_spin), 0);
-  sw_rng_fill_normal (&rng, noise, n);
-  sw_forward_noise (eps, t, n, g_bytes_get_data (input, NULL), noise, noisy);
+  sw_job_start (eps, &job, 0, NULL, noisy);
   g_autoptr (GBytes) pixels = g_bytes_new_take (noisy, sizeof (float) * n);
   stepwise_image_view_set_pixels (self->noised_view, pixels, eps->channels, eps->height, eps->width);
   g_autofree char *caption = g_strdup_printf (_("The input noised to t = %d: where the job starts."), t);
@@ -395,7 +392,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
           /* the first frame is the input noised to ts[i_start], and the
            * model's one-step estimate of x0 from it */
           float *blurred = g_new (float, (size_t) C * H * W);
-          sw_gaussian_blur (C, H, W, LAB_BLUR_KERNEL, LAB_BLUR_SIGMA, g_bytes_get_data (x_t, NULL), blurred);
+          sw_lab_blur (C, H, W, g_bytes_get_data (x_t, NULL), blurred);
           g_autoptr (GBytes) blur = g_bytes_new_take (blurred, sizeof (float) * C * H * W);
           stepwise_image_view_set_pixels (self->lab_noisy, x_t, C, H, W);
           stepwise_image_view_set_pixels (self->lab_blur, blur, C, H, W);
