@@ -32,6 +32,8 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
     return sw_cli_failf (cmd, "give exactly one image file");
   if (need_prompt && (!prompt || !*prompt))
     return sw_cli_failf (cmd, "give the prompt to turn the image into with --prompt");
+  if (o.plain && (!starts_text || strchr (starts_text, ',')))
+    return sw_cli_failf (cmd, "--plain writes one image; give one --i-start");
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) starts = NULL;
@@ -46,7 +48,7 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
     {
       const size_t img = (size_t) m->channels * m->height * m->width;
       const int cols = starts->len + 1, rows = job.count;
-      g_autofree float *out = g_new (float, rows * img);
+      g_autofree float *out = g_new (float, rows * img), *first = g_new (float, img);
       g_autofree int *ts = g_new (int, job.steps + 1);
       g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
       sw_strided_timesteps (m->T, job.steps, ts);
@@ -60,6 +62,8 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
             break;
           for (int r = 0; r < rows; r++)
             memcpy (table + ((size_t) r * cols + k) * img, out + r * img, sizeof (float) * img);
+          if (k == 0)
+            memcpy (first, out, sizeof (float) * img);
           g_ptr_array_add (labels, g_strdup_printf ("i_start %d (t %d)", job.i_start, ts[job.i_start]));
         }
       if (!error)
@@ -70,8 +74,11 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("%s of %s, %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     cmd, argv[1], label, job.guidance, job.steps, o.seed);
-          sw_cli_write_table (path, m, table, rows, cols, NULL, (const char * const *) labels->pdata,
-                              title, &error);
+          /* the settings of the first column: its i_start */
+          job.i_start = g_array_index (starts, int, 0);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, SW_JOB_MODE_SDEDIT, prompt, NULL);
+          sw_cli_write_job (&o, path, m, first, table, rows, cols, NULL, (const char * const *) labels->pdata,
+                            title, text, &error);
         }
     }
   return sw_cli_job_finish (cmd, m, error, path);
@@ -141,8 +148,9 @@ sw_cli_inpaint (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("inpainting %s, %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     argv[1], label, job.guidance, job.steps, o.seed);
-          sw_cli_write_table (path, m, table, 1, cols, NULL, (const char * const *) labels->pdata,
-                              title, &error);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, SW_JOB_MODE_INPAINT, prompt, NULL);
+          sw_cli_write_job (&o, path, m, table + 3 * img, table, 1, cols, NULL,
+                            (const char * const *) labels->pdata, title, text, &error);
         }
     }
   return sw_cli_job_finish (cmd, m, error, path);

@@ -16,11 +16,9 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "diffusion/cosine-schedule.h"
 #include "data/dataset.h"
 #include "figures.h"
 #include "diffusion/gaussian-blur.h"
-#include "base/rng.h"
 
 #define CMD "figures"
 
@@ -254,21 +252,17 @@ compare_figure (Report *r, SwEpsModel *m, const float *image, GError **error)
   if (!r->ok)
     return;
   const size_t img = (size_t) m->channels * m->height * m->width;
-  g_autofree float *table = g_new (float, 5 * img), *eps = g_new (float, img);
-  int ts[34];
-  sw_strided_timesteps (m->T, 33, ts);
-  SwRng rng;
-  sw_rng_init (&rng, (uint64_t) r->seed, 0);
-  sw_rng_fill_normal (&rng, eps, img);
+  g_autofree float *table = g_new (float, 5 * img);
   memcpy (table, image, sizeof (float) * img);
-  sw_forward_noise (m, ts[10], img, image, eps, table + img);
   SwJob job;
   sw_job_init (&job);
   job.seed = (uint64_t) r->seed;
   job.image = image;
   job.i_start = 10;
-  sw_one_step (m, ts[10], table + img, NULL, 1.0f, table + 3 * img);
-  sw_gaussian_blur (m->channels, m->height, m->width, 5, 1.5f, table + img, table + 4 * img);
+  /* the noisy image is where the iterative job starts, as in the window's lab */
+  const int t = sw_job_start (m, &job, 0, NULL, table + img);
+  sw_one_step (m, t, table + img, NULL, 1.0f, table + 3 * img);
+  sw_lab_blur (m->channels, m->height, m->width, table + img, table + 4 * img);
   g_autofree char *path = g_build_filename (r->dir, "denoise-compare.png", NULL);
   const char *cols[] = { "original", "noisy, t = 690", "iterative", "one-step", "blurred" };
   if (!sw_job_run (m, &job, table + 2 * img, NULL, NULL, NULL, error)

@@ -39,7 +39,8 @@ sw_cli_generate (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("%s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     label, job.guidance, job.steps, o.seed);
-          sw_cli_write_table (path, m, out, 1, job.count, NULL, NULL, title, &error);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, SW_JOB_MODE_GENERATE, prompt, NULL);
+          sw_cli_write_job (&o, path, m, out, out, 1, job.count, NULL, NULL, title, text, &error);
         }
     }
   return sw_cli_job_finish (cmd, m, error, path);
@@ -48,7 +49,7 @@ sw_cli_generate (int argc, char **argv)
 static gboolean
 parse_view (const char *name, SwView *view, GError **error)
 {
-  static const char * const views[] = { "flip", "rotate180", "negate", NULL };
+  const char * const *views = sw_view_names ();
   for (int k = 0; views[k]; k++)
     if (g_strcmp0 (name, views[k]) == 0)
       {
@@ -134,7 +135,9 @@ two_prompts (int argc, char **argv, const char *cmd, SwCompose compose)
           g_autofree char *title = g_strdup_printf ("%s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     anagram ? "visual anagram" : "hybrid image",
                                                     job.guidance, job.steps, o.seed);
-          sw_cli_write_table (path, m, out, 2, job.count, rows, NULL, title, &error);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, anagram ? SW_JOB_MODE_ANAGRAM
+                                                                              : SW_JOB_MODE_HYBRID, p1, p2);
+          sw_cli_write_job (&o, path, m, out, out, 2, job.count, rows, NULL, title, text, &error);
         }
     }
   return sw_cli_job_finish (cmd, m, error, path);

@@ -5,6 +5,7 @@
 
 #include "figures.h"
 #include "io/image-io.h"
+#include "io/png.h"
 
 char *
 sw_cli_default_model_path (void)
@@ -16,7 +17,8 @@ GOptionEntry *
 sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_default)
 {
   o->guidance = -1.0;
-  o->count = count_default;
+  o->count = SW_CLI_JOB_COUNT_UNSET;
+  o->count_default = count_default;
   const GOptionEntry common[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model,
       "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
@@ -31,6 +33,9 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
       "posterior or none", "MODE" },
     { "no-clip", 0, 0, G_OPTION_ARG_NONE, &o->no_clip,
       "Do not clamp the predicted x0 to [-1, 1]", NULL },
+    { "plain", 0, 0, G_OPTION_ARG_NONE, &o->plain,
+      "Write the first image alone at the model's size, as the window saves it (it opens there "
+      "with its settings); one image unless --count says otherwise", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "PNG to write", "FILE" },
   };
   size_t n_extra = 0;
@@ -71,6 +76,14 @@ sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **e
                    "guidance %g is out of range; accepted: 0 to 100", o->guidance);
       return FALSE;
     }
+  if (o->count == SW_CLI_JOB_COUNT_UNSET)
+    o->count = o->plain ? 1 : o->count_default;
+  if (o->plain && o->count != 1)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "--plain writes one image, and --count is %d; give --count 1 or leave it out", o->count);
+      return FALSE;
+    }
   job->count = o->count;
   job->clip_x0 = !o->no_clip;
   if (o->variance)
@@ -87,8 +100,9 @@ sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **e
         }
       job->variance = (SwVarianceMode) k;
     }
-  g_autofree char *path = o->model ? g_strdup (o->model) : sw_cli_default_model_path ();
-  *model = sw_eps_model_load (path, error);
+  if (!o->model)
+    o->model = sw_cli_default_model_path ();
+  *model = sw_eps_model_load (o->model, error);
   if (!*model)
     return FALSE;
   if (!sw_job_validate (job, *model, error))
@@ -136,6 +150,36 @@ sw_cli_write_table (const char *path, SwEpsModel *m, const float *images, int ro
     unit[j] = 0.5f * images[j] + 0.5f;   /* docs/math.md 1.1.3: shown as x/2 + 1/2 */
   return sw_figure_image_table (path, unit, rows, cols, m->channels, m->height, m->width, 4,
                                 row_labels, col_labels, title, error);
+}
+
+GHashTable *
+sw_cli_job_text (const SwCliJobOptions *o, SwEpsModel *m, const SwJob *job, SwJobMode mode,
+                 const char *prompt, const char *prompt2)
+{
+  SwJobSettings settings;
+  sw_job_settings_init (&settings, mode, job, o->model, m->channels);
+  settings.prompt = prompt;
+  settings.prompt2 = prompt2;
+  /* no time of creation: the same command gives the same bytes */
+  return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, NULL);
+}
+
+gboolean
+sw_cli_write_job (const SwCliJobOptions *o, const char *path, SwEpsModel *m, const float *first,
+                  const float *images, int rows, int cols, const char * const *row_labels,
+                  const char * const *col_labels, const char *title, GHashTable *text, GError **error)
+{
+  if (o->plain)
+    return sw_png_write_image (path, first, m->channels, m->height, m->width, text, error);
+  if (!sw_cli_write_table (path, m, images, rows, cols, row_labels, col_labels, title, error))
+    return FALSE;
+  /* cairo writes no text chunks: they go into the file it wrote */
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_get_contents (path, &data, &len, error))
+    return FALSE;
+  g_autoptr (GBytes) png = sw_png_add_text ((const guint8 *) data, len, text, error);
+  return png && g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
 
 gboolean

@@ -1,7 +1,9 @@
 /* cli-job.h: what the Part A commands (generate, sdedit, inpaint, ...)
  * share: the model option (default: the shipped ddpm-prompt model), the
  * job options every command takes, reading input images and masks, and
- * writing [-1, 1] images as labelled PNG rows. */
+ * writing [-1, 1] images as labelled PNG rows or, with --plain, the first
+ * image alone; either PNG carries the job's settings
+ * (diffusion/job-settings.h), and the plain one opens in the window. */
 #pragma once
 
 #include <glib.h>
@@ -9,15 +11,21 @@
 #include "cli-common.h"
 #include "models/eps-model.h"
 #include "diffusion/job.h"
+#include "diffusion/job-settings.h"
+
+/* so that --plain can make one image where a command makes several */
+#define SW_CLI_JOB_COUNT_UNSET G_MININT
 
 typedef struct {
-  char    *model;      /* --model, NULL = the shipped default */
+  char    *model;      /* --model; after sw_cli_job_setup, the file loaded */
   gint64   seed;
   int      steps;
   double   guidance;
-  int      count;
+  int      count;      /* --count, SW_CLI_JOB_COUNT_UNSET when not given */
+  int      count_default;
   char    *variance;   /* auto, posterior, none */
   gboolean no_clip;
+  gboolean plain;      /* --plain: the first image alone, at the model's size */
   char    *out;
 } SwCliJobOptions;
 
@@ -25,7 +33,9 @@ typedef struct {
  * free the result with g_free.  COUNT_DEFAULT is shown in --help. */
 GOptionEntry *sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra,
                                   int count_default);
-/* loads the model and fills JOB from the options, checking every range */
+/* loads the model and fills JOB from the options, checking every range
+ * (--plain makes one image unless --count says otherwise, and refuses
+ * more) */
 gboolean      sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job,
                                 GError **error);
 void          sw_cli_job_options_clear (SwCliJobOptions *o);
@@ -45,6 +55,17 @@ gboolean      sw_cli_write_table (const char *path, SwEpsModel *m, const float *
                                   int rows, int cols, const char * const *row_labels,
                                   const char * const *col_labels, const char *title,
                                   GError **error);
+
+/* the settings that make JOB's first image again, in MODE with the
+ * prompts given (either may be NULL), as a PNG carries them */
+GHashTable   *sw_cli_job_text (const SwCliJobOptions *o, SwEpsModel *m, const SwJob *job,
+                               SwJobMode mode, const char *prompt, const char *prompt2);
+/* writes the job's PNG with its settings TEXT as text chunks: with
+ * --plain the image FIRST alone, else the table of sw_cli_write_table */
+gboolean      sw_cli_write_job (const SwCliJobOptions *o, const char *path, SwEpsModel *m,
+                                const float *first, const float *images, int rows, int cols,
+                                const char * const *row_labels, const char * const *col_labels,
+                                const char *title, GHashTable *text, GError **error);
 
 /* a progress bar over a job's steps (SwJobStep) */
 typedef struct {

@@ -35,8 +35,8 @@ static int
 lab (int argc, char **argv, const char *cmd, Lab kind)
 {
   g_autofree char *ts_text = NULL, *prompt = NULL;
-  int kernel = 5;
-  double sigma = 1.5;
+  int kernel = SW_LAB_BLUR_KERNEL;
+  double sigma = SW_LAB_BLUR_SIGMA;
   g_auto (SwCliJobOptions) o = { 0 };
   const GOptionEntry t_entry =
     { "t", 't', 0, G_OPTION_ARG_STRING, &ts_text, "Timesteps (default 250,500,750)", "LIST" };
@@ -63,6 +63,8 @@ lab (int argc, char **argv, const char *cmd, Lab kind)
     return 2;
   if (argc != 2)
     return sw_cli_failf (cmd, "give exactly one image file");
+  if (o.plain)
+    return sw_cli_failf (cmd, "--plain is for the commands that generate an image, not %s", cmd);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) ts = NULL;
@@ -157,7 +159,7 @@ sw_cli_trajectory (int argc, char **argv)
     return sw_cli_failf (cmd, "give at most one image file");
   if (every < 1 || every > 1000)
     return sw_cli_failf (cmd, "--every %d is out of range; accepted: 1 to 1000", every);
-  if (o.count != 1)
+  if (o.count != SW_CLI_JOB_COUNT_UNSET && o.count != 1)
     return sw_cli_failf (cmd, "a trajectory follows one image; --count must be 1");
 
   g_autoptr (GError) error = NULL;
@@ -194,8 +196,11 @@ sw_cli_trajectory (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("trajectory of %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     label, job.guidance, job.steps, o.seed);
-          sw_cli_write_table (path, m, table, 2, cols, rows, (const char * const *) labels->pdata,
-                              title, &error);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, image ? SW_JOB_MODE_SDEDIT
+                                                                            : SW_JOB_MODE_GENERATE,
+                                                         prompt, NULL);
+          sw_cli_write_job (&o, path, m, out, table, 2, cols, rows, (const char * const *) labels->pdata,
+                            title, text, &error);
         }
       g_array_unref (s.x_t);
       g_array_unref (s.x0);

@@ -11,6 +11,7 @@
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
+#include "io/png.h"
 #include "test-model-util.h"
 
 static char *dir, *model, *image, *mask, *small_mask;
@@ -112,6 +113,74 @@ test_commands_write_pngs (void)
   g_unlink (out);
 }
 
+/* the text chunks of ARGS's PNG must hold the pairs of EXPECT (key, value,
+ * ..., NULL); returns its width */
+static int
+expect_settings (const char * const *args, const char *out, const char * const *expect)
+{
+  g_autoptr (GBytes) png = expect_png (args, out);
+  int width, height;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) text = sw_png_read_text (g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                                  &width, &height, NULL, &error);
+  g_assert_no_error (error);
+  for (; *expect; expect += 2)
+    g_assert_cmpstr (g_hash_table_lookup (text, expect[0]), ==, expect[1]);
+  g_assert_true (g_str_has_prefix (g_hash_table_lookup (text, "Software"), "Stepwise "));
+  g_assert_false (g_hash_table_contains (text, "stepwise.created"));
+  return width == height ? width : -1;
+}
+
+/* every generated PNG carries the settings that make its first image
+ * again, under the window's keys; --plain writes that image alone */
+static void
+test_settings_in_pngs (void)
+{
+  g_autofree char *out = path_in_dir ("out.png");
+  const char *plain[] = { "generate", "--plain", "-p", "a sneaker", "--steps", "3", "--seed", "42", "-g", "2.5",
+                          "-o", out, NULL };
+  const char *plain_text[] = { "stepwise.mode", "generate", "stepwise.model", "tiny.safetensors",
+                               "stepwise.prompt", "a sneaker", "stepwise.seed", "42", "stepwise.steps", "3",
+                               "stepwise.guidance", "2.5", "stepwise.i_start", "0", "stepwise.channels", "1",
+                               "stepwise.prompt2", NULL, NULL };
+  g_assert_cmpint (expect_settings (plain, out, plain_text), ==, 28);
+  const char *table[] = { "generate", "-p", "a sneaker", "-n", "2", "--steps", "3", "--seed", "42", "-g", "2.5",
+                          "-o", out, NULL };
+  g_assert_cmpint (expect_settings (table, out, plain_text), ==, -1);
+
+  const char *anagram[] = { "anagram", "--plain", "-p", "a bag", "-q", "trousers", "--view", "rotate180",
+                            "--steps", "3", "-o", out, NULL };
+  const char *anagram_text[] = { "stepwise.mode", "anagram", "stepwise.prompt", "a bag",
+                                 "stepwise.prompt2", "trousers", "stepwise.view", "rotate180", NULL };
+  g_assert_cmpint (expect_settings (anagram, out, anagram_text), ==, 28);
+  const char *hybrid[] = { "hybrid", "-p", "a bag", "-q", "a dress", "--steps", "3", "-n", "1", "-o", out, NULL };
+  const char *hybrid_text[] = { "stepwise.mode", "hybrid", "stepwise.prompt2", "a dress", "stepwise.view", NULL,
+                                NULL };
+  expect_settings (hybrid, out, hybrid_text);
+  const char *sdedit[] = { "img2img", image, "--plain", "-p", "a dress", "-i", "2", "--steps", "3", "-o", out,
+                           NULL };
+  const char *sdedit_text[] = { "stepwise.mode", "sdedit", "stepwise.prompt", "a dress", "stepwise.i_start", "2",
+                                NULL };
+  g_assert_cmpint (expect_settings (sdedit, out, sdedit_text), ==, 28);
+  const char *columns[] = { "sdedit", image, "-i", "3,1", "--steps", "4", "-o", out, NULL };
+  /* the columns go in order: the first is i_start 1 */
+  const char *columns_text[] = { "stepwise.mode", "sdedit", "stepwise.i_start", "1", "stepwise.prompt", "", NULL };
+  expect_settings (columns, out, columns_text);
+  const char *inpaint[] = { "inpaint", image, mask, "--plain", "-p", "a coat", "--steps", "3", "-o", out, NULL };
+  const char *inpaint_text[] = { "stepwise.mode", "inpaint", "stepwise.prompt", "a coat", NULL };
+  g_assert_cmpint (expect_settings (inpaint, out, inpaint_text), ==, 28);
+  const char *trajectory[] = { "trajectory", image, "--plain", "--i-start", "2", "--steps", "4", "-o", out, NULL };
+  const char *trajectory_text[] = { "stepwise.mode", "sdedit", "stepwise.i_start", "2", NULL };
+  g_assert_cmpint (expect_settings (trajectory, out, trajectory_text), ==, 28);
+
+  const char *many[] = { "generate", "--plain", "-n", "2", NULL };
+  expect_error (many, "--plain writes one image, and --count is 2; give --count 1 or leave it out");
+  const char *starts[] = { "sdedit", image, "--plain", NULL };
+  expect_error (starts, "--plain writes one image; give one --i-start");
+  const char *lab[] = { "noise", image, "--plain", NULL };
+  expect_error (lab, "--plain is for the commands that generate an image, not noise");
+}
+
 static void
 test_bad_input (void)
 {
@@ -206,6 +275,7 @@ main (int argc, char **argv)
   sw_test_write_tiny_model (model);
   write_inputs ();
   g_test_add_func ("/cli-parta/commands", test_commands_write_pngs);
+  g_test_add_func ("/cli-parta/settings-in-pngs", test_settings_in_pngs);
   g_test_add_func ("/cli-parta/bad-input", test_bad_input);
   g_test_add_func ("/cli-parta/wrong-model", test_wrong_model);
   g_test_add_func ("/cli-parta/figures", test_figures);

@@ -10,6 +10,7 @@
  * Bad inputs each fail with their own message: the test checks the
  * distinctive part of it. */
 #include "io/image-io.h"
+#include "io/png.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -822,6 +823,60 @@ test_bad_arguments (void)
     g_assert_cmpfloat (large[i], ==, -1.0f);
 }
 
+/* a written image decodes to its pixels and carries its text; text
+ * added to a PNG from elsewhere reads back, the pixels untouched */
+static void
+test_png_write_and_add_text (void)
+{
+  float image[3 * 8 * 8];
+  for (guint i = 0; i < G_N_ELEMENTS (image); i++)
+    image[i] = (float) (i % 17) / 8.0f - 1.0f;
+  g_autoptr (GHashTable) text = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (text, "stepwise.prompt", "a boot");
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-png-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "image.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_png_write_image (path, image, 3, 8, 8, text, &error));
+  g_assert_no_error (error);
+  g_autofree float *back = sw_image_load (path, 3, 8, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (image); i++)
+    g_assert_cmpfloat_with_epsilon (back[i], image[i], 1.0f / 255.0f + 1e-6f);
+  g_autofree char *data = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  g_autoptr (GHashTable) read = sw_png_read_text ((const guint8 *) data, len, NULL, NULL, NULL, &error);
+  g_assert_cmpstr (g_hash_table_lookup (read, "stepwise.prompt"), ==, "a boot");
+
+  guint8 grey[16];
+  for (guint i = 0; i < sizeof grey; i++)
+    grey[i] = (guint8) (16 * i);
+  g_autoptr (GBytes) bare = sw_png_encode (grey, 4, 4, 1, NULL, &error);
+  g_autoptr (GHashTable) more = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (more, "stepwise.seed", "7");
+  g_autoptr (GBytes) added = sw_png_add_text (g_bytes_get_data (bare, NULL), g_bytes_get_size (bare), more,
+                                              &error);
+  g_assert_no_error (error);
+  int w, h, c;
+  g_autoptr (GHashTable) got = sw_png_read_text (g_bytes_get_data (added, NULL), g_bytes_get_size (added),
+                                                 &w, &h, &c, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (w, ==, 4);
+  g_assert_cmpint (h, ==, 4);
+  g_assert_cmpint (c, ==, 1);
+  g_assert_cmpstr (g_hash_table_lookup (got, "stepwise.seed"), ==, "7");
+  g_autofree float *pixels = sw_image_decode (g_bytes_get_data (added, NULL), g_bytes_get_size (added), 1, 4,
+                                              "added.png", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < sizeof grey; i++)
+    g_assert_cmpfloat_with_epsilon (pixels[i], grey[i] / 127.5f - 1.0f, 1e-5f);
+  /* what is not a PNG gets no text */
+  g_assert_null (sw_png_add_text ((const guint8 *) "GIF89a", 6, more, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -848,6 +903,7 @@ main (int argc, char **argv)
   g_test_add_func ("/image/too-big-file", test_too_big_file);
   g_test_add_func ("/image/missing-file", test_missing_file);
   g_test_add_func ("/image/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/image/png-write-and-add-text", test_png_write_and_add_text);
 
   status = g_test_run ();
   sw_test_remove_dir (tmp_dir);

@@ -9,6 +9,7 @@
 #include "models/eps-model.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job.h"
+#include "diffusion/job-settings.h"
 #include "models/prompt-classes.h"
 #include "base/rng.h"
 #include "models/unet.h"
@@ -431,6 +432,38 @@ test_same_seed_same_bytes (void)
   g_assert_true (memcmp (a, b, sizeof (float) * n) != 0);
 }
 
+/* sw_job_start is where sw_job_run starts: every image's first x_t, from
+ * noise and from an image, and its t */
+static void
+test_job_start (void)
+{
+  const int size = 28, n = size * size, count = 3;
+  g_autoptr (SwEpsModel) m = synthetic_new (1, size);
+  g_autofree float *image = g_new (float, n), *start = g_new (float, n), *out = g_new (float, count * n);
+  for (int j = 0; j < n; j++)
+    image[j] = (float) (j % 11) / 5.0f - 1.0f;
+  SwJob job;
+  sw_job_init (&job);
+  job.count = count;
+  job.seed = 7;
+  job.steps = 5;
+  for (int with_image = 0; with_image < 2; with_image++)
+    {
+      job.image = with_image ? image : NULL;
+      job.i_start = with_image ? 2 : 0;
+      Frames fr;
+      frames_init (&fr, (size_t) count * n);
+      g_assert_true (sw_job_run (m, &job, out, keep_frame, &fr, NULL, NULL));
+      const float *first = fr.x_t->pdata[0];
+      for (int i = 0; i < count; i++)
+        {
+          g_assert_cmpint (sw_job_start (m, &job, i, NULL, start), ==, g_array_index (fr.t, int, 0));
+          g_assert_cmpmem (start, sizeof (float) * n, first + (size_t) i * n, sizeof (float) * n);
+        }
+      frames_clear (&fr);
+    }
+}
+
 static void
 test_cancel_within_one_step (void)
 {
@@ -617,6 +650,103 @@ test_unet_model (void)
   sw_unet_free (net);
 }
 
+/* a job's settings go into text pairs under the keys the window has
+ * always written and come back the same */
+static void
+test_settings_round_trip (void)
+{
+  SwJob job;
+  sw_job_init (&job);
+  job.seed = G_MAXUINT64;
+  job.steps = 12;
+  job.guidance = 2.5f;
+  job.i_start = 4;
+  job.view = SW_VIEW_NEGATE;
+  SwJobSettings settings;
+  sw_job_settings_init (&settings, SW_JOB_MODE_ANAGRAM, &job, "/models/tiny.safetensors", 3);
+  settings.prompt = "a sneaker";
+  settings.prompt2 = "une chaussure à talon";
+  g_autoptr (GDateTime) created = g_date_time_new_utc (2026, 12, 6, 14, 30, 0);
+  g_autoptr (GHashTable) text = sw_job_settings_to_text (&settings, "Stepwise test", created);
+  g_assert_cmpstr (g_hash_table_lookup (text, "Software"), ==, "Stepwise test");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, "tiny.safetensors");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.mode"), ==, "anagram");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.prompt2"), ==, "une chaussure à talon");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.view"), ==, "negate");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.seed"), ==, "18446744073709551615");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.steps"), ==, "12");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.guidance"), ==, "2.5");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.i_start"), ==, "4");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.channels"), ==, "3");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.created"), ==, "2026-12-06T14:30:00Z");
+
+  SwJobSettings back = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_job_settings_from_text (text, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (back.mode, ==, SW_JOB_MODE_ANAGRAM);
+  g_assert_cmpstr (back.model, ==, "tiny.safetensors");
+  g_assert_cmpstr (back.prompt, ==, "a sneaker");
+  g_assert_cmpstr (back.prompt2, ==, "une chaussure à talon");
+  g_assert_cmpint (back.view, ==, SW_VIEW_NEGATE);
+  g_assert_cmpuint (back.seed, ==, G_MAXUINT64);
+  g_assert_cmpint (back.steps, ==, 12);
+  g_assert_cmpfloat (back.guidance, ==, 2.5f);
+  g_assert_cmpint (back.i_start, ==, 4);
+  g_assert_cmpint (back.channels, ==, 3);
+
+  /* generate keeps no second prompt or view; what the text lacks stays */
+  settings.mode = SW_JOB_MODE_GENERATE;
+  g_autoptr (GHashTable) plain = sw_job_settings_to_text (&settings, "Stepwise test", NULL);
+  g_assert_false (g_hash_table_contains (plain, "stepwise.prompt2"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.view"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.created"));
+  g_autoptr (GHashTable) few = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (few, "stepwise.mode", "sdedit");
+  g_assert_true (sw_job_settings_from_text (few, &back, &error));
+  g_assert_cmpint (back.mode, ==, SW_JOB_MODE_SDEDIT);
+  g_assert_cmpint (back.steps, ==, 12);
+  g_assert_cmpstr (back.prompt, ==, "a sneaker");
+}
+
+/* a bad value is refused by name and the settings are left as they were */
+static void
+test_settings_bad_values (void)
+{
+  static const char * const bad[][3] = {
+    { "stepwise.mode", "paint", "stepwise.mode “paint” is unknown; accepted: generate, sdedit, inpaint, "
+      "anagram, hybrid, denoise-lab" },
+    { "stepwise.view", "sideways", "stepwise.view “sideways” is unknown; accepted: flip, rotate180, negate" },
+    { "stepwise.seed", "-1", "stepwise.seed “-1” is not a whole number, 0 or more" },
+    { "stepwise.steps", "0", "stepwise.steps “0” is not a whole number from 1 to 999" },
+    { "stepwise.steps", "12 steps", "stepwise.steps “12 steps” is not a whole number from 1 to 999" },
+    { "stepwise.i_start", "999", "stepwise.i_start “999” is not a whole number from 0 to 998" },
+    { "stepwise.guidance", "7,5", "stepwise.guidance “7,5” is not a number from 0 to 100" },
+    { "stepwise.guidance", "nan", "stepwise.guidance “nan” is not a number from 0 to 100" },
+    { "stepwise.channels", "2", "stepwise.channels “2” is unknown; accepted: 1, 3" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_autoptr (GHashTable) text = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (text, "stepwise.mode", "generate");
+      g_hash_table_insert (text, "stepwise.steps", "20");
+      g_hash_table_insert (text, (gpointer) bad[k][0], (gpointer) bad[k][1]);
+      SwJobSettings s = { .mode = SW_JOB_MODE_HYBRID, .steps = 5 };
+      g_autoptr (GError) error = NULL;
+      g_assert_false (sw_job_settings_from_text (text, &s, &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+      g_assert_cmpstr (error->message, ==, bad[k][2]);
+      g_assert_cmpint (s.mode, ==, SW_JOB_MODE_HYBRID);
+      g_assert_cmpint (s.steps, ==, 5);
+    }
+  g_autoptr (GHashTable) none = g_hash_table_new (g_str_hash, g_str_equal);
+  SwJobSettings s = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_assert_false (sw_job_settings_from_text (none, &s, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -630,8 +760,11 @@ main (int argc, char **argv)
   g_test_add_func ("/job/compositions-reduce", test_compositions_reduce);
   g_test_add_func ("/job/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/job/per-image-cond", test_per_image_cond);
+  g_test_add_func ("/job/start", test_job_start);
   g_test_add_func ("/job/cancel", test_cancel_within_one_step);
   g_test_add_func ("/job/validation", test_validation);
+  g_test_add_func ("/job/settings-round-trip", test_settings_round_trip);
+  g_test_add_func ("/job/settings-bad-values", test_settings_bad_values);
   g_test_add_func ("/blur", test_blur);
   g_test_add_func ("/prompt-classes", test_prompt_classes);
   g_test_add_func ("/unet-model", test_unet_model);

@@ -1,5 +1,6 @@
 /* Results (issue 5, "Results"): a PNG saved from the window carries the
- * job's settings in text chunks and restores them; the history strip's
+ * job's settings in text chunks and restores them, and so does one that
+ * stepwise-cli generate --plain wrote (issue 21); the history strip's
  * results survive a restart and stop at STEPWISE_HISTORY_MAX; the
  * trajectory exports as a strip and as an APNG with a frame per step.
  * Runs under Xvfb (see tests/meson.build). */
@@ -9,11 +10,12 @@
 #include <string.h>
 
 #include "test-util.h"
+#include "test-cli-util.h"
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
 #include "stepwise-history-strip.h"
-#include "stepwise-png.h"
+#include "io/png.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
@@ -73,7 +75,7 @@ read_text (const char *path, int *width, int *height)
   gsize len;
   g_assert_true (g_file_get_contents (path, &data, &len, NULL));
   g_autoptr (GError) error = NULL;
-  GHashTable *text = stepwise_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
+  GHashTable *text = sw_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
   g_assert_no_error (error);
   return text;
 }
@@ -90,14 +92,14 @@ test_png_chunks (void)
   g_hash_table_insert (text, "stepwise.prompt", "a sneaker");
   g_hash_table_insert (text, "stepwise.prompt2", "une chaussure à talon 👠");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = stepwise_png_encode (pixels, 4, 3, 3, text, &error);
+  g_autoptr (GBytes) png = sw_png_encode (pixels, 4, 3, 3, text, &error);
   g_assert_no_error (error);
   gsize len;
   const guint8 *data = g_bytes_get_data (png, &len);
   g_assert_nonnull (memmem (data, len, "tEXtstepwise.prompt", 19));
   g_assert_nonnull (memmem (data, len, "iTXtstepwise.prompt2", 20));
   int w, h, c;
-  g_autoptr (GHashTable) back = stepwise_png_read_text (data, len, &w, &h, &c, &error);
+  g_autoptr (GHashTable) back = sw_png_read_text (data, len, &w, &h, &c, &error);
   g_assert_no_error (error);
   g_assert_cmpint (w, ==, 4);
   g_assert_cmpint (h, ==, 3);
@@ -116,14 +118,14 @@ test_png_chunks (void)
   /* a flipped bit fails the CRC; a cut file is refused */
   g_autofree guint8 *bad = g_memdup2 (data, len);
   bad[len / 2] ^= 1;
-  g_autoptr (GHashTable) none = stepwise_png_read_text (bad, len, NULL, NULL, NULL, &error);
+  g_autoptr (GHashTable) none = sw_png_read_text (bad, len, NULL, NULL, NULL, &error);
   g_assert_null (none);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
   g_clear_error (&error);
-  g_assert_cmpint (stepwise_png_count_frames (data, len - 13, &error), ==, -1);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpint (sw_png_count_frames (data, len - 13, &error), ==, -1);
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
   g_clear_error (&error);
-  g_assert_cmpint (stepwise_png_count_frames (data, len, &error), ==, 1);
+  g_assert_cmpint (sw_png_count_frames (data, len, &error), ==, 1);
 }
 
 static void
@@ -188,11 +190,56 @@ test_save_and_restore (void)
 
   /* a PNG without settings is refused with a message */
   guint8 grey[16] = { 0 };
-  g_autoptr (GBytes) plain = stepwise_png_encode (grey, 4, 4, 1, NULL, &error);
+  g_autoptr (GBytes) plain = sw_png_encode (grey, 4, 4, 1, NULL, &error);
   g_assert_false (stepwise_window_restore_png (window, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
                                                "plain.png", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
+  close_window (window);
+}
+
+static gboolean
+shows_seed_1234 (gpointer window)
+{
+  StepwiseResult *shown = stepwise_window_get_shown_result (window);
+  return shown && g_str_equal (stepwise_result_lookup (shown, "stepwise.seed"), "1234");
+}
+
+/* a PNG that stepwise-cli generate --plain wrote opens through Open Result
+ * with every setting back in the controls: the window's own job then makes
+ * the same picture */
+static void
+test_open_cli_png (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 20);
+  g_settings_set_double (s, "guidance", 7);
+  StepwiseWindow *window = new_window ();
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  stepwise_window_set_prompt (window, "a shirt");
+  g_autofree char *path = g_build_filename (dir, "cli.png", NULL);
+  const char *args[] = { "generate", "--plain", "--model", model_path, "-p", "a sneaker", "--seed", "1234",
+                         "--steps", "5", "-g", "3.5", "-o", path, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  stepwise_window_open_result (window, file);
+  iterate_until (shows_seed_1234, window, 30);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a sneaker");
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 5);
+  g_assert_cmpfloat (g_settings_get_double (s, "guidance"), ==, 3.5);
+  g_assert_cmpstr (g_settings_get_string (s, "last-model"), ==, model_path);
+  g_autoptr (GBytes) opened = g_bytes_ref (stepwise_result_get_pixels (stepwise_window_get_shown_result (window)));
+
+  /* mode, seed and all: generating again gives the file's picture */
+  generate (window);
+  StepwiseResult *made = stepwise_window_get_shown_result (window);
+  g_assert_cmpstr (stepwise_result_lookup (made, "stepwise.mode"), ==, "generate");
+  g_assert_cmpstr (stepwise_result_lookup (made, "stepwise.seed"), ==, "1234");
+  const float *a = g_bytes_get_data (opened, NULL), *b = g_bytes_get_data (stepwise_result_get_pixels (made), NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (a[i] - CLAMP (b[i], -1.f, 1.f)), <=, 1.0f / 255 + 1e-5f);
   close_window (window);
 }
 
@@ -292,7 +339,7 @@ test_export_trajectory (void)
   g_autofree char *data = NULL;
   gsize len;
   g_assert_true (g_file_get_contents (anim, &data, &len, NULL));
-  g_assert_cmpint (stepwise_png_count_frames ((const guint8 *) data, len, &error), ==, (int) n);
+  g_assert_cmpint (sw_png_count_frames ((const guint8 *) data, len, &error), ==, (int) n);
   int fctl = 0;
   for (const char *p = data; (p = memmem (p, len - (p - data), "fcTL", 4)); p += 4)
     fctl++;
@@ -340,6 +387,7 @@ main (int argc, char **argv)
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/results/png-chunks", test_png_chunks);
   g_test_add_func ("/ui/results/save-and-restore", test_save_and_restore);
+  g_test_add_func ("/ui/results/open-cli-png", test_open_cli_png);
   g_test_add_func ("/ui/results/history-restart", test_history_restart);
   g_test_add_func ("/ui/results/history-cap", test_history_cap);
   g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);

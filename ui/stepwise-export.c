@@ -1,12 +1,12 @@
 /* stepwise-export.c: frames scaled up with nearest neighbour (pixels stay
- * squares, as in the window) onto a white page, then stepwise-png.c. */
+ * squares, as in the window) onto a white page, then io/png.c. */
 #include "stepwise-export.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "stepwise-png.h"
+#include "io/png.h"
 
 #define GAP 2
 #define ANIMATION_DELAY_MS 80
@@ -17,7 +17,7 @@
 static void
 blit (guint8 *page, int page_w, int x, int y, GBytes *image, int C, int H, int W, int scale)
 {
-  g_autofree guint8 *px = stepwise_png_pixels_from_image (g_bytes_get_data (image, NULL), C, H, W, scale);
+  g_autofree guint8 *px = sw_png_pixels_from_image (g_bytes_get_data (image, NULL), C, H, W, scale);
   const size_t row = (size_t) W * scale * C;
   for (int r = 0; r < H * scale; r++)
     memcpy (page + ((size_t) (y + r) * page_w + x) * C, px + r * row, row);
@@ -56,7 +56,7 @@ stepwise_export_strip (StepwiseScrubber *scrubber, int C, int H, int W, GHashTab
       blit (page, page_w, GAP + c * cw, GAP, x_t, C, H, W, scale);
       blit (page, page_w, GAP + c * cw, GAP + ch, x0, C, H, W, scale);
     }
-  return stepwise_png_encode (page, page_w, page_h, C, meta, error);
+  return sw_png_encode (page, page_w, page_h, C, meta, error);
 }
 
 GBytes *
@@ -81,6 +81,6 @@ stepwise_export_animation (StepwiseScrubber *scrubber, int C, int H, int W, GHas
       g_ptr_array_add (frames, page);
       delays[k] = k == n - 1 ? ANIMATION_HOLD_MS : ANIMATION_DELAY_MS;
     }
-  return stepwise_png_encode_animation ((const guint8 * const *) frames->pdata, n, delays, page_w, page_h,
+  return sw_png_encode_animation ((const guint8 * const *) frames->pdata, n, delays, page_w, page_h,
                                         C, meta, error);
 }

@@ -6,8 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "diffusion/job-settings.h"
 #include "io/image-io.h"
-#include "stepwise-png.h"
+#include "io/png.h"
 
 struct _StepwiseResult
 {
@@ -19,30 +20,6 @@ struct _StepwiseResult
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseResult, stepwise_result, G_TYPE_OBJECT)
-
-const char * const *
-stepwise_result_mode_names (void)
-{
-  static const char * const names[] = { "generate", "sdedit", "inpaint", "anagram", "hybrid",
-                                        "denoise-lab", NULL };
-  return names;
-}
-
-const char * const *
-stepwise_result_view_names (void)
-{
-  static const char * const names[] = { "flip", "rotate180", "negate", NULL };
-  return names;
-}
-
-int
-stepwise_result_name_index (const char * const *names, const char *name)
-{
-  for (int i = 0; name && names[i]; i++)
-    if (g_str_equal (names[i], name))
-      return i;
-  return -1;
-}
 
 StepwiseResult *
 stepwise_result_new (GBytes *pixels, int channels, int height, int width, GHashTable *meta)
@@ -62,20 +39,23 @@ StepwiseResult *
 stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, GError **error)
 {
   int width, height, png_channels;
-  g_autoptr (GHashTable) meta = stepwise_png_read_text (data, len, &width, &height, &png_channels, error);
+  g_autoptr (GHashTable) meta = sw_png_read_text (data, len, &width, &height, &png_channels, error);
   if (!meta)
     return NULL;
-  const char *mode = g_hash_table_lookup (meta, STEPWISE_META_MODE);
-  if (stepwise_result_name_index (stepwise_result_mode_names (), mode) < 0)
+  if (!g_hash_table_contains (meta, SW_JOB_KEY_MODE))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("%s holds no Stepwise settings"), name);
       return NULL;
     }
-  const char *channels_text = g_hash_table_lookup (meta, STEPWISE_META_CHANNELS);
-  int channels = channels_text ? atoi (channels_text) : (png_channels >= 3 ? 3 : 1);
-  if ((channels != 1 && channels != 3) || width != height || width < SW_IMAGE_MIN_SIZE
-      || width > SW_IMAGE_MAX_SIZE)
+  SwJobSettings settings = { .channels = png_channels >= 3 ? 3 : 1 };
+  if (!sw_job_settings_from_text (meta, &settings, error))
+    {
+      g_prefix_error (error, "%s: ", name);
+      return NULL;
+    }
+  const int channels = settings.channels;
+  if (width != height || width < SW_IMAGE_MIN_SIZE || width > SW_IMAGE_MAX_SIZE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("%s is not a Stepwise result: it is %d×%d pixels"), name, width, height);
@@ -93,9 +73,9 @@ GBytes *
 stepwise_result_to_png (StepwiseResult *self, GError **error)
 {
   g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
-  g_autofree guint8 *rgb = stepwise_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
-                                                           self->channels, self->height, self->width, 1);
-  return stepwise_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
+  g_autofree guint8 *rgb = sw_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
+                                                     self->channels, self->height, self->width, 1);
+  return sw_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
 }
 
 GBytes *
@@ -138,18 +118,18 @@ stepwise_result_lookup (StepwiseResult *self, const char *key)
 char *
 stepwise_result_describe (StepwiseResult *self)
 {
-  const char *prompt = stepwise_result_lookup (self, STEPWISE_META_PROMPT);
-  const char *prompt2 = stepwise_result_lookup (self, STEPWISE_META_PROMPT2);
+  const char *prompt = stepwise_result_lookup (self, SW_JOB_KEY_PROMPT);
+  const char *prompt2 = stepwise_result_lookup (self, SW_JOB_KEY_PROMPT2);
   g_autofree char *prompts = *prompt2 ? g_strdup_printf ("“%s” + “%s”", prompt, prompt2)
                                       : g_strdup_printf ("“%s”", prompt);
   static const char *labels[] = { N_("Generate"), N_("Sketch → image"), N_("Inpaint"), N_("Anagram"),
                                   N_("Hybrid"), N_("Denoise lab") };
-  const int mode = stepwise_result_name_index (stepwise_result_mode_names (),
-                                               stepwise_result_lookup (self, STEPWISE_META_MODE));
+  SwJobSettings settings = { 0 };
+  const gboolean known = sw_job_settings_from_text (self->meta, &settings, NULL);
   /* Translators: a result in the history: its mode, prompt(s), seed, steps */
-  return g_strdup_printf (_("%s · %s · seed %s · %s steps"), mode >= 0 ? _(labels[mode]) : "?",
-                          prompts, stepwise_result_lookup (self, STEPWISE_META_SEED),
-                          stepwise_result_lookup (self, STEPWISE_META_STEPS));
+  return g_strdup_printf (_("%s · %s · seed %s · %s steps"), known ? _(labels[settings.mode]) : "?",
+                          prompts, stepwise_result_lookup (self, SW_JOB_KEY_SEED),
+                          stepwise_result_lookup (self, SW_JOB_KEY_STEPS));
 }
 
 const char *

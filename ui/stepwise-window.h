@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "diffusion/job-settings.h"
 #include "stepwise-canvas.h"
 #include "stepwise-history.h"
 #include "stepwise-job-runner.h"
@@ -15,14 +16,15 @@ G_BEGIN_DECLS
 #define STEPWISE_TYPE_WINDOW (stepwise_window_get_type ())
 G_DECLARE_FINAL_TYPE (StepwiseWindow, stepwise_window, STEPWISE, WINDOW, AdwApplicationWindow)
 
-/* The modes of the mode chooser, in its order */
+/* The modes of the mode chooser, in its order: the engine's, whose names
+ * a saved picture's settings hold */
 typedef enum {
-  STEPWISE_MODE_GENERATE,
-  STEPWISE_MODE_SDEDIT,
-  STEPWISE_MODE_INPAINT,
-  STEPWISE_MODE_ANAGRAM,
-  STEPWISE_MODE_HYBRID,
-  STEPWISE_MODE_DENOISE_LAB,
+  STEPWISE_MODE_GENERATE = SW_JOB_MODE_GENERATE,
+  STEPWISE_MODE_SDEDIT = SW_JOB_MODE_SDEDIT,
+  STEPWISE_MODE_INPAINT = SW_JOB_MODE_INPAINT,
+  STEPWISE_MODE_ANAGRAM = SW_JOB_MODE_ANAGRAM,
+  STEPWISE_MODE_HYBRID = SW_JOB_MODE_HYBRID,
+  STEPWISE_MODE_DENOISE_LAB = SW_JOB_MODE_DENOISE_LAB,
 } StepwiseMode;
 
 /* what win.save, win.export-strip and win.export-animation write */

@@ -76,6 +76,12 @@ sw_gaussian_blur (int C, int H, int W, int kernel, float sigma, const float *in,
 }
 
 void
+sw_lab_blur (int C, int H, int W, const float *in, float *out)
+{
+  sw_gaussian_blur (C, H, W, SW_LAB_BLUR_KERNEL, SW_LAB_BLUR_SIGMA, in, out);
+}
+
+void
 sw_hybrid_kernel_for_size (int size, int *kernel, float *sigma)
 {
   int k = (int) lround (33.0 * size / 64.0);

@@ -15,6 +15,13 @@ gboolean sw_gaussian_blur_check (int kernel, float sigma, GError **error);
 /* IN, OUT (C, H, W); may be the same buffer */
 void     sw_gaussian_blur (int C, int H, int W, int kernel, float sigma, const float *in,
                            float *out);
+/* the denoising lab's classical baseline: the write-up's blur of a noisy
+ * image, kernel 5 and sigma 1.5, as the window's lab and stepwise-cli
+ * blur and figures show it */
+#define SW_LAB_BLUR_KERNEL 5
+#define SW_LAB_BLUR_SIGMA  1.5f
+/* IN, OUT (C, H, W) as sw_gaussian_blur with the lab's kernel and sigma */
+void     sw_lab_blur (int C, int H, int W, const float *in, float *out);
 /* the write-up's kernel 33, sigma 2 at 64 px, scaled to SIZE px (kernel
  * rounded to an odd number): 28 px -> 15 and 0.875, 32 px -> 17 and 1 */
 void     sw_hybrid_kernel_for_size (int size, int *kernel, float *sigma);

@@ -61,6 +61,22 @@ sw_forward_noise (const SwEpsModel *m, int t, size_t n, const float *x0, const f
     out[j] = a * x0[j] + b * eps[j];
 }
 
+int
+sw_job_start (const SwEpsModel *m, const SwJob *job, int index, SwRng *rng, float *out)
+{
+  SwRng own;
+  if (!rng)
+    rng = &own;
+  const size_t img = (size_t) m->channels * m->height * m->width;
+  g_autofree int *ts = g_new (int, job->steps + 1);
+  sw_strided_timesteps (m->T, job->steps, ts);
+  sw_rng_init (rng, job->seed, (uint64_t) index);
+  sw_rng_fill_normal (rng, out, img);
+  if (job->image)
+    sw_forward_noise (m, ts[job->i_start], img, job->image, out, out);
+  return ts[job->i_start];
+}
+
 /* ------------------------------------------------------------ estimates */
 
 typedef struct {
@@ -282,18 +298,7 @@ sw_job_run (SwEpsModel *m, const SwJob *job, float *out, SwJobStep step, gpointe
       const int n = MIN (B, job->count - first);
       float *x = out + (size_t) first * img;
       for (int i = 0; i < n; i++)
-        {
-          float *xi = x + (size_t) i * img;
-          sw_rng_init (&rngs[i], job->seed, (uint64_t) (first + i));
-          sw_rng_fill_normal (&rngs[i], xi, img);
-          if (job->image)   /* forward(image, ts[i_start]) with that noise */
-            {
-              const float a = (float) sqrt (ab[ts[job->i_start]]);
-              const float b = (float) sqrt (1.0 - ab[ts[job->i_start]]);
-              for (int j = 0; j < img; j++)
-                xi[j] = a * job->image[j] + b * xi[j];
-            }
-        }
+        sw_job_start (m, job, first + i, &rngs[i], x + (size_t) i * img);
 
       for (int s = job->i_start; ok && s < job->steps; s++)
         {

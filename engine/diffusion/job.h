@@ -24,6 +24,7 @@
 #include <gio/gio.h>
 #include <stdint.h>
 
+#include "base/rng.h"
 #include "models/eps-model.h"
 
 G_BEGIN_DECLS
@@ -94,6 +95,13 @@ gboolean sw_job_validate (const SwJob *job, const SwEpsModel *model, GError **er
  * within one step. */
 gboolean sw_job_run (SwEpsModel *model, const SwJob *job, float *out, SwJobStep step,
                      gpointer user_data, GCancellable *cancel, GError **error);
+
+/* Where image INDEX of JOB starts, OUT (C, H, W): the noise of its stream
+ * (seed, INDEX), carried forward from JOB's image to t = ts[i_start] when
+ * it has one — what sw_job_run denoises, for showing before it runs.
+ * Returns that t.  RNG (may be NULL) is left where the job goes on
+ * drawing that image's noise. */
+int      sw_job_start (const SwEpsModel *model, const SwJob *job, int index, SwRng *rng, float *out);
 
 /* docs/math.md 1.2.1: OUT = sqrt(ab_t) X0 + sqrt(1 - ab_t) EPS, N floats */
 void     sw_forward_noise (const SwEpsModel *model, int t, size_t n, const float *x0,

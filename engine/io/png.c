@@ -1,10 +1,11 @@
-/* stepwise-png.c: PNG chunks by hand (PNG spec 1.2 and the APNG
+/* png.c: PNG chunks by hand (PNG spec 1.2 and the APNG
  * extension): signature, IHDR, [acTL], text, [fcTL] IDAT, [fcTL fdAT]...,
  * IEND.  Every scanline uses filter 0 (none): the images are small and
  * flat, and zlib does the rest. */
-#include "stepwise-png.h"
+#include "png.h"
 
-#include <glib/gi18n.h>
+#include "base/error.h"
+
 #include <gio/gio.h>
 #include <math.h>
 #include <string.h>
@@ -16,7 +17,7 @@ static const guint8 png_signature[8] = { 137, 'P', 'N', 'G', '\r', '\n', 26, '\n
 #define MAX_TEXT_BYTES (1u << 20)
 
 guint8 *
-stepwise_png_pixels_from_image (const float *image, int C, int H, int W, int scale)
+sw_png_pixels_from_image (const float *image, int C, int H, int W, int scale)
 {
   const int w = W * scale, h = H * scale;
   guint8 *out = g_malloc ((size_t) w * h * C);
@@ -87,7 +88,7 @@ deflate_pixels (const guint8 *pixels, int width, int height, int channels, uLong
   if (compress2 (z, &len, raw, raw_len, 9) != Z_OK)
     {
       g_free (z);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "zlib could not compress the image");
+      g_set_error (error, SW_ERROR, SW_ERROR_IO, "zlib could not compress the image");
       return NULL;
     }
   *out_len = len;
@@ -126,7 +127,7 @@ put_text (GByteArray *png, GHashTable *text, GError **error)
       const char *key = l->data, *value = g_hash_table_lookup (text, key);
       if (!valid_keyword (key) || !value || !g_utf8_validate (value, -1, NULL))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                        "cannot store “%s” in a PNG text chunk", key);
           return FALSE;
         }
@@ -154,7 +155,7 @@ check_size (int width, int height, int channels, GError **error)
 {
   if (width < 1 || height < 1 || width > 65535 || height > 65535 || (channels != 1 && channels != 3))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "a %d×%d PNG with %d channels cannot be written", width, height, channels);
       return FALSE;
     }
@@ -175,8 +176,8 @@ put_header (GByteArray *png, int width, int height, int channels)
 }
 
 GBytes *
-stepwise_png_encode (const guint8 *pixels, int width, int height, int channels, GHashTable *text,
-                     GError **error)
+sw_png_encode (const guint8 *pixels, int width, int height, int channels, GHashTable *text,
+               GError **error)
 {
   if (!check_size (width, height, channels, error))
     return NULL;
@@ -191,6 +192,15 @@ stepwise_png_encode (const guint8 *pixels, int width, int height, int channels, 
   put_chunk (png, "IDAT", z, len);
   put_chunk (png, "IEND", NULL, 0);
   return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
+
+gboolean
+sw_png_write_image (const char *path, const float *image, int channels, int height, int width,
+              GHashTable *text, GError **error)
+{
+  g_autofree guint8 *pixels = sw_png_pixels_from_image (image, channels, height, width, 1);
+  g_autoptr (GBytes) png = sw_png_encode (pixels, width, height, channels, text, error);
+  return png && g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
 
 /* fcTL: the frame covers the whole image, replaces what was there and is
@@ -212,15 +222,15 @@ put_frame_control (GByteArray *png, guint32 sequence, int width, int height, gui
 }
 
 GBytes *
-stepwise_png_encode_animation (const guint8 * const *frames, int n_frames, const guint *delays_ms,
-                               int width, int height, int channels, GHashTable *text,
-                               GError **error)
+sw_png_encode_animation (const guint8 * const *frames, int n_frames, const guint *delays_ms,
+                         int width, int height, int channels, GHashTable *text,
+                         GError **error)
 {
   if (!check_size (width, height, channels, error))
     return NULL;
   if (n_frames < 1)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "an animation needs a frame");
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, "an animation needs a frame");
       return NULL;
     }
   g_autoptr (GByteArray) png = g_byte_array_new ();
@@ -264,7 +274,7 @@ walk_chunks (const guint8 *data, gsize len, ChunkFunc func, gpointer user_data, 
 {
   if (len < 8 || memcmp (data, png_signature, 8) != 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("This is not a PNG file"));
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "This is not a PNG file");
       return FALSE;
     }
   gsize pos = 8;
@@ -292,7 +302,7 @@ walk_chunks (const guint8 *data, gsize len, ChunkFunc func, gpointer user_data, 
         return TRUE;
       pos += 12 + (gsize) n;
     }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The PNG file is damaged or cut short"));
+  g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "The PNG file is damaged or cut short");
   return FALSE;
 }
 
@@ -390,8 +400,8 @@ read_text_chunk (const char *type, const guint8 *data, guint32 len, gpointer use
 }
 
 GHashTable *
-stepwise_png_read_text (const guint8 *data, gsize len, int *width, int *height, int *channels,
-                        GError **error)
+sw_png_read_text (const guint8 *data, gsize len, int *width, int *height, int *channels,
+                  GError **error)
 {
   TextReader r = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), 0, 0, 0 };
   if (!walk_chunks (data, len, read_text_chunk, &r, error))
@@ -409,6 +419,27 @@ stepwise_png_read_text (const guint8 *data, gsize len, int *width, int *height, 
 }
 
 static gboolean
+accept_chunk (const char *type, const guint8 *data, guint32 len, gpointer user_data, GError **error)
+{
+  return TRUE;
+}
+
+GBytes *
+sw_png_add_text (const guint8 *data, gsize len, GHashTable *text, GError **error)
+{
+  if (!walk_chunks (data, len, accept_chunk, NULL, error))
+    return NULL;
+  /* walk_chunks checked that IHDR comes first and fits */
+  const gsize after_header = 8 + 12 + (gsize) get_u32 (data + 8);
+  g_autoptr (GByteArray) png = g_byte_array_sized_new (len + 256);
+  g_byte_array_append (png, data, after_header);
+  if (!put_text (png, text, error))
+    return NULL;
+  g_byte_array_append (png, data + after_header, len - after_header);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
+
+static gboolean
 read_actl (const char *type, const guint8 *data, guint32 len, gpointer user_data, GError **error)
 {
   int *frames = user_data;
@@ -418,7 +449,7 @@ read_actl (const char *type, const guint8 *data, guint32 len, gpointer user_data
 }
 
 int
-stepwise_png_count_frames (const guint8 *data, gsize len, GError **error)
+sw_png_count_frames (const guint8 *data, gsize len, GError **error)
 {
   int frames = 1;
   if (!walk_chunks (data, len, read_actl, &frames, error))

@@ -1,0 +1,283 @@
+/* stepwise-window-jobs.c: the window's jobs — built from the controls,
+ * run by its StepwiseJobRunner, every frame to the scrubber (and the
+ * denoising lab's views), progress while it runs; and the preview of
+ * where a job from the canvas starts. */
+#include "config.h"
+
+#include "stepwise-window-private.h"
+
+#include <glib/gi18n.h>
+
+#include "diffusion/cosine-schedule.h"
+#include "diffusion/gaussian-blur.h"
+#include "diffusion/job-settings.h"
+
+/* The i_start label, and the input noised to t = ts[i_start] exactly as a
+ * job with this seed starts from it. */
+void
+_stepwise_window_update_preview (StepwiseWindow *self)
+{
+  StepwiseModel *model = stepwise_window_get_model (self);
+  const int steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  if (gtk_adjustment_get_upper (self->start_adjustment) != MAX (steps - 1, 0))
+    gtk_adjustment_set_upper (self->start_adjustment, MAX (steps - 1, 0));
+  const int i = (int) gtk_adjustment_get_value (self->start_adjustment);
+  if (!model)
+    return;
+  SwEpsModel *eps = stepwise_model_get_eps (model);
+  g_autofree int *ts = g_new (int, steps + 1);
+  sw_strided_timesteps (eps->T, steps, ts);
+  const int t = ts[MIN (i, steps)];
+  /* Translators: the first denoising step of a job from an image, of how
+   * many, and its timestep */
+  g_autofree char *label = g_strdup_printf (_("i_start %d of %d · t = %d"), i, steps, t);
+  gtk_label_set_text (self->start_label, label);
+  if (!_stepwise_window_uses_start (_stepwise_window_get_mode (self))
+      || stepwise_canvas_get_size (self->canvas) != eps->height
+      || stepwise_canvas_get_channels (self->canvas) != eps->channels)
+    return;
+  const size_t n = (size_t) eps->channels * eps->height * eps->width;
+  g_autoptr (GBytes) input = stepwise_canvas_get_composite (self->canvas);
+  SwJob job;
+  sw_job_init (&job);
+  job.steps = steps;
+  job.i_start = MIN (i, steps - 1);
+  job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
+  job.image = g_bytes_get_data (input, NULL);
+  float *noisy = g_new (float, n);
+  sw_job_start (eps, &job, 0, NULL, noisy);
+  g_autoptr (GBytes) pixels = g_bytes_new_take (noisy, sizeof (float) * n);
+  stepwise_image_view_set_pixels (self->noised_view, pixels, eps->channels, eps->height, eps->width);
+  g_autofree char *caption = g_strdup_printf (_("The input noised to t = %d: where the job starts."), t);
+  gtk_label_set_text (self->noised_label, caption);
+  if (_stepwise_window_get_mode (self) == STEPWISE_MODE_DENOISE_LAB && !stepwise_job_runner_get_running (self->runner))
+    {
+      stepwise_image_view_set_pixels (self->lab_noisy, pixels, eps->channels, eps->height, eps->width);
+      g_autofree char *text = g_strdup_printf (_("Forward: noised to t = %d"), t);
+      gtk_label_set_text (self->lab_noisy_label, text);
+    }
+}
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 60)
+    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
+  return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
+}
+
+static void
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
+          StepwiseWindow *self)
+{
+  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  const int C = eps->channels, H = eps->height, W = eps->width;
+  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0 && !_stepwise_window_uses_canvas (self->job_mode))
+    {
+      /* what the job starts from: pure noise */
+      stepwise_image_view_set_pixels (self->input_view, x_t, C, H, W);
+      gtk_label_set_text (self->input_caption, _("The pure noise this job starts from (step 0)."));
+    }
+  if (self->job_mode == STEPWISE_MODE_DENOISE_LAB)
+    {
+      if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+        {
+          /* the first frame is the input noised to ts[i_start], and the
+           * model's one-step estimate of x0 from it */
+          float *blurred = g_new (float, (size_t) C * H * W);
+          sw_lab_blur (C, H, W, g_bytes_get_data (x_t, NULL), blurred);
+          g_autoptr (GBytes) blur = g_bytes_new_take (blurred, sizeof (float) * C * H * W);
+          stepwise_image_view_set_pixels (self->lab_noisy, x_t, C, H, W);
+          stepwise_image_view_set_pixels (self->lab_blur, blur, C, H, W);
+          stepwise_image_view_set_pixels (self->lab_onestep, x0, C, H, W);
+          g_autofree char *text = g_strdup_printf (_("Forward: noised to t = %d"), t);
+          gtk_label_set_text (self->lab_noisy_label, text);
+        }
+      else
+        stepwise_image_view_set_pixels (self->lab_iterative, x0, C, H, W);
+    }
+  stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  self->job_done = index;
+  const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) index / MAX (steps, 1));
+  g_autofree char *text = NULL;
+  if (index > 0 && index < steps)
+    {
+      g_autofree char *left = format_duration (elapsed / index * (steps - index));
+      /* Translators: progress of a job, then the time it still needs */
+      text = g_strdup_printf (_("Step %d of %d · about %s left"), index, steps, left);
+    }
+  else if (index < steps)
+    text = g_strdup_printf (_("Step %d of %d"), index, steps);
+  if (text)
+    gtk_progress_bar_set_text (self->progress_bar, text);
+  _stepwise_window_update_actions (self);
+}
+
+static void
+on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseWindow *self)
+{
+  g_autofree char *text = NULL;
+  if (error && g_error_matches (error, SW_ERROR, SW_ERROR_CANCELLED))
+    text = g_strdup_printf (_("Cancelled at step %d of %d"), self->job_done, self->job_steps);
+  else if (error)
+    {
+      text = g_strdup_printf (_("Failed: %s"), error->message);
+      _stepwise_window_toast (self, text);
+    }
+  else
+    {
+      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+      const gsize image = sizeof (float) * eps->channels * eps->height * eps->width;
+      g_clear_pointer (&self->last_result, g_bytes_unref);
+      self->last_result = g_bytes_new_from_bytes (result, 0, image);
+      g_autoptr (StepwiseResult) r = stepwise_result_new (self->last_result, eps->channels, eps->height,
+                                                          eps->width, self->job_meta);
+      g_set_object (&self->shown, r);
+      stepwise_history_add (self->history, r);
+      g_autofree char *took = format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
+    }
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  _stepwise_window_update_actions (self);
+}
+
+static gboolean
+encode (SwEpsModel *eps, GtkEditable *entry, float *cond, GError **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  return eps->encode (eps, stripped, cond, error);
+}
+
+/* the settings that make the job again, as a PNG carries them */
+static GHashTable *
+job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const SwJob *job)
+{
+  g_autofree char *prompt = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry))));
+  g_autofree char *prompt2 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry))));
+  SwJobSettings settings;
+  sw_job_settings_init (&settings, (SwJobMode) mode, job, stepwise_model_get_path (model),
+                        stepwise_model_get_eps (model)->channels);
+  settings.prompt = prompt;
+  settings.prompt2 = prompt2;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);
+}
+
+void
+_stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  StepwiseModel *model = stepwise_window_get_model (self);
+  if (!model)
+    return;
+  const StepwiseMode mode = _stepwise_window_get_mode (self);
+  SwEpsModel *eps = stepwise_model_get_eps (model);
+  g_autoptr (GError) error = NULL;
+  g_autofree float *cond = g_new (float, eps->cond_dim);
+  g_autofree float *cond2 = g_new (float, eps->cond_dim);
+  g_autoptr (GBytes) image = NULL, mask = NULL;
+  SwJob job;
+  sw_job_init (&job);
+  job.count = 1;
+  job.steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  job.guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
+  job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
+  job.cond = cond;
+  if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
+    {
+      _stepwise_window_toast (self, error->message);
+      return;
+    }
+  if (_stepwise_window_uses_canvas (mode))
+    {
+      if (stepwise_canvas_get_size (self->canvas) != eps->height)
+        return;
+      image = stepwise_canvas_get_composite (self->canvas);
+      job.image = g_bytes_get_data (image, NULL);
+    }
+  if (_stepwise_window_uses_start (mode))
+    job.i_start = (int) gtk_adjustment_get_value (self->start_adjustment);
+  if (mode == STEPWISE_MODE_INPAINT)
+    {
+      if (!stepwise_canvas_has_mask (self->canvas))
+        {
+          _stepwise_window_toast (self, _("Paint what to regenerate with the Mask tool first"));
+          return;
+        }
+      mask = stepwise_canvas_get_mask (self->canvas);
+      job.mask = g_bytes_get_data (mask, NULL);
+    }
+  if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
+    {
+      if (!encode (eps, GTK_EDITABLE (self->prompt2_entry), cond2, &error))
+        {
+          _stepwise_window_toast (self, error->message);
+          return;
+        }
+      job.cond2 = cond2;
+      job.compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
+      job.view = (SwView) adw_combo_row_get_selected (self->view_row);
+    }
+  if (!sw_job_validate (&job, eps, &error))
+    {
+      _stepwise_window_toast (self, error->message);
+      return;
+    }
+  g_set_object (&self->job_model, model);
+  g_clear_pointer (&self->job_meta, g_hash_table_unref);
+  self->job_meta = job_meta (self, model, mode, &job);
+  self->job_mode = mode;
+  self->job_steps = job.steps;
+  self->job_done = job.i_start;
+  self->job_start_us = g_get_monotonic_time ();
+  stepwise_scrubber_reset (self->scrubber, job.steps);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  if (mode == STEPWISE_MODE_DENOISE_LAB)
+    {
+      stepwise_image_view_set_pixels (self->lab_blur, NULL, 0, 0, 0);
+      stepwise_image_view_set_pixels (self->lab_onestep, NULL, 0, 0, 0);
+      stepwise_image_view_set_pixels (self->lab_iterative, NULL, 0, 0, 0);
+    }
+  if (stepwise_job_runner_start (self->runner, model, &job))
+    _stepwise_window_toast (self, _("Previous job cancelled"));
+  _stepwise_window_update_actions (self);
+}
+
+void
+_stepwise_window_cancel_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_job_runner_cancel (self->runner);
+}
+
+void
+_stepwise_window_play_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_scrubber_set_playing (self->scrubber, !stepwise_scrubber_get_playing (self->scrubber));
+}
+
+void
+_stepwise_window_show_x0_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  stepwise_scrubber_set_show_x0 (self->scrubber, !stepwise_scrubber_get_show_x0 (self->scrubber));
+}
+
+void
+_stepwise_window_jobs_init (StepwiseWindow *self)
+{
+  self->runner = stepwise_job_runner_new ();
+  g_signal_connect (self->runner, "frame", G_CALLBACK (on_frame), self);
+  g_signal_connect (self->runner, "finished", G_CALLBACK (on_finished), self);
+  g_signal_connect_swapped (self->runner, "notify::running", G_CALLBACK (_stepwise_window_update_actions), self);
+  /* the preview follows everything that moves where a job starts */
+  g_signal_connect_swapped (self->canvas, "changed", G_CALLBACK (_stepwise_window_update_preview), self);
+  g_signal_connect_swapped (self->start_adjustment, "value-changed", G_CALLBACK (_stepwise_window_update_preview),
+                            self);
+  g_signal_connect_swapped (self->steps_spin, "value-changed", G_CALLBACK (_stepwise_window_update_preview), self);
+  g_signal_connect_swapped (self->seed_spin, "value-changed", G_CALLBACK (_stepwise_window_update_preview), self);
+}
