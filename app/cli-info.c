@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "base/blas.h"
+#include "diffusion/job-settings.h"
 #include "eval/classifier.h"
+#include "io/png.h"
 #include "models/checkpoint.h"
 #include "cli.h"
 
@@ -119,10 +121,61 @@ inspect_model (const SwStFile *f, const char *path, GError **error)
   return FALSE;
 }
 
+/* whether PATH begins with the PNG signature (a file that cannot be read
+ * goes on to the model reader, whose error names the problem) */
+static gboolean
+starts_as_png (const char *path)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint8 head[8];
+  FILE *f = fopen (path, "rb");
+  const gboolean png = f && fread (head, 1, sizeof head, f) == sizeof head
+                       && memcmp (head, signature, sizeof head) == 0;
+  if (f)
+    fclose (f);
+  return png;
+}
+
+/* A PNG's settings, checked as the window checks them before it opens
+ * the file, then every text pair, sorted by key. */
+static gboolean
+inspect_png (const char *path, const guint8 *data, gsize len, GError **error)
+{
+  int width, height, channels;
+  g_autoptr (GHashTable) text = sw_png_read_text (data, len, &width, &height, &channels, error);
+  if (!text)
+    {
+      g_prefix_error (error, "“%s”: ", path);
+      return FALSE;
+    }
+  SwJobSettings settings = { 0 };
+  if (!g_hash_table_contains (text, SW_JOB_KEY_MODE))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "“%s” holds no Stepwise settings (no “%s” "
+                   "text); accepted: a PNG that stepwise-cli or the window wrote for a generated image",
+                   path, SW_JOB_KEY_MODE);
+      return FALSE;
+    }
+  if (!sw_job_settings_from_text (text, &settings, error))
+    {
+      g_prefix_error (error, "“%s”: ", path);
+      return FALSE;
+    }
+  printf ("%s: %d×%d %s PNG, the settings of a %s job%s\n", path, width, height,
+          channels >= 3 ? "colour" : "grey", sw_job_mode_names ()[settings.mode],
+          width == height ? "" : " (a table of images: the settings are its first image's)");
+  g_autofree char **keys = (char **) g_hash_table_get_keys_as_array (text, NULL);
+  qsort (keys, g_strv_length (keys), sizeof *keys, compare_keys);
+  for (char **key = keys; *key; key++)
+    printf ("  %s = %s\n", *key, (const char *) g_hash_table_lookup (text, *key));
+  return TRUE;
+}
+
 int
 sw_cli_inspect (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("MODEL.safetensors — check a model file");
+  g_autoptr (GOptionContext) ctx =
+    g_option_context_new ("FILE — check a model file, or print the settings a PNG carries");
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -131,8 +184,20 @@ sw_cli_inspect (int argc, char **argv)
     }
   if (argc != 2)
     {
-      fprintf (stderr, "stepwise-cli inspect: give exactly one model file\n");
+      fprintf (stderr, "stepwise-cli inspect: give exactly one file (a model, or a PNG Stepwise wrote)\n");
       return 2;
+    }
+  if (starts_as_png (argv[1]))
+    {
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      if (!g_file_get_contents (argv[1], &data, &len, &error)
+          || !inspect_png (argv[1], (const guint8 *) data, len, &error))
+        {
+          fprintf (stderr, "stepwise-cli inspect: %s\n", error->message);
+          return 1;
+        }
+      return 0;
     }
   g_autoptr (SwStFile) f = sw_safetensors_open (argv[1], &error);
   if (!f || !inspect_model (f, argv[1], &error))

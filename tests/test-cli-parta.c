@@ -144,6 +144,20 @@ test_settings_in_pngs (void)
                                "stepwise.guidance", "2.5", "stepwise.i_start", "0", "stepwise.channels", "1",
                                "stepwise.prompt2", NULL, NULL };
   g_assert_cmpint (expect_settings (plain, out, plain_text), ==, 28);
+  /* and inspect reads them back */
+  g_autofree char *kept = path_in_dir ("kept.png");
+  const char *plain_kept[] = { "generate", "--plain", "-p", "a sneaker", "--steps", "3", "--seed", "42",
+                               "-o", kept, NULL };
+  g_auto (Run) made = run_cli (plain_kept, TRUE);
+  g_assert_cmpint (made.status, ==, 0);
+  const char *inspect[] = { "inspect", kept, NULL };
+  g_auto (Run) shown = run_cli_with (inspect, NULL);
+  g_test_message ("inspect → %d: %s", shown.status, shown.err);
+  g_assert_cmpint (shown.status, ==, 0);
+  g_assert_nonnull (strstr (shown.out, ": 28×28 grey PNG, the settings of a generate job\n"));
+  g_assert_nonnull (strstr (shown.out, "\n  stepwise.seed = 42\n"));
+  g_assert_nonnull (strstr (shown.out, "\n  stepwise.prompt = a sneaker\n"));
+  g_unlink (kept);
   const char *table[] = { "generate", "-p", "a sneaker", "-n", "2", "--steps", "3", "--seed", "42", "-g", "2.5",
                           "-o", out, NULL };
   g_assert_cmpint (expect_settings (table, out, plain_text), ==, -1);
@@ -177,6 +191,14 @@ test_settings_in_pngs (void)
   expect_error (many, "--plain writes one image, and --count is 2; give --count 1 or leave it out");
   const char *starts[] = { "sdedit", image, "--plain", NULL };
   expect_error (starts, "--plain writes one image; give one --i-start");
+  g_autofree char *figure = path_in_dir ("noise.png");
+  const char *noise[] = { "noise", image, "-o", figure, NULL };
+  g_auto (Run) noised = run_cli (noise, TRUE);
+  g_assert_cmpint (noised.status, ==, 0);
+  const char *no_settings[] = { "inspect", figure, NULL };
+  expect_error_with (no_settings, NULL, "noise.png” holds no Stepwise settings (no “stepwise.mode” text); "
+                     "accepted: a PNG that stepwise-cli or the window wrote for a generated image");
+  g_unlink (figure);
   const char *lab[] = { "noise", image, "--plain", NULL };
   expect_error (lab, "--plain is for the commands that generate an image, not noise");
 }

@@ -50,7 +50,7 @@ test_errors (void)
   const char *unknown[] = { "paint", NULL };
   expect_error (unknown, "unknown command “paint”");
   const char *no_file[] = { "inspect", NULL };
-  expect_error (no_file, "give exactly one model file");
+  expect_error (no_file, "give exactly one file (a model, or a PNG Stepwise wrote)");
   const char *missing[] = { "inspect", "/nonexistent/model.safetensors", NULL };
   expect_error (missing, "/nonexistent/model.safetensors");
   const char *bad[] = { "inspect", junk, NULL };

@@ -240,6 +240,23 @@ test_open_cli_png (void)
   const float *a = g_bytes_get_data (opened, NULL), *b = g_bytes_get_data (stepwise_result_get_pixels (made), NULL);
   for (int i = 0; i < 28 * 28; i++)
     g_assert_cmpfloat (fabsf (a[i] - CLAMP (b[i], -1.f, 1.f)), <=, 1.0f / 255 + 1e-5f);
+
+  /* a table (no --plain) is not a result, but its first image's settings
+   * come back, and the result shown stays */
+  const char *table_args[] = { "generate", "--model", model_path, "-p", "a bag", "-n", "2",
+                               "--steps", "4", "-g", "2", "-o", path, NULL };
+  g_auto (Run) t = run_cli_with (table_args, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_autofree char *table = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &table, &len, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stepwise_window_restore_png (window, (const guint8 *) table, len, "table.png", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a bag");
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 4);
+  g_assert_cmpfloat (g_settings_get_double (s, "guidance"), ==, 2);
+  g_assert_true (stepwise_window_get_shown_result (window) == made);
   close_window (window);
 }
 

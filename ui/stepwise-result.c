@@ -57,7 +57,8 @@ stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, G
   const int channels = settings.channels;
   if (width != height || width < SW_IMAGE_MIN_SIZE || width > SW_IMAGE_MAX_SIZE)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      /* its settings are sound: a table of images stepwise-cli wrote */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("%s is not a Stepwise result: it is %d×%d pixels"), name, width, height);
       return NULL;
     }

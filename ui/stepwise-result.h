@@ -18,7 +18,9 @@ StepwiseResult *stepwise_result_new         (GBytes *pixels, int channels, int h
                                              GHashTable *meta);
 /* A PNG written by stepwise_result_to_png (or any square PNG with
  * Stepwise's settings in it, such as stepwise-cli generate --plain's); an
- * error when it has none or one of them is not valid. */
+ * error when it has none or one of them is not valid, and
+ * G_IO_ERROR_NOT_SUPPORTED when its settings are sound but it is not one
+ * square image (a table of images stepwise-cli wrote). */
 StepwiseResult *stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name_for_errors,
                                               GError **error);
 /* the image at its own size, with the settings as text chunks */

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "diffusion/job-settings.h"
+#include "io/png.h"
 #include "stepwise-export.h"
 
 /* puts the settings of META back into the controls (those it lacks keep
@@ -97,10 +98,29 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
                              GError **error)
 {
   g_return_val_if_fail (STEPWISE_IS_WINDOW (self), FALSE);
-  g_autoptr (StepwiseResult) result = stepwise_result_new_from_png (data, len, name, error);
-  if (!result)
+  g_autoptr (GError) local = NULL;
+  g_autoptr (StepwiseResult) result = stepwise_result_new_from_png (data, len, name, &local);
+  if (result)
+    {
+      stepwise_window_show_result (self, result);
+      return TRUE;
+    }
+  if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* a table stepwise-cli wrote carries its first image's settings: they
+   * draw that image again */
+  g_autoptr (GHashTable) meta = sw_png_read_text (data, len, NULL, NULL, NULL, error);
+  if (!meta)
     return FALSE;
-  stepwise_window_show_result (self, result);
+  if (restore_settings (self, meta))
+    {
+      g_autofree char *text = g_strdup_printf (_("Settings restored from %s, a table of images: "
+                                                 "Generate draws its first image again"), name);
+      _stepwise_window_toast (self, text);
+    }
   return TRUE;
 }
 

@@ -62,7 +62,9 @@ struct _StepwiseHistoryStrip *stepwise_window_get_history_strip (StepwiseWindow 
 StepwiseResult    *stepwise_window_get_shown_result (StepwiseWindow *self);
 /* shows RESULT and puts its settings back into the controls */
 void               stepwise_window_show_result    (StepwiseWindow *self, StepwiseResult *result);
-/* the same for a PNG Stepwise saved (DATA), or an error */
+/* the same for a PNG Stepwise saved (DATA), or an error; for a table of
+ * images stepwise-cli wrote, only its first image's settings (a toast says
+ * so) */
 gboolean           stepwise_window_restore_png    (StepwiseWindow *self, const guint8 *data, gsize len,
                                                    const char *name, GError **error);
 /* reads FILE on a worker, then as stepwise_window_restore_png (a toast on error) */
