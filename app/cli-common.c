@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/duration.h"
 #include "models/checkpoint.h"
 
 gboolean
@@ -130,15 +131,6 @@ sw_cli_parse_int_list (const char *text, const char *what, GArray **out, GError 
   g_array_sort (a, cmp_int);
   *out = a;
   return TRUE;
-}
-
-char *
-sw_format_duration (double seconds)
-{
-  long s = (long) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%ld:%02ld", s / 60, s % 60);
 }
 
 void

@@ -70,6 +70,3 @@ typedef struct {
 
 gboolean sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
                                   const float *estimate, gpointer user_data);
-
-/* "1:02:03" or "4:05" */
-char *sw_format_duration (double seconds);

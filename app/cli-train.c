@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "base/duration.h"
 #include "cli-common.h"
 #include "data/dataset.h"
 #include "models/eps-model.h"

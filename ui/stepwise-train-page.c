@@ -16,6 +16,7 @@
 #include "models/prompt-encoder.h"
 #include "train/recipe.h"
 #include "diffusion/sampler.h"
+#include "base/duration.h"
 #include "base/error.h"
 #include "stepwise-image-view.h"
 #include "train/trainer.h"
@@ -114,16 +115,6 @@ msg_free (Msg *m)
 
 static void update_actions (StepwiseTrainPage *self);
 
-static char *
-format_duration (double seconds)
-{
-  if (seconds < 60)
-    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
-  if (seconds < 3600)
-    return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
-  return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
-}
-
 static void
 update_progress (StepwiseTrainPage *self)
 {
@@ -135,7 +126,7 @@ update_progress (StepwiseTrainPage *self)
   const double elapsed = (g_get_monotonic_time () - self->start_us) / 1e6;
   if (self->steps_done > 0 && self->steps_done < total)
     {
-      g_autofree char *left = format_duration (elapsed / self->steps_done * (total - self->steps_done));
+      g_autofree char *left = sw_format_duration (elapsed / self->steps_done * (total - self->steps_done));
       /* Translators: training progress: epoch of epochs, then the time it still needs */
       text = g_strdup_printf (_("Epoch %d of %d · about %s left"), self->epoch + 1, self->total_epochs, left);
     }
