@@ -53,17 +53,17 @@ sw_cli_model_load (const char *path, SwCliModel *m, GError **error)
   m->net = sw_checkpoint_load (path, &meta, NULL, NULL, error);
   if (!m->net)
     return FALSE;
-  if (!sw_recipe_from_meta (meta, &m->recipe, error))
+  if (!sw_model_config_from_meta (meta, &m->config, error))
     {
       g_prefix_error (error, "“%s” has no usable training recipe: ", path);
       sw_cli_model_clear (m);
       return FALSE;
     }
   const SwUnetConfig *cfg = sw_unet_config (m->net);
-  m->recipe.variant = cfg->variant;
-  m->recipe.time_mod = cfg->time_mod;
-  m->recipe.cond = cfg->cond;
-  m->recipe.embed = cfg->embed_dim;
+  m->config.variant = cfg->variant;
+  m->config.time_mod = cfg->time_mod;
+  m->config.cond = cfg->cond;
+  m->config.embed = cfg->embed_dim;
   const char *classes = g_hash_table_lookup (meta, "dataset.classes");
   m->class_names = g_strsplit (classes ? classes : "", ",", -1);
   if (cfg->variant == SW_UNET_CLASS && (int) g_strv_length (m->class_names) != cfg->class_dim)

@@ -43,17 +43,17 @@ denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError *
 {
   const SwRecipe *r = sw_trainer_recipe (tr);
   int e = sw_trainer_epoch (tr);
-  if (r->objective == SW_OBJECTIVE_PURE_NOISE)
+  if (r->model.objective == SW_OBJECTIVE_PURE_NOISE)
     {
       double dist;
       g_autofree char *path = g_strdup_printf ("%s/pure-noise-epoch-%02d.png", dir, e);
-      return sw_cli_pure_noise_figure (sw_trainer_sampling_net (tr), r, e, train, 0, path, &dist, error);
+      return sw_cli_pure_noise_figure (sw_trainer_sampling_net (tr), &r->model, e, train, 0, path, &dist, error);
     }
   g_autoptr (GArray) sigmas = NULL;
-  SwDataset *test = sw_dataset_load (r->dataset, SW_SPLIT_TEST, error);
+  SwDataset *test = sw_dataset_load (r->model.dataset, SW_SPLIT_TEST, error);
   g_autofree char *path = g_strdup_printf ("%s/denoise-epoch-%02d.png", dir, e);
   gboolean ok = test && sw_cli_parse_sigmas ("0,0.2,0.4,0.5,0.6,0.8,1", &sigmas, error)
-                && sw_cli_denoise_figure (sw_trainer_sampling_net (tr), r, e, test, 3, sigmas, 0, path, error);
+                && sw_cli_denoise_figure (sw_trainer_sampling_net (tr), &r->model, e, test, 3, sigmas, 0, path, error);
   if (test)
     sw_dataset_free (test);
   return ok;
@@ -68,7 +68,7 @@ prompt_grid (SwTrainer *tr, const char *dir, int steps, GError **error)
   g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
   const SwPromptEncoder *vocab = sw_trainer_vocabulary (tr);
   g_autofree char *meta = sw_prompt_encoder_to_meta (vocab);
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), &r->model, meta, error);
   if (!m)
     return FALSE;
   g_autoptr (GPtrArray) prompts = g_ptr_array_new ();
@@ -82,13 +82,13 @@ prompt_grid (SwTrainer *tr, const char *dir, int steps, GError **error)
   const int per = 4, n = (int) (prompts->len - 1) * per;
   const size_t size = (size_t) n * m->channels * m->height * m->width;
   g_autofree float *out = g_new (float, size);
-  if (!sw_prompt_samples (m, (const char * const *) prompts->pdata, per, steps, r->guidance,
+  if (!sw_prompt_samples (m, (const char * const *) prompts->pdata, per, steps, r->model.guidance,
                           0, out, error))
     return FALSE;
   for (size_t j = 0; j < size; j++)
     out[j] = 0.5f * out[j] + 0.5f;
-  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps, guidance %g", r->name,
-                                            r->dataset, sw_trainer_epoch (tr), steps, r->guidance);
+  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps, guidance %g", r->model.name,
+                                            r->model.dataset, sw_trainer_epoch (tr), steps, r->model.guidance);
   return sw_figure_image_grid (path, out, n, m->channels, m->height, m->width, per, 3,
                                (const char * const *) prompts->pdata, title, error);
 }
@@ -111,19 +111,19 @@ sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, int steps, G
   g_autofree char *title = NULL;
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
 
-  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
+  if (r->model.objective == SW_OBJECTIVE_DENOISE || r->model.objective == SW_OBJECTIVE_PURE_NOISE)
     return denoise_figure (tr, data, dir, error);
   for (int i = 0; i < n; i++)
     cls[i] = classes ? i / cols : -1;
-  SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : steps,
-                           .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
-  if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, NULL, NULL, error))
+  SwSampleOptions opts = { .steps = r->model.objective == SW_OBJECTIVE_DDPM ? r->model.T : steps,
+                           .guidance = classes ? r->model.guidance : 1.0f, .seed = 0 };
+  if (!sw_sample (net, &r->model, n, classes ? cls : NULL, &opts, out, NULL, NULL, error))
     return FALSE;
   for (int i = 0; classes && i < rows; i++)
     g_ptr_array_add (labels, (gpointer) data->class_names[i]);
   g_ptr_array_add (labels, NULL);
-  g_autofree char *guidance = classes ? g_strdup_printf (", guidance %g", r->guidance) : g_strdup ("");
-  title = g_strdup_printf ("%s on %s, epoch %d, %d steps%s", r->name, data->name,
+  g_autofree char *guidance = classes ? g_strdup_printf (", guidance %g", r->model.guidance) : g_strdup ("");
+  title = g_strdup_printf ("%s on %s, epoch %d, %d steps%s", r->model.name, data->name,
                            sw_trainer_epoch (tr), opts.steps, guidance);
   return sw_figure_image_grid (path, out, n, cfg->channels, cfg->size, cfg->size, cols, 3,
                                classes ? (const char * const *) labels->pdata : NULL, title, error);
@@ -134,8 +134,8 @@ draw_curves (const char *dir, const SwRecipe *r, const GArray *batch, const GArr
 {
   g_autofree char *bp = g_build_filename (dir, "loss-batch.png", NULL);
   g_autofree char *ep = g_build_filename (dir, "loss-epoch.png", NULL);
-  g_autofree char *bt = g_strdup_printf ("%s: training loss per batch", r->name);
-  g_autofree char *et = g_strdup_printf ("%s: training loss per epoch", r->name);
+  g_autofree char *bt = g_strdup_printf ("%s: training loss per batch", r->model.name);
+  g_autofree char *et = g_strdup_printf ("%s: training loss per epoch", r->model.name);
   return sw_figure_loss_curve (bp, bt, "step", "MSE loss", (float *) batch->data, batch->len,
                                NULL, 0, error)
          && sw_figure_loss_curve (ep, et, "epoch", "mean MSE loss", (float *) epoch->data,
@@ -188,23 +188,23 @@ sw_cli_train (int argc, char **argv)
   if (!sw_recipe_lookup (argv[1], &recipe, &error))
     return sw_cli_fail (CMD, error);
   if (dataset)
-    g_strlcpy (recipe.dataset, dataset, sizeof recipe.dataset);
+    g_strlcpy (recipe.model.dataset, dataset, sizeof recipe.model.dataset);
   if (epochs) recipe.epochs = epochs;
   if (batch) recipe.batch = batch;
   if (lr != 0) recipe.lr = (float) lr;
-  if (D) recipe.D = D;
-  if (cond && !sw_cond_points_from_name (cond, &recipe.cond))
+  if (D) recipe.model.D = D;
+  if (cond && !sw_cond_points_from_name (cond, &recipe.model.cond))
     return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every, film", cond);
-  if (embed >= 0) recipe.embed = embed;
+  if (embed >= 0) recipe.model.embed = embed;
   if (gamma >= 0) recipe.gamma = (float) gamma;
   if (no_scheduler) recipe.scheduler = false;
-  if (sigma >= 0) recipe.sigma = (float) sigma;
+  if (sigma >= 0) recipe.model.sigma = (float) sigma;
   if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
   if (ema >= 0) recipe.ema = (float) ema;
   if (word_lr >= 0) recipe.word_lr = (float) word_lr;
   if (repeat_rare >= 0) recipe.repeat_rare = (float) repeat_rare;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
-  if (sample_steps) recipe.sample_steps = sample_steps;
+  if (sample_steps) recipe.model.sample_steps = sample_steps;
   if (limit < 0)
     return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
   if (!sw_recipe_validate (&recipe, &error))
@@ -215,11 +215,11 @@ sw_cli_train (int argc, char **argv)
     return sw_cli_fail (CMD, error);
 
   if (!out)
-    out = g_strdup_printf ("runs/%s-%s", recipe.name, recipe.dataset);
+    out = g_strdup_printf ("runs/%s-%s", recipe.model.name, recipe.model.dataset);
   if (g_mkdir_with_parents (out, 0755) != 0)
     return sw_cli_failf (CMD, "cannot create the folder “%s”: %s", out, g_strerror (errno));
 
-  SwDataset *data = sw_dataset_load (recipe.dataset, SW_SPLIT_TRAIN, &error);
+  SwDataset *data = sw_dataset_load (recipe.model.dataset, SW_SPLIT_TRAIN, &error);
   if (!data)
     return sw_cli_fail (CMD, error);
   if (limit > 0 && limit < data->n)
@@ -245,7 +245,7 @@ sw_cli_train (int argc, char **argv)
                                          : g_strdup (" (constant)");
   g_autofree char *averaged = r->ema > 0.0f ? g_strdup_printf (", samples from the weights' average (decay %g a step)", r->ema)
                                             : g_strdup ("");
-  g_autofree char *embedding = r->embed ? g_strdup_printf (", word embedding %d", r->embed)
+  g_autofree char *embedding = r->model.embed ? g_strdup_printf (", word embedding %d", r->model.embed)
                                         : g_strdup ("");
   g_autofree char *words = r->word_lr != 1.0f ? g_strdup_printf (", word weights at %g x the rate", r->word_lr)
                                                : g_strdup ("");
@@ -265,10 +265,10 @@ sw_cli_train (int argc, char **argv)
     }
 
   fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", r->name, data->name, data->n, repeated, r->D,
-           sw_cond_points_name (r->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
+           "%zu parameters%s%s\n", r->model.name, data->name, data->n, repeated, r->model.D,
+           sw_cond_points_name (r->model.cond), embedding, r->batch, r->epochs, r->lr, sched, words,
            sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
-  sw_progress_init (&run.progress, r->name);
+  sw_progress_init (&run.progress, r->model.name);
   gint64 t_start = g_get_monotonic_time ();
   int start_epoch = sw_trainer_epoch (tr);
 
@@ -298,8 +298,8 @@ sw_cli_train (int argc, char **argv)
       gboolean grid = e == r->epochs;
       for (guint i = 0; i < grid_epochs->len; i++)
         grid |= g_array_index (grid_epochs, int, i) == e;
-      if (grid && !(sw_trainer_vocabulary (tr) ? prompt_grid (tr, out, r->sample_steps, &error)
-                                                : sample_grid (tr, data, out, r->sample_steps, &error)))
+      if (grid && !(sw_trainer_vocabulary (tr) ? prompt_grid (tr, out, r->model.sample_steps, &error)
+                                                : sample_grid (tr, data, out, r->model.sample_steps, &error)))
         {
           sw_progress_end (&run.progress);
           status = sw_cli_fail (CMD, error);
@@ -324,7 +324,7 @@ sw_cli_train (int argc, char **argv)
       if (!sw_trainer_save (tr, final, FALSE, SW_DTYPE_F16, extra, &error))
         status = sw_cli_fail (CMD, error);
       else
-        printf ("trained %s in %s (%.1f images/s); model: %s\n", r->name, dur,
+        printf ("trained %s in %s (%.1f images/s); model: %s\n", r->model.name, dur,
                 secs > 0 ? images / secs : 0.0, final);
     }
 

@@ -250,7 +250,7 @@ sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GEr
 {
   const SwRecipe *r = sw_trainer_recipe (tr);
   g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), &r->model, meta, error);
   if (!m)
     return FALSE;
   const int K = m->cond_dim;
@@ -270,8 +270,8 @@ sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GEr
   SwJob job;
   sw_job_init (&job);
   job.count = rows * *cols;
-  job.steps = r->sample_steps;
-  job.guidance = r->guidance;
+  job.steps = r->model.sample_steps;
+  job.guidance = r->model.guidance;
   job.cond = cond;
   job.cond_per_image = TRUE;
   if (!sw_job_validate (&job, m, error) || !sw_job_run (m, &job, out, on_job_step, run, NULL, error))
@@ -290,7 +290,7 @@ static GBytes *
 sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, GError **error)
 {
   const SwRecipe *r = sw_trainer_recipe (tr);
-  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
+  if (r->model.objective == SW_OBJECTIVE_DENOISE || r->model.objective == SW_OBJECTIVE_PURE_NOISE)
     return NULL;
   SwUnet *net = sw_trainer_sampling_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
@@ -309,9 +309,9 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
       g_autofree int *cls = g_new (int, n);
       for (int i = 0; i < n; i++)
         cls[i] = i % cols;
-      SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : r->sample_steps,
-                               .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
-      if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
+      SwSampleOptions opts = { .steps = r->model.objective == SW_OBJECTIVE_DDPM ? r->model.T : r->model.sample_steps,
+                               .guidance = classes ? r->model.guidance : 1.0f, .seed = 0 };
+      if (!sw_sample (net, &r->model, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
         return NULL;
     }
   const int n = rows * cols, H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
@@ -368,10 +368,10 @@ train_thread_run (GTask *task, TrainRun *run)
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_strlcpy (recipe.dataset, run->dataset, sizeof recipe.dataset);
+      g_strlcpy (recipe.model.dataset, run->dataset, sizeof recipe.model.dataset);
       recipe.epochs = run->epochs;
       if (run->D > 0)
-        recipe.D = run->D;
+        recipe.model.D = run->D;
       tr = sw_recipe_validate (&recipe, &error) ? sw_trainer_new (&recipe, train, &error) : NULL;
     }
   if (!tr)
@@ -400,7 +400,7 @@ train_thread_run (GTask *task, TrainRun *run)
   m->epoch = sw_trainer_epoch (tr);
   m->epochs = run->epochs;
   m->steps_per_epoch = sw_trainer_steps_per_epoch (tr);
-  m->text = g_strdup_printf (_("Training %s on %d images, %d steps an epoch"), sw_trainer_recipe (tr)->name,
+  m->text = g_strdup_printf (_("Training %s on %d images, %d steps an epoch"), sw_trainer_recipe (tr)->model.name,
                              train->n, m->steps_per_epoch);
   post (run, m);
   run->last_post = g_get_monotonic_time ();
@@ -492,7 +492,7 @@ on_choice_changed (StepwiseTrainPage *self)
     /* Translators: a dataset's description, then a recipe's objective,
      * network width, batch size and epochs */
     about = g_strdup_printf (_("%s; %s · D = %d · batch %d · %d epochs by default"), title ? title : dataset,
-                             sw_objective_name (r.objective), r.D, r.batch, r.epochs);
+                             sw_objective_name (r.model.objective), r.model.D, r.batch, r.epochs);
   gtk_label_set_text (self->recipe_description, about ? about : "");
   if (self->folder_chosen)
     return;
