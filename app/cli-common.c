@@ -170,6 +170,13 @@ sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
   return TRUE;
 }
 
+gboolean
+sw_cli_grid_progress (double done, double total, gpointer progress)
+{
+  sw_progress_update (progress, done, total, NULL);
+  return TRUE;
+}
+
 void
 sw_progress_end (SwProgress *p)
 {

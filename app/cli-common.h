@@ -70,3 +70,6 @@ typedef struct {
 
 gboolean sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
                                   const float *estimate, gpointer user_data);
+/* a progress bar (SwProgress) over a grid's sampling (sample-grid.h's
+ * SwGridProgress) */
+gboolean sw_cli_grid_progress (double done, double total, gpointer progress);

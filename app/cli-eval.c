@@ -220,7 +220,7 @@ sw_cli_eval (int argc, char **argv)
         want[i] = i % K;   /* interleaved: a stopped run still covers every class */
     }
   SwSampleOptions opts = {
-    .steps = steps ? steps : (m.config.objective == SW_OBJECTIVE_DDPM ? m.config.T : m.config.sample_steps),
+    .steps = steps ? steps : sw_model_config_sample_steps (&m.config),
     .guidance = guidance >= 0 ? (float) guidance : m.config.guidance,
     .guide_after = (float) guide_after,
     .seed = (uint64_t) seed,

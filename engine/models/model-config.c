@@ -31,6 +31,12 @@ objective_from_name (const char *s, SwObjective *o)
   return FALSE;
 }
 
+int
+sw_model_config_sample_steps (const SwModelConfig *c)
+{
+  return c->objective == SW_OBJECTIVE_DDPM ? c->T : c->sample_steps;
+}
+
 gboolean
 sw_model_config_validate (const SwModelConfig *c, GError **error)
 {

@@ -40,6 +40,8 @@ typedef struct {
 
 const char *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine" */
 
+/* the steps sampling takes by default: all T for DDPM, else sample_steps */
+int         sw_model_config_sample_steps (const SwModelConfig *config);
 /* every field in range, or an error naming the field and its range */
 gboolean    sw_model_config_validate (const SwModelConfig *config, GError **error);
 
