@@ -12,6 +12,7 @@
 #include "models/checkpoint.h"
 #include "models/eps-model.h"
 #include "diffusion/job.h"
+#include "diffusion/sample-grid.h"
 #include "models/prompt-encoder.h"
 #include "train/trainer.h"
 
@@ -595,6 +596,16 @@ test_same_seed_same_bytes (void)
   g_assert_no_error (error);
   g_assert_cmpmem (a, sizeof (float) * n, b, sizeof (float) * n);
   g_assert_true (memcmp (a, c, sizeof (float) * n) != 0);
+
+  /* a training grid's prompts are the quality prompts the model knows,
+   * its samples the job's, in [0, 1] */
+  g_autofree const char **prompts = sw_grid_prompts (m, 1);
+  g_assert_cmpuint (g_strv_length ((char **) prompts), ==, 1);
+  g_assert_cmpstr (prompts[0], ==, "dog");
+  g_assert_true (sw_sample_prompts (m, prompts, 2, 4, job.guidance, 9, c, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpfloat (c[i], ==, CLAMP (0.5f * a[i] + 0.5f, 0.0f, 1.0f));
   sw_trainer_free (tr);
 }
 
