@@ -1,8 +1,6 @@
 /* stepwise-cli train: a recipe from scratch (or resumed), with a checkpoint
  * every epoch, loss CSVs and curves, and sample grids at chosen epochs. */
 #include <glib.h>
-#include <math.h>
-#include <string.h>
 
 #include "base/duration.h"
 #include "cli.h"

@@ -5,9 +5,7 @@
 #include "stepwise-train-page.h"
 
 #include <adwaita.h>
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "base/duration.h"
 #include "base/error.h"

@@ -107,7 +107,7 @@ sw_train_run (const SwTrainRunParams *p, SwTrainRunSummary *summary, GError **er
     goto out;
   if (summary)
     *summary = (SwTrainRunSummary) {
-      .first_epoch = first, .epochs = sw_trainer_epoch (tr), .seconds = seconds,
+      .seconds = seconds,
       .images = (double) (sw_trainer_epoch (tr) - first) * sw_trainer_steps_per_epoch (tr)
                 * sw_trainer_recipe (tr)->batch,
     };

@@ -61,8 +61,6 @@ typedef struct {
 
 /* What a finished run did. */
 typedef struct {
-  int    first_epoch;    /* epochs done when it started */
-  int    epochs;         /* epochs done when it ended */
   double seconds;
   double images;         /* images trained on by this run */
 } SwTrainRunSummary;
