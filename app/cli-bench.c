@@ -239,7 +239,7 @@ bench_generate (Report *r, int C, int size, double target_s)
   SwUnet *net = make_net (r, &shape);
   SwRecipe recipe;
   sw_recipe_lookup ("ddpm-prompt", &recipe, NULL);
-  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe, NULL, NULL);
+  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe.model, NULL, NULL);
   float cond[10] = { 0 }, *out = g_new (float, (size_t) C * size * size);
   cond[3] = 1.0f;
   SwJob job;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/duration.h"
 #include "models/checkpoint.h"
 
 gboolean
@@ -52,17 +53,17 @@ sw_cli_model_load (const char *path, SwCliModel *m, GError **error)
   m->net = sw_checkpoint_load (path, &meta, NULL, NULL, error);
   if (!m->net)
     return FALSE;
-  if (!sw_recipe_from_meta (meta, &m->recipe, error))
+  if (!sw_model_config_from_meta (meta, &m->config, error))
     {
       g_prefix_error (error, "“%s” has no usable training recipe: ", path);
       sw_cli_model_clear (m);
       return FALSE;
     }
   const SwUnetConfig *cfg = sw_unet_config (m->net);
-  m->recipe.variant = cfg->variant;
-  m->recipe.time_mod = cfg->time_mod;
-  m->recipe.cond = cfg->cond;
-  m->recipe.embed = cfg->embed_dim;
+  m->config.variant = cfg->variant;
+  m->config.time_mod = cfg->time_mod;
+  m->config.cond = cfg->cond;
+  m->config.embed = cfg->embed_dim;
   const char *classes = g_hash_table_lookup (meta, "dataset.classes");
   m->class_names = g_strsplit (classes ? classes : "", ",", -1);
   if (cfg->variant == SW_UNET_CLASS && (int) g_strv_length (m->class_names) != cfg->class_dim)
@@ -132,15 +133,6 @@ sw_cli_parse_int_list (const char *text, const char *what, GArray **out, GError 
   return TRUE;
 }
 
-char *
-sw_format_duration (double seconds)
-{
-  long s = (long) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  return g_strdup_printf ("%ld:%02ld", s / 60, s % 60);
-}
-
 void
 sw_progress_init (SwProgress *p, const char *label)
 {
@@ -175,6 +167,13 @@ sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
   SwSampleProgress *c = user_data;
   sw_progress_update (&c->progress, (double) first * steps + (double) n * (step + 1),
                       (double) c->total * steps, NULL);
+  return TRUE;
+}
+
+gboolean
+sw_cli_grid_progress (double done, double total, gpointer progress)
+{
+  sw_progress_update (progress, done, total, NULL);
   return TRUE;
 }
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "data/dataset.h"
-#include "train/recipe.h"
+#include "models/model-config.h"
 #include "models/unet.h"
 
 /* Parses ARGV with ENTRIES; on error prints "stepwise-cli CMD: message"
@@ -18,11 +18,11 @@ gboolean sw_cli_parse (const char *cmd, const char *params, const char *summary,
 int      sw_cli_fail (const char *cmd, const GError *error);
 int      sw_cli_failf (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
-/* A model file with the recipe it was trained by and its class names
+/* A model file with the configuration it was trained with and its class names
  * (NULL-terminated; empty for a model without classes). */
 typedef struct {
   SwUnet   *net;
-  SwRecipe  recipe;
+  SwModelConfig config;
   char    **class_names;
   gboolean  words;   /* the class vector is a bag of words (prompt-encoder.h) */
   int       epoch;
@@ -41,10 +41,10 @@ gboolean sw_cli_parse_sigmas (const char *text, GArray **out, GError **error);
 /* The write-up's denoiser figures: COUNT held-out images noised at each
  * sigma, rows noisy / denoised; and 8 outputs for pure noise beside the
  * mean training image (DISTANCE: their mean absolute difference). */
-gboolean sw_cli_denoise_figure (SwUnet *net, const SwRecipe *recipe, int epoch,
+gboolean sw_cli_denoise_figure (SwUnet *net, const SwModelConfig *config, int epoch,
                                 const SwDataset *test, int count, GArray *sigmas,
                                 uint64_t seed, const char *path, GError **error);
-gboolean sw_cli_pure_noise_figure (SwUnet *net, const SwRecipe *recipe, int epoch,
+gboolean sw_cli_pure_noise_figure (SwUnet *net, const SwModelConfig *config, int epoch,
                                    const SwDataset *train, uint64_t seed, const char *path,
                                    double *distance, GError **error);
 
@@ -70,6 +70,6 @@ typedef struct {
 
 gboolean sw_sample_progress_step (int step, int steps, int first, int n, const float *x,
                                   const float *estimate, gpointer user_data);
-
-/* "1:02:03" or "4:05" */
-char *sw_format_duration (double seconds);
+/* a progress bar (SwProgress) over a grid's sampling (sample-grid.h's
+ * SwGridProgress) */
+gboolean sw_cli_grid_progress (double done, double total, gpointer progress);

@@ -44,7 +44,7 @@ sw_cli_parse_sigmas (const char *text, GArray **out, GError **error)
 }
 
 gboolean
-sw_cli_denoise_figure (SwUnet *net, const SwRecipe *recipe, int epoch, const SwDataset *test,
+sw_cli_denoise_figure (SwUnet *net, const SwModelConfig *config, int epoch, const SwDataset *test,
                        int count, GArray *sigmas, uint64_t seed, const char *path, GError **error)
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
@@ -80,14 +80,14 @@ sw_cli_denoise_figure (SwUnet *net, const SwRecipe *recipe, int epoch, const SwD
     }
   g_ptr_array_add (rows, NULL);
   g_autofree char *title = g_strdup_printf ("%s (trained at σ = %g), epoch %d, held-out images",
-                                            recipe->name, recipe->sigma, epoch);
+                                            config->name, config->sigma, epoch);
   return sw_figure_image_table (path, table, 2 * count, S, cfg->channels, cfg->size, cfg->size, 3,
                                 (const char * const *) rows->pdata, (const char * const *) cols->pdata,
                                 title, error);
 }
 
 gboolean
-sw_cli_pure_noise_figure (SwUnet *net, const SwRecipe *recipe, int epoch, const SwDataset *train,
+sw_cli_pure_noise_figure (SwUnet *net, const SwModelConfig *config, int epoch, const SwDataset *train,
                           uint64_t seed, const char *path, double *distance, GError **error)
 {
   /* pure noise in: the MSE-optimal answer is the mean training image */
@@ -110,7 +110,7 @@ sw_cli_pure_noise_figure (SwUnet *net, const SwRecipe *recipe, int epoch, const 
   *distance = dist;
   g_autofree char *title = g_strdup_printf ("%s, epoch %d: 8 outputs for pure noise, then the mean "
                                             "training image (mean |difference| %.3f)",
-                                            recipe->name, epoch, dist);
+                                            config->name, epoch, dist);
   return sw_figure_image_grid (path, y, n + 1, cfg->channels, cfg->size, cfg->size, n + 1, 4,
                                NULL, title, error);
 }
@@ -152,21 +152,21 @@ sw_cli_denoise (int argc, char **argv)
     return sw_cli_fail (CMD, error);
   int status = 0;
   SwDataset *test = NULL, *train = NULL;
-  if (m.recipe.objective != SW_OBJECTIVE_DENOISE && m.recipe.objective != SW_OBJECTIVE_PURE_NOISE)
+  if (m.config.objective != SW_OBJECTIVE_DENOISE && m.config.objective != SW_OBJECTIVE_PURE_NOISE)
     {
       status = sw_cli_failf (CMD, "“%s” is a %s model; denoise takes a model of the denoiser "
-                             "or denoiser-pure-noise recipe", argv[1], sw_objective_name (m.recipe.objective));
+                             "or denoiser-pure-noise recipe", argv[1], sw_objective_name (m.config.objective));
       goto done;
     }
-  if (!(test = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TEST, &error)))
+  if (!(test = sw_dataset_load (m.config.dataset, SW_SPLIT_TEST, &error)))
     {
       status = sw_cli_fail (CMD, error);
       goto done;
     }
-  if (m.recipe.objective == SW_OBJECTIVE_DENOISE)
+  if (m.config.objective == SW_OBJECTIVE_DENOISE)
     {
       g_autofree char *path = g_build_filename (dir, "denoise.png", NULL);
-      if (!sw_cli_denoise_figure (m.net, &m.recipe, m.epoch, test, count, sigmas, (uint64_t) seed,
+      if (!sw_cli_denoise_figure (m.net, &m.config, m.epoch, test, count, sigmas, (uint64_t) seed,
                                   path, &error))
         status = sw_cli_fail (CMD, error);
       else
@@ -176,8 +176,8 @@ sw_cli_denoise (int argc, char **argv)
     {
       double dist;
       g_autofree char *path = g_build_filename (dir, "pure-noise.png", NULL);
-      if (!(train = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TRAIN, &error))
-          || !sw_cli_pure_noise_figure (m.net, &m.recipe, m.epoch, train, (uint64_t) seed, path,
+      if (!(train = sw_dataset_load (m.config.dataset, SW_SPLIT_TRAIN, &error))
+          || !sw_cli_pure_noise_figure (m.net, &m.config, m.epoch, train, (uint64_t) seed, path,
                                         &dist, &error))
         status = sw_cli_fail (CMD, error);
       else

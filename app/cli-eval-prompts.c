@@ -18,8 +18,8 @@
 #include "models/eps-model.h"
 #include "figures.h"
 #include "diffusion/gaussian-blur.h"
+#include "diffusion/sample-grid.h"
 #include "io/json.h"
-#include "prompt-samples.h"
 #include "base/rng.h"
 
 #define CMD "eval-prompts"
@@ -334,12 +334,15 @@ sw_cli_eval_prompts (int argc, char **argv)
   const size_t img = (size_t) m->channels * m->height * m->width;
   g_autofree float *samples = g_new (float, n * img);
   gint64 t0 = g_get_monotonic_time ();
-  if (!sw_prompt_samples (m, (const char * const *) prompts, per, steps, (float) guidance,
-                          (uint64_t) seed, samples, &error))
+  SwProgress progress;
+  sw_progress_init (&progress, "denoising");
+  const gboolean sampled = sw_sample_prompts (m, (const char * const *) prompts, per, steps,
+                                              (float) guidance, (uint64_t) seed, samples,
+                                              sw_cli_grid_progress, &progress, &error);
+  sw_progress_end (&progress);
+  if (!sampled)
     return sw_cli_fail (CMD, error);
   double secs = (g_get_monotonic_time () - t0) / 1e6;
-  for (size_t j = 0; j < n * img; j++)   /* to the dataset's [0, 1] */
-    samples[j] = CLAMP (0.5f * samples[j] + 0.5f, 0.0f, 1.0f);
 
   g_autofree float *a = g_memdup2 (samples, sizeof (float) * n * img);
   g_autofree float *b = g_memdup2 (train->images, sizeof (float) * train->n * img);

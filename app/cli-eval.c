@@ -80,7 +80,7 @@ print_json (const char *path, const SwCliModel *m, int per_class, const SwSample
 {
   printf ("{\n  \"model\": \"%s\",\n  \"recipe\": \"%s\",\n  \"dataset\": \"%s\",\n"
           "  \"epoch\": %d,\n  \"per_class\": %d,\n  \"steps\": %d,\n",
-          path, m->recipe.name, m->recipe.dataset, m->epoch, per_class, opts->steps);
+          path, m->config.name, m->config.dataset, m->epoch, per_class, opts->steps);
   if (sc->by_class)
     printf ("  \"guidance\": %g,\n  \"guide_after\": %g,\n", opts->guidance, opts->guide_after);
   printf ("  \"seed\": %" G_GINT64_FORMAT ",\n  \"classifier\": \"%s\",\n"
@@ -107,7 +107,7 @@ print_text (const char *path, const SwCliModel *m, int per_class, const SwSample
                                ? g_strdup_printf (" from %g of the way", opts->guide_after)
                                : g_strdup ("");
       printf ("%s (%s on %s, epoch %d): %d samples per class, %d steps, guidance %g%s, seed %"
-              G_GINT64_FORMAT "\n", path, m->recipe.name, m->recipe.dataset, m->epoch, per_class,
+              G_GINT64_FORMAT "\n", path, m->config.name, m->config.dataset, m->epoch, per_class,
               opts->steps, opts->guidance, after, seed);
       printf ("  classified as the requested class: %.1f%%  (classifier's own test accuracy %.1f%%)\n",
               100 * sc->score, 100 * rec->test_accuracy);
@@ -115,7 +115,7 @@ print_text (const char *path, const SwCliModel *m, int per_class, const SwSample
   else
     {
       printf ("%s (%s on %s, epoch %d): %d samples, %d steps, seed %" G_GINT64_FORMAT "\n",
-              path, m->recipe.name, m->recipe.dataset, m->epoch, per_class * K, opts->steps, seed);
+              path, m->config.name, m->config.dataset, m->epoch, per_class * K, opts->steps, seed);
       printf ("  legible (the classifier gives some class at least %g): %.1f%%  "
               "(held-out real images: %.1f%%)\n  samples per class, by the classifier's top class:\n",
               LEGIBLE_P, 100 * sc->score, 100 * sc->real_legible);
@@ -193,11 +193,11 @@ sw_cli_eval (int argc, char **argv)
       goto done;
     }
   if (!classifier)
-    default_path = sw_cli_shipped_model_path ("classifier", m.recipe.dataset);
+    default_path = sw_cli_shipped_model_path ("classifier", m.config.dataset);
   const char *cls_path = classifier ? classifier : default_path;
   if (!(cls = sw_classifier_load (cls_path, &rec, &error))
-      || !(test = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TEST, &error))
-      || !(train = sw_dataset_load (m.recipe.dataset, SW_SPLIT_TRAIN, &error)))
+      || !(test = sw_dataset_load (m.config.dataset, SW_SPLIT_TEST, &error))
+      || !(train = sw_dataset_load (m.config.dataset, SW_SPLIT_TRAIN, &error)))
     {
       status = sw_cli_fail (cmd, error);
       goto done;
@@ -220,15 +220,15 @@ sw_cli_eval (int argc, char **argv)
         want[i] = i % K;   /* interleaved: a stopped run still covers every class */
     }
   SwSampleOptions opts = {
-    .steps = steps ? steps : (m.recipe.objective == SW_OBJECTIVE_DDPM ? m.recipe.T : m.recipe.sample_steps),
-    .guidance = guidance >= 0 ? (float) guidance : m.recipe.guidance,
+    .steps = steps ? steps : sw_model_config_sample_steps (&m.config),
+    .guidance = guidance >= 0 ? (float) guidance : m.config.guidance,
     .guide_after = (float) guide_after,
     .seed = (uint64_t) seed,
   };
   SwSampleProgress ctx = { .total = n };
   sw_progress_init (&ctx.progress, "sampling");
   gint64 t0 = g_get_monotonic_time ();
-  gboolean ok = sw_sample (m.net, &m.recipe, n, want, &opts, images, sw_sample_progress_step, &ctx, &error);
+  gboolean ok = sw_sample (m.net, &m.config, n, want, &opts, images, sw_sample_progress_step, &ctx, &error);
   sw_progress_end (&ctx.progress);
   if (!ok)
     {

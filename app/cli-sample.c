@@ -60,23 +60,23 @@ sw_cli_sample (int argc, char **argv)
   for (int i = 0; i < n; i++)
     cls[i] = classes ? i / per_class : -1;
   SwSampleOptions opts = {
-    .steps = steps ? steps : m.recipe.sample_steps,
-    .guidance = guidance >= 0 ? (float) guidance : (classes ? m.recipe.guidance : 1.0f),
+    .steps = steps ? steps : m.config.sample_steps,
+    .guidance = guidance >= 0 ? (float) guidance : (classes ? m.config.guidance : 1.0f),
     .guide_after = (float) guide_after,
     .seed = (uint64_t) seed,
   };
-  if (m.recipe.objective == SW_OBJECTIVE_DDPM && !steps)
-    opts.steps = m.recipe.T;
+  if (m.config.objective == SW_OBJECTIVE_DDPM && !steps)
+    opts.steps = m.config.T;
   SwSampleProgress ctx = { .total = n };
   sw_progress_init (&ctx.progress, "sampling");
   int status = 0;
-  if (!sw_sample (m.net, &m.recipe, n, classes ? cls : NULL, &opts, images, sw_sample_progress_step, &ctx, &error))
+  if (!sw_sample (m.net, &m.config, n, classes ? cls : NULL, &opts, images, sw_sample_progress_step, &ctx, &error))
     status = sw_cli_fail (CMD, error);
   sw_progress_end (&ctx.progress);
   if (status == 0)
     {
       g_autofree char *title = g_strdup_printf ("%s, epoch %d: seed %" G_GINT64_FORMAT ", %d steps%s",
-                                                m.recipe.name, m.epoch, seed, opts.steps,
+                                                m.config.name, m.epoch, seed, opts.steps,
                                                 classes ? ", guided" : "");
       const char *path = out ? out : "samples.png";
       if (!sw_figure_image_grid (path, images, n, cfg->channels, cfg->size, cfg->size, cols, 3,

@@ -1,58 +1,45 @@
 /* stepwise-cli train: a recipe from scratch (or resumed), with a checkpoint
  * every epoch, loss CSVs and curves, and sample grids at chosen epochs. */
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <math.h>
-#include <string.h>
 
+#include "base/duration.h"
 #include "cli.h"
 #include "cli-common.h"
 #include "data/dataset.h"
-#include "models/eps-model.h"
+#include "diffusion/sample-grid.h"
 #include "figures.h"
-#include "train/loss-log.h"
-#include "prompt-samples.h"
-#include "diffusion/sampler.h"
-#include "train/trainer.h"
+#include "train/train-run.h"
 
 #define CMD "train"
 
 typedef struct {
-  SwProgress progress;
-  int epoch, epochs;
-  SwLossLog *log;
+  SwProgress       progress;
+  char             name[32];      /* the recipe's (a resumed run: the checkpoint's) */
+  int              epochs;
+  const SwDataset *data;
+  const char      *dir;
+  const GArray    *grid_epochs;   /* int: the epochs after which to draw a grid */
+  gboolean         resume;
 } Run;
-
-static gboolean
-on_step (int epoch, int step, int steps, float loss, gpointer user_data)
-{
-  Run *run = user_data;
-  sw_loss_log_batch (run->log, epoch + 1, step + 1, loss);
-  g_autofree char *extra = g_strdup_printf ("epoch %d/%d, step %d/%d, loss %.4f",
-                                            epoch + 1, run->epochs, step + 1, steps, loss);
-  sw_progress_update (&run->progress, (double) epoch * steps + step + 1,
-                      (double) run->epochs * steps, extra);
-  return TRUE;
-}
 
 /* The denoisers' figures at the end of an epoch, as stepwise-cli denoise
  * draws them. */
 static gboolean
 denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError **error)
 {
-  const SwRecipe *r = sw_trainer_recipe (tr);
+  const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
   int e = sw_trainer_epoch (tr);
-  if (r->objective == SW_OBJECTIVE_PURE_NOISE)
+  if (model->objective == SW_OBJECTIVE_PURE_NOISE)
     {
       double dist;
       g_autofree char *path = g_strdup_printf ("%s/pure-noise-epoch-%02d.png", dir, e);
-      return sw_cli_pure_noise_figure (sw_trainer_sampling_net (tr), r, e, train, 0, path, &dist, error);
+      return sw_cli_pure_noise_figure (sw_trainer_sampling_net (tr), model, e, train, 0, path, &dist, error);
     }
   g_autoptr (GArray) sigmas = NULL;
-  SwDataset *test = sw_dataset_load (r->dataset, SW_SPLIT_TEST, error);
+  SwDataset *test = sw_dataset_load (model->dataset, SW_SPLIT_TEST, error);
   g_autofree char *path = g_strdup_printf ("%s/denoise-epoch-%02d.png", dir, e);
   gboolean ok = test && sw_cli_parse_sigmas ("0,0.2,0.4,0.5,0.6,0.8,1", &sigmas, error)
-                && sw_cli_denoise_figure (sw_trainer_sampling_net (tr), r, e, test, 3, sigmas, 0, path, error);
+                && sw_cli_denoise_figure (sw_trainer_sampling_net (tr), model, e, test, 3, sigmas, 0, path, error);
   if (test)
     sw_dataset_free (test);
   return ok;
@@ -61,84 +48,136 @@ denoise_figure (SwTrainer *tr, const SwDataset *train, const char *dir, GError *
 /* A model trained on captions: 4 samples of each quality prompt its
  * vocabulary knows (all of them on the emoji), else of its first words. */
 static gboolean
-prompt_grid (SwTrainer *tr, const char *dir, int steps, GError **error)
+prompt_grid (SwTrainer *tr, const char *dir, SwProgress *progress, GError **error)
 {
-  const SwRecipe *r = sw_trainer_recipe (tr);
+  const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
   g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
-  const SwPromptEncoder *vocab = sw_trainer_vocabulary (tr);
-  g_autofree char *meta = sw_prompt_encoder_to_meta (vocab);
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
+  g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), model, meta, error);
   if (!m)
     return FALSE;
-  g_autoptr (GPtrArray) prompts = g_ptr_array_new ();
-  g_autofree float *scratch = g_new (float, m->cond_dim);
-  for (const char * const *p = sw_quality_prompts; *p; p++)
-    if (m->encode (m, *p, scratch, NULL))
-      g_ptr_array_add (prompts, (gpointer) *p);
-  for (int w = 0; prompts->len == 0 && w < MIN (12, m->cond_dim); w++)
-    g_ptr_array_add (prompts, (gpointer) sw_prompt_encoder_word (vocab, w));
-  g_ptr_array_add (prompts, NULL);
-  const int per = 4, n = (int) (prompts->len - 1) * per;
-  const size_t size = (size_t) n * m->channels * m->height * m->width;
-  g_autofree float *out = g_new (float, size);
-  if (!sw_prompt_samples (m, (const char * const *) prompts->pdata, per, steps, r->guidance,
-                          0, out, error))
+  g_autofree const char **prompts = sw_grid_prompts (m, 12);
+  const int per = 4, n = (int) g_strv_length ((char **) prompts) * per;
+  g_autofree float *out = g_new (float, (size_t) n * m->channels * m->height * m->width);
+  if (!sw_sample_prompts (m, prompts, per, model->sample_steps, model->guidance, 0, out,
+                          sw_cli_grid_progress, progress, error))
     return FALSE;
-  for (size_t j = 0; j < size; j++)
-    out[j] = 0.5f * out[j] + 0.5f;
-  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps, guidance %g", r->name,
-                                            r->dataset, sw_trainer_epoch (tr), steps, r->guidance);
-  return sw_figure_image_grid (path, out, n, m->channels, m->height, m->width, per, 3,
-                               (const char * const *) prompts->pdata, title, error);
+  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps, guidance %g", model->name,
+                                            model->dataset, sw_trainer_epoch (tr), model->sample_steps,
+                                            model->guidance);
+  return sw_figure_image_grid (path, out, n, m->channels, m->height, m->width, per, 3, prompts, title,
+                               error);
 }
 
 /* Samples for the grid at the end of an epoch: 4 per class in rows of a
  * class, or 40 for a time-only model. */
 static gboolean
-sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, int steps, GError **error)
+sample_grid (SwTrainer *tr, const SwDataset *data, const char *dir, SwProgress *progress,
+             GError **error)
 {
-  const SwRecipe *r = sw_trainer_recipe (tr);
+  const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
+  if (model->objective == SW_OBJECTIVE_DENOISE || model->objective == SW_OBJECTIVE_PURE_NOISE)
+    return denoise_figure (tr, data, dir, error);
   SwUnet *net = sw_trainer_sampling_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
-  const int img = cfg->channels * cfg->size * cfg->size;
   const gboolean classes = cfg->variant == SW_UNET_CLASS;
-  const int per = 4, rows = classes ? cfg->class_dim : 4, cols = classes ? per : 10;
-  const int n = rows * cols;
-  g_autofree float *out = g_new (float, (size_t) n * img);
-  g_autofree int *cls = g_new (int, n);
-  g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
-  g_autofree char *title = NULL;
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-
-  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
-    return denoise_figure (tr, data, dir, error);
-  for (int i = 0; i < n; i++)
-    cls[i] = classes ? i / cols : -1;
-  SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : steps,
-                           .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
-  if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, NULL, NULL, error))
+  const int rows = classes ? cfg->class_dim : 4, cols = classes ? 4 : 10, n = rows * cols;
+  g_autofree float *out = g_new (float, (size_t) n * cfg->channels * cfg->size * cfg->size);
+  if (!sw_sample_class_grid (net, model, rows, cols, 0, out, sw_cli_grid_progress, progress, error))
     return FALSE;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
   for (int i = 0; classes && i < rows; i++)
     g_ptr_array_add (labels, (gpointer) data->class_names[i]);
   g_ptr_array_add (labels, NULL);
-  g_autofree char *guidance = classes ? g_strdup_printf (", guidance %g", r->guidance) : g_strdup ("");
-  title = g_strdup_printf ("%s on %s, epoch %d, %d steps%s", r->name, data->name,
-                           sw_trainer_epoch (tr), opts.steps, guidance);
+  g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
+  g_autofree char *guidance = classes ? g_strdup_printf (", guidance %g", model->guidance) : g_strdup ("");
+  g_autofree char *title = g_strdup_printf ("%s on %s, epoch %d, %d steps%s", model->name, data->name,
+                                            sw_trainer_epoch (tr), sw_model_config_sample_steps (model),
+                                            guidance);
   return sw_figure_image_grid (path, out, n, cfg->channels, cfg->size, cfg->size, cols, 3,
                                classes ? (const char * const *) labels->pdata : NULL, title, error);
 }
 
 static gboolean
-draw_curves (const char *dir, const SwRecipe *r, const GArray *batch, const GArray *epoch, GError **error)
+draw_curves (const char *dir, const SwRecipe *r, const SwLossLog *log, GError **error)
 {
   g_autofree char *bp = g_build_filename (dir, "loss-batch.png", NULL);
   g_autofree char *ep = g_build_filename (dir, "loss-epoch.png", NULL);
-  g_autofree char *bt = g_strdup_printf ("%s: training loss per batch", r->name);
-  g_autofree char *et = g_strdup_printf ("%s: training loss per epoch", r->name);
+  g_autofree char *bt = g_strdup_printf ("%s: training loss per batch", r->model.name);
+  g_autofree char *et = g_strdup_printf ("%s: training loss per epoch", r->model.name);
+  const GArray *batch = sw_loss_log_batches (log), *epoch = sw_loss_log_epochs (log);
   return sw_figure_loss_curve (bp, bt, "step", "MSE loss", (float *) batch->data, batch->len,
                                NULL, 0, error)
          && sw_figure_loss_curve (ep, et, "epoch", "mean MSE loss", (float *) epoch->data,
                                   epoch->len, NULL, 0, error);
+}
+
+/* the run's settings, once the trainer has them (a resumed run: the
+ * checkpoint's) */
+static void
+on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
+{
+  Run *run = user_data;
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  const SwModelConfig *m = &r->model;
+  g_autofree char *sched = r->scheduler ? g_strdup_printf (" (x%.4g per epoch)", sw_recipe_gamma (r))
+                                         : g_strdup (" (constant)");
+  g_autofree char *averaged = r->ema > 0.0f ? g_strdup_printf (", samples from the weights' average (decay %g a step)", r->ema)
+                                            : g_strdup ("");
+  g_autofree char *embedding = m->embed ? g_strdup_printf (", word embedding %d", m->embed)
+                                        : g_strdup ("");
+  g_autofree char *words = r->word_lr != 1.0f ? g_strdup_printf (", word weights at %g x the rate", r->word_lr)
+                                               : g_strdup ("");
+  g_autofree char *repeated = r->repeat_rare > 0.0f
+    ? g_strdup_printf (", rare captions repeated (threshold %g: %d draws an epoch)", r->repeat_rare,
+                       sw_trainer_draws_per_epoch (tr))
+    : g_strdup ("");
+  g_autofree char *resuming = run->resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
+                                          : g_strdup ("");
+  fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
+           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, m->D,
+           sw_cond_points_name (m->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
+           sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
+  g_strlcpy (run->name, m->name, sizeof run->name);
+  run->epochs = r->epochs;
+  sw_progress_init (&run->progress, m->name);
+}
+
+static void
+on_step (int epoch, int step, int steps, float loss, gpointer user_data)
+{
+  Run *run = user_data;
+  g_autofree char *extra = g_strdup_printf ("epoch %d/%d, step %d/%d, loss %.4f",
+                                            epoch + 1, run->epochs, step + 1, steps, loss);
+  sw_progress_update (&run->progress, (double) epoch * steps + step + 1,
+                      (double) run->epochs * steps, extra);
+}
+
+/* the curves after every epoch, a grid after the chosen ones and the last */
+static gboolean
+on_epoch (SwTrainer *tr, const SwTrainEpochReport *report, gpointer user_data, GError **error)
+{
+  Run *run = user_data;
+  const SwRecipe *r = sw_trainer_recipe (tr);
+  sw_progress_end (&run->progress);
+  if (!draw_curves (run->dir, r, report->log, error))
+    return FALSE;
+  gboolean grid = report->epoch == r->epochs;
+  for (guint i = 0; i < run->grid_epochs->len; i++)
+    grid |= g_array_index (run->grid_epochs, int, i) == report->epoch;
+  if (grid)
+    {
+      SwProgress progress;
+      sw_progress_init (&progress, "sampling");
+      const gboolean drawn = sw_trainer_vocabulary (tr) ? prompt_grid (tr, run->dir, &progress, error)
+                                                        : sample_grid (tr, run->data, run->dir, &progress, error);
+      sw_progress_end (&progress);
+      if (!drawn)
+        return FALSE;
+    }
+  fprintf (stderr, "epoch %d/%d: loss %.5f, lr %.4g, %.1f s, %.1f images/s\n", report->epoch,
+           r->epochs, report->loss, report->lr, report->seconds, report->images_per_s);
+  return TRUE;
 }
 
 int
@@ -187,23 +226,23 @@ sw_cli_train (int argc, char **argv)
   if (!sw_recipe_lookup (argv[1], &recipe, &error))
     return sw_cli_fail (CMD, error);
   if (dataset)
-    g_strlcpy (recipe.dataset, dataset, sizeof recipe.dataset);
+    g_strlcpy (recipe.model.dataset, dataset, sizeof recipe.model.dataset);
   if (epochs) recipe.epochs = epochs;
   if (batch) recipe.batch = batch;
   if (lr != 0) recipe.lr = (float) lr;
-  if (D) recipe.D = D;
-  if (cond && !sw_cond_points_from_name (cond, &recipe.cond))
+  if (D) recipe.model.D = D;
+  if (cond && !sw_cond_points_from_name (cond, &recipe.model.cond))
     return sw_cli_failf (CMD, "--cond “%s” is unknown; accepted: course, every, film", cond);
-  if (embed >= 0) recipe.embed = embed;
+  if (embed >= 0) recipe.model.embed = embed;
   if (gamma >= 0) recipe.gamma = (float) gamma;
   if (no_scheduler) recipe.scheduler = false;
-  if (sigma >= 0) recipe.sigma = (float) sigma;
+  if (sigma >= 0) recipe.model.sigma = (float) sigma;
   if (p_uncond >= 0) recipe.p_uncond = (float) p_uncond;
   if (ema >= 0) recipe.ema = (float) ema;
   if (word_lr >= 0) recipe.word_lr = (float) word_lr;
   if (repeat_rare >= 0) recipe.repeat_rare = (float) repeat_rare;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
-  if (sample_steps) recipe.sample_steps = sample_steps;
+  if (sample_steps) recipe.model.sample_steps = sample_steps;
   if (limit < 0)
     return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
   if (!sw_recipe_validate (&recipe, &error))
@@ -214,122 +253,44 @@ sw_cli_train (int argc, char **argv)
     return sw_cli_fail (CMD, error);
 
   if (!out)
-    out = g_strdup_printf ("runs/%s-%s", recipe.name, recipe.dataset);
-  if (g_mkdir_with_parents (out, 0755) != 0)
-    return sw_cli_failf (CMD, "cannot create the folder “%s”: %s", out, g_strerror (errno));
-
-  SwDataset *data = sw_dataset_load (recipe.dataset, SW_SPLIT_TRAIN, &error);
+    out = g_strdup_printf ("runs/%s-%s", recipe.model.name, recipe.model.dataset);
+  SwDataset *data = sw_dataset_load (recipe.model.dataset, SW_SPLIT_TRAIN, &error);
   if (!data)
     return sw_cli_fail (CMD, error);
   if (limit > 0 && limit < data->n)
     data->n = limit;
 
-  g_autofree char *ckpt = g_build_filename (out, "checkpoint.safetensors", NULL);
-  g_autofree char *final = g_build_filename (out, "model.safetensors", NULL);
-  const SwResumeChanges changes = {
+  Run run = { .data = data, .dir = out, .grid_epochs = grid_epochs, .resume = resume };
+  SwTrainRunParams params;
+  sw_train_run_params_init (&params);
+  params.recipe = &recipe;
+  params.resume = resume;
+  params.changes = (SwResumeChanges) {
     .epochs = epochs, .gamma = gamma > 0 ? (float) gamma : 0.0f, .ema = recipe.ema,
     .lr = lr > 0 ? (float) lr : 0.0f, .word_lr = word_lr >= 0 ? recipe.word_lr : 0.0f,
     /* given: from here on, 0 turning it off (-1); not given: the checkpoint's */
     .repeat_rare = repeat_rare > 0 ? recipe.repeat_rare : repeat_rare == 0 ? -1.0f : 0.0f,
   };
-  SwTrainer *tr = resume ? sw_trainer_resume (ckpt, data, &changes, &error)
-                         : sw_trainer_new (&recipe, data, &error);
-  if (!tr)
-    {
-      sw_dataset_free (data);
-      return sw_cli_fail (CMD, error);
-    }
-  const SwRecipe *r = sw_trainer_recipe (tr);
-  g_autofree char *sched = r->scheduler ? g_strdup_printf (" (x%.4g per epoch)", sw_recipe_gamma (r))
-                                         : g_strdup (" (constant)");
-  g_autofree char *averaged = r->ema > 0.0f ? g_strdup_printf (", samples from the weights' average (decay %g a step)", r->ema)
-                                            : g_strdup ("");
-  g_autofree char *embedding = r->embed ? g_strdup_printf (", word embedding %d", r->embed)
-                                        : g_strdup ("");
-  g_autofree char *words = r->word_lr != 1.0f ? g_strdup_printf (", word weights at %g x the rate", r->word_lr)
-                                               : g_strdup ("");
-  g_autofree char *repeated = r->repeat_rare > 0.0f
-    ? g_strdup_printf (", rare captions repeated (threshold %g: %d draws an epoch)", r->repeat_rare,
-                       sw_trainer_draws_per_epoch (tr))
-    : g_strdup ("");
-  g_autofree char *resuming = resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
-                                     : g_strdup ("");
-  Run run = { .epochs = r->epochs };
+  params.data = data;
+  params.folder = out;
+  params.on_start = on_start;
+  params.on_step = on_step;
+  params.on_epoch = on_epoch;
+  params.user_data = &run;
+  SwTrainRunSummary done;
   int status = 0;
-  run.log = sw_loss_log_open (out, sw_trainer_epoch (tr), !resume, &error);
-  if (!run.log)
+  if (!sw_train_run (&params, &done, &error))
     {
-      status = sw_cli_fail (CMD, error);
-      goto out;
-    }
-
-  fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", r->name, data->name, data->n, repeated, r->D,
-           sw_cond_points_name (r->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
-           sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
-  sw_progress_init (&run.progress, r->name);
-  gint64 t_start = g_get_monotonic_time ();
-  int start_epoch = sw_trainer_epoch (tr);
-
-  while (sw_trainer_epoch (tr) < r->epochs)
-    {
-      gint64 t0 = g_get_monotonic_time ();
-      float loss, lr_now = sw_recipe_lr (r, sw_trainer_epoch (tr));
-      if (!sw_trainer_run_epoch (tr, on_step, &run, &loss, &error))
-        {
-          sw_progress_end (&run.progress);
-          status = sw_cli_fail (CMD, error);
-          break;
-        }
-      double secs = (g_get_monotonic_time () - t0) / 1e6;
-      int e = sw_trainer_epoch (tr);
-      double ips = (double) sw_trainer_steps_per_epoch (tr) * r->batch / secs;
-      g_autofree char *loss_s = g_strdup_printf ("%.5f", loss);
-      const char *extra[] = { "train.loss", loss_s, NULL };
-      if (!sw_loss_log_epoch (run.log, e, loss, lr_now, secs, ips, &error)
-          || !sw_trainer_save (tr, ckpt, TRUE, SW_DTYPE_F32, extra, &error)
-          || !draw_curves (out, r, sw_loss_log_batches (run.log), sw_loss_log_epochs (run.log), &error))
-        {
-          sw_progress_end (&run.progress);
-          status = sw_cli_fail (CMD, error);
-          break;
-        }
-      gboolean grid = e == r->epochs;
-      for (guint i = 0; i < grid_epochs->len; i++)
-        grid |= g_array_index (grid_epochs, int, i) == e;
-      if (grid && !(sw_trainer_vocabulary (tr) ? prompt_grid (tr, out, r->sample_steps, &error)
-                                                : sample_grid (tr, data, out, r->sample_steps, &error)))
-        {
-          sw_progress_end (&run.progress);
-          status = sw_cli_fail (CMD, error);
-          break;
-        }
       sw_progress_end (&run.progress);
-      fprintf (stderr, "epoch %d/%d: loss %.5f, lr %.4g, %.1f s, %.1f images/s\n",
-               e, r->epochs, loss, lr_now, secs, ips);
+      status = sw_cli_fail (CMD, error);
     }
-
-  if (status == 0)
+  else
     {
-      double secs = (g_get_monotonic_time () - t_start) / 1e6;
-      g_autofree char *dur = sw_format_duration (secs);
-      double images = (double) (sw_trainer_epoch (tr) - start_epoch)
-                      * sw_trainer_steps_per_epoch (tr) * r->batch;
-      const GArray *means = sw_loss_log_epochs (run.log);
-      g_autofree char *loss_s = g_strdup_printf ("%.5f", means->len
-                                                 ? g_array_index (means, float, means->len - 1) : NAN);
-      g_autofree char *dur_s = g_strdup_printf ("%.0f", secs);
-      const char *extra[] = { "train.loss", loss_s, "train.seconds", dur_s, NULL };
-      if (!sw_trainer_save (tr, final, FALSE, SW_DTYPE_F16, extra, &error))
-        status = sw_cli_fail (CMD, error);
-      else
-        printf ("trained %s in %s (%.1f images/s); model: %s\n", r->name, dur,
-                secs > 0 ? images / secs : 0.0, final);
+      g_autofree char *dur = sw_format_duration (done.seconds);
+      g_autofree char *model = g_build_filename (out, SW_TRAIN_RUN_MODEL, NULL);
+      printf ("trained %s in %s (%.1f images/s); model: %s\n", run.name, dur,
+              done.seconds > 0 ? done.images / done.seconds : 0.0, model);
     }
-
-out:
-  sw_loss_log_close (run.log);
-  sw_trainer_free (tr);
   sw_dataset_free (data);
   return status;
 }

@@ -12,6 +12,7 @@
 #include "diffusion/job-settings.h"
 #include "models/prompt-classes.h"
 #include "base/rng.h"
+#include "train/recipe.h"
 #include "models/unet.h"
 
 /* ------------------------------------------------------ synthetic models */
@@ -615,7 +616,7 @@ test_unet_model (void)
   g_autoptr (SwPromptClasses) pc = sw_prompt_classes_for_dataset ("fashion", NULL);
   g_autofree char *meta = sw_prompt_classes_to_meta (pc);
   g_autoptr (GError) error = NULL;
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet (net, &recipe, meta, &error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet (net, &recipe.model, meta, &error);
   g_assert_no_error (error);
   float cond[10];
   g_assert_true (m->encode (m, "a sneaker", cond, NULL));
@@ -644,7 +645,7 @@ test_unet_model (void)
   /* a flow model is not an eps model, and says so */
   SwRecipe flow;
   g_assert_true (sw_recipe_lookup ("flow-class", &flow, NULL));
-  g_assert_null (sw_eps_model_new_unet (net, &flow, meta, &error));
+  g_assert_null (sw_eps_model_new_unet (net, &flow.model, meta, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "ddpm-prompt"));
   sw_unet_free (net);

@@ -12,6 +12,7 @@
 #include "models/checkpoint.h"
 #include "models/eps-model.h"
 #include "diffusion/job.h"
+#include "diffusion/sample-grid.h"
 #include "models/prompt-encoder.h"
 #include "train/trainer.h"
 
@@ -297,12 +298,12 @@ tiny_recipe (void)
 {
   SwRecipe r;
   g_assert_true (sw_recipe_lookup ("emoji-ddpm", &r, NULL));
-  g_assert_cmpstr (r.dataset, ==, "emoji");
-  g_assert_cmpint (r.objective, ==, SW_OBJECTIVE_EPS_COSINE);
-  g_assert_cmpint (r.sample_steps, ==, 33);
-  g_assert_cmpfloat (r.guidance, ==, 7.0f);
+  g_assert_cmpstr (r.model.dataset, ==, "emoji");
+  g_assert_cmpint (r.model.objective, ==, SW_OBJECTIVE_EPS_COSINE);
+  g_assert_cmpint (r.model.sample_steps, ==, 33);
+  g_assert_cmpfloat (r.model.guidance, ==, 7.0f);
   g_assert_cmpfloat (r.p_uncond, ==, 0.1f);
-  r.D = 4;
+  r.model.D = 4;
   r.batch = 8;
   r.seed = 5;
   return r;
@@ -483,10 +484,10 @@ test_repeat_rare (void)
   sw_trainer_free (tr);
 
   /* a labelled dataset has no caption words to weigh */
-  g_strlcpy (r.dataset, "digits", sizeof r.dataset);
+  g_strlcpy (r.model.dataset, "digits", sizeof r.model.dataset);
   SwDataset labelled = { .name = (char *) "digits", .n = 4, .channels = 1, .height = 8, .width = 8,
                          .images = data->images, .labels = (uint8_t[]) { 0, 1, 0, 1 }, .n_classes = 2 };
-  r.objective = SW_OBJECTIVE_FLOW;
+  r.model.objective = SW_OBJECTIVE_FLOW;
   g_assert_null (sw_trainer_new (&r, &labelled, &error));
   g_assert_nonnull (strstr (error->message, "has no captions; repeat-factor sampling"));
   g_clear_error (&error);
@@ -575,7 +576,7 @@ test_same_seed_same_bytes (void)
   SwTrainer *tr = sw_trainer_new (&r, data, &error);
   g_assert_true (sw_trainer_run_epoch (tr, NULL, NULL, NULL, &error));
   g_autofree char *vocab = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), &r, vocab, &error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_net (tr), &r.model, vocab, &error);
   g_assert_no_error (error);
   const size_t n = 2 * 3 * 32 * 32;
   g_autofree float *a = g_new (float, n), *b = g_new (float, n), *c = g_new (float, n);
@@ -595,6 +596,16 @@ test_same_seed_same_bytes (void)
   g_assert_no_error (error);
   g_assert_cmpmem (a, sizeof (float) * n, b, sizeof (float) * n);
   g_assert_true (memcmp (a, c, sizeof (float) * n) != 0);
+
+  /* a training grid's prompts are the quality prompts the model knows,
+   * its samples the job's, in [0, 1] */
+  g_autofree const char **prompts = sw_grid_prompts (m, 1);
+  g_assert_cmpuint (g_strv_length ((char **) prompts), ==, 1);
+  g_assert_cmpstr (prompts[0], ==, "dog");
+  g_assert_true (sw_sample_prompts (m, prompts, 2, 4, job.guidance, 9, c, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (size_t i = 0; i < n; i++)
+    g_assert_cmpfloat (c[i], ==, CLAMP (0.5f * a[i] + 0.5f, 0.0f, 1.0f));
   sw_trainer_free (tr);
 }
 

@@ -45,7 +45,7 @@ tiny (const char *name)
 {
   SwRecipe r;
   g_assert_true (sw_recipe_lookup (name, &r, NULL));
-  r.D = 8;
+  r.model.D = 8;
   r.batch = 32;
   r.seed = 3;
   return r;
@@ -60,7 +60,7 @@ test_loss_falls (gconstpointer data)
   SwRecipe r = tiny (name);
   /* the denoisers' lr 1e-4 is tuned for 5 epochs of D=128; in a handful
    * of steps at D=8 only a larger step shows learning */
-  if (r.objective == SW_OBJECTIVE_DENOISE || r.objective == SW_OBJECTIVE_PURE_NOISE)
+  if (r.model.objective == SW_OBJECTIVE_DENOISE || r.model.objective == SW_OBJECTIVE_PURE_NOISE)
     r.lr = 3e-3f;
   g_autoptr (GError) error = NULL;
   SwTrainer *tr = sw_trainer_new (&r, digits, &error);
@@ -114,17 +114,17 @@ test_same_seed_same_bytes (void)
       SwSampleOptions o = { .steps = 3, .guidance = 5.0f, .seed = 9 };
       int cls[4] = { 0, 3, -1, 9 };
       float a[4 * 784], b[4 * 784], c[4 * 784];
-      g_assert_true (sw_sample (sw_trainer_net (tr), sw_trainer_recipe (tr), 4, cls, &o, a, NULL, NULL, NULL));
-      g_assert_true (sw_sample (sw_trainer_net (tr), sw_trainer_recipe (tr), 4, cls, &o, b, NULL, NULL, NULL));
+      g_assert_true (sw_sample (sw_trainer_net (tr), &sw_trainer_recipe (tr)->model, 4, cls, &o, a, NULL, NULL, NULL));
+      g_assert_true (sw_sample (sw_trainer_net (tr), &sw_trainer_recipe (tr)->model, 4, cls, &o, b, NULL, NULL, NULL));
       g_assert_cmpmem (a, sizeof a, b, sizeof b);
       /* an image does not depend on the batch it is drawn in, beyond the
        * rounding of GEMMs of another shape */
       o.batch = 1;
-      g_assert_true (sw_sample (sw_trainer_net (tr), sw_trainer_recipe (tr), 4, cls, &o, c, NULL, NULL, NULL));
+      g_assert_true (sw_sample (sw_trainer_net (tr), &sw_trainer_recipe (tr)->model, 4, cls, &o, c, NULL, NULL, NULL));
       for (size_t i = 0; i < G_N_ELEMENTS (a); i++)
         g_assert_cmpfloat (fabsf (a[i] - c[i]), <, 1e-3f);
       o.seed = 10;
-      g_assert_true (sw_sample (sw_trainer_net (tr), sw_trainer_recipe (tr), 4, cls, &o, c, NULL, NULL, NULL));
+      g_assert_true (sw_sample (sw_trainer_net (tr), &sw_trainer_recipe (tr)->model, 4, cls, &o, c, NULL, NULL, NULL));
       g_assert_true (memcmp (a, c, sizeof a) != 0);
       sw_trainer_free (tr);
     }
@@ -144,7 +144,7 @@ test_resume_continues (gconstpointer data)
     return;
   SwRecipe r = tiny (rc->recipe);
   r.epochs = 3;
-  r.cond = rc->cond;
+  r.model.cond = rc->cond;
   g_autoptr (GError) error = NULL;
 
   /* never stopped: 3 epochs */
@@ -165,7 +165,7 @@ test_resume_continues (gconstpointer data)
   SwTrainer *resumed = sw_trainer_resume (path, digits, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sw_trainer_epoch (resumed), ==, 1);
-  g_assert_cmpint (sw_trainer_recipe (resumed)->cond, ==, rc->cond);
+  g_assert_cmpint (sw_trainer_recipe (resumed)->model.cond, ==, rc->cond);
   for (int e = 1; e < 3; e++)
     g_assert_true (sw_trainer_run_epoch (resumed, log_step, &b, NULL, &error));
 
@@ -204,7 +204,7 @@ test_guide_after (void)
 {
   SwRecipe r;
   g_assert_true (sw_recipe_lookup ("flow-class", &r, NULL));
-  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = r.time_mod, .D = 8, .channels = 1,
+  SwUnetConfig cfg = { .variant = SW_UNET_CLASS, .time_mod = r.model.time_mod, .D = 8, .channels = 1,
                        .size = 28, .class_dim = 10 };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 5);
@@ -217,9 +217,9 @@ test_guide_after (void)
   for (int at = 3; at <= 4; at++)   /* step 3 is the last unguided one (3/8 < 0.5) */
     {
       a.at = b.at = c.at = at;
-      g_assert_true (sw_sample (net, &r, 2, cls, &late, out, keep_step, &a, NULL));
-      g_assert_true (sw_sample (net, &r, 2, cls, &cond, out, keep_step, &b, NULL));
-      g_assert_true (sw_sample (net, &r, 2, cls, &all, out, keep_step, &c, NULL));
+      g_assert_true (sw_sample (net, &r.model, 2, cls, &late, out, keep_step, &a, NULL));
+      g_assert_true (sw_sample (net, &r.model, 2, cls, &cond, out, keep_step, &b, NULL));
+      g_assert_true (sw_sample (net, &r.model, 2, cls, &all, out, keep_step, &c, NULL));
       if (at == 3)
         g_assert_cmpmem (a.x, sizeof a.x, b.x, sizeof b.x);
       else
@@ -229,7 +229,7 @@ test_guide_after (void)
 
   g_autoptr (GError) error = NULL;
   late.guide_after = 1.0f;
-  g_assert_false (sw_sample (net, &r, 2, cls, &late, out, NULL, NULL, &error));
+  g_assert_false (sw_sample (net, &r.model, 2, cls, &late, out, NULL, NULL, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "accepted: 0 (all the way) to less than 1"));
   sw_unet_free (net);
@@ -548,11 +548,11 @@ test_recipe_errors (void)
   g_clear_error (&error);
   /* conditioning after every block is for the class variant */
   g_assert_true (sw_recipe_lookup ("flow-time", &r, NULL));
-  r.cond = SW_COND_EVERY;
+  r.model.cond = SW_COND_EVERY;
   g_assert_false (sw_recipe_validate (&r, &error));
   g_assert_nonnull (strstr (error->message, "conditioning points “every” do not fit the recipe “flow-time”"));
   g_clear_error (&error);
-  r.cond = SW_COND_FILM;
+  r.model.cond = SW_COND_FILM;
   g_assert_false (sw_recipe_validate (&r, &error));
   g_assert_nonnull (strstr (error->message, "conditioning points “film” do not fit the recipe “flow-time”"));
   g_clear_error (&error);
@@ -571,6 +571,43 @@ test_recipe_errors (void)
   g_assert_cmpfloat_with_epsilon (sw_recipe_lr (&r, 10), 1e-3, 1e-8);
   r.scheduler = false;
   g_assert_cmpfloat (sw_recipe_lr (&r, 7), ==, r.lr);
+}
+
+/* a model file's configuration is read from the same "recipe.<field>"
+ * keys a checkpoint has always had, and needs none of the training ones */
+static void
+test_model_config_meta (void)
+{
+  g_autoptr (GError) error = NULL;
+  SwRecipe r, back;
+  g_assert_true (sw_recipe_lookup ("emoji-ddpm", &r, NULL));
+  r.batch = 17;
+  g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&r, pairs);
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < pairs->len; i += 2)
+    g_hash_table_insert (meta, pairs->pdata[i], pairs->pdata[i + 1]);
+  g_assert_true (g_hash_table_contains (meta, "recipe.sample_steps"));
+  g_assert_true (sw_recipe_from_meta (meta, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (back.model.name, ==, "emoji-ddpm");
+  g_assert_cmpint (back.model.T, ==, 1000);
+  g_assert_cmpint (back.batch, ==, 17);
+  g_hash_table_remove (meta, "recipe.batch");
+  SwModelConfig config;
+  g_assert_true (sw_model_config_from_meta (meta, &config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config.dataset, ==, "emoji");
+  g_assert_cmpint (config.objective, ==, SW_OBJECTIVE_EPS_COSINE);
+  g_assert_cmpint (config.sample_steps, ==, 33);
+  g_assert_cmpfloat (config.guidance, ==, 7.0f);
+  g_assert_false (sw_recipe_from_meta (meta, &back, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "“recipe.batch” is missing"));
+  g_clear_error (&error);
+  g_hash_table_remove (meta, "recipe.T");
+  g_assert_false (sw_model_config_from_meta (meta, &config, &error));
+  g_assert_nonnull (strstr (error->message, "“recipe.T” is missing"));
 }
 
 int
@@ -603,6 +640,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/word-lr", test_word_lr);
   g_test_add_func ("/train/bad-resume", test_bad_resume);
   g_test_add_func ("/train/recipe-errors", test_recipe_errors);
+  g_test_add_func ("/train/model-config-meta", test_model_config_meta);
   int status = g_test_run ();
   if (digits)
     sw_dataset_free (digits);

@@ -5,22 +5,15 @@
 #include "stepwise-train-page.h"
 
 #include <adwaita.h>
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
-#include "data/dataset.h"
-#include "models/eps-model.h"
-#include "diffusion/job.h"
-#include "train/loss-log.h"
-#include "models/prompt-encoder.h"
-#include "train/recipe.h"
-#include "diffusion/sampler.h"
+#include "base/duration.h"
 #include "base/error.h"
+#include "data/dataset.h"
+#include "diffusion/sample-grid.h"
 #include "stepwise-image-view.h"
-#include "train/trainer.h"
+#include "train/train-run.h"
 
-#define CHECKPOINT_NAME "checkpoint.safetensors"
 #define POST_INTERVAL_US (100 * 1000)   /* losses reach the page ten times a second */
 #define SAMPLES_PER_CLASS 2
 #define SAMPLE_COLUMNS 10
@@ -34,12 +27,12 @@ typedef struct {
   char              *dataset, *recipe, *folder;
   int                epochs, limit, D;
   gboolean           resume;
-  gint               cancel;      /* atomic */
+  GCancellable      *cancellable; /* Stop */
   StepwiseTrainPage *page;        /* main thread only; NULL once the page is gone */
   /* worker only */
   GArray            *buffer;      /* float: losses not posted yet */
   gint64             last_post;
-  SwLossLog         *log;         /* the folder's loss logs, as stepwise-cli train keeps them */
+  int                epoch;       /* of the last batch, from 0 */
 } TrainRun;
 
 struct _StepwiseTrainPage
@@ -76,6 +69,7 @@ train_run_clear (TrainRun *run)
   g_free (run->dataset);
   g_free (run->recipe);
   g_free (run->folder);
+  g_clear_object (&run->cancellable);
   g_clear_pointer (&run->buffer, g_array_unref);
 }
 
@@ -114,16 +108,6 @@ msg_free (Msg *m)
 
 static void update_actions (StepwiseTrainPage *self);
 
-static char *
-format_duration (double seconds)
-{
-  if (seconds < 60)
-    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
-  if (seconds < 3600)
-    return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
-  return g_strdup_printf (_("%d h %02d min"), (int) seconds / 3600, ((int) seconds % 3600) / 60);
-}
-
 static void
 update_progress (StepwiseTrainPage *self)
 {
@@ -135,7 +119,7 @@ update_progress (StepwiseTrainPage *self)
   const double elapsed = (g_get_monotonic_time () - self->start_us) / 1e6;
   if (self->steps_done > 0 && self->steps_done < total)
     {
-      g_autofree char *left = format_duration (elapsed / self->steps_done * (total - self->steps_done));
+      g_autofree char *left = sw_format_duration (elapsed / self->steps_done * (total - self->steps_done));
       /* Translators: training progress: epoch of epochs, then the time it still needs */
       text = g_strdup_printf (_("Epoch %d of %d · about %s left"), self->epoch + 1, self->total_epochs, left);
     }
@@ -226,68 +210,42 @@ post_losses (TrainRun *run, int epoch)
 
 /* ---- the worker ---- */
 
-static gboolean
+static void
+on_train_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
+{
+  TrainRun *run = user_data;
+  const GArray *batches = sw_loss_log_batches (log), *means = sw_loss_log_epochs (log);
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = MSG_STARTED;
+  m->losses = g_array_sized_new (FALSE, FALSE, sizeof (float), batches->len);
+  g_array_append_vals (m->losses, batches->data, batches->len);
+  m->means = g_array_sized_new (FALSE, FALSE, sizeof (float), means->len);
+  g_array_append_vals (m->means, means->data, means->len);
+  m->epoch = run->epoch = sw_trainer_epoch (tr);
+  m->epochs = sw_trainer_recipe (tr)->epochs;
+  m->steps_per_epoch = sw_trainer_steps_per_epoch (tr);
+  m->text = g_strdup_printf (_("Training %s on %d images, %d steps an epoch"),
+                             sw_trainer_recipe (tr)->model.name, sw_trainer_draws_per_epoch (tr),
+                             m->steps_per_epoch);
+  post (run, m);
+  run->last_post = g_get_monotonic_time ();
+}
+
+static void
 on_train_step (int epoch, int step, int steps, float loss, gpointer user_data)
 {
   TrainRun *run = user_data;
-  sw_loss_log_batch (run->log, epoch + 1, step + 1, loss);
+  run->epoch = epoch;
   g_array_append_val (run->buffer, loss);
   if (g_get_monotonic_time () - run->last_post >= POST_INTERVAL_US)
     post_losses (run, epoch);
-  return !g_atomic_int_get (&run->cancel);
 }
 
 static gboolean
-on_sample_step (int step, int steps, int first, int n, const float *x, const float *estimate, gpointer user_data)
+on_grid_progress (double done, double total, gpointer user_data)
 {
   TrainRun *run = user_data;
-  return !g_atomic_int_get (&run->cancel);
-}
-
-static gboolean
-on_job_step (const SwJobFrame *frame, gpointer user_data)
-{
-  TrainRun *run = user_data;
-  return !g_atomic_int_get (&run->cancel);
-}
-
-/* A model of words (emoji-ddpm): N = rows * COLS images in [0, 1], a
- * column for each of the first COLS quality prompts it knows, with the
- * recipe's steps and guidance; *COLS receives the columns drawn */
-static gboolean
-sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GError **error)
-{
-  const SwRecipe *r = sw_trainer_recipe (tr);
-  g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), r, meta, error);
-  if (!m)
-    return FALSE;
-  const int K = m->cond_dim;
-  /* a row's conditions; a vocabulary without any of the prompts (a
-   * --limit run) leaves them zero: the empty prompt */
-  g_autofree float *row = g_new0 (float, (size_t) SAMPLE_COLUMNS * K);
-  int known = 0;
-  for (const char * const *p = sw_quality_prompts; *p && known < SAMPLE_COLUMNS; p++)
-    if (m->encode (m, *p, row + (size_t) known * K, NULL))
-      known++;
-  if (known == 0)   /* a failed encode may have written its slot */
-    memset (row, 0, sizeof (float) * SAMPLE_COLUMNS * K);
-  *cols = known ? known : SAMPLE_COLUMNS;
-  g_autofree float *cond = g_new (float, (size_t) rows * *cols * K);
-  for (int y = 0; y < rows; y++)
-    memcpy (cond + (size_t) y * *cols * K, row, sizeof (float) * *cols * K);
-  SwJob job;
-  sw_job_init (&job);
-  job.count = rows * *cols;
-  job.steps = r->sample_steps;
-  job.guidance = r->guidance;
-  job.cond = cond;
-  job.cond_per_image = TRUE;
-  if (!sw_job_validate (&job, m, error) || !sw_job_run (m, &job, out, on_job_step, run, NULL, error))
-    return FALSE;
-  for (size_t i = 0; i < (size_t) job.count * m->channels * m->height * m->width; i++)
-    out[i] = CLAMP (0.5f * out[i] + 0.5f, 0.0f, 1.0f);
-  return TRUE;
+  return !g_cancellable_is_cancelled (run->cancellable);
 }
 
 /* SAMPLES_PER_CLASS rows of one sample per class (or per quality prompt
@@ -298,31 +256,30 @@ sample_words (SwTrainer *tr, TrainRun *run, int rows, int *cols, float *out, GEr
 static GBytes *
 sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, GError **error)
 {
-  const SwRecipe *r = sw_trainer_recipe (tr);
-  if (r->objective == SW_OBJECTIVE_DENOISE || r->objective == SW_OBJECTIVE_PURE_NOISE)
+  const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
+  if (model->objective == SW_OBJECTIVE_DENOISE || model->objective == SW_OBJECTIVE_PURE_NOISE)
     return NULL;
   SwUnet *net = sw_trainer_sampling_net (tr);
   const SwUnetConfig *cfg = sw_unet_config (net);
-  const gboolean classes = cfg->variant == SW_UNET_CLASS;
   const int rows = SAMPLES_PER_CLASS, C = cfg->channels, S = cfg->size;
-  int cols = classes ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS;
+  int cols = cfg->variant == SW_UNET_CLASS ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS;
   g_autofree float *out = g_new (float, (size_t) rows * SAMPLE_COLUMNS * C * S * S);
+  /* either way the samples come column after column: ROWS of each class
+   * or prompt */
   if (sw_trainer_vocabulary (tr))
     {
-      if (!sample_words (tr, run, rows, &cols, out, error))
+      g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
+      g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (net, model, meta, error);
+      if (!m)
+        return NULL;
+      g_autofree const char **prompts = sw_grid_prompts (m, SAMPLE_COLUMNS);
+      cols = (int) g_strv_length ((char **) prompts);
+      if (!sw_sample_prompts (m, prompts, rows, model->sample_steps, model->guidance, 0, out,
+                              on_grid_progress, run, error))
         return NULL;
     }
-  else
-    {
-      const int n = rows * cols;
-      g_autofree int *cls = g_new (int, n);
-      for (int i = 0; i < n; i++)
-        cls[i] = i % cols;
-      SwSampleOptions opts = { .steps = r->objective == SW_OBJECTIVE_DDPM ? r->T : r->sample_steps,
-                               .guidance = classes ? r->guidance : 1.0f, .seed = 0 };
-      if (!sw_sample (net, r, n, classes ? cls : NULL, &opts, out, on_sample_step, run, error))
-        return NULL;
-    }
+  else if (!sw_sample_class_grid (net, model, cols, rows, 0, out, on_grid_progress, run, error))
+    return NULL;
   const int n = rows * cols, H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
   float *grid = g_new (float, (size_t) C * H * W);
   for (size_t i = 0; i < (size_t) C * H * W; i++)
@@ -331,12 +288,39 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
     for (int c = 0; c < C; c++)
       for (int y = 0; y < S; y++)
         for (int x = 0; x < S; x++)
-          grid[((size_t) c * H + (i / cols) * (S + 1) + y) * W + (i % cols) * (S + 1) + x] =
+          grid[((size_t) c * H + (i % rows) * (S + 1) + y) * W + (i / rows) * (S + 1) + x] =
             out[(((size_t) i * C + c) * S + y) * S + x] * 2.0f - 1.0f;   /* [0, 1] to the view's [-1, 1] */
   *C_out = C;
   *H_out = H;
   *W_out = W;
   return g_bytes_new_take (grid, sizeof (float) * C * H * W);
+}
+
+static gboolean
+on_train_epoch (SwTrainer *tr, const SwTrainEpochReport *report, gpointer user_data, GError **error)
+{
+  TrainRun *run = user_data;
+  post_losses (run, report->epoch - 1);
+  post_status (run, _("Drawing samples…"));
+  int C = 0, H = 0, W = 0;
+  g_autoptr (GError) sample_error = NULL;
+  g_autoptr (GBytes) grid = sample_grid (tr, run, &C, &H, &W, &sample_error);
+  if (sample_error && !g_error_matches (sample_error, SW_ERROR, SW_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&sample_error));
+      return FALSE;
+    }
+  /* stopped while sampling: the epoch is saved, the run ends at the next one */
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = MSG_EPOCH;
+  m->epoch = report->epoch;
+  m->mean = report->loss;
+  m->grid = g_steal_pointer (&grid);
+  m->channels = C;
+  m->height = H;
+  m->width = W;
+  post (run, m);
+  return TRUE;
 }
 
 static void train_thread_run (GTask *task, TrainRun *run);
@@ -365,87 +349,38 @@ train_thread_run (GTask *task, TrainRun *run)
     }
   if (run->limit > 0 && run->limit < train->n)
     train->n = run->limit;   /* the first images only: a quick run */
-  g_autofree char *checkpoint = g_build_filename (run->folder, CHECKPOINT_NAME, NULL);
-  SwTrainer *tr;
+  SwRecipe recipe;
+  SwTrainRunParams params;
+  sw_train_run_params_init (&params);
   if (run->resume)
-    tr = sw_trainer_resume (checkpoint, train, &(SwResumeChanges) { .epochs = run->epochs }, &error);
+    {
+      params.resume = TRUE;
+      params.changes.epochs = run->epochs;
+    }
   else
     {
-      SwRecipe recipe;
       if (!sw_recipe_lookup (run->recipe, &recipe, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_strlcpy (recipe.dataset, run->dataset, sizeof recipe.dataset);
+      g_strlcpy (recipe.model.dataset, run->dataset, sizeof recipe.model.dataset);
       recipe.epochs = run->epochs;
       if (run->D > 0)
-        recipe.D = run->D;
-      tr = sw_recipe_validate (&recipe, &error) ? sw_trainer_new (&recipe, train, &error) : NULL;
+        recipe.model.D = run->D;
+      params.recipe = &recipe;
     }
-  if (!tr)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_mkdir_with_parents (run->folder, 0755) != 0)
-    {
-      const int saved = errno;
-      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not create %s: %s"),
-                   run->folder, g_strerror (saved));
-    }
-  else
-    run->log = sw_loss_log_open (run->folder, sw_trainer_epoch (tr), !run->resume, &error);
-  Msg *m = g_new0 (Msg, 1);
-  m->kind = MSG_STARTED;
-  if (run->log)
-    {
-      const GArray *batches = sw_loss_log_batches (run->log), *means = sw_loss_log_epochs (run->log);
-      m->losses = g_array_sized_new (FALSE, FALSE, sizeof (float), batches->len);
-      g_array_append_vals (m->losses, batches->data, batches->len);
-      m->means = g_array_sized_new (FALSE, FALSE, sizeof (float), means->len);
-      g_array_append_vals (m->means, means->data, means->len);
-    }
-  m->epoch = sw_trainer_epoch (tr);
-  m->epochs = run->epochs;
-  m->steps_per_epoch = sw_trainer_steps_per_epoch (tr);
-  m->text = g_strdup_printf (_("Training %s on %d images, %d steps an epoch"), sw_trainer_recipe (tr)->name,
-                             train->n, m->steps_per_epoch);
-  post (run, m);
-  run->last_post = g_get_monotonic_time ();
-  while (!error && sw_trainer_epoch (tr) < run->epochs && !g_atomic_int_get (&run->cancel))
-    {
-      float mean = 0;
-      const int epoch = sw_trainer_epoch (tr);
-      const float lr = sw_recipe_lr (sw_trainer_recipe (tr), epoch);
-      const gint64 t0 = g_get_monotonic_time ();
-      const gboolean ok = sw_trainer_run_epoch (tr, on_train_step, run, &mean, &error);
-      post_losses (run, epoch);
-      if (!ok)
-        break;
-      const double secs = (g_get_monotonic_time () - t0) / 1e6;
-      const double images = (double) sw_trainer_steps_per_epoch (tr) * sw_trainer_recipe (tr)->batch;
-      if (!sw_loss_log_epoch (run->log, epoch + 1, mean, lr, secs, images / secs, &error)
-          || !sw_trainer_save (tr, checkpoint, TRUE, SW_DTYPE_F32, NULL, &error))
-        break;
-      post_status (run, _("Drawing samples…"));
-      int C = 0, H = 0, W = 0;
-      g_autoptr (GBytes) grid = sample_grid (tr, run, &C, &H, &W, &error);
-      if (error && g_error_matches (error, SW_ERROR, SW_ERROR_CANCELLED))
-        g_clear_error (&error);   /* stopped while sampling: the epoch is saved */
-      m = g_new0 (Msg, 1);
-      m->kind = MSG_EPOCH;
-      m->epoch = sw_trainer_epoch (tr);
-      m->mean = mean;
-      m->grid = g_steal_pointer (&grid);
-      m->channels = C;
-      m->height = H;
-      m->width = W;
-      post (run, m);
-    }
-  sw_trainer_free (tr);
-  g_clear_pointer (&run->log, sw_loss_log_close);
-  if (error)
+  params.data = train;
+  params.folder = run->folder;
+  params.export_model = FALSE;   /* the page keeps the checkpoint alone */
+  params.on_start = on_train_start;
+  params.on_step = on_train_step;
+  params.on_epoch = on_train_epoch;
+  params.user_data = run;
+  params.cancellable = run->cancellable;
+  const gboolean ok = sw_train_run (&params, NULL, &error);
+  post_losses (run, run->epoch);   /* a stopped epoch's batches */
+  if (!ok)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -463,7 +398,7 @@ selected_name (AdwComboRow *row)
 static gboolean
 checkpoint_exists (StepwiseTrainPage *self)
 {
-  g_autofree char *path = g_build_filename (self->folder, CHECKPOINT_NAME, NULL);
+  g_autofree char *path = g_build_filename (self->folder, SW_TRAIN_RUN_CHECKPOINT, NULL);
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
 }
 
@@ -501,7 +436,7 @@ on_choice_changed (StepwiseTrainPage *self)
     /* Translators: a dataset's description, then a recipe's objective,
      * network width, batch size and epochs */
     about = g_strdup_printf (_("%s; %s · D = %d · batch %d · %d epochs by default"), title ? title : dataset,
-                             sw_objective_name (r.objective), r.D, r.batch, r.epochs);
+                             sw_objective_name (r.model.objective), r.model.D, r.batch, r.epochs);
   gtk_label_set_text (self->recipe_description, about ? about : "");
   if (self->folder_chosen)
     return;
@@ -523,9 +458,7 @@ train_done (GObject *source, GAsyncResult *result, gpointer user_data)
       self->run = NULL;
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
       g_autofree char *text = NULL;
-      if (ok && g_atomic_int_get (&run->cancel))
-        text = g_strdup_printf (_("Stopped after epoch %d; Resume continues from the checkpoint"), self->epoch);
-      else if (ok)
+      if (ok)
         {
           text = g_strdup_printf (_("Done: %d epochs; the checkpoint is in %s"), self->total_epochs,
                                   self->folder);
@@ -562,6 +495,7 @@ start (StepwiseTrainPage *self, gboolean resume)
   run->resume = resume;
   run->page = self;
   run->buffer = g_array_new (FALSE, FALSE, sizeof (float));
+  run->cancellable = g_cancellable_new ();
   self->run = run;
   self->epochs_done = 0;
   self->steps_done = 0;
@@ -600,7 +534,7 @@ stop_action (GtkWidget *widget, const char *name, GVariant *param)
   StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (widget);
   if (!self->run)
     return;
-  g_atomic_int_set (&self->run->cancel, 1);
+  g_cancellable_cancel (self->run->cancellable);
   gtk_label_set_text (self->status_label, _("Stopping at the next batch…"));
   gtk_widget_action_set_enabled (widget, "train.stop", FALSE);
 }
@@ -726,7 +660,7 @@ stepwise_train_page_stop_all (void)
 {
   g_mutex_lock (&runs_lock);
   for (guint i = 0; runs_alive && i < runs_alive->len; i++)
-    g_atomic_int_set (&((TrainRun *) runs_alive->pdata[i])->cancel, 1);
+    g_cancellable_cancel (((TrainRun *) runs_alive->pdata[i])->cancellable);
   while (runs_alive && runs_alive->len > 0)
     g_cond_wait (&runs_cond, &runs_lock);
   g_mutex_unlock (&runs_lock);
@@ -741,7 +675,7 @@ stepwise_train_page_dispose (GObject *object)
   if (self->run)
     {
       /* the worker stops at its next batch; its messages find no page */
-      g_atomic_int_set (&self->run->cancel, 1);
+      g_cancellable_cancel (self->run->cancellable);
       self->run->page = NULL;
       self->run = NULL;
     }

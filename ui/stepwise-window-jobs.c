@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "base/duration.h"
 #include "diffusion/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job-settings.h"
@@ -58,14 +59,6 @@ _stepwise_window_update_preview (StepwiseWindow *self)
     }
 }
 
-static char *
-format_duration (double seconds)
-{
-  if (seconds < 60)
-    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1.0));
-  return g_strdup_printf (_("%d min %02d s"), (int) seconds / 60, (int) seconds % 60);
-}
-
 static void
 on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
           StepwiseWindow *self)
@@ -103,7 +96,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
   g_autofree char *text = NULL;
   if (index > 0 && index < steps)
     {
-      g_autofree char *left = format_duration (elapsed / index * (steps - index));
+      g_autofree char *left = sw_format_duration (elapsed / index * (steps - index));
       /* Translators: progress of a job, then the time it still needs */
       text = g_strdup_printf (_("Step %d of %d · about %s left"), index, steps, left);
     }
@@ -135,7 +128,7 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
                                                           eps->width, self->job_meta);
       g_set_object (&self->shown, r);
       stepwise_history_add (self->history, r);
-      g_autofree char *took = format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
+      g_autofree char *took = sw_format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
     }

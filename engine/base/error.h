@@ -26,4 +26,14 @@ GQuark sw_error_quark (void);
 gboolean sw_file_error (GError **error, SwErrorCode code, const char *file,
                         const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
+/* In a validator taking GError **error and returning gboolean: unless
+ * COND holds, set SW_ERROR_INVALID with the printf-style message and
+ * return FALSE. */
+#define SW_CHECK(cond, ...) \
+  if (!(cond)) \
+    { \
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, __VA_ARGS__); \
+      return FALSE; \
+    }
+
 G_END_DECLS

@@ -17,33 +17,26 @@ sw_job_init (SwJob *job)
   };
 }
 
-#define CHECK(cond, ...) \
-  if (!(cond)) \
-    { \
-      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, __VA_ARGS__); \
-      return FALSE; \
-    }
-
 gboolean
 sw_job_validate (const SwJob *job, const SwEpsModel *m, GError **error)
 {
-  CHECK (job->count >= 1 && job->count <= 1000,
+  SW_CHECK (job->count >= 1 && job->count <= 1000,
          "%d images asked for; accepted: 1 to 1000", job->count);
-  CHECK (job->steps >= 1 && job->steps <= m->T - 1,
+  SW_CHECK (job->steps >= 1 && job->steps <= m->T - 1,
          "%d steps asked for; accepted: 1 to %d", job->steps, m->T - 1);
-  CHECK (job->i_start >= 0 && job->i_start < job->steps,
+  SW_CHECK (job->i_start >= 0 && job->i_start < job->steps,
          "i_start %d is out of range; accepted: 0 to %d (for %d steps)",
          job->i_start, job->steps - 1, job->steps);
-  CHECK (job->guidance >= 0.0f && job->guidance <= 100.0f,
+  SW_CHECK (job->guidance >= 0.0f && job->guidance <= 100.0f,
          "guidance %g is out of range; accepted: 0 to 100", job->guidance);
-  CHECK (!job->mask || job->image,
+  SW_CHECK (!job->mask || job->image,
          "a mask needs the image it applies to (inpainting keeps the image where the mask is 0)");
-  CHECK (job->compose >= SW_COMPOSE_PLAIN && job->compose <= SW_COMPOSE_HYBRID,
+  SW_CHECK (job->compose >= SW_COMPOSE_PLAIN && job->compose <= SW_COMPOSE_HYBRID,
          "unknown composition %d", job->compose);
-  CHECK (job->view >= SW_VIEW_FLIP && job->view <= SW_VIEW_NEGATE, "unknown view %d", job->view);
-  CHECK (job->variance >= SW_VARIANCE_AUTO && job->variance <= SW_VARIANCE_NONE,
+  SW_CHECK (job->view >= SW_VIEW_FLIP && job->view <= SW_VIEW_NEGATE, "unknown view %d", job->view);
+  SW_CHECK (job->variance >= SW_VARIANCE_AUTO && job->variance <= SW_VARIANCE_NONE,
          "unknown variance mode %d", job->variance);
-  CHECK (job->batch >= 0 && job->batch <= 1024, "batch %d is out of range; accepted: 1 to 1024",
+  SW_CHECK (job->batch >= 0 && job->batch <= 1024, "batch %d is out of range; accepted: 1 to 1024",
          job->batch);
   if (job->compose == SW_COMPOSE_HYBRID && (job->hybrid_kernel || job->hybrid_sigma))
     return sw_gaussian_blur_check (job->hybrid_kernel, job->hybrid_sigma, error);

@@ -10,7 +10,7 @@
 
 typedef struct {
   SwUnet *net;
-  const SwRecipe *recipe;
+  const SwModelConfig *model;
   const SwSampleOptions *opts;
   int n, img, K;
   bool cfg;
@@ -63,11 +63,11 @@ job_step (const SwJobFrame *f, gpointer data)
 /* eps-cosine models sample through a generation job (strided, with CFG);
  * the result is mapped back to the [0, 1] pixels of the other recipes */
 static gboolean
-sample_job (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
+sample_job (SwUnet *net, const SwModelConfig *model, int N, const int *classes,
             const SwSampleOptions *opts, float *out, SwSampleStep step, gpointer user_data,
             GError **error)
 {
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet (net, recipe, NULL, error);
+  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet (net, model, NULL, error);
   if (!m)
     return FALSE;
   const int K = m->cond_dim, img = m->channels * m->height * m->width;
@@ -93,12 +93,12 @@ sample_job (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
 }
 
 gboolean
-sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
+sw_sample (SwUnet *net, const SwModelConfig *model, int N, const int *classes,
            const SwSampleOptions *opts, float *out, SwSampleStep step, gpointer user_data,
            GError **error)
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
-  const bool flow = recipe->objective == SW_OBJECTIVE_FLOW;
+  const bool flow = model->objective == SW_OBJECTIVE_FLOW;
   if (!(opts->guide_after >= 0.0f && opts->guide_after < 1.0f))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -106,20 +106,20 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
                    "to less than 1", opts->guide_after);
       return FALSE;
     }
-  if (recipe->objective == SW_OBJECTIVE_EPS_COSINE && opts->guide_after > 0.0f)
+  if (model->objective == SW_OBJECTIVE_EPS_COSINE && opts->guide_after > 0.0f)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "guidance over part of the way is for flow and DDPM models, not “%s”",
-                   sw_objective_name (recipe->objective));
+                   sw_objective_name (model->objective));
       return FALSE;
     }
-  if (recipe->objective == SW_OBJECTIVE_EPS_COSINE)
-    return sample_job (net, recipe, N, classes, opts, out, step, user_data, error);
-  if (!flow && recipe->objective != SW_OBJECTIVE_DDPM)
+  if (model->objective == SW_OBJECTIVE_EPS_COSINE)
+    return sample_job (net, model, N, classes, opts, out, step, user_data, error);
+  if (!flow && model->objective != SW_OBJECTIVE_DDPM)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "a “%s” model does not generate images: it denoises one it is given "
-                   "(stepwise-cli denoise)", sw_objective_name (recipe->objective));
+                   "(stepwise-cli denoise)", sw_objective_name (model->objective));
       return FALSE;
     }
   if (N < 1 || N > 100000)
@@ -128,12 +128,12 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
                    "%d images asked for; accepted: 1 to 100000", N);
       return FALSE;
     }
-  if (opts->steps < 1 || opts->steps > 10000 || (!flow && opts->steps != recipe->T))
+  if (opts->steps < 1 || opts->steps > 10000 || (!flow && opts->steps != model->T))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    flow ? "%d steps asked for; accepted: 1 to 10000"
                         : "%d steps asked for; this DDPM samples with exactly its T = %d steps",
-                   opts->steps, recipe->T);
+                   opts->steps, model->T);
       return FALSE;
     }
   if (!(opts->guidance >= 0.0f && opts->guidance <= 100.0f))
@@ -158,9 +158,9 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
   const int T = opts->steps;
   SwDdpmLinear sched = { 0 };
   if (!flow)
-    sw_ddpm_linear_init (&sched, recipe->T, recipe->beta1, recipe->beta2);
+    sw_ddpm_linear_init (&sched, model->T, model->beta1, model->beta2);
 
-  Pass p = { .net = net, .recipe = recipe, .opts = opts, .K = K, .img = img, .cfg = guided };
+  Pass p = { .net = net, .model = model, .opts = opts, .K = K, .img = img, .cfg = guided };
   p.xx = g_new (float, (size_t) 2 * B * img);
   p.uu = g_new (float, (size_t) 2 * B * img);
   p.tt = g_new (float, 2 * B);
@@ -203,7 +203,7 @@ sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
               float ct = (float) (sqrt (alpha) * (1.0 - ab_prev) / (1.0 - ab));
               float sa = (float) sqrt (ab), sb = (float) sqrt (1.0 - ab);
               float sigma = t > 1 ? (float) sqrt (beta) : 0.0f;
-              predict (&p, x, (float) t / recipe->T, cls, guide, u);
+              predict (&p, x, (float) t / model->T, cls, guide, u);
               for (int i = 0; i < p.n; i++)
                 for (size_t j = (size_t) i * img; j < (size_t) (i + 1) * img; j++)
                   {

@@ -20,7 +20,7 @@
 
 #include <glib.h>
 
-#include "train/recipe.h"
+#include "models/model-config.h"
 #include "models/unet.h"
 
 G_BEGIN_DECLS
@@ -44,7 +44,7 @@ typedef struct {
 
 /* CLASSES: N class indices (-1 = no class), or NULL for a model without
  * classes.  OUT: (N, C, H, W). */
-gboolean sw_sample (SwUnet *net, const SwRecipe *recipe, int N, const int *classes,
+gboolean sw_sample (SwUnet *net, const SwModelConfig *model, int N, const int *classes,
                     const SwSampleOptions *opts, float *out,
                     SwSampleStep step, gpointer user_data, GError **error);
 

@@ -8,7 +8,7 @@
 typedef struct {
   SwUnet          *net;
   SwUnet          *owned;     /* the same net when the model loaded it */
-  SwRecipe         recipe;
+  SwModelConfig    config;
   /* one of: a class per prompt phrase (ddpm-prompt), or a bag of
    * caption words (emoji-ddpm) */
   SwPromptClasses *prompts;
@@ -29,7 +29,7 @@ unet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond, fl
       u->tt = g_renew (float, u->tt, N);
     }
   for (int i = 0; i < N; i++)
-    u->tt[i] = (float) t / u->recipe.T;
+    u->tt[i] = (float) t / u->config.T;
   sw_unet_forward (u->net, N, x, u->tt, cond, false, eps);
 }
 
@@ -68,47 +68,47 @@ unet_free (SwEpsModel *m)
 
 /* takes PROMPTS or WORDS, whichever is not NULL */
 static SwEpsModel *
-wrap (SwUnet *net, const SwRecipe *recipe, SwPromptClasses *prompts, SwPromptEncoder *words)
+wrap (SwUnet *net, const SwModelConfig *model, SwPromptClasses *prompts, SwPromptEncoder *words)
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
   UnetImpl *u = g_new0 (UnetImpl, 1);
   u->net = net;
-  u->recipe = *recipe;
+  u->config = *model;
   u->prompts = prompts;
   u->words = words;
   SwEpsModel *m = g_new0 (SwEpsModel, 1);
   *m = (SwEpsModel) {
     .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
-    .cond_dim = cfg->class_dim, .T = recipe->T, .predicts_variance = FALSE,
+    .cond_dim = cfg->class_dim, .T = model->T, .predicts_variance = FALSE,
     .predict = unet_predict, .encode = unet_encode, .prompts = unet_prompts,
     .free = unet_free, .impl = u,
   };
-  g_strlcpy (m->dataset, recipe->dataset, sizeof m->dataset);
+  g_strlcpy (m->dataset, model->dataset, sizeof m->dataset);
   return m;
 }
 
 static gboolean
-check_unet (SwUnet *net, const SwRecipe *recipe, GError **error)
+check_unet (SwUnet *net, const SwModelConfig *model, GError **error)
 {
   const SwUnetConfig *cfg = sw_unet_config (net);
-  if (recipe->objective != SW_OBJECTIVE_EPS_COSINE || cfg->variant != SW_UNET_CLASS)
+  if (model->objective != SW_OBJECTIVE_EPS_COSINE || cfg->variant != SW_UNET_CLASS)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "this is a %s model (%s UNet, recipe %s); the Part A algorithms need a "
                    "class-conditioned eps-cosine model, such as one the ddpm-prompt or "
                    "emoji-ddpm recipe trains",
-                   sw_objective_name (recipe->objective), sw_unet_variant_name (cfg->variant),
-                   recipe->name);
+                   sw_objective_name (model->objective), sw_unet_variant_name (cfg->variant),
+                   model->name);
       return FALSE;
     }
   return TRUE;
 }
 
 SwEpsModel *
-sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
+sw_eps_model_new_unet (SwUnet *net, const SwModelConfig *model, const char *prompt_meta,
                        GError **error)
 {
-  if (!check_unet (net, recipe, error))
+  if (!check_unet (net, model, error))
     return NULL;
   const SwUnetConfig *cfg = sw_unet_config (net);
   SwPromptClasses *prompts;
@@ -121,18 +121,18 @@ sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_m
         g_string_append_printf (s, "%s%d", k ? ";" : "", k);
       prompts = sw_prompt_classes_parse (s->str, cfg->class_dim, error);
     }
-  return prompts ? wrap (net, recipe, prompts, NULL) : NULL;
+  return prompts ? wrap (net, model, prompts, NULL) : NULL;
 }
 
 SwEpsModel *
-sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe, const char *vocabulary_meta,
+sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model, const char *vocabulary_meta,
                              GError **error)
 {
-  if (!check_unet (net, recipe, error))
+  if (!check_unet (net, model, error))
     return NULL;
   SwPromptEncoder *words = sw_prompt_encoder_parse (vocabulary_meta,
                                                     sw_unet_config (net)->class_dim, error);
-  return words ? wrap (net, recipe, NULL, words) : NULL;
+  return words ? wrap (net, model, NULL, words) : NULL;
 }
 
 SwEpsModel *
@@ -140,10 +140,10 @@ sw_eps_model_load (const char *path, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
   SwUnet *net = sw_checkpoint_load (path, &meta, NULL, NULL, error);
-  SwRecipe recipe;
+  SwModelConfig config;
   if (!net)
     return NULL;
-  if (!sw_recipe_from_meta (meta, &recipe, error))
+  if (!sw_model_config_from_meta (meta, &config, error))
     {
       g_prefix_error (error, "“%s” has no usable training recipe: ", path);
       sw_unet_free (net);
@@ -151,8 +151,8 @@ sw_eps_model_load (const char *path, GError **error)
     }
   const char *vocabulary = g_hash_table_lookup (meta, "prompt.vocabulary");
   SwEpsModel *m = vocabulary
-    ? sw_eps_model_new_unet_words (net, &recipe, vocabulary, error)
-    : sw_eps_model_new_unet (net, &recipe, g_hash_table_lookup (meta, "prompt.classes"), error);
+    ? sw_eps_model_new_unet_words (net, &config, vocabulary, error)
+    : sw_eps_model_new_unet (net, &config, g_hash_table_lookup (meta, "prompt.classes"), error);
   if (!m)
     {
       g_prefix_error (error, "“%s”: ", path);

@@ -14,7 +14,7 @@
 #include <glib.h>
 
 #include "models/prompt-encoder.h"
-#include "train/recipe.h"
+#include "models/model-config.h"
 #include "base/error.h"
 #include "models/unet.h"
 
@@ -50,11 +50,11 @@ SwEpsModel *sw_eps_model_load (const char *path, GError **error);
 /* Wraps NET (not owned; must outlive the model) trained by RECIPE, with
  * the prompt table of PROMPT_META (a "prompt.classes" value, may be NULL:
  * then classes answer to their index, "0".."K-1"). */
-SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwRecipe *recipe, const char *prompt_meta,
+SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwModelConfig *model, const char *prompt_meta,
                                    GError **error);
 /* The same for a model whose class vector is a bag of words of the
  * vocabulary VOCABULARY_META (a "prompt.vocabulary" value). */
-SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwRecipe *recipe,
+SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model,
                                          const char *vocabulary_meta, GError **error);
 void        sw_eps_model_free (SwEpsModel *model);
 /* the vocabulary of a UNet model that reads prompts as words, else NULL */

@@ -1,9 +1,11 @@
 /* recipe.h: the named training recipes of the write-up (docs/math.md 2.4-2.6).
  *
  * A recipe is a plain struct of every hyper-parameter, filled with the
- * course's values by name; the CLI overrides any field.  It travels in a
- * checkpoint's metadata as "recipe.<field>" strings, so a resumed run and a
- * sampler know exactly how the model was trained. */
+ * course's values by name; the CLI overrides any field.  It holds the
+ * model's configuration (models/model-config.h: what sampling reads) and
+ * the training hyper-parameters around it.  Both travel in a checkpoint's
+ * metadata as "recipe.<field>" strings, so a resumed run knows exactly how
+ * the model was trained and a sampler how to draw from it. */
 #pragma once
 
 #include <glib.h>
@@ -11,48 +13,27 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "models/unet.h"
+#include "models/model-config.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  SW_OBJECTIVE_DENOISE,      /* z = x + sigma eps, predict x */
-  SW_OBJECTIVE_PURE_NOISE,   /* z = eps, predict x: learns the mean digit */
-  SW_OBJECTIVE_FLOW,         /* x_t = (1-t) x0 + t x1, predict x1 - x0 */
-  SW_OBJECTIVE_DDPM,         /* x_t = sqrt(ab) x0 + sqrt(1-ab) eps, predict eps */
-  SW_OBJECTIVE_EPS_COSINE,   /* the same on Part A's cosine schedule, pixels in [-1, 1] */
-} SwObjective;
-
 typedef struct {
-  char          name[32];     /* "denoiser", "flow-class", ... */
-  char          dataset[16];  /* "digits", "fashion" or "emoji" */
-  SwObjective   objective;
-  SwUnetVariant variant;
-  SwTimeMod     time_mod;
-  SwCondPoints  cond;         /* where time and class modulate the net (class variant) */
-  int           embed;        /* word embedding width (class variant), 0: none; see unet.h */
-  int           D;
+  SwModelConfig model;        /* what the model file needs to sample */
   int           batch;
   int           epochs;
   float         lr;
   bool          scheduler;    /* ExponentialLR, stepped once per epoch */
   float         gamma;        /* its factor; 0 means 0.1^(1/epochs) */
   int           lr_epoch;     /* the epoch at which the rate is lr (0, or where a resume re-set it) */
-  float         sigma;        /* denoiser noise level */
   float         p_uncond;     /* classifier-free dropout of the class */
   float         ema;          /* decay per step of the weights' moving average; 0: none */
   float         word_lr;      /* the rate's multiplier for the weights holding a vector per
                                * class or prompt word (class variant; unet.h), 1: none */
   float         repeat_rare;  /* repeat-factor sampling threshold for a captioned dataset
                                * (caption-terms.h), 0: each image once an epoch */
-  int           T;            /* DDPM timesteps (linear betas beta1..beta2, or cosine) */
-  float         beta1, beta2;
-  int           sample_steps; /* default steps when sampling (eps-cosine: strided updates) */
-  float         guidance;     /* default guidance scale when sampling */
   uint64_t      seed;
 } SwRecipe;
 
-const char  *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine" */
 /* the recipe names, NULL-terminated */
 const char * const *sw_recipe_names (void);
 /* fills RECIPE with the course's defaults; an unknown name is an error that
@@ -65,8 +46,9 @@ float        sw_recipe_gamma (const SwRecipe *recipe);
 /* learning rate for 0-based EPOCH */
 float        sw_recipe_lr (const SwRecipe *recipe, int epoch);
 
-/* to and from "recipe.<field>" metadata: append key/value pairs to ARRAY
- * (strings owned by the array's free function, g_free) */
+/* to and from "recipe.<field>" metadata, the model's configuration
+ * (model-config.h) and the training fields: append key/value pairs to
+ * ARRAY (strings owned by the array's free function, g_free) */
 void         sw_recipe_to_meta (const SwRecipe *recipe, GPtrArray *array);
 gboolean     sw_recipe_from_meta (GHashTable *meta, SwRecipe *recipe, GError **error);
 

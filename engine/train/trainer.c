@@ -43,7 +43,7 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    "the dataset “%s” has %d images; training needs at least 2", d->name, d->n);
       return FALSE;
     }
-  if (r->variant == SW_UNET_CLASS && !d->labels && !d->captions)
+  if (r->model.variant == SW_UNET_CLASS && !d->labels && !d->captions)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has neither labels nor captions; a class-conditioned "
@@ -51,12 +51,12 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
       return FALSE;
     }
   /* the samplers of the other objectives take class indices, not prompts */
-  if (r->variant == SW_UNET_CLASS && !d->labels && r->objective != SW_OBJECTIVE_EPS_COSINE)
+  if (r->model.variant == SW_UNET_CLASS && !d->labels && r->model.objective != SW_OBJECTIVE_EPS_COSINE)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
                    "with classes (digits, fashion), and captions train the eps-cosine recipes "
-                   "(emoji-ddpm, ddpm-prompt)", d->name, r->name);
+                   "(emoji-ddpm, ddpm-prompt)", d->name, r->model.name);
       return FALSE;
     }
   if (r->repeat_rare > 0.0f && !d->captions)
@@ -87,7 +87,7 @@ conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **v
   *vocab = NULL;
   *terms = NULL;
   *cond_dim = 0;
-  if (recipe->variant != SW_UNET_CLASS)
+  if (recipe->model.variant != SW_UNET_CLASS)
     return TRUE;
   if (data->labels)
     {
@@ -119,10 +119,10 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   tr->net = net;
   tr->vocab = vocab;
   tr->terms = terms;
-  tr->cond_dim = recipe->variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
-  sw_ddpm_linear_init (&tr->ddpm, recipe->T, recipe->beta1, recipe->beta2);
-  tr->cosine_ab = g_new (double, recipe->T);
-  sw_cosine_alpha_bar (recipe->T, tr->cosine_ab);
+  tr->cond_dim = recipe->model.variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
+  sw_ddpm_linear_init (&tr->ddpm, recipe->model.T, recipe->model.beta1, recipe->model.beta2);
+  tr->cosine_ab = g_new (double, recipe->model.T);
+  sw_cosine_alpha_bar (recipe->model.T, tr->cosine_ab);
   const int B = recipe->batch;
   const size_t img = (size_t) data->channels * data->height * data->width;
   tr->n_order = data->n;
@@ -167,9 +167,9 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
   SwUnetConfig cfg = {
-    .variant = recipe->variant, .time_mod = recipe->time_mod, .cond = recipe->cond,
-    .D = recipe->D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
-    .embed_dim = recipe->embed,
+    .variant = recipe->model.variant, .time_mod = recipe->model.time_mod, .cond = recipe->model.cond,
+    .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+    .embed_dim = recipe->model.embed,
   };
   SwUnet *net = sw_unet_new (&cfg, error);
   if (!net)
@@ -213,10 +213,10 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
   else if (sw_recipe_from_meta (meta, &recipe, error))
     {
       const SwUnetConfig *cfg = sw_unet_config (net);
-      recipe.variant = cfg->variant;
-      recipe.time_mod = cfg->time_mod;
-      recipe.cond = cfg->cond;
-      recipe.embed = cfg->embed_dim;
+      recipe.model.variant = cfg->variant;
+      recipe.model.time_mod = cfg->time_mod;
+      recipe.model.cond = cfg->cond;
+      recipe.model.embed = cfg->embed_dim;
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;
@@ -235,9 +235,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
-      if (g_strcmp0 (recipe.dataset, data->name) != 0)
+      if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                     "“%s” was trained on “%s”, not on “%s”", path, recipe.dataset, data->name);
+                     "“%s” was trained on “%s”, not on “%s”", path, recipe.model.dataset, data->name);
       else if (recipe.epochs < done)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” has %d epochs done, more than the %d asked for; give at least %d "
@@ -341,7 +341,7 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
         else
           sw_caption_terms_draw (tr->terms, idx[i], rng, bag);
       }
-  else if (r->variant == SW_UNET_CLASS)
+  else if (r->model.variant == SW_UNET_CLASS)
     {
       memset (tr->c, 0, sizeof (float) * N * K);
       for (int i = 0; i < N; i++)
@@ -349,11 +349,11 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
           tr->c[i * K + d->labels[idx[i]]] = 1.0f;
     }
 
-  switch (r->objective)
+  switch (r->model.objective)
     {
     case SW_OBJECTIVE_DENOISE:
       for (size_t j = 0; j < n; j++)
-        tr->inp[j] = tr->x[j] + r->sigma * sw_rng_normal (rng);
+        tr->inp[j] = tr->x[j] + r->model.sigma * sw_rng_normal (rng);
       memcpy (tr->target, tr->x, sizeof (float) * n);
       break;
     case SW_OBJECTIVE_PURE_NOISE:
@@ -377,10 +377,10 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
     case SW_OBJECTIVE_DDPM:
       for (int i = 0; i < N; i++)
         {
-          int t = 1 + (int) sw_rng_below (rng, (uint32_t) r->T);
+          int t = 1 + (int) sw_rng_below (rng, (uint32_t) r->model.T);
           float a = (float) sqrt (tr->ddpm.alpha_bar[t]);
           float b = (float) sqrt (1.0 - tr->ddpm.alpha_bar[t]);
-          tr->t[i] = (float) t / r->T;
+          tr->t[i] = (float) t / r->model.T;
           for (size_t j = i * img; j < (i + 1) * img; j++)
             {
               float eps = sw_rng_normal (rng);
@@ -393,10 +393,10 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
       /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1] */
       for (int i = 0; i < N; i++)
         {
-          int t = (int) sw_rng_below (rng, (uint32_t) r->T);
+          int t = (int) sw_rng_below (rng, (uint32_t) r->model.T);
           float a = (float) sqrt (tr->cosine_ab[t]);
           float b = (float) sqrt (1.0 - tr->cosine_ab[t]);
-          tr->t[i] = (float) t / r->T;
+          tr->t[i] = (float) t / r->model.T;
           for (size_t j = i * img; j < (i + 1) * img; j++)
             {
               float eps = sw_rng_normal (rng);
@@ -519,8 +519,8 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
     g_string_append_printf (classes, "%s%s", i ? "," : "", tr->data->class_names[i]);
   g_ptr_array_add (meta, g_strdup ("dataset.classes"));
   g_ptr_array_add (meta, g_string_free (classes, FALSE));
-  g_autoptr (SwPromptClasses) prompts = sw_prompt_classes_for_dataset (tr->recipe.dataset, NULL);
-  if (prompts && tr->recipe.variant == SW_UNET_CLASS)
+  g_autoptr (SwPromptClasses) prompts = sw_prompt_classes_for_dataset (tr->recipe.model.dataset, NULL);
+  if (prompts && tr->recipe.model.variant == SW_UNET_CLASS)
     {
       g_ptr_array_add (meta, g_strdup ("prompt.classes"));
       g_ptr_array_add (meta, sw_prompt_classes_to_meta (prompts));
