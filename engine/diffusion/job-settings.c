@@ -1,7 +1,7 @@
 /* job-settings.c: a job's settings <-> text pairs.  Numbers are written
  * in the C locale (g_ascii_*) so that a picture saved in one language
  * opens in every other. */
-#include "job-settings.h"
+#include "diffusion/job-settings.h"
 
 #include "base/error.h"
 

@@ -2,7 +2,7 @@
  * extension): signature, IHDR, [acTL], text, [fcTL] IDAT, [fcTL fdAT]...,
  * IEND.  Every scanline uses filter 0 (none): the images are small and
  * flat, and zlib does the rest. */
-#include "png.h"
+#include "io/png.h"
 
 #include "base/error.h"
 
