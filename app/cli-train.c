@@ -8,6 +8,7 @@
 #include "data/dataset.h"
 #include "diffusion/sample-grid.h"
 #include "figures.h"
+#include "train/run-folder.h"
 #include "train/train-run.h"
 
 #define CMD "train"
@@ -187,7 +188,7 @@ sw_cli_train (int argc, char **argv)
   int epochs = 0, batch = 0, D = 0, embed = -1, limit = 0, sample_steps = 0;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   gint64 seed = -1;
-  gboolean no_scheduler = FALSE, resume = FALSE;
+  gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits, fashion or emoji (default: the recipe's)", "NAME" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for checkpoints, logs and figures (default runs/RECIPE-DATASET)", "DIR" },
@@ -209,6 +210,7 @@ sw_cli_train (int argc, char **argv)
     { "sample-epochs", 0, 0, G_OPTION_ARG_STRING, &sample_epochs, "Epochs after which to draw a sample grid (default 1,5,10 and the last)", "LIST" },
     { "sample-steps", 0, 0, G_OPTION_ARG_INT, &sample_steps, "Steps for those grids (default: the recipe's)", "N" },
     { "resume", 0, 0, G_OPTION_ARG_NONE, &resume, "Continue from OUT/checkpoint.safetensors", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Start over in an OUT that holds a run, moving that run aside to OUT.old (nothing is deleted)", NULL },
     { NULL }
   };
   g_autofree char *summary = g_strjoinv (", ", (char **) sw_recipe_names ());
@@ -243,8 +245,7 @@ sw_cli_train (int argc, char **argv)
   if (repeat_rare >= 0) recipe.repeat_rare = (float) repeat_rare;
   if (seed >= 0) recipe.seed = (uint64_t) seed;
   if (sample_steps) recipe.model.sample_steps = sample_steps;
-  if (limit < 0)
-    return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
+  recipe.limit = limit;
   if (!sw_recipe_validate (&recipe, &error))
     return sw_cli_fail (CMD, error);
   g_autoptr (GArray) grid_epochs = NULL;
@@ -254,11 +255,19 @@ sw_cli_train (int argc, char **argv)
 
   if (!out)
     out = g_strdup_printf ("runs/%s-%s", recipe.model.name, recipe.model.dataset);
+  if (!resume && sw_run_folder_holds_run (out))
+    {
+      if (!force)
+        return sw_cli_failf (CMD, "“%s” holds a training run; add --resume to go on with it, or --force "
+                             "to move it aside and start over", out);
+      g_autofree char *aside = sw_run_folder_move_aside (out, &error);
+      if (!aside)
+        return sw_cli_fail (CMD, error);
+      fprintf (stderr, "moved the earlier run in %s to %s\n", out, aside);
+    }
   SwDataset *data = sw_dataset_load (recipe.model.dataset, SW_SPLIT_TRAIN, &error);
   if (!data)
     return sw_cli_fail (CMD, error);
-  if (limit > 0 && limit < data->n)
-    data->n = limit;
 
   Run run = { .data = data, .dir = out, .grid_epochs = grid_epochs, .resume = resume };
   SwTrainRunParams params;

@@ -213,6 +213,19 @@ test_wrong_model_kind (void)
   g_auto (Run) r = run_cli (resume);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.err, "resuming after epoch 1"));
+  /* a fresh run over it is refused, and with --force moves it aside */
+  const char *again[] = { "train", "flow-time", "--out", dir, "--epochs", "2", "--D", "4",
+                          "--batch", "32", "--limit", "64", "--sample-steps", "2", NULL };
+  expect_error (again, "holds a training run; add --resume to go on with it, or --force");
+  const char *force[] = { "--force", NULL };
+  g_auto (Run) f = run_cli_with (again, force);
+  g_assert_cmpint (f.status, ==, 0);
+  g_autofree char *aside = g_strconcat (dir, ".old", NULL);
+  g_autofree char *old_log = g_build_filename (aside, "loss-epoch.csv", NULL);
+  g_autofree char *old_rows = NULL;
+  g_assert_true (g_file_get_contents (old_log, &old_rows, NULL, NULL));
+  g_assert_nonnull (strstr (old_rows, "\n2,"));
+  sw_test_remove_dir (aside);
   const char *names[] = { "checkpoint.safetensors", "model.safetensors", "loss-batch.csv",
                           "loss-epoch.csv", "loss-batch.png", "loss-epoch.png",
                           "samples-epoch-01.png", "samples-epoch-02.png" };

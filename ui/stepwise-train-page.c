@@ -347,8 +347,6 @@ train_thread_run (GTask *task, TrainRun *run)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (run->limit > 0 && run->limit < train->n)
-    train->n = run->limit;   /* the first images only: a quick run */
   SwRecipe recipe;
   SwTrainRunParams params;
   sw_train_run_params_init (&params);
@@ -366,6 +364,7 @@ train_thread_run (GTask *task, TrainRun *run)
         }
       g_strlcpy (recipe.model.dataset, run->dataset, sizeof recipe.model.dataset);
       recipe.epochs = run->epochs;
+      recipe.limit = run->limit;   /* the first images only: a quick run */
       if (run->D > 0)
         recipe.model.D = run->D;
       params.recipe = &recipe;

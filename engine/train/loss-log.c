@@ -67,8 +67,8 @@ SwLossLog *
 sw_loss_log_open (const char *dir, int epochs_done, gboolean fresh, GError **error)
 {
   SwLossLog *log = g_new0 (SwLossLog, 1);
-  log->batch_path = g_build_filename (dir, "loss-batch.csv", NULL);
-  log->epoch_path = g_build_filename (dir, "loss-epoch.csv", NULL);
+  log->batch_path = g_build_filename (dir, SW_LOSS_LOG_BATCH, NULL);
+  log->epoch_path = g_build_filename (dir, SW_LOSS_LOG_EPOCH, NULL);
   log->batch_losses = g_array_new (FALSE, FALSE, sizeof (float));
   log->epoch_losses = g_array_new (FALSE, FALSE, sizeof (float));
   if (fresh)

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+#define SW_LOSS_LOG_BATCH "loss-batch.csv"
+#define SW_LOSS_LOG_EPOCH "loss-epoch.csv"
+
 typedef struct _SwLossLog SwLossLog;
 
 /* Opens DIR's logs for a run that has finished EPOCHS_DONE epochs; with

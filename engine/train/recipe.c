@@ -123,6 +123,8 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
   SW_CHECK (r->repeat_rare >= 0.0f && r->repeat_rare <= 1.0f,
             "repeat-factor threshold %g is out of range; accepted: 0 (each image once) to 1",
             r->repeat_rare);
+  SW_CHECK (r->limit == 0 || r->limit >= 2,
+            "image limit %d is out of range; accepted: 0 (every image) or 2 or more", r->limit);
   return TRUE;
 }
 
@@ -158,6 +160,9 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   sw_recipe_meta_put (a, "word_lr", g_strdup_printf ("%.9g", r->word_lr));
   sw_recipe_meta_put (a, "repeat_rare", g_strdup_printf ("%.9g", r->repeat_rare));
   sw_recipe_meta_put (a, "seed", g_strdup_printf ("%" G_GUINT64_FORMAT, r->seed));
+  /* only when set, so that a full run's files keep their bytes */
+  if (r->limit > 0)
+    sw_recipe_meta_put (a, "limit", g_strdup_printf ("%d", r->limit));
 }
 
 gboolean
@@ -176,8 +181,8 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || !sw_recipe_meta_float (meta, "p_uncond", &r->p_uncond, error))
     return FALSE;
   /* absent from files written before resumes could re-set the rate,
-   * before the weights could be averaged, before the word rate and before
-   * repeat-factor sampling */
+   * before the weights could be averaged, before the word rate, before
+   * repeat-factor sampling, and by every run on all the images */
   float word_lr = 1.0f;
   if ((g_hash_table_contains (meta, "recipe.lr_epoch")
        && !sw_recipe_meta_int (meta, "lr_epoch", &r->lr_epoch, error))
@@ -185,7 +190,8 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || (g_hash_table_contains (meta, "recipe.word_lr")
           && !sw_recipe_meta_float (meta, "word_lr", &word_lr, error))
       || (g_hash_table_contains (meta, "recipe.repeat_rare")
-          && !sw_recipe_meta_float (meta, "repeat_rare", &r->repeat_rare, error)))
+          && !sw_recipe_meta_float (meta, "repeat_rare", &r->repeat_rare, error))
+      || (g_hash_table_contains (meta, "recipe.limit") && !sw_recipe_meta_int (meta, "limit", &r->limit, error)))
     return FALSE;
   if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &s, NULL))
     {

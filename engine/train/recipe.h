@@ -32,6 +32,8 @@ typedef struct {
   float         repeat_rare;  /* repeat-factor sampling threshold for a captioned dataset
                                * (caption-terms.h), 0: each image once an epoch */
   uint64_t      seed;
+  int           limit;        /* train on the dataset's first LIMIT images; 0: all of them.
+                               * Recorded, so that a resume trains on the same images */
 } SwRecipe;
 
 /* the recipe names, NULL-terminated */

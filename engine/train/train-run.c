@@ -1,10 +1,10 @@
 #include "train/train-run.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
 
 #include "base/error.h"
+#include "train/run-folder.h"
 
 typedef struct {
   const SwTrainRunParams *params;
@@ -72,17 +72,23 @@ sw_train_run (const SwTrainRunParams *p, SwTrainRunSummary *summary, GError **er
 {
   Run run = { .params = p };
   g_autofree char *checkpoint = g_build_filename (p->folder, SW_TRAIN_RUN_CHECKPOINT, NULL);
-  SwTrainer *tr = start_trainer (p, checkpoint, error);
-  if (!tr)
+  const int lock = sw_run_folder_lock (p->folder, error);
+  if (lock < 0)
     return FALSE;
+  SwTrainer *tr = NULL;
   gboolean ok = FALSE;
-  if (g_mkdir_with_parents (p->folder, 0755) != 0)
+  if (!p->resume && sw_run_folder_holds_run (p->folder))
     {
-      const int saved = errno;
-      g_set_error (error, SW_ERROR, SW_ERROR_IO, "cannot create the folder “%s”: %s", p->folder,
-                   g_strerror (saved));
+      g_autofree char *display = g_filename_display_name (p->folder);
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the folder “%s” holds a training run; resume it, or start over with "
+                   "that run moved aside", display);
       goto out;
     }
+  sw_run_folder_remove_leftovers (p->folder);
+  tr = start_trainer (p, checkpoint, error);
+  if (!tr)
+    goto out;
   run.log = sw_loss_log_open (p->folder, sw_trainer_epoch (tr), !p->resume, error);
   if (!run.log)
     goto out;
@@ -116,5 +122,6 @@ sw_train_run (const SwTrainRunParams *p, SwTrainRunSummary *summary, GError **er
 out:
   g_clear_pointer (&run.log, sw_loss_log_close);
   sw_trainer_free (tr);
+  sw_run_folder_unlock (lock);
   return ok;
 }

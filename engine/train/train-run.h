@@ -10,7 +10,9 @@
  *   loss-batch.csv, loss-epoch.csv   the loss logs (loss-log.h)
  *   model.safetensors        the sampling net's weights in F16 once the
  *                            last epoch is done ("train.loss", "train.seconds")
- * so a run either program started, the other resumes. */
+ * so a run either program started, the other resumes.  A run holds the
+ * folder's lock (run-folder.h) throughout, removes what an interrupted
+ * save left, and starts afresh only in a folder that holds no run. */
 #pragma once
 
 #include <gio/gio.h>

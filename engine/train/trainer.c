@@ -27,6 +27,7 @@ struct _SwTrainer {
   int cond_dim;        /* class vector width: the classes or the vocabulary */
   int last_n;          /* images in the last batch */
   int epoch;
+  SwDataset view;      /* the dataset cut to the recipe's limit; data points here */
   int *repeats;        /* (n) draws of each image an epoch (caption-terms.h), or NULL: one each */
   int n_order;         /* draws an epoch */
   /* batch buffers */
@@ -108,6 +109,16 @@ conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **v
   return TRUE;
 }
 
+/* DATA seen through VIEW, cut to the recipe's first images (its limit) */
+static const SwDataset *
+limited (const SwRecipe *r, const SwDataset *data, SwDataset *view)
+{
+  *view = *data;
+  if (r->limit > 0 && r->limit < view->n)
+    view->n = r->limit;
+  return view;
+}
+
 /* takes VOCAB and TERMS */
 static SwTrainer *
 trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
@@ -115,7 +126,8 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
 {
   SwTrainer *tr = g_new0 (SwTrainer, 1);
   tr->recipe = *recipe;
-  tr->data = data;
+  tr->view = *data;
+  tr->data = &tr->view;
   tr->net = net;
   tr->vocab = vocab;
   tr->terms = terms;
@@ -163,6 +175,8 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   SwPromptEncoder *vocab;
   SwCaptionTerms *terms;
   int cond_dim;
+  SwDataset view;
+  data = limited (recipe, data, &view);
   if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
@@ -199,6 +213,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
   SwCaptionTerms *terms;
   int cond_dim;
   gint64 done;
+  SwDataset view;
   SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
   if (!net)
     return NULL;
@@ -235,6 +250,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
+      data = limited (&recipe, data, &view);
       if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.model.dataset, data->name);
