@@ -144,6 +144,9 @@ typedef struct {
   const char *drop_tensor;            /* leave this tensor out */
   const char *extra_tensor;           /* add a stray tensor */
   int shrink_tensor;                  /* give the first tensor a wrong shape */
+  const char *poison;                 /* set this tensor's entry 1, or all of them, to VALUE */
+  gboolean poison_all;
+  float value;
   SwErrorCode code;
   const char *says;
 } Damage;
@@ -160,6 +163,9 @@ write_damaged (const char *path, const Damage *d)
   for (size_t i = 0; i < nt; i++)
     {
       const SwTensorInfo *info = sw_unet_tensor (net, i);
+      if (d->poison && strcmp (info->name, d->poison) == 0)
+        for (size_t k = d->poison_all ? 0 : 1; k < (d->poison_all ? info->numel : 2); k++)
+          sw_unet_tensor_data (net, info)[k] = d->value;
       if (d->drop_tensor && strcmp (info->name, d->drop_tensor) == 0)
         continue;
       t[n].name = info->name;
@@ -223,6 +229,13 @@ test_damaged_models (void)
     { "missing tensor", .drop_tensor = "fc2_t.l2.bias", .code = SW_ERROR_SHAPE, .says = "fc2_t.l2.bias" },
     { "stray tensor", .extra_tensor = "extra.weight", .code = SW_ERROR_SHAPE, .says = "“extra.weight” does not belong" },
     { "wrong shape", .shrink_tensor = 1, .code = SW_ERROR_SHAPE, .says = "in_block.c1.conv.weight" },
+    { "one NaN weight", .poison = "fc2_t.l2.bias", .value = NAN, .code = SW_ERROR_FORMAT,
+      .says = "tensor “fc2_t.l2.bias” holds nan at index 1; accepted: finite values only (the file is damaged)" },
+    { "infinite conv weights", .poison = "in_block.c1.conv.weight", .poison_all = TRUE, .value = INFINITY,
+      .code = SW_ERROR_FORMAT, .says = "tensor “in_block.c1.conv.weight” holds inf at index 0" },
+    { "negative running variance", .poison = "in_block.c1.bn.running_var", .poison_all = TRUE,
+      .value = -1.0f, .code = SW_ERROR_FORMAT,
+      .says = "tensor “in_block.c1.bn.running_var” holds the variance -1 at index 0; accepted: 0 or more" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -242,6 +255,35 @@ test_damaged_models (void)
   g_autofree char *missing = g_build_filename (tmpdir, "no-such.safetensors", NULL);
   g_assert_null (sw_checkpoint_load (missing, NULL, NULL, NULL, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_IO);
+}
+
+/* a training checkpoint whose Adam moments are not finite, or whose
+ * second moment is negative, is damaged (not a diverged run) */
+static void
+test_damaged_optimizer (void)
+{
+  SwUnet *net = make_net (SW_UNET_TIME, SW_COND_COURSE, 0);
+  g_autofree char *path = g_build_filename (tmpdir, "bad-adam.safetensors", NULL);
+  const float bad[][2] = { { NAN, 0.0f }, { 0.0f, -INFINITY }, { 0.0f, -1.0f } };
+  const char *says[] = { "tensor “optim.m.", "tensor “optim.v.", "holds the variance -1" };
+  for (size_t c = 0; c < G_N_ELEMENTS (bad); c++)
+    {
+      SwAdam opt;
+      sw_adam_init (&opt, sw_unet_num_params (net), 1e-3f);
+      opt.m[5] = bad[c][0];
+      opt.v[5] = bad[c][1];
+      g_autoptr (GError) error = NULL;
+      g_assert_true (sw_checkpoint_save (path, net, &opt, NULL, SW_DTYPE_F32, &error));
+      sw_adam_clear (&opt);
+      SwAdam back;
+      gboolean has_opt;
+      g_assert_null (sw_checkpoint_load (path, NULL, &back, &has_opt, &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, says[c]));
+      g_assert_nonnull (strstr (error->message, "the file is damaged"));
+    }
+  sw_unet_free (net);
 }
 
 /* Files from before the conditioning points have no "cond": the course's */
@@ -270,6 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/checkpoint/without-cond", test_without_cond);
   g_test_add_func ("/checkpoint/f16-weights", test_f16_weights);
   g_test_add_func ("/checkpoint/damaged", test_damaged_models);
+  g_test_add_func ("/checkpoint/damaged-optimizer", test_damaged_optimizer);
   int status = g_test_run ();
   sw_test_remove_dir (tmpdir);
   g_free (tmpdir);

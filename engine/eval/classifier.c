@@ -547,7 +547,7 @@ sw_classifier_load (const char *path, SwClassifierRecord *rec, GError **error)
   for (int i = 0; i < N_TENSORS; i++)
     {
       const SwTensorInfo *t = &c->table.items[i];
-      if (!sw_safetensors_read_f32 (f, t->name, t->ndim, t->shape, c->params + t->offset, &local))
+      if (!sw_safetensors_read_finite (f, t->name, t->ndim, t->shape, c->params + t->offset, &local))
         goto fail;
     }
   /* a stray tensor means the file describes another network than this one */

@@ -645,6 +645,26 @@ sw_safetensors_read_f32 (const SwStFile *file,
   return TRUE;
 }
 
+gboolean
+sw_safetensors_read_finite (const SwStFile *file,
+                            const char     *name,
+                            int             ndim,
+                            const int64_t  *shape,
+                            float          *dst,
+                            GError        **error)
+{
+  if (!sw_safetensors_read_f32 (file, name, ndim, shape, dst, error))
+    return FALSE;
+  const SwStEntry *e = sw_safetensors_find (file, name);
+  const size_t numel = (size_t) ((e->end - e->begin) / dtype_info[e->dtype].size);
+  for (size_t i = 0; i < numel; i++)
+    if (!isfinite (dst[i]))
+      return sw_file_error (error, SW_ERROR_FORMAT, file->name,
+                            "tensor “%s” holds %g at index %zu; accepted: finite values only "
+                            "(the file is damaged)", name, dst[i], i);
+  return TRUE;
+}
+
 /* Saving */
 
 static gboolean

@@ -87,6 +87,16 @@ gboolean sw_safetensors_read_f32 (const SwStFile *file,
                                   float          *dst,
                                   GError        **error);
 
+/* sw_safetensors_read_f32 for a model's weights, which must be finite: a
+ * NaN or an infinity (one is enough to make every image black) is an
+ * error naming the tensor and saying the file is damaged. */
+gboolean sw_safetensors_read_finite (const SwStFile *file,
+                                     const char     *name,
+                                     int             ndim,
+                                     const int64_t  *shape,
+                                     float          *dst,
+                                     GError        **error);
+
 /* Half-precision conversions (IEEE binary16 and bfloat16), exposed for tests */
 float    sw_f16_to_f32  (uint16_t h);
 uint16_t sw_f32_to_f16  (float f);

@@ -91,11 +91,22 @@ sw_checkpoint_save (const char *path, SwUnet *net, const SwAdam *opt,
   return sw_safetensors_save (path, tensors, n, (const char * const *) meta->pdata, dtype, error);
 }
 
+/* finite, and a variance (BatchNorm's running one, Adam's second
+ * moment) never negative: a damaged file is refused here, not found out
+ * as black images or as a "diverged" run */
 static gboolean
-read_tensor (const SwStFile *f, const char *name, const SwTensorInfo *info,
+read_tensor (const SwStFile *f, const char *path, const char *name, const SwTensorInfo *info,
              float *dst, GError **error)
 {
-  return sw_safetensors_read_f32 (f, name, info->ndim, info->shape, dst, error);
+  if (!sw_safetensors_read_finite (f, name, info->ndim, info->shape, dst, error))
+    return FALSE;
+  if (g_str_has_suffix (name, ".running_var") || g_str_has_prefix (name, "optim.v."))
+    for (size_t i = 0; i < info->numel; i++)
+      if (dst[i] < 0.0f)
+        return sw_file_error (error, SW_ERROR_FORMAT, path,
+                              "tensor “%s” holds the variance %g at index %zu; accepted: 0 or "
+                              "more (the file is damaged)", name, dst[i], i);
+  return TRUE;
 }
 
 SwUnet *
@@ -148,7 +159,7 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
   for (size_t i = 0; i < sw_unet_n_tensors (net); i++)
     {
       const SwTensorInfo *info = sw_unet_tensor (net, i);
-      if (!read_tensor (f, info->name, info, sw_unet_tensor_data (net, info), &local))
+      if (!read_tensor (f, path, info->name, info, sw_unet_tensor_data (net, info), &local))
         goto fail;
     }
   /* anything else must be optimizer state: a stray tensor means the file
@@ -199,9 +210,9 @@ sw_checkpoint_load (const char *path, GHashTable **meta, SwAdam *opt,
           g_autofree char *m = g_strdup_printf ("optim.m.%s", info->name);
           g_autofree char *v = g_strdup_printf ("optim.v.%s", info->name);
           g_autofree char *e = g_strdup_printf ("optim.ema.%s", info->name);
-          if (!read_tensor (f, m, info, opt->m + info->offset, &local)
-              || !read_tensor (f, v, info, opt->v + info->offset, &local)
-              || (opt->ema && !read_tensor (f, e, info, opt->ema + info->offset, &local)))
+          if (!read_tensor (f, path, m, info, opt->m + info->offset, &local)
+              || !read_tensor (f, path, v, info, opt->v + info->offset, &local)
+              || (opt->ema && !read_tensor (f, path, e, info, opt->ema + info->offset, &local)))
             {
               sw_adam_clear (opt);
               goto fail;
