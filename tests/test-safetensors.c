@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Helpers */
@@ -895,6 +896,50 @@ test_malformed_on_disk (void)
   remove_dir (dir);
 }
 
+/* Only regular files are read: a pipe without a writer and a device are
+ * refused at once, not waited on or read without end; a 3 GB (sparse)
+ * file with a bad header fails on its header without its data being read;
+ * a good one's declared data is read, trailing bytes not needed. */
+static void
+test_not_regular (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "fifo.safetensors", NULL);
+  g_autoptr(GError) error = NULL;
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  const char *paths[] = { fifo, "/dev/zero", dir };
+  for (size_t i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_assert_null (sw_safetensors_open (paths[i], &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_IO);
+      assert_message_has (error, (const char *[]) { "is not a regular file", NULL });
+      g_clear_error (&error);
+    }
+
+  g_autofree char *big = g_build_filename (dir, "big.safetensors", NULL);
+  g_assert_true (g_file_set_contents (big, "\xff\xff\xff\xff\xff\xff\xff\x7f{}", 10, NULL));
+  g_assert_cmpint (truncate (big, (off_t) 3 << 30), ==, 0);
+  const gint64 t0 = g_get_monotonic_time ();
+  g_assert_null (sw_safetensors_open (big, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
+  assert_message_has (error, (const char *[]) { "over the limit", NULL });
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_autofree char *trailing = g_build_filename (dir, "trailing.safetensors", NULL);
+  g_autoptr(GByteArray) bytes = build_file ("{'w':" ENTRY ("F32", "[2]", "[0,8]") "}", 0, 8);
+  const float w[2] = { 1.5f, -2.0f };
+  memcpy (bytes->data + bytes->len - 8, w, sizeof w);
+  g_byte_array_append (bytes, (const guint8 *) "junk", 4);
+  g_assert_true (g_file_set_contents (trailing, (const char *) bytes->data, bytes->len, NULL));
+  g_autoptr(SwStFile) file = sw_safetensors_open (trailing, &error);
+  g_assert_no_error (error);
+  float back[2];
+  g_assert_true (sw_safetensors_read_f32 (file, "w", 1, (const int64_t[]) { 2 }, back, &error));
+  g_assert_cmpmem (back, sizeof back, w, sizeof w);
+  remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -917,6 +962,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/read-errors", test_read_errors);
   g_test_add_func ("/safetensors/reference-files", test_reference_files);
   g_test_add_func ("/safetensors/malformed-on-disk", test_malformed_on_disk);
+  g_test_add_func ("/safetensors/not-regular", test_not_regular);
   for (size_t i = 0; i < G_N_ELEMENTS (malformed); i++)
     {
       g_autofree char *name = g_strconcat ("/safetensors/malformed/", malformed[i].test, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A real header is a few hundred bytes per tensor; anything bigger than
@@ -492,23 +493,95 @@ open_owned (guint8 *bytes, size_t size, const char *name, GError **error)
   return g_steal_pointer (&file);
 }
 
+/* reads exactly N bytes of FD into BUF */
+static gboolean
+read_exactly (int fd, guint8 *buf, size_t n, const char *display, GError **error)
+{
+  while (n > 0)
+    {
+      const ssize_t got = read (fd, buf, MIN (n, (size_t) 1 << 30));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          const int saved = errno;
+          return sw_file_error (error, SW_ERROR_IO, display, "could not read: %s", g_strerror (saved));
+        }
+      if (got == 0)
+        return sw_file_error (error, SW_ERROR_IO, display, "the file ended early (was it being written?)");
+      buf += got;
+      n -= (size_t) got;
+    }
+  return TRUE;
+}
+
+/* Only a regular file is read (a pipe would wait for a writer, a device
+ * give bytes without end), and the header is read and checked before the
+ * data it declares is read. */
+static SwStFile *
+open_fd (int fd, const char *display, GError **error)
+{
+  GStatBuf st;
+  if (fstat (fd, &st) != 0)
+    {
+      const int saved = errno;
+      sw_file_error (error, SW_ERROR_IO, display, "could not read: %s", g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      sw_file_error (error, SW_ERROR_IO, display, "is not a regular file (a folder, pipe or device); "
+                     "accepted: a safetensors file");
+      return NULL;
+    }
+  const size_t size = (size_t) st.st_size;
+  guint8 length[8];
+  size_t head = MIN (size, sizeof length);
+  if (!read_exactly (fd, length, head, display, error))
+    return NULL;
+  if (head == sizeof length)
+    {
+      const uint64_t header_size = get_le (length, 8);
+      if (header_size <= HEADER_MAX_BYTES && header_size <= size - 8)
+        head += header_size;
+    }
+  guint8 *bytes = g_malloc (MAX (head, 1));
+  memcpy (bytes, length, MIN (head, sizeof length));
+  if (!read_exactly (fd, bytes + MIN (head, sizeof length), head - MIN (head, sizeof length), display, error))
+    {
+      g_free (bytes);
+      return NULL;
+    }
+  g_autoptr(SwStFile) file = open_owned (bytes, size, display, error);
+  if (!file)
+    return NULL;
+  uint64_t declared = 0;
+  for (size_t i = 0; i < file->n_entries; i++)
+    declared = MAX (declared, file->entries[i].end);
+  file->bytes = g_realloc (file->bytes, head + declared);
+  file->data = file->bytes + head;
+  if (!read_exactly (fd, file->bytes + head, declared, display, error))
+    return NULL;
+  return g_steal_pointer (&file);
+}
+
 SwStFile *
 sw_safetensors_open (const char *path, GError **error)
 {
-  g_autoptr(GError) read_error = NULL;
-  g_autofree char *display = NULL;
-  char *contents;
-  gsize len;
-
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &len, &read_error))
+  g_autofree char *display = g_filename_display_name (path);
+  /* non-blocking, so that a pipe without a writer is refused, not waited on */
+  const int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  if (fd < 0)
     {
-      g_set_error_literal (error, SW_ERROR, SW_ERROR_IO, read_error->message);
+      const int saved = errno;
+      sw_file_error (error, SW_ERROR_IO, display, "could not open: %s", g_strerror (saved));
       return NULL;
     }
-  display = g_filename_display_name (path);
-  return open_owned ((guint8 *) contents, len, display, error);
+  SwStFile *file = open_fd (fd, display, error);
+  close (fd);
+  return file;
 }
 
 SwStFile *
