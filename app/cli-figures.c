@@ -17,6 +17,7 @@
 #include "cli-common.h"
 #include "cli-job.h"
 #include "data/dataset.h"
+#include "io/output-file.h"
 #include "figures.h"
 #include "diffusion/gaussian-blur.h"
 
@@ -435,7 +436,7 @@ sw_cli_figures (int argc, char **argv)
   else
     {
       g_autofree char *index_html = g_build_filename (dir, "index.html", NULL);
-      if (!g_file_set_contents (index_html, r.html->str, (gssize) r.html->len, &error))
+      if (!sw_output_write (index_html, r.html->str, r.html->len, &error))
         status = sw_cli_fail (CMD, error);
       else
         printf ("%s\n", index_html);

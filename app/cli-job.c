@@ -5,6 +5,7 @@
 
 #include "figures.h"
 #include "io/image-io.h"
+#include "io/output-file.h"
 #include "io/png.h"
 
 char *
@@ -179,7 +180,7 @@ sw_cli_write_job (const SwCliJobOptions *o, const char *path, SwEpsModel *m, con
   if (!g_file_get_contents (path, &data, &len, error))
     return FALSE;
   g_autoptr (GBytes) png = sw_png_add_text ((const guint8 *) data, len, text, error);
-  return png && g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
+  return png && sw_output_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
 
 gboolean

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/output-file.h"
+
 #define FONT "sans-serif"
 
 /* Text */
@@ -90,7 +92,10 @@ gboolean
 sw_figure_save_png (cairo_surface_t *surface, const char *path, GError **error)
 {
   g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *tmp = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  g_autofree char *target = sw_output_target (path, error);
+  if (!target)
+    return FALSE;
+  g_autofree char *tmp = g_strconcat (target, ".tmp-XXXXXX", NULL);
   /* 0666 less the umask, like any file the user saves, rather than the
    * 0600 of g_mkstemp(). */
   PngSink sink = { g_mkstemp_full (tmp, O_WRONLY, 0666), 0 };
@@ -114,7 +119,7 @@ sw_figure_save_png (cairo_surface_t *surface, const char *path, GError **error)
       ok = FALSE;
       sink.saved_errno = errno;
     }
-  if (ok && g_rename (tmp, path) != 0)
+  if (ok && g_rename (tmp, target) != 0)
     {
       ok = FALSE;
       sink.saved_errno = errno;

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test-util.h"
 #include "test-cli-util.h"
@@ -157,6 +158,18 @@ test_settings_in_pngs (void)
   g_assert_nonnull (strstr (shown.out, ": 28×28 grey PNG, the settings of a generate job\n"));
   g_assert_nonnull (strstr (shown.out, "\n  stepwise.seed = 42\n"));
   g_assert_nonnull (strstr (shown.out, "\n  stepwise.prompt = a sneaker\n"));
+  /* -o writes through a link, which stays; a device is refused, untouched */
+  g_autofree char *link = path_in_dir ("link.png");
+  g_assert_cmpint (symlink (kept, link), ==, 0);
+  g_assert_cmpint (g_unlink (kept), ==, 0);
+  const char *through[] = { "generate", "--plain", "-p", "a sneaker", "--steps", "3", "-o", link, NULL };
+  g_auto (Run) linked = run_cli (through, TRUE);
+  g_assert_cmpint (linked.status, ==, 0);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  const char *device[] = { "generate", "--plain", "-p", "a sneaker", "--steps", "3", "-o", "/dev/null", NULL };
+  expect_error (device, "cannot write “/dev/null”: it is not a regular file");
+  g_unlink (link);
   g_unlink (kept);
   const char *table[] = { "generate", "-p", "a sneaker", "-n", "2", "--steps", "3", "--seed", "42", "-g", "2.5",
                           "-o", out, NULL };

@@ -495,7 +495,7 @@ test_atomic_write (void)
   g_autofree char *names = list_dir (dir);
   g_assert_cmpstr (names, ==, "figure.png");
 
-  /* a folder in the way: the rename fails, the temporary file goes */
+  /* a folder in the way is refused (output-file.h), no temporary file left */
   g_autofree char *blocked = g_build_filename (dir, "blocked.png", NULL);
   g_assert_cmpint (g_mkdir (blocked, 0755), ==, 0);
   g_assert_false (sw_figure_image_grid (blocked, images, 2, 3, 3, 3, 1, 1, NULL, NULL, &error));

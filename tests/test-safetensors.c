@@ -4,6 +4,7 @@
  * with its own message: the test checks distinctive substrings (the tensor
  * or field and what is wrong with it), not just that loading fails. */
 #include "io/json.h"
+#include "io/output-file.h"
 #include "io/safetensors.h"
 
 #include <float.h>
@@ -657,13 +658,13 @@ test_atomic_save (void)
   g_assert_error (error, SW_ERROR, SW_ERROR_IO);
   g_clear_error (&error);
 
-  /* A failure after the data is written (rename onto a directory) must
-   * still remove the temporary file. */
+  /* A directory is refused before anything is written (output-file.h),
+   * leaving no temporary file. */
   g_assert_cmpint (g_mkdir (subdir, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (onto_dir, 0755), ==, 0);
   g_assert_false (sw_safetensors_save (onto_dir, &ta, 1, NULL, SW_DTYPE_F32, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_IO);
-  assert_message_has (error, (const char *[]) { "could not replace", NULL });
+  assert_message_has (error, (const char *[]) { "is not a regular file", NULL });
   g_clear_error (&error);
   assert_dir_holds (subdir, "taken");
 
@@ -940,6 +941,54 @@ test_not_regular (void)
   remove_dir (dir);
 }
 
+/* An output path: a link is written through and stays a link (also a
+ * dangling one, whose target is created), a device, folder or pipe is
+ * refused and left alone, a loop of links is an error (output-file.h). */
+static void
+test_output_target (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *real = g_build_filename (dir, "real.safetensors", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.safetensors", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.png", NULL);
+  g_autofree char *loop = g_build_filename (dir, "loop", NULL);
+  g_autoptr(GError) error = NULL;
+  static const float one = 1.0f;
+  SwStTensorIn t = { "w", 1, { 1 }, &one };
+  g_assert_true (g_file_set_contents (real, "old", -1, NULL));
+  g_assert_cmpint (symlink ("real.safetensors", link), ==, 0);
+  g_assert_true (sw_safetensors_save (link, &t, 1, NULL, SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_autoptr(SwStFile) file = open_ok (real);
+
+  g_assert_cmpint (symlink ("made.png", dangling), ==, 0);
+  g_assert_true (sw_output_write (dangling, "png", 3, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (dangling, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *made = g_build_filename (dir, "made.png", NULL);
+  g_assert_true (g_file_test (made, G_FILE_TEST_IS_REGULAR));
+
+  const char *refused[] = { "/dev/null", dir };
+  for (size_t i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_assert_false (sw_output_write (refused[i], "png", 3, &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_IO);
+      assert_message_has (error, (const char *[]) { "is not a regular file", "accepted: a regular file", NULL });
+      g_clear_error (&error);
+      g_assert_false (sw_safetensors_save (refused[i], &t, 1, NULL, SW_DTYPE_F32, &error));
+      g_assert_error (error, SW_ERROR, SW_ERROR_IO);
+      g_clear_error (&error);
+    }
+  g_assert_true (g_file_test ("/dev/null", G_FILE_TEST_EXISTS)
+                 && !g_file_test ("/dev/null", G_FILE_TEST_IS_REGULAR));
+
+  g_assert_cmpint (symlink ("loop", loop), ==, 0);
+  g_assert_false (sw_output_write (loop, "png", 3, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_IO);
+  remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -963,6 +1012,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/reference-files", test_reference_files);
   g_test_add_func ("/safetensors/malformed-on-disk", test_malformed_on_disk);
   g_test_add_func ("/safetensors/not-regular", test_not_regular);
+  g_test_add_func ("/safetensors/output-target", test_output_target);
   for (size_t i = 0; i < G_N_ELEMENTS (malformed); i++)
     {
       g_autofree char *name = g_strconcat ("/safetensors/malformed/", malformed[i].test, NULL);

@@ -5,6 +5,7 @@
 #include "io/png.h"
 
 #include "base/error.h"
+#include "io/output-file.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -200,7 +201,7 @@ sw_png_write_image (const char *path, const float *image, int channels, int heig
 {
   g_autofree guint8 *pixels = sw_png_pixels_from_image (image, channels, height, width, 1);
   g_autoptr (GBytes) png = sw_png_encode (pixels, width, height, channels, text, error);
-  return png && g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
+  return png && sw_output_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
 }
 
 /* fcTL: the frame covers the whole image, replaces what was there and is

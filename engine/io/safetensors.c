@@ -1,6 +1,7 @@
 #include "io/safetensors.h"
 
 #include "io/json.h"
+#include "io/output-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -955,6 +956,7 @@ sw_safetensors_save (const char          *path,
 {
   g_autoptr(GString) header = NULL;
   g_autofree char *display = NULL;
+  g_autofree char *target = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (tensors != NULL || n_tensors == 0, FALSE);
@@ -965,6 +967,6 @@ sw_safetensors_save (const char          *path,
                  "cannot write dtype %s; accepted for writing are F32 and F16",
                  (unsigned) dtype < G_N_ELEMENTS (dtype_info) ? dtype_info[dtype].name : "(unknown)");
   header = build_header (display, tensors, n_tensors, meta, dtype, error);
-  return header != NULL
-         && write_atomically (path, display, header, tensors, n_tensors, dtype, error);
+  return header != NULL && (target = sw_output_target (path, error)) != NULL
+         && write_atomically (target, display, header, tensors, n_tensors, dtype, error);
 }
