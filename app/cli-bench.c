@@ -14,6 +14,7 @@
 #include "nn/adam.h"
 #include "base/blas.h"
 #include "cli.h"
+#include "cli-common.h"
 #include "models/eps-model.h"
 #include "diffusion/job.h"
 #include "train/recipe.h"
@@ -280,20 +281,8 @@ sw_cli_bench (int argc, char **argv)
     { "cond", 0, 0, G_OPTION_ARG_STRING, &cond, "Conditioning points of the class UNets: course (default; the references' net), every (after every block) or film (every block, scale and shift from the prompt)", "POINTS" },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— measure the engine's speed");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    {
-      fprintf (stderr, "stepwise-cli bench: %s\n", error->message);
-      return 2;
-    }
-  if (!(seconds > 0.0 && seconds <= 600.0))
-    {
-      fprintf (stderr, "stepwise-cli bench: --seconds %g is out of range; accepted: more than 0, at most 600\n",
-               seconds);
-      return 2;
-    }
+  if (!sw_cli_parse ("bench", "— measure the engine's speed", NULL, entries, &argc, &argv))
+    return 2;
   SwCondPoints points = SW_COND_COURSE;
   if (cond && !sw_cond_points_from_name (cond, &points))
     {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "base/duration.h"
+#include "cli-numbers.h"
 #include "models/checkpoint.h"
 
 gboolean
@@ -17,8 +18,16 @@ sw_cli_parse (const char *cmd, const char *params, const char *summary,
   g_set_prgname (prg);
   if (summary)
     g_option_context_set_summary (ctx, summary);
-  if (entries)
-    g_option_context_add_main_entries (ctx, entries, NULL);
+  g_autoptr (SwCliNumbers) numbers = sw_cli_numbers_new (cmd, entries, &error);
+  if (!numbers)
+    {
+      fprintf (stderr, "stepwise-cli %s: %s\n", cmd, error->message);
+      return FALSE;
+    }
+  /* the numeric entries' callbacks find their options in the group's data */
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, numbers, NULL);
+  g_option_group_add_entries (group, sw_cli_numbers_entries (numbers));
+  g_option_context_set_main_group (ctx, group);
   if (!g_option_context_parse (ctx, argc, argv, &error))
     {
       fprintf (stderr, "stepwise-cli %s: %s\n", cmd, error->message);

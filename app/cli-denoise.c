@@ -135,10 +135,6 @@ sw_cli_denoise (int argc, char **argv)
       sw_cli_failf (CMD, "give exactly one model file");
       return 2;
     }
-  if (count < 1 || count > 32)
-    return sw_cli_failf (CMD, "--images %d is out of range; accepted: 1 to 32", count);
-  if (seed < 0)
-    return sw_cli_failf (CMD, "--seed must be 0 or more");
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) sigmas = NULL;
   if (!sw_cli_parse_sigmas (sigmas_text ? sigmas_text : "0,0.2,0.4,0.5,0.6,0.8,1", &sigmas, &error))

@@ -265,15 +265,6 @@ sw_cli_eval_prompts (int argc, char **argv)
       sw_cli_failf (CMD, "give exactly one model file");
       return 2;
     }
-  if (per < 1 || per > 100)
-    return sw_cli_failf (CMD, "--per-prompt %d is out of range; accepted: 1 to 100", per);
-  if (seed < 0)
-    return sw_cli_failf (CMD, "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", seed);
-  if (caption_images < 0 || caption_images > 100000)
-    return sw_cli_failf (CMD, "--caption-loss %d is out of range; accepted: 0 to 100000",
-                         caption_images);
-  if (!(guidance >= 0 && guidance <= 100))
-    return sw_cli_failf (CMD, "--guidance %g is out of range; accepted: 0 to 100", guidance);
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
   if (prompt_list)
     {

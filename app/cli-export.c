@@ -28,8 +28,6 @@ sw_cli_export (int argc, char **argv)
     return 2;
   if (argc != 3)
     return sw_cli_failf (CMD, "give a training checkpoint and the model file to write");
-  if (limit < 0 || limit == 1)
-    return sw_cli_failf (CMD, "--limit %d is out of range; accepted: 2 or more images", limit);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (SwStFile) file = sw_safetensors_open (argv[1], &error);

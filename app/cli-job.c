@@ -60,23 +60,12 @@ gboolean
 sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **error)
 {
   sw_job_init (job);
-  if (o->seed < 0)
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", o->seed);
-      return FALSE;
-    }
+  /* the options are in range (cli-numbers.c); unset ones keep the job's defaults */
   job->seed = (uint64_t) o->seed;
   if (o->steps)
     job->steps = o->steps;
   if (o->guidance >= 0.0)
     job->guidance = (float) o->guidance;
-  else if (o->guidance != -1.0)
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "guidance %g is out of range; accepted: 0 to 100", o->guidance);
-      return FALSE;
-    }
   if (o->count == SW_CLI_JOB_COUNT_UNSET)
     o->count = o->plain ? 1 : o->count_default;
   if (o->plain && o->count != 1)

@@ -157,8 +157,6 @@ sw_cli_trajectory (int argc, char **argv)
     return 2;
   if (argc > 2)
     return sw_cli_failf (cmd, "give at most one image file");
-  if (every < 1 || every > 1000)
-    return sw_cli_failf (cmd, "--every %d is out of range; accepted: 1 to 1000", every);
   if (o.count != SW_CLI_JOB_COUNT_UNSET && o.count != 1)
     return sw_cli_failf (cmd, "a trajectory follows one image; --count must be 1");
 

@@ -33,12 +33,6 @@ sw_cli_sample (int argc, char **argv)
       sw_cli_failf (CMD, "give exactly one model file");
       return 2;
     }
-  if (per_class < 1 || per_class > 1000)
-    return sw_cli_failf (CMD, "--per-class %d is out of range; accepted: 1 to 1000", per_class);
-  if (count < 0 || count > 10000)
-    return sw_cli_failf (CMD, "--count %d is out of range; accepted: 1 to 10000", count);
-  if (seed < 0)
-    return sw_cli_failf (CMD, "--seed %" G_GINT64_FORMAT " is out of range; accepted: 0 or more", seed);
 
   g_autoptr (GError) error = NULL;
   SwCliModel m;

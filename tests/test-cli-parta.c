@@ -226,9 +226,9 @@ test_bad_input (void)
   const char *guidance[] = { "generate", "-g", "101", NULL };
   expect_error (guidance, "guidance 101 is out of range; accepted: 0 to 100");
   const char *steps[] = { "generate", "--steps", "1000", NULL };
-  expect_error (steps, "1000 steps asked for; accepted: 1 to 999");
+  expect_error (steps, "--steps 1000 is out of range; accepted: 1 to 999");
   const char *count[] = { "generate", "-n", "0", NULL };
-  expect_error (count, "0 images asked for; accepted: 1 to 1000");
+  expect_error (count, "--count 0 is out of range; accepted: 1 to 1000");
   const char *seed[] = { "generate", "--seed", "-1", NULL };
   expect_error (seed, "accepted: 0 or more");
   const char *variance[] = { "generate", "--variance", "big", NULL };

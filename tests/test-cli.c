@@ -29,14 +29,52 @@ test_help (void)
   g_auto (Run) r = run_cli (top);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "bench"));
-  const char *cmds[] = { "info", "inspect", "bench", "datasets", "import-digits", "emoji-dataset",
-                         "train", "sample", "denoise", "eval", "train-classifier" };
+  /* every command: --help also shows that each numeric option has a
+   * range (cli-numbers.c), or the parse fails */
+  const char *cmds[] = { "info", "inspect", "datasets", "import-digits", "emoji-dataset", "train",
+                         "export", "sample", "denoise", "train-classifier", "eval", "eval-prompts",
+                         "generate", "noise", "onestep", "blur", "trajectory", "sdedit", "img2img",
+                         "inpaint", "anagram", "hybrid", "figures", "bench" };
   for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       const char *args[] = { cmds[i], "--help", NULL };
       g_auto (Run) h = run_cli (args);
       g_assert_cmpint (h.status, ==, 0);
       g_assert_nonnull (strstr (h.out, "Usage:"));
+    }
+}
+
+/* Out-of-range numbers are refused, naming the option and its range,
+ * never replaced by a default (issue 23, D7) */
+static void
+test_numbers (void)
+{
+  static const char *const cases[][6] = {
+    { "generate", "--steps", "0", "--steps 0 is out of range; accepted: 1 to 999" },
+    { "generate", "--guidance", "-1", "--guidance -1 is out of range; accepted: 0 to 100" },
+    { "generate", "-n", "0", "--count 0 is out of range; accepted: 1 to 1000" },
+    { "generate", "--seed", "x", "--seed “x” is not a whole number; accepted: 0 or more" },
+    { "sample", "--guidance", "nan", "--guidance nan is out of range; accepted: 0 to 100" },
+    { "sample", "--guidance", "-7", "--guidance -7 is out of range" },
+    { "sample", "--steps", "0", "--steps 0 is out of range; accepted: 1 to 999" },
+    { "sample", "--count", "0", "--count 0 is out of range; accepted: 1 to 10000" },
+    { "eval", "--guidance", "nan", "--guidance nan is out of range; accepted: 0 to 100" },
+    { "eval", "--guide-after", "1", "--guide-after 1 is out of range; accepted: 0 to less than 1" },
+    { "train", "--epochs", "0", "--epochs 0 is out of range; accepted: 1 to 10000" },
+    { "train", "--batch", "0", "--batch 0 is out of range; accepted: 2 to 4096" },
+    { "train", "--limit", "0", "--limit 0 is out of range; accepted: 2 or more" },
+    { "train", "--D", "0", "--D 0 is out of range; accepted: 1 to 1024" },
+    { "train", "--gamma", "nan", "--gamma nan is out of range; accepted: 0 to 1" },
+    { "train", "--seed", "-1", "--seed -1 is out of range; accepted: 0 or more" },
+    { "train", "--lr", "1e-3x", "--lr “1e-3x” is not a number; accepted: more than 0, at most 1" },
+    { "train-classifier", "--batch", "0", "--batch 0 is out of range; accepted: 1 to 4096" },
+    { "blur", "--sigma", "inf", "--sigma inf is out of range; accepted: more than 0, at most 100" },
+    { "bench", "--seconds", "0", "--seconds 0 is out of range; accepted: more than 0, at most 600" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { cases[i][0], cases[i][1], cases[i][2], NULL };
+      expect_error (args, cases[i][3]);
     }
 }
 
@@ -67,9 +105,9 @@ test_errors (void)
   const char *train_unknown[] = { "train", "gan", NULL };
   expect_error (train_unknown, "unknown recipe “gan”; known recipes:");
   const char *train_batch[] = { "train", "flow-class", "--batch", "1", NULL };
-  expect_error (train_batch, "batch size 1 is out of range; accepted: 2 to 4096");
+  expect_error (train_batch, "--batch 1 is out of range; accepted: 2 to 4096");
   const char *train_lr[] = { "train", "flow-class", "--lr", "-3", NULL };
-  expect_error (train_lr, "learning rate -3 is out of range");
+  expect_error (train_lr, "--lr -3 is out of range; accepted: more than 0, at most 1");
   const char *train_data[] = { "train", "flow-class", "--dataset", "cifar", NULL };
   expect_error (train_data, "dataset “cifar” is unknown; known datasets: digits, fashion");
   const char *train_cond[] = { "train", "flow-class", "--cond", "all", NULL };
@@ -302,6 +340,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/numbers", test_numbers);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/inspect", test_inspect);
   g_test_add_func ("/cli/wrong-model-kind", test_wrong_model_kind);
