@@ -309,8 +309,8 @@ sw_cli_eval_prompts (int argc, char **argv)
       if (g->len == 0)
         {
           g_ptr_array_unref (g);
-          return sw_cli_failf (CMD, "the prompt “%s” has no word to look for in captions",
-                               prompts[p]);
+          g_autofree char *quoted = sw_error_quote (prompts[p]);
+          return sw_cli_failf (CMD, "the prompt “%s” has no word to look for in captions", quoted);
         }
       g_ptr_array_add (groups, g);
     }

@@ -223,6 +223,11 @@ test_bad_input (void)
   g_assert_true (g_file_set_contents (text, "not an image\n", -1, NULL));
   const char *unknown_prompt[] = { "generate", "-p", "a unicorn", NULL };
   expect_error (unknown_prompt, "unknown prompt “a unicorn”; this model knows: a t-shirt");
+  /* a 100 KB prompt is quoted by its first 80 characters (issue 23, D9) */
+  g_autofree char *long_prompt = g_strnfill (100000, 'x');
+  const char *too_long[] = { "generate", "-p", long_prompt, NULL };
+  g_autofree char *cut = g_strconcat ("unknown prompt “", long_prompt + 100000 - 80, "…”; this model knows", NULL);
+  expect_error (too_long, cut);
   const char *guidance[] = { "generate", "-g", "101", NULL };
   expect_error (guidance, "guidance 101 is out of range; accepted: 0 to 100");
   const char *steps[] = { "generate", "--steps", "1000", NULL };

@@ -683,6 +683,15 @@ test_bad_files (void)
                       "may be truncated or damaged");
   assert_image_fails ("huge.ppm", huge, strlen (huge), SW_ERROR_FORMAT,
                       "100000 x 100000 pixels; images of more than 16384 pixels on a side");
+  /* 20000 x 20000 PNGs, colour (type 2) and grey (type 0): both the size
+   * limit, not "unknown image type" (issue 23, D9) */
+  for (guint8 type = 0; type <= 2; type += 2)
+    {
+      const guint8 png[33] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                               0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20, 8, type, 0, 0, 0 };
+      assert_image_fails ("huge.png", (const char *) png, sizeof png, SW_ERROR_FORMAT,
+                          "20000 x 20000 pixels; images of more than 16384 pixels on a side");
+    }
   assert_image_fails ("wide.ppm", wide, strlen (wide), SW_ERROR_FORMAT, "16385 x 2 pixels");
   assert_image_fails ("zero.pgm", zero, strlen (zero), SW_ERROR_FORMAT, "0 x 5 pixels");
 

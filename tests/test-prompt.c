@@ -158,6 +158,19 @@ test_unknown_word (void)
   g_clear_error (&error);
   g_assert_null (sw_prompt_encoder_resolve (enc, "\xff", &error));
   g_assert_nonnull (strstr (error->message, "UTF-8"));
+  g_clear_error (&error);
+
+  /* a 100 KB prompt (and word) is quoted by its first 80 characters, a
+   * multi-byte character kept whole (issue 23, D9) */
+  g_autoptr (GString) huge = g_string_new ("dgo ");
+  for (int i = 0; i < 50000; i++)
+    g_string_append (huge, "é");
+  g_assert_null (sw_prompt_encoder_resolve (enc, huge->str, &error));
+  g_test_message ("%.300s", error->message);
+  g_assert_cmpuint (strlen (error->message), <, 600);
+  g_autofree char *start = g_strndup (huge->str, 4 + 76 * 2);
+  g_autofree char *quoted = g_strconcat ("in the prompt “", start, "…”", NULL);
+  g_assert_nonnull (strstr (error->message, quoted));
 }
 
 static void

@@ -26,6 +26,12 @@ GQuark sw_error_quark (void);
 gboolean sw_file_error (GError **error, SwErrorCode code, const char *file,
                         const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
+/* TEXT (a prompt, a word) to quote in a message: whole up to
+ * SW_ERROR_QUOTE_MAX characters, else its start and "…", so that a
+ * 100 KB prompt is not echoed whole.  Free with g_free. */
+#define SW_ERROR_QUOTE_MAX 80
+char    *sw_error_quote (const char *text);
+
 /* In a validator taking GError **error and returning gboolean: unless
  * COND holds, set SW_ERROR_INVALID with the printf-style message and
  * return FALSE. */

@@ -469,6 +469,24 @@ jpeg_check_huffman (const guint8 *data, size_t len, size_t start, const char *na
   return TRUE;
 }
 
+/* stb_image's header reader refuses a PNG whose pixels would pass 1 GiB
+ * with "unknown image type" (after trying every other format), so the
+ * PNG header's size is checked here first: a 20000 x 20000 colour PNG gets
+ * the size limit's message, as a grey one does. */
+static gboolean
+check_png_dims (const guint8 *data, size_t len, const char *name, GError **error)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  if (len < 24 || memcmp (data, signature, 8) != 0 || memcmp (data + 12, "IHDR", 4) != 0)
+    return TRUE;
+  guint32 w, h;
+  memcpy (&w, data + 16, 4);
+  memcpy (&h, data + 20, 4);
+  w = GUINT32_FROM_BE (w);
+  h = GUINT32_FROM_BE (h);
+  return check_dims ((int) MIN (w, (guint32) G_MAXINT), (int) MIN (h, (guint32) G_MAXINT), name, error);
+}
+
 /* Other formats, through stb_image: its pixels as (*H, *W, *WANT) bytes,
  * *WANT being 2 (grey + alpha) for grey sources, so that grey in is
  * exactly grey out, and 4 (RGBA) for the rest; free with
@@ -481,7 +499,8 @@ stb_decode (const guint8 *data, size_t len, const char *name, int *w, int *h, in
 
   /* before stb_image reads a byte of it, info included */
   size_t start = jpeg_start (data, len);
-  if (start > 0 && !jpeg_check_huffman (data, len, start, name, error))
+  if ((start > 0 && !jpeg_check_huffman (data, len, start, name, error))
+      || !check_png_dims (data, len, name, error))
     return NULL;
   /* the header alone, so that a small file cannot make the decoder
    * allocate for a huge declared size */

@@ -140,9 +140,10 @@ sw_prompt_classes_lookup (const SwPromptClasses *pc, const char *prompt, GError 
       }
   g_auto (GStrv) all = sw_prompt_classes_phrases (pc);
   g_autofree char *known = g_strjoinv (", ", all);
+  g_autofree char *quoted = sw_error_quote (prompt);
   g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                "unknown prompt “%s”; this model knows: %s (or the empty prompt, "
-               "for no class)", prompt, known);
+               "for no class)", quoted, known);
   return -2;
 }
 

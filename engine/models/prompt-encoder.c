@@ -337,9 +337,11 @@ sw_prompt_encoder_resolve (const SwPromptEncoder *enc, const char *prompt, GErro
       if (!meaning (enc, *w, g))
         {
           g_autofree char *near = nearest_words (enc, *w);
+          g_autofree char *word = sw_error_quote (*w);
+          g_autofree char *quoted = sw_error_quote (prompt);
           g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                        "unknown word “%s” in the prompt “%s”; the nearest words this model "
-                       "knows: %s", *w, prompt, near);
+                       "knows: %s", word, quoted, near);
           g_ptr_array_unref (groups);
           return NULL;
         }
