@@ -181,6 +181,36 @@ test_strided (void)
   sw_strided_timesteps (SW_COSINE_T, 1, one);
   g_assert_cmpint (one[0], ==, 999);
   g_assert_cmpint (one[1], ==, 0);
+  int five_hundred[501];
+  sw_strided_timesteps (SW_COSINE_T, 500, five_hundred);
+  g_assert_cmpint (five_hundred[0], ==, 999);
+  g_assert_cmpint (five_hundred[1], ==, 997);
+
+  /* every step count starts within one step's gap of the top (500 steps
+   * once started at t = 500, from noise that was not noise there: issue
+   * 23), goes strictly down and ends at 0 */
+  int all[SW_COSINE_T];
+  for (int n = 1; n < SW_COSINE_T; n++)
+    {
+      sw_strided_timesteps (SW_COSINE_T, n, all);
+      if (!(all[0] <= SW_COSINE_T - 1 && all[0] > (SW_COSINE_T - 1) - (double) (SW_COSINE_T - 1) / n))
+        g_error ("%d steps start at t = %d, below the top", n, all[0]);
+      for (int k = 1; k <= n; k++)
+        if (all[k] >= all[k - 1])
+          g_error ("%d steps: t = %d after %d", n, all[k], all[k - 1]);
+      g_assert_cmpint (all[n], ==, 0);
+    }
+
+  /* a start keeps its timestep as the step count changes: i = 1 of 33 is
+   * t = 960, which is i = 2 of 66 (t = 960), i = 19 of 500 (t = 961 is
+   * nearest), and i = 0 of 1 (the only start) */
+  g_assert_cmpint (sw_strided_index (SW_COSINE_T, 33, 960), ==, 1);
+  g_assert_cmpint (sw_strided_index (SW_COSINE_T, 66, 960), ==, 2);
+  sw_strided_timesteps (SW_COSINE_T, 500, five_hundred);
+  g_assert_cmpint (five_hundred[19], ==, 961);
+  g_assert_cmpint (sw_strided_index (SW_COSINE_T, 500, 960), ==, 19);
+  g_assert_cmpint (sw_strided_index (SW_COSINE_T, 1, 500), ==, 0);
+  g_assert_cmpint (sw_strided_index (SW_COSINE_T, 33, 0), ==, 32);
 }
 
 /* forward(x0, t) with a known eps, then the one-step estimate with that

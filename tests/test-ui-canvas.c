@@ -403,6 +403,16 @@ test_sdedit (void)
   run_job (window, &lab);
   g_assert_cmpint (lab.frames, ==, 8 - 3 + 1);
   screenshot (window, "mode-5-denoise-lab.png");
+
+  /* i_start keeps its timestep when the step count changes (issue 23):
+   * 3 of 8 is t = 620, then 12 of 33 (t = 630), 184 of 500 (t = 631, the
+   * higher of two as near), and back to 3 of 8 */
+  const int kept[][2] = { { 33, 12 }, { 500, 184 }, { 8, 3 } };
+  for (size_t k = 0; k < G_N_ELEMENTS (kept); k++)
+    {
+      g_settings_set_int (s, "steps", kept[k][0]);
+      g_assert_cmpfloat (g_settings_get_double (s, "i-start"), ==, kept[k][1]);
+    }
   watch_clear (&lab);
   watch_clear (&w);
   close_window (window);

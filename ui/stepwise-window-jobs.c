@@ -13,19 +13,40 @@
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job-settings.h"
 
+/* A new step count moves i_start to the index with the timestep it had,
+ * so that "i_start 19 of 999" (t = 980) does not become t = 430 at 33
+ * steps or the sketch vanish into noise the other way (issue 23). */
+static void
+keep_start_t (StepwiseWindow *self, int T, int steps)
+{
+  const int before = self->start_steps;
+  self->start_steps = steps;   /* first: setting the value comes back here */
+  const int i = (int) gtk_adjustment_get_value (self->start_adjustment);
+  int kept = i;
+  if (before > 0 && before != steps && before < T)
+    {
+      g_autofree int *ts = g_new (int, before + 1);
+      sw_strided_timesteps (T, before, ts);
+      kept = sw_strided_index (T, steps, ts[MIN (i, before - 1)]);
+    }
+  if (gtk_adjustment_get_upper (self->start_adjustment) != MAX (steps - 1, 0))
+    gtk_adjustment_set_upper (self->start_adjustment, MAX (steps - 1, 0));
+  gtk_adjustment_set_value (self->start_adjustment, MIN (kept, steps - 1));
+}
+
 /* The i_start label, and the input noised to t = ts[i_start] exactly as a
  * job with this seed starts from it. */
 void
 _stepwise_window_update_preview (StepwiseWindow *self)
 {
   StepwiseModel *model = stepwise_window_get_model (self);
+  SwEpsModel *eps = model ? stepwise_model_get_eps (model) : NULL;
   const int steps = gtk_spin_button_get_value_as_int (self->steps_spin);
-  if (gtk_adjustment_get_upper (self->start_adjustment) != MAX (steps - 1, 0))
-    gtk_adjustment_set_upper (self->start_adjustment, MAX (steps - 1, 0));
+  if (steps != self->start_steps)
+    keep_start_t (self, eps ? eps->T : SW_COSINE_T, steps);
   const int i = (int) gtk_adjustment_get_value (self->start_adjustment);
   if (!model)
     return;
-  SwEpsModel *eps = stepwise_model_get_eps (model);
   g_autofree int *ts = g_new (int, steps + 1);
   sw_strided_timesteps (eps->T, steps, ts);
   const int t = ts[MIN (i, steps)];

@@ -64,6 +64,8 @@ struct _StepwiseWindow
   GtkListStore        *completion_store;
   GtkListBox          *prompt_list;
 
+  int                  start_steps;   /* the step count i_start was set for, 0: none yet */
+
   /* the job being shown */
   StepwiseModel       *job_model;
   StepwiseMode         job_mode;

@@ -16,10 +16,19 @@ G_BEGIN_DECLS
 /* ALPHA_BAR: T values, alpha_bar[t] for t = 0..T-1 */
 void sw_cosine_alpha_bar (int T, double *alpha_bar);
 
-/* The timesteps of a STEPS-update sampler: stride = (T-1) / STEPS (integer
- * division), TS[k] = (STEPS - k) * stride for k = 0..STEPS, so STEPS = 33
- * with T = 1000 gives 990, 960, ..., 30, 0.  TS holds STEPS + 1 values.
- * STEPS must lie in 1..T-1. */
+/* The timesteps of a STEPS-update sampler, from the top of the schedule
+ * down to 0 (docs/math.md 1.2.4): stride = (T-1) / STEPS (integer
+ * division), TS[k] = (STEPS - k) * stride for k = 0..STEPS when that
+ * starts within one stride of T-1 (STEPS = 33 with T = 1000 gives 990,
+ * 960, ..., 30, 0); otherwise TS[k] = round((STEPS - k) (T-1) / STEPS),
+ * from T-1 (500 steps: 999, 997, 995, ...).  TS holds STEPS + 1 values,
+ * strictly decreasing.  STEPS must lie in 1..T-1. */
 void sw_strided_timesteps (int T, int steps, int *ts);
+
+/* The start index (0..STEPS-1) of a STEPS-update sampler whose timestep is
+ * nearest T_START (the higher on a tie): where a job from an image keeps
+ * starting when its step count changes, so that raising the steps does
+ * not move its start towards pure noise. */
+int  sw_strided_index (int T, int steps, int t_start);
 
 G_END_DECLS
