@@ -2,8 +2,10 @@
  * Fashion-MNIST images with a D = 4 network trains one epoch off the main
  * loop, its loss plot gets every batch and the epoch's mean, samples are
  * drawn, the checkpoint is written and Resume continues from it; Stop ends
- * a run at the next batch; a missing dataset is a clear error.  Runs under
- * Xvfb (see tests/meson.build). */
+ * a run at the next batch; a missing dataset is a clear error; Start on a
+ * folder that holds a run asks (cancel, resume, or start over with the old
+ * run moved aside), and a folder another run holds is refused (issue 23).
+ * Runs under Xvfb (see tests/meson.build). */
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
+#include "train/run-folder.h"
 
 static char *dir;
 
@@ -96,6 +99,40 @@ test_tiny_epoch (void)
   g_assert_cmpuint (g_strv_length (batch_rows), ==, 1 + 4);
   g_assert_cmpuint (g_strv_length (epoch_rows), ==, 1 + 2);
   g_assert_true (g_str_has_prefix (batch_rows[4], "2,2,"));
+
+  /* Start on it asks first; Cancel leaves it as it was */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  g_assert_false (stepwise_train_page_get_running (page));
+  g_assert_nonnull (stepwise_train_page_get_question (page));
+  stepwise_train_page_answer (page, "cancel");
+  g_assert_null (stepwise_train_page_get_question (page));
+  g_assert_false (stepwise_train_page_get_running (page));
+  g_autofree char *kept = NULL;
+  g_assert_true (g_file_get_contents (epoch_csv, &kept, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (kept), ==, epochs);   /* epochs was stripped above */
+
+  /* another run holding the folder refuses a resume */
+  g_autoptr (GError) error = NULL;
+  const int lock = sw_run_folder_lock (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.resume", NULL));
+  iterate_until (stopped, page, 60);
+  g_assert_nonnull (strstr (stepwise_train_page_get_error (page), "in use by another training run"));
+  sw_run_folder_unlock (lock);
+
+  /* Start over: a fresh epoch, the earlier run (both epochs) in run.old */
+  stepwise_train_page_set_epochs (page, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "train.start", NULL));
+  stepwise_train_page_answer (page, "over");
+  g_assert_true (stepwise_train_page_get_running (page));
+  iterate_until (stopped, page, 240);
+  g_assert_null (stepwise_train_page_get_error (page));
+  g_assert_cmpuint (stepwise_loss_plot_get_n_epochs (plot), ==, 1);
+  g_autofree char *aside = g_strconcat (out, ".old", NULL);
+  g_autofree char *old_csv = g_build_filename (aside, "loss-epoch.csv", NULL);
+  g_autofree char *old = NULL;
+  g_assert_true (g_file_get_contents (old_csv, &old, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (old), ==, epochs);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -12,6 +12,7 @@
 #include "data/dataset.h"
 #include "diffusion/sample-grid.h"
 #include "stepwise-image-view.h"
+#include "train/run-folder.h"
 #include "train/train-run.h"
 
 #define POST_INTERVAL_US (100 * 1000)   /* losses reach the page ten times a second */
@@ -55,6 +56,7 @@ struct _StepwiseTrainPage
   gboolean           folder_chosen;
   int                D;
   TrainRun          *run;
+  AdwMessageDialog  *question;    /* Start on a folder holding a run: resume, start over or cancel */
   int                epochs_done;
   char              *error;
   gint64             start_us;
@@ -515,10 +517,78 @@ start (StepwiseTrainPage *self, gboolean resume)
   update_actions (self);
 }
 
+void
+stepwise_train_page_answer (StepwiseTrainPage *self, const char *response)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  if (self->question)
+    {
+      AdwMessageDialog *question = g_steal_pointer (&self->question);
+      g_signal_handlers_disconnect_by_data (question, self);
+      gtk_window_destroy (GTK_WINDOW (question));
+    }
+  if (g_strcmp0 (response, "resume") == 0)
+    start (self, TRUE);
+  else if (g_strcmp0 (response, "over") == 0)
+    {
+      /* the earlier run is kept, renamed; never deleted */
+      g_autoptr (GError) error = NULL;
+      g_autofree char *aside = sw_run_folder_move_aside (self->folder, &error);
+      if (!aside)
+        {
+          g_free (self->error);
+          self->error = g_strdup (error->message);
+          g_autofree char *text = g_strdup_printf (_("Could not start over: %s"), error->message);
+          gtk_label_set_text (self->status_label, text);
+          gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+          return;
+        }
+      start (self, FALSE);
+    }
+}
+
+AdwMessageDialog *
+stepwise_train_page_get_question (StepwiseTrainPage *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_TRAIN_PAGE (self), NULL);
+  return self->question;
+}
+
+static void
+on_question_response (AdwMessageDialog *question, const char *response, StepwiseTrainPage *self)
+{
+  stepwise_train_page_answer (self, response);
+}
+
+/* Start on a folder that holds a run would overwrite it: ask first */
 static void
 start_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  start (STEPWISE_TRAIN_PAGE (widget), FALSE);
+  StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (widget);
+  if (self->run || self->question)
+    return;
+  if (!sw_run_folder_holds_run (self->folder))
+    {
+      start (self, FALSE);
+      return;
+    }
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *display = g_filename_display_name (self->folder);
+  g_autofree char *aside = g_strconcat (display, ".old", NULL);
+  self->question = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                               _("This Folder Holds a Training Run"), NULL));
+  /* Translators: %s is the name the earlier run gets when moved aside */
+  adw_message_dialog_format_body (self->question,
+                                  _("Resume it, or start over with the earlier run moved to %s (nothing is deleted)."),
+                                  aside);
+  adw_message_dialog_add_responses (self->question, "cancel", _("_Cancel"), "over", _("Start _Over"),
+                                    "resume", _("_Resume"), NULL);
+  adw_message_dialog_set_response_appearance (self->question, "resume", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (self->question, "resume", checkpoint_exists (self));
+  adw_message_dialog_set_default_response (self->question, checkpoint_exists (self) ? "resume" : "cancel");
+  adw_message_dialog_set_close_response (self->question, "cancel");
+  g_signal_connect (self->question, "response", G_CALLBACK (on_question_response), self);
+  gtk_window_present (GTK_WINDOW (self->question));
 }
 
 static void
@@ -671,6 +741,8 @@ static void
 stepwise_train_page_dispose (GObject *object)
 {
   StepwiseTrainPage *self = STEPWISE_TRAIN_PAGE (object);
+  if (self->question)
+    stepwise_train_page_answer (self, "cancel");
   if (self->run)
     {
       /* the worker stops at its next batch; its messages find no page */

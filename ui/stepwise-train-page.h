@@ -9,7 +9,7 @@
  * (atomically) and samples are drawn from it; Resume continues from it. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "stepwise-loss-plot.h"
 
@@ -34,6 +34,12 @@ struct _StepwiseImageView *stepwise_train_page_get_sample_view (StepwiseTrainPag
 int               stepwise_train_page_get_epochs_done (StepwiseTrainPage *self);
 /* the last error shown, or NULL */
 const char       *stepwise_train_page_get_error     (StepwiseTrainPage *self);
+/* Start on a folder that holds a run asks first (issue 23): the question
+ * while it is open, else NULL; and its answers, "resume", "over" (start
+ * over, the earlier run moved to FOLDER.old, run-folder.h) or "cancel",
+ * as the dialog gives them */
+AdwMessageDialog *stepwise_train_page_get_question  (StepwiseTrainPage *self);
+void              stepwise_train_page_answer        (StepwiseTrainPage *self, const char *response);
 
 /* stops every training run and waits for their threads: at exit, so
  * that none is still inside the engine when the process ends */
