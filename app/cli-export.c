@@ -19,7 +19,8 @@ sw_cli_export (int argc, char **argv)
 {
   int limit = 0;
   const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "The run trained on the first N images only (train --limit)", "N" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "The run trained on the first N images only (train --limit), for a checkpoint "
+      "too old to record it", "N" },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "CHECKPOINT OUT.safetensors — write the model a training checkpoint would ship",

@@ -517,16 +517,10 @@ start (StepwiseTrainPage *self, gboolean resume)
   update_actions (self);
 }
 
-void
-stepwise_train_page_answer (StepwiseTrainPage *self, const char *response)
+/* the question's answer, once it is closed */
+static void
+act_on_answer (StepwiseTrainPage *self, const char *response)
 {
-  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
-  if (self->question)
-    {
-      AdwMessageDialog *question = g_steal_pointer (&self->question);
-      g_signal_handlers_disconnect_by_data (question, self);
-      gtk_window_destroy (GTK_WINDOW (question));
-    }
   if (g_strcmp0 (response, "resume") == 0)
     start (self, TRUE);
   else if (g_strcmp0 (response, "over") == 0)
@@ -547,6 +541,19 @@ stepwise_train_page_answer (StepwiseTrainPage *self, const char *response)
     }
 }
 
+void
+stepwise_train_page_answer (StepwiseTrainPage *self, const char *response)
+{
+  g_return_if_fail (STEPWISE_IS_TRAIN_PAGE (self));
+  if (self->question)
+    {
+      AdwMessageDialog *question = g_steal_pointer (&self->question);
+      g_signal_handlers_disconnect_by_data (question, self);
+      gtk_window_destroy (GTK_WINDOW (question));
+    }
+  act_on_answer (self, response);
+}
+
 AdwMessageDialog *
 stepwise_train_page_get_question (StepwiseTrainPage *self)
 {
@@ -554,10 +561,13 @@ stepwise_train_page_get_question (StepwiseTrainPage *self)
   return self->question;
 }
 
+/* the dialog closes itself after its response */
 static void
 on_question_response (AdwMessageDialog *question, const char *response, StepwiseTrainPage *self)
 {
-  stepwise_train_page_answer (self, response);
+  g_signal_handlers_disconnect_by_data (question, self);
+  self->question = NULL;
+  act_on_answer (self, response);
 }
 
 /* Start on a folder that holds a run would overwrite it: ask first */
