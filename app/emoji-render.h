@@ -6,8 +6,9 @@
  * font has it.  FreeType loads that glyph's colour bitmap (the font's
  * CBDT strike, 136 x 128 pixels in Noto), the ink box (the pixels that are
  * not fully transparent) is found, and cairo scales it so that its long
- * side is SW_EMOJI_INK pixels and draws it centred on a white square of
- * SW_EMOJI_SIZE pixels. */
+ * side is sw_emoji_ink (size) pixels and draws it centred on a white
+ * square of SIZE pixels: SW_EMOJI_SIZE (32) for the emoji dataset, 64 for
+ * emoji64 and emoji16 (dataset.h). */
 #pragma once
 
 #include <glib.h>
@@ -19,6 +20,17 @@ G_BEGIN_DECLS
 #define SW_EMOJI_FONT "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 #define SW_EMOJI_SIZE 32
 #define SW_EMOJI_INK 30
+/* the squares drawn: 32 (emoji) and 64 (emoji64, and emoji16 from it) */
+#define SW_EMOJI_MIN_SIZE 16
+#define SW_EMOJI_MAX_SIZE 128
+
+/* The ink box's long side on a square of SIZE: SW_EMOJI_INK / SW_EMOJI_SIZE
+ * of it (15/16), a margin of 1/32 each side, the same at every size */
+static inline int
+sw_emoji_ink (int size)
+{
+  return size * SW_EMOJI_INK / SW_EMOJI_SIZE;
+}
 
 typedef enum {
   SW_EMOJI_DRAWN,          /* the image holds the emoji */
@@ -34,12 +46,13 @@ typedef struct _SwEmojiRenderer SwEmojiRenderer;
 SwEmojiRenderer *sw_emoji_renderer_new (const char *font_path, GError **error);
 void             sw_emoji_renderer_free (SwEmojiRenderer *r);
 
-/* Draws TEXT (UTF-8) into RGB, (3, SW_EMOJI_SIZE, SW_EMOJI_SIZE) bytes,
- * plane by plane, and says in *OUTCOME whether it is there; RGB is left
+/* Draws TEXT (UTF-8) into RGB, (3, SIZE, SIZE) bytes (SIZE from
+ * SW_EMOJI_MIN_SIZE to SW_EMOJI_MAX_SIZE), plane by plane, and says in *OUTCOME whether it is there; RGB is left
  * white unless *OUTCOME is SW_EMOJI_DRAWN.  FALSE with an error only when
  * the font itself fails (a glyph that will not load). */
 gboolean         sw_emoji_render (SwEmojiRenderer  *r,
                                   const char       *text,
+                                  int               size,
                                   guint8           *rgb,
                                   SwEmojiOutcome   *outcome,
                                   GError          **error);

@@ -167,6 +167,12 @@ test_eval_prompts (void)
             g_assert_cmpint (v, ==, want_images[p] >= 0 ? want_images[p] : v);
             seen_images++;
           }
+        else if (strcmp (o->object.members[k].key, "distinct") == 0)
+          {
+            const int v = (int) o->object.members[k].value->number.int_value;
+            g_assert_cmpint (v, >=, 1);
+            g_assert_cmpint (v, <=, 2);
+          }
         else if (strcmp (o->object.members[k].key, "nearest") == 0)
           {
             const SwJson *near = o->object.members[k].value;
@@ -195,6 +201,91 @@ test_eval_prompts (void)
   g_assert_cmpfloat (r900, >, 0);
   const char * const bad[] = { "eval-prompts", model, "--caption-loss", "-1", NULL };
   expect_error_with (bad, NULL, "--caption-loss -1 is out of range; accepted: 0 to 100000");
+}
+
+/* the value of KEY in the JSON object O */
+static const SwJson *
+json_member (const SwJson *o, const char *key)
+{
+  g_assert_cmpint (o->type, ==, SW_JSON_OBJECT);
+  for (size_t i = 0; i < o->object.n; i++)
+    if (strcmp (o->object.members[i].key, key) == 0)
+      return o->object.members[i].value;
+  g_error ("no “%s” in the JSON object", key);
+}
+
+/* --names: the tiny set's one-word names (fire, man, strawberry,
+ * hamburger, tree, rocket), 2 samples each, and a grid of them */
+static void
+test_names (void)
+{
+  g_autofree char *grid = path_in ("names.png");
+  const char * const args[] = { "eval-prompts", model, "--names", "--steps", "2", "--json",
+                                "--grid", grid, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_test_message ("eval-prompts --names → %d: %s\n%s", r.status, r.err, r.out);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwJson) json = sw_json_parse (r.out, strlen (r.out), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_member (json, "names")->number.int_value, ==, 6);
+  g_assert_cmpint (json_member (json, "names_skipped")->number.int_value, ==, 0);
+  g_assert_cmpint (json_member (json, "per_prompt")->number.int_value, ==, 2);
+  g_assert_cmpint (json_member (json, "samples")->number.int_value, ==, 12);
+  const SwJson *prompts = json_member (json, "prompts");
+  g_assert_cmpint (prompts->array.n, ==, 6);
+  const char *want[] = { "fire", "hamburger", "man", "rocket", "strawberry", "tree" };
+  int matched = 0;
+  for (size_t p = 0; p < 6; p++)
+    {
+      const SwJson *o = prompts->array.items[p];
+      g_assert_cmpstr (json_member (o, "prompt")->string.data, ==, want[p]);
+      const int m = (int) json_member (o, "matched")->number.int_value;
+      const int distinct = (int) json_member (o, "distinct")->number.int_value;
+      g_assert_cmpint (m, >=, 0);
+      g_assert_cmpint (m, <=, 2);
+      g_assert_cmpint (distinct, >=, 1);
+      g_assert_cmpint (distinct, <=, 2);
+      matched += m;
+    }
+  g_assert_cmpint (json_member (json, "matched")->number.int_value, ==, matched);
+  g_autoptr (GBytes) png = read_bytes (grid);
+
+  /* the plain report: the names' count and the share */
+  const char * const plain[] = { "eval-prompts", model, "--names", "-n", "1", "--steps", "2",
+                                 NULL };
+  g_auto (Run) text = run_cli_with (plain, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "  names: 6 one-word names of the captions as prompts "
+                            "(0 skipped"));
+  g_assert_nonnull (strstr (text.out, "  total "));
+  const char * const both[] = { "eval-prompts", model, "--names", "--prompts", "dog", NULL };
+  expect_error_with (both, NULL, "--names and --prompts both choose the prompts");
+}
+
+/* A 16 px model is scored against the 16 px images: emoji16 */
+static void
+test_small_model (void)
+{
+  g_autofree char *data = path_in ("small-data"), *run = path_in ("small-run");
+  g_autofree char *trained = g_build_filename (run, "model.safetensors", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  sw_test_write_emoji_sized (data, "emoji16", 16, sw_test_tiny_emoji_captions);
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+  const char * const train[] = { "train", "emoji-ddpm", "--dataset", "emoji16", "--D", "4",
+                                 "--batch", "4", "--epochs", "1", "--sample-steps", "2",
+                                 "--out", run, NULL };
+  g_auto (Run) t = run_cli_with (train, NULL);
+  g_test_message ("train → %d: %s", t.status, t.err);
+  g_assert_cmpint (t.status, ==, 0);
+  const char * const args[] = { "eval-prompts", trained, "--prompts", "dog,fire", "-n", "3",
+                                "--steps", "2", NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  g_test_message ("eval-prompts → %d: %s\n%s", r.status, r.err, r.out);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "nearest of 8 training images (emoji16)"));
+  g_assert_nonnull (strstr (r.out, " distinct "));
 }
 
 static void
@@ -294,6 +385,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-prompts/train", test_train);
   g_test_add_func ("/cli-prompts/export", test_export);
   g_test_add_func ("/cli-prompts/eval-prompts", test_eval_prompts);
+  g_test_add_func ("/cli-prompts/names", test_names);
+  g_test_add_func ("/cli-prompts/small-model", test_small_model);
   g_test_add_func ("/cli-prompts/generate-same-bytes", test_generate_same_bytes);
   g_test_add_func ("/cli-prompts/errors", test_errors);
   g_test_add_func ("/cli-prompts/figures", test_figures);

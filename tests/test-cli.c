@@ -332,7 +332,41 @@ test_emoji_dataset (void)
     }
   g_unlink (sheet);
   g_rmdir (dir);
+
+  /* emoji16, the 64 px render averaged down: the same emoji and captions,
+   * at 16 px, where the dataset list finds it */
+  g_autofree char *dir16 = g_build_filename (top, "emoji16", NULL);
+  const char *build16[] = { "emoji-dataset", "--dataset", "emoji16", "--contact-sheet", sheet,
+                            NULL };
+  g_setenv ("STEPWISE_DATA_DIR", top, TRUE);
+  g_auto (Run) b16 = run_cli (build16);
+  g_auto (Run) l16 = run_cli (list);
+  if (saved)
+    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_DATA_DIR");
+  g_test_message ("%s%s", b16.out, b16.err);
+  g_assert_cmpint (b16.status, ==, 0);
+  int n16 = 0;
+  g_assert_cmpint (sscanf (b16.out, "Drew %d emoji", &n16), ==, 1);
+  g_assert_cmpint (n16, ==, n);
+  g_assert_nonnull (strstr (b16.out, "Each 16 x 16, the mean of a block of the 64 x 64 render"));
+  g_autofree char *want16 = g_strdup_printf ("emoji16 — the emoji at 16 x 16, area-averaged from "
+                                             "64 x 64\n  folder:  %s\n  train:   %d images, "
+                                             "16 x 16 x 3", dir16, n);
+  g_assert_nonnull (strstr (l16.out, want16));
+  for (size_t i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir16, files[i], NULL);
+      g_unlink (path);
+    }
+  g_unlink (sheet);
+  g_rmdir (dir16);
   g_rmdir (top);
+
+  const char *bad[] = { "emoji-dataset", "--dataset", "emoji8", NULL };
+  expect_error (bad, "--dataset “emoji8” is not an emoji dataset; accepted: emoji, emoji64, "
+                "emoji16");
 }
 
 int

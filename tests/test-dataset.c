@@ -376,7 +376,9 @@ test_dataset_names (void)
   g_assert_cmpstr (names[0], ==, "digits");
   g_assert_cmpstr (names[1], ==, "fashion");
   g_assert_cmpstr (names[2], ==, "emoji");
-  g_assert_null (names[3]);
+  g_assert_cmpstr (names[3], ==, "emoji64");
+  g_assert_cmpstr (names[4], ==, "emoji16");
+  g_assert_null (names[5]);
   g_assert_nonnull (sw_dataset_title ("fashion"));
   g_assert_null (sw_dataset_title ("cifar"));
   g_assert_null (sw_dataset_location ("cifar"));
@@ -392,10 +394,23 @@ test_dataset_names (void)
   g_assert_cmpstr (set, ==, "/somewhere/else");
   g_autofree char *digits = sw_dataset_location ("digits");
   g_assert_cmpstr (digits, ==, "/somewhere/else/digits");
+  g_autofree char *emoji16 = sw_dataset_location ("emoji16");
+  g_assert_cmpstr (emoji16, ==, "/somewhere/else/emoji16");
+
+  /* the same images at another size: the emoji at 16, 32 and 64 px */
+  g_assert_cmpstr (sw_dataset_at_size ("emoji", 16), ==, "emoji16");
+  g_assert_cmpstr (sw_dataset_at_size ("emoji16", 32), ==, "emoji");
+  g_assert_cmpstr (sw_dataset_at_size ("emoji16", 64), ==, "emoji64");
+  g_assert_cmpstr (sw_dataset_at_size ("emoji64", 64), ==, "emoji64");
+  g_assert_cmpstr (sw_dataset_at_size ("digits", 28), ==, "digits");
+  g_assert_null (sw_dataset_at_size ("emoji", 28));
+  g_assert_null (sw_dataset_at_size ("digits", 16));
+  g_assert_null (sw_dataset_at_size ("cifar", 32));
 
   g_assert_null (sw_dataset_load ("cifar", SW_SPLIT_TRAIN, &error));
   sw_test_assert_error (error, SW_ERROR_INVALID,
-                    "unknown dataset “cifar”; known datasets: digits, fashion, emoji");
+                    "unknown dataset “cifar”; known datasets: digits, fashion, emoji, emoji64, "
+                    "emoji16");
   g_clear_error (&error);
   g_assert_null (sw_dataset_load ("digits", SW_SPLIT_TEST, &error));
   sw_test_assert_error (error, SW_ERROR_IO,
@@ -653,6 +668,11 @@ test_emoji_missing (void)
   sw_test_assert_error (error, SW_ERROR_IO,
                     "/emoji/train-images-idx4-ubyte” is missing; build it with “stepwise-cli "
                     "emoji-dataset” from the Debian packages fonts-noto-color-emoji");
+  g_clear_error (&error);
+  g_assert_null (sw_dataset_load ("emoji16", SW_SPLIT_TRAIN, &error));
+  sw_test_assert_error (error, SW_ERROR_IO,
+                    "/emoji16/train-images-idx4-ubyte” is missing; build it with “stepwise-cli "
+                    "emoji-dataset --dataset emoji16” from the Debian packages");
   restore_data_dir (saved);
   remove_dir (top);
 }

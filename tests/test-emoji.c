@@ -266,7 +266,7 @@ test_render_known (void)
   guint8 face[3 * PLANE], heart[3 * PLANE];
   SwEmojiOutcome outcome;
 
-  g_assert_true (sw_emoji_render (r, "😀", face, &outcome, &error));
+  g_assert_true (sw_emoji_render (r, "😀", S, face, &outcome, &error));
   g_assert_no_error (error);
   g_assert_cmpint (outcome, ==, SW_EMOJI_DRAWN);
   /* the face's yellow just under the top edge, on the middle column;
@@ -290,7 +290,7 @@ test_render_known (void)
 
   /* the red heart, with U+FE0F as emoji-test.txt writes it: red in the
    * middle */
-  g_assert_true (sw_emoji_render (r, "❤️", heart, &outcome, &error));
+  g_assert_true (sw_emoji_render (r, "❤️", S, heart, &outcome, &error));
   g_assert_cmpint (outcome, ==, SW_EMOJI_DRAWN);
   g_assert_cmpint (px (heart, 0, 16, 16), >, 180);
   g_assert_cmpint (px (heart, 1, 16, 16), <, 90);
@@ -336,7 +336,7 @@ test_render_unusual (gconstpointer data)
   SwEmojiOutcome outcome;
 
   memset (rgb, 0, sizeof rgb);
-  g_assert_true (sw_emoji_render (r, u->text, rgb, &outcome, &error));
+  g_assert_true (sw_emoji_render (r, u->text, S, rgb, &outcome, &error));
   g_assert_no_error (error);
   g_assert_cmpint (outcome, ==, u->outcome);
   if (outcome == SW_EMOJI_DRAWN)
@@ -371,20 +371,28 @@ test_render_bad_font (void)
 
 /* A set built from the fixtures */
 
+/* the fixtures' emoji drawn by R at SIZE */
+static SwEmojiSet *
+fixture_set (SwEmojiRenderer *r, int size)
+{
+  g_autofree char *path = fixture ("emoji-test.txt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) list = NULL;
+  g_assert_true (sw_emoji_list_load (path, &list, &error));
+  g_autoptr (SwEmojiCaptions) captions = fixture_captions ();
+  SwEmojiSet *set = sw_emoji_set_build (r, captions, list, size, &error);
+  g_assert_no_error (error);
+  return set;
+}
+
 static void
 test_build (void)
 {
   g_autoptr (SwEmojiRenderer) r = open_font ();
   if (r == NULL)
     return;
-  g_autofree char *path = fixture ("emoji-test.txt");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) list = NULL;
-  g_assert_true (sw_emoji_list_load (path, &list, &error));
-  g_autoptr (SwEmojiCaptions) captions = fixture_captions ();
-
-  g_autoptr (SwEmojiSet) set = sw_emoji_set_build (r, captions, list, &error);
-  g_assert_no_error (error);
+  g_autoptr (SwEmojiSet) set = fixture_set (r, S);
   g_assert_cmpint (set->n, ==, 6);
   g_assert_cmpint (set->n_missing, ==, 1);
   g_assert_cmpint (set->n_multi, ==, 1);
@@ -408,11 +416,44 @@ test_build (void)
   /* image 1 is the heart, the same as drawn alone */
   guint8 heart[3 * PLANE];
   SwEmojiOutcome outcome;
-  g_assert_true (sw_emoji_render (r, "❤️", heart, &outcome, &error));
+  g_assert_true (sw_emoji_render (r, "❤️", S, heart, &outcome, &error));
   g_assert_cmpmem (set->pixels + 3 * PLANE, sizeof heart, heart, sizeof heart);
   /* image 4, the black circle: dark in the middle */
   for (int c = 0; c < 3; c++)
     g_assert_cmpint (px (set->pixels + 4 * 3 * PLANE, c, 16, 16), <, 80);
+}
+
+/* The 64 px render shrunk to 16 px: each pixel the rounded mean of its
+ * 4 x 4 block, the emoji still where they were */
+static void
+test_downsample (void)
+{
+  g_autoptr (SwEmojiRenderer) r = open_font ();
+  if (r == NULL)
+    return;
+  g_autoptr (SwEmojiSet) set = fixture_set (r, 64);
+  g_assert_cmpint (set->size, ==, 64);
+  g_autofree guint8 *big = g_memdup2 (set->pixels, (size_t) set->n * 3 * 64 * 64);
+  sw_emoji_set_downsample (set, 4);
+  g_assert_cmpint (set->size, ==, 16);
+  g_assert_cmpint (set->n, ==, 6);
+  g_assert_cmpint (set->n_grey, ==, 1);   /* ⚫, still */
+  for (int i = 0; i < set->n; i++)
+    for (int c = 0; c < 3; c++)
+      for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 16; x++)
+          {
+            int sum = 0;
+            for (int k = 0; k < 16; k++)
+              sum += big[((i * 3 + c) * 64 + 4 * y + k / 4) * 64 + 4 * x + k % 4];
+            const int got = set->pixels[((i * 3 + c) * 16 + y) * 16 + x];
+            g_assert_cmpint (ABS (16 * got - sum), <=, 8);
+          }
+  /* the heart red in the middle, the corners white */
+  const guint8 *heart = set->pixels + 3 * 16 * 16;
+  g_assert_cmpint (heart[8 * 16 + 8], >, 180);
+  g_assert_cmpint (heart[256 + 8 * 16 + 8], <, 90);
+  g_assert_cmpint (heart[0], ==, 255);
 }
 
 static void
@@ -424,9 +465,10 @@ test_licenses (void)
       return;
     }
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = sw_emoji_licenses (&error);
+  g_autofree char *text = sw_emoji_licenses ("32 x 32", &error);
   g_assert_no_error (error);
   const char *must[] = {
+    "scaled down to 32 x 32 and\ndrawn on white",
     "SIL OPEN FONT LICENSE Version 1.1", "Apache License", "Version 2.0, January 2004",
     "UNICODE, INC. LICENSE AGREEMENT", "Unicode-DFS-2016", "Google Inc.",
   };
@@ -441,6 +483,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/emoji/list", test_list);
+  g_test_add_func ("/emoji/downsample", test_downsample);
   g_test_add_func ("/emoji/list/missing", test_list_missing);
   SW_TEST_ADD_CASES ("/emoji/list/malformed", bad_lists, test_list_malformed);
 

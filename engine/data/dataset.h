@@ -19,6 +19,13 @@
  *            There is no held-out split: a generator is meant to draw these
  *            very emoji, and each exists once, so SW_SPLIT_TEST loads the
  *            same images as SW_SPLIT_TRAIN.
+ *   emoji64  the same emoji, captions and order, drawn at 64 x 64 (issue 22:
+ *            what the cascade's second stage upsamples to).
+ *   emoji16  emoji64 shrunk to 16 x 16 by exact area averaging, each pixel
+ *            the mean of a 4 x 4 block (issue 22's first stage).
+ *            stepwise-cli emoji-dataset --dataset emoji64 / emoji16 builds
+ *            them into sw_dataset_dir()/emoji64 and /emoji16, in emoji's
+ *            layout (files below).
  *
  * Digits and fashion have 10 classes and grey images (C = 1); emoji has
  * captions instead of classes (labels NULL, n_classes 0) and C = 3 (RGB).
@@ -38,7 +45,7 @@ typedef enum {
 } SwSplit;
 
 typedef struct {
-  char                *name;          /* "digits", "fashion" or "emoji" */
+  char                *name;          /* "digits", "fashion", "emoji", ... */
   int                  n, channels, height, width;
   float               *images;        /* (n, channels, height, width), in [0, 1] */
   uint8_t             *labels;        /* (n), each < n_classes; NULL for a captioned dataset */
@@ -49,7 +56,7 @@ typedef struct {
 } SwDataset;
 
 /* The datasets Stepwise knows, NULL-terminated: "digits", "fashion",
- * "emoji". */
+ * "emoji", "emoji64", "emoji16". */
 const char * const *sw_dataset_names (void);
 
 /* A few words on dataset NAME, for lists; NULL for an unknown name. */
@@ -63,11 +70,18 @@ char *sw_dataset_dir (void);
  * unknown name. */
 char *sw_dataset_location (const char *name);
 
+/* The dataset that holds dataset NAME's images drawn SIZE x SIZE: NAME
+ * itself at its own size, "emoji16" for "emoji" and 16 (static); NULL when
+ * there is none or NAME is unknown.  A model trained at one size is scored
+ * against its images at that size. */
+const char *sw_dataset_at_size (const char *name, int size);
+
 /* The name MNIST gives the IDX file of SPLIT's images or labels:
  * "train-images-idx3-ubyte", ..., "t10k-labels-idx1-ubyte" (static). */
 const char *sw_dataset_file_name (SwSplit split, gboolean labels);
 
-/* The emoji dataset's files, in sw_dataset_location ("emoji"):
+/* The emoji datasets' files, in sw_dataset_location ("emoji") (and
+ * "emoji64", "emoji16"):
  *   train-images-idx4-ubyte  IDX, N x 3 x H x W bytes (each image RGB planes)
  *   captions.txt             UTF-8, line i the caption of image i
  *   codepoints.txt           line i image i's code points ("1F436")

@@ -61,8 +61,10 @@ sw_model_config_validate (const SwModelConfig *c, GError **error)
   SW_CHECK (c->guidance >= 0.0f && c->guidance <= 100.0f,
             "guidance %g is out of range; accepted: 0 to 100", c->guidance);
   SW_CHECK (strcmp (c->dataset, "digits") == 0 || strcmp (c->dataset, "fashion") == 0
-            || strcmp (c->dataset, "emoji") == 0,
-            "dataset “%s” is unknown; known datasets: digits, fashion, emoji", c->dataset);
+            || strcmp (c->dataset, "emoji") == 0 || strcmp (c->dataset, "emoji64") == 0
+            || strcmp (c->dataset, "emoji16") == 0,
+            "dataset “%s” is unknown; known datasets: digits, fashion, emoji, emoji64, emoji16",
+            c->dataset);
   return TRUE;
 }
 

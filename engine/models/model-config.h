@@ -24,7 +24,7 @@ typedef enum {
 
 typedef struct {
   char          name[32];     /* the recipe it was trained by: "denoiser", "flow-class", ... */
-  char          dataset[16];  /* "digits", "fashion" or "emoji" */
+  char          dataset[16];  /* "digits", "fashion", "emoji", "emoji64" or "emoji16" */
   SwObjective   objective;
   SwUnetVariant variant;
   SwTimeMod     time_mod;
