@@ -13,58 +13,8 @@
 #include "base/rng.h"
 #include "io/safetensors.h"
 #include "models/unet.h"
-
-static char *
-data_path (const char *name)
-{
-  const char *dir = g_getenv ("STEPWISE_TEST_DATA");
-  return g_build_filename (dir ? dir : ".", "reference", name, NULL);
-}
-
-static float *
-read_whole (SwStFile *f, const char *name, size_t *n_out)
-{
-  const SwStEntry *e = sw_safetensors_find (f, name);
-  g_assert_nonnull (e);
-  size_t n = 1;
-  for (int i = 0; i < e->ndim; i++)
-    n *= (size_t) e->shape[i];
-  float *p = g_new (float, n);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (sw_safetensors_read_f32 (f, name, e->ndim, e->shape, p, &error));
-  g_assert_no_error (error);
-  if (n_out)
-    *n_out = n;
-  return p;
-}
-
-/* Error relative to the tensor's largest magnitude: gradients of tiny
- * entries carry float32 summation noise that an elementwise relative test
- * would magnify.  The floor of 1e-3 is for the conv biases that feed a
- * BatchNorm: their true gradient is exactly 0 and both sides hold ~1e-8 of
- * rounding noise. */
-static double
-compare (const char *what, const float *got, const float *want, size_t n, double tol)
-{
-  double scale = 1e-3;
-  for (size_t i = 0; i < n; i++)
-    scale = MAX (scale, fabs (want[i]));
-  double worst = 0.0;
-  size_t worst_i = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      double err = fabs ((double) got[i] - want[i]) / scale;
-      if (err > worst)
-        {
-          worst = err;
-          worst_i = i;
-        }
-    }
-  if (worst > tol)
-    g_error ("%s: element %zu is %.7g, PyTorch says %.7g (error %.2e of max |%.3g|, tolerance %.0e)",
-             what, worst_i, got[worst_i], want[worst_i], worst, scale, tol);
-  return worst;
-}
+#include "test-fd.h"
+#include "test-reference.h"
 
 static void
 load_params (SwUnet *net, SwStFile *f)
@@ -366,8 +316,9 @@ typedef struct {
 /* sum(out * R) in training mode: BatchNorm normalises by the batch's own
  * statistics, so the loss is a function of the parameters alone */
 static double
-fd_loss (FdNet *f)
+fd_loss (void *data)
 {
+  FdNet *f = data;
   sw_unet_forward (f->net, f->N, f->x, f->t, f->c, true, f->out);
   double s = 0.0;
   for (size_t i = 0; i < f->n; i++)
@@ -425,24 +376,11 @@ test_fd_gradients (gconstpointer data)
       const SwTensorInfo *info = sw_unet_tensor (net, i);
       if (info->is_buffer)
         continue;
-      const size_t step = info->numel > 4 ? info->numel / 4 : 1;
-      for (size_t j = 0; j < info->numel; j += step)
+      double err = check_fd_tensor (info, P, grads, fd_loss, &f, h);
+      if (err > worst)
         {
-          float *p = P + info->offset + j, keep = *p;
-          *p = keep + h;
-          double lp = fd_loss (&f);
-          *p = keep - h;
-          double lm = fd_loss (&f);
-          *p = keep;
-          double num = (lp - lm) / (2.0 * h), ana = grads[info->offset + j];
-          double err = fabs (num - ana) / (1.0 + fabs (num));
-          if (err > worst)
-            {
-              worst = err;
-              worst_at = info->name;
-            }
-          if (err > 1e-2)
-            g_error ("%s[%zu]: analytic %.6g, numeric %.6g", info->name, j, ana, num);
+          worst = err;
+          worst_at = info->name;
         }
     }
   g_test_message ("class UNet (%s, word embedding %d): worst relative gradient error %.2e (%s)",
