@@ -14,6 +14,10 @@
 #include "test-fd.h"
 #include "test-reference.h"
 #include "test-util.h"
+#include "test-model-util.h"
+#include "diffusion/job.h"
+#include "models/checkpoint.h"
+#include "models/eps-model.h"
 
 static void
 check_fixture (gconstpointer data)
@@ -247,6 +251,152 @@ test_config_refused (void)
   sw_test_assert_error (error, SW_ERROR_INVALID, "need a vocabulary");
 }
 
+static const char * const captions[] = {
+  "dog face: dog, face, pet", "old man: adult, man, old", "red apple: apple, fruit", NULL,
+};
+
+static void
+assert_same_config (const SwResunetConfig *a, const SwResunetConfig *b)
+{
+  g_assert_cmpint (a->channels, ==, b->channels);
+  g_assert_cmpint (a->size, ==, b->size);
+  g_assert_cmpint (a->width, ==, b->width);
+  g_assert_cmpint (a->levels, ==, b->levels);
+  for (int l = 0; l < a->levels; l++)
+    g_assert_cmpint (a->mult[l], ==, b->mult[l]);
+  g_assert_cmpint (a->blocks, ==, b->blocks);
+  g_assert_cmpuint (a->attn, ==, b->attn);
+  g_assert_cmpint (a->heads, ==, b->heads);
+  g_assert_cmpint (a->groups, ==, b->groups);
+  g_assert_cmpfloat (a->dropout, ==, b->dropout);
+  g_assert_cmpint (a->time_dim, ==, b->time_dim);
+  g_assert_cmpint (a->vocab, ==, b->vocab);
+  g_assert_cmpint (a->embed_dim, ==, b->embed_dim);
+  g_assert_cmpint (a->pool, ==, b->pool);
+  g_assert_cmpint (a->cross, ==, b->cross);
+  g_assert_cmpint (a->max_words, ==, b->max_words);
+}
+
+/* The config and the weights through a file: F32 exactly, F16 rounded;
+ * with Adam's state, that too. */
+static void
+test_file_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-resunet-XXXXXX", NULL);
+  g_autofree char *f32 = g_build_filename (dir, "f32.safetensors", NULL);
+  g_autofree char *f16 = g_build_filename (dir, "f16.safetensors", NULL);
+  g_autofree char *ckpt = g_build_filename (dir, "checkpoint.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  SwResunet *net = sw_test_write_tiny_resunet (f32, captions, SW_DTYPE_F32);
+  sw_test_write_tiny_resunet (f16, captions, SW_DTYPE_F16);   /* the same weights */
+  const size_t np = sw_resunet_num_params (net);
+  const float *P = sw_resunet_params (net);
+
+  g_autoptr (GHashTable) meta = NULL;
+  SwResunet *a = sw_resunet_load (f32, &meta, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_config (sw_resunet_config (net), sw_resunet_config (a));
+  g_assert_cmpmem (sw_resunet_params (a), np * sizeof (float), P, np * sizeof (float));
+  g_assert_cmpstr (g_hash_table_lookup (meta, "arch"), ==, "resunet");
+  g_assert_cmpstr (g_hash_table_lookup (meta, "resunet.mult"), ==, "1,2");
+  g_assert_cmpstr (g_hash_table_lookup (meta, "resunet.attn"), ==, "1");
+  SwResunet *b = sw_resunet_load (f16, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_config (sw_resunet_config (net), sw_resunet_config (b));
+  g_autofree float *rounded = g_memdup2 (P, np * sizeof (float));
+  sw_f16_round (rounded, np);
+  g_assert_cmpmem (sw_resunet_params (b), np * sizeof (float), rounded, np * sizeof (float));
+
+  SwAdam opt;
+  sw_adam_init (&opt, np, 1e-3f);
+  for (size_t i = 0; i < np; i++)
+    opt.m[i] = 0.5f * P[i], opt.v[i] = P[i] * P[i];
+  opt.step = 12;
+  sw_adam_enable_ema (&opt, 0.999f, P);
+  g_assert_true (sw_resunet_save (ckpt, net, &opt, NULL, SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  g_assert_false (sw_resunet_save (ckpt, net, &opt, NULL, SW_DTYPE_F16, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "must be saved as F32");
+  g_clear_error (&error);
+  SwAdam back = { 0 };
+  gboolean has_opt = FALSE;
+  SwResunet *c = sw_resunet_load (ckpt, NULL, &back, &has_opt, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_opt);
+  g_assert_cmpint (back.step, ==, 12);
+  g_assert_cmpmem (back.m, np * sizeof (float), opt.m, np * sizeof (float));
+  g_assert_cmpmem (back.v, np * sizeof (float), opt.v, np * sizeof (float));
+  g_assert_cmpmem (back.ema, np * sizeof (float), opt.ema, np * sizeof (float));
+  sw_adam_clear (&opt);
+  sw_adam_clear (&back);
+  sw_resunet_free (a);
+  sw_resunet_free (b);
+  sw_resunet_free (c);
+  sw_resunet_free (net);
+  sw_test_remove_dir (dir);
+}
+
+/* A file of either architecture loads into its own net: the eps-model of
+ * a resunet file is that net (and runs a generation job), a course UNet's
+ * file loads as before, and each loader refuses the other's file. */
+static void
+test_either_architecture (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-resunet-XXXXXX", NULL);
+  g_autofree char *res = g_build_filename (dir, "resunet.safetensors", NULL);
+  g_autofree char *unet = g_build_filename (dir, "unet.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  SwResunet *net = sw_test_write_tiny_resunet (res, captions, SW_DTYPE_F32);
+  sw_test_write_tiny_model (unet);
+
+  g_autoptr (SwEpsModel) m = sw_eps_model_load (res, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sw_eps_model_vocabulary (m));
+  g_assert_cmpint (m->cond_dim, ==, sw_resunet_config (net)->vocab);
+  g_assert_cmpint (m->height, ==, 8);
+  g_assert_cmpint (m->T, ==, 1000);
+  /* the model's prediction is the net's at the timestep itself */
+  const int n = 3 * 8 * 8;
+  float x[3 * 8 * 8], eps[3 * 8 * 8], want[3 * 8 * 8], t = 500.0f;
+  g_autofree float *cond = g_new (float, m->cond_dim);
+  for (int i = 0; i < n; i++)
+    x[i] = cosf (0.1f * i);
+  g_assert_true (m->encode (m, "old apple", cond, &error));
+  g_assert_no_error (error);
+  m->predict (m, 1, x, 500, cond, eps, NULL);
+  sw_resunet_forward (net, 1, x, &t, cond, false, want);
+  g_assert_cmpmem (eps, sizeof eps, want, sizeof want);
+  g_assert_false (m->encode (m, "zebra", cond, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* a generation job, twice from one seed */
+  SwJob job;
+  sw_job_init (&job);
+  job.count = 2, job.steps = 4, job.seed = 3, job.cond = cond;
+  float out1[2 * 3 * 8 * 8], out2[2 * 3 * 8 * 8];
+  g_assert_true (sw_job_validate (&job, m, &error));
+  g_assert_true (sw_job_run (m, &job, out1, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (sw_job_run (m, &job, out2, NULL, NULL, NULL, &error));
+  g_assert_cmpmem (out1, sizeof out1, out2, sizeof out2);
+  for (int i = 0; i < 2 * n; i++)
+    g_assert_true (isfinite (out1[i]));
+
+  g_autoptr (SwEpsModel) u = sw_eps_model_load (unet, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (u->height, ==, 28);
+  g_assert_null (sw_checkpoint_load (res, NULL, NULL, NULL, &error));
+  sw_test_assert_error (error, SW_ERROR_FORMAT, "a model of architecture “resunet” (metadata "
+                        "field “arch”); accepted: the course UNet");
+  g_clear_error (&error);
+  g_assert_null (sw_resunet_load (unet, NULL, NULL, NULL, &error));
+  sw_test_assert_error (error, SW_ERROR_FORMAT, "“arch” are “stepwise-unet” and “(missing)”; "
+                        "accepted: “stepwise-unet” and “resunet”");
+  sw_resunet_free (net);
+  sw_test_remove_dir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,5 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/resunet/same-seed", test_same_seed);
   g_test_add_func ("/resunet/dropout-gradients", test_dropout_gradients);
   g_test_add_func ("/resunet/config-refused", test_config_refused);
+  g_test_add_func ("/resunet/file-round-trip", test_file_round_trip);
+  g_test_add_func ("/resunet/either-architecture", test_either_architecture);
   return g_test_run ();
 }

@@ -1,5 +1,7 @@
 /* The resunet config to and from a model file's metadata strings. */
 #include "models/resunet-file.h"
+#include "models/checkpoint.h"
+#include "models/checkpoint-tensors.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,7 @@ static const struct {
 static void
 put (GPtrArray *meta, const char *key, char *value)
 {
-  g_ptr_array_add (meta, (gpointer) key);
+  g_ptr_array_add (meta, g_strdup (key));
   g_ptr_array_add (meta, value);
 }
 
@@ -125,4 +127,75 @@ sw_resunet_config_from_file (const SwStFile *file, const char *path, SwResunetCo
       return FALSE;
     }
   return TRUE;
+}
+
+static SwNetTensors
+net_tensors (SwResunet *net)
+{
+  return (SwNetTensors) {
+    .items = sw_resunet_tensor (net, 0), .n = sw_resunet_n_tensors (net),
+    .params = sw_resunet_params (net), .n_params = sw_resunet_num_params (net),
+    .probe = "out.2.weight",
+  };
+}
+
+gboolean
+sw_resunet_save (const char *path, SwResunet *net, const SwAdam *opt,
+                 const char * const *extra_meta, SwDtype dtype, GError **error)
+{
+  g_autoptr (GPtrArray) meta = g_ptr_array_new ();
+  const char *fixed[] = { "format", SW_CHECKPOINT_FORMAT, "format_version", SW_CHECKPOINT_VERSION,
+                          "arch", SW_RESUNET_ARCH };
+  for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (meta, (gpointer) fixed[i]);
+  g_autoptr (GPtrArray) config = g_ptr_array_new_with_free_func (g_free);
+  sw_resunet_config_to_meta (sw_resunet_config (net), config);
+  for (guint i = 0; i < config->len; i++)
+    g_ptr_array_add (meta, config->pdata[i]);
+  g_ptr_array_add (meta, NULL);
+  SwNetTensors t = net_tensors (net);
+  return sw_checkpoint_write (path, &t, opt, (const char * const *) meta->pdata, extra_meta,
+                              dtype, error);
+}
+
+SwResunet *
+sw_resunet_load_file (const SwStFile *file, const char *path, GHashTable **meta, SwAdam *opt,
+                      gboolean *has_opt, GError **error)
+{
+  const char *format = sw_safetensors_meta (file, "format");
+  const char *arch = sw_safetensors_meta (file, "arch");
+  if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) != 0 || g_strcmp0 (arch, SW_RESUNET_ARCH) != 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "“%s”: metadata fields “format” and “arch” are “%s” and “%s”; accepted: "
+                   "“%s” and “%s” (a residual attention UNet)", path,
+                   format ? format : "(missing)", arch ? arch : "(missing)",
+                   SW_CHECKPOINT_FORMAT, SW_RESUNET_ARCH);
+      return NULL;
+    }
+  SwResunetConfig cfg;
+  SwResunet *net;
+  if (!sw_resunet_config_from_file (file, path, &cfg, error)
+      || !(net = sw_resunet_new (&cfg, error)))
+    return NULL;
+  SwNetTensors t = net_tensors (net);
+  if (!sw_checkpoint_read (file, path, &t, "this residual attention UNet", opt, has_opt, meta,
+                           error))
+    {
+      sw_resunet_free (net);
+      return NULL;
+    }
+  return net;
+}
+
+SwResunet *
+sw_resunet_load (const char *path, GHashTable **meta, SwAdam *opt, gboolean *has_opt,
+                 GError **error)
+{
+  SwStFile *f = sw_safetensors_open (path, error);
+  if (!f)
+    return NULL;
+  SwResunet *net = sw_resunet_load_file (f, path, meta, opt, has_opt, error);
+  sw_safetensors_close (f);
+  return net;
 }

@@ -26,7 +26,7 @@
  * E-vectors ("pool"), and cross-attention reads the first max_words of
  * its words, in vocabulary order, as (N, max_words, E) token vectors with
  * each sample's count as the mask ("cross").  The empty prompt (an
- * all-zero bag) adds nothing to emb and attends to no word.
+ * all-zero bag) pools to the zero vector and attends to no word.
  *
  * Verbs as unet.h: new, init_params, forward, zero_grad, backward, free;
  * parameters and their gradients each in one allocation, every tensor
