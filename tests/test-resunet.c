@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/blas.h"
 #include "base/rng.h"
 #include "nn/layers.h"
 #include "io/safetensors.h"
@@ -400,6 +401,7 @@ test_either_architecture (void)
 int
 main (int argc, char **argv)
 {
+  sw_blas_setup (argv);
   g_test_init (&argc, &argv, NULL);
   static const char *fixtures[] = {
     "resunet-pool-16.safetensors", "resunet-cross-12.safetensors", "resunet-uncond-8.safetensors",

@@ -707,7 +707,7 @@ void
 sw_resunet_forward (SwResunet *net, int N, const float *x, const float *t,
                     const float *c, bool training, float *out)
 {
-  g_return_if_fail (N >= 1);
+  g_return_if_fail (N >= 1 && x && t && out);
   ensure_batch (net, N);
   const int C = net->cfg.channels, HW = net->cfg.size * net->cfg.size;
   net->dropped = training && net->cfg.dropout > 0.0f;

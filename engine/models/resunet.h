@@ -89,7 +89,7 @@ float              *sw_resunet_params (SwResunet *net);
 float              *sw_resunet_grads (SwResunet *net);
 
 /* x (N, C, H, W); t (N) the timestep, as ADM takes it (0..T-1, fractional
- * allowed); c (N, vocab) the bag of words, NULL for none (and ignored
+ * allowed; required); c (N, vocab) the bag of words, NULL for none (and ignored
  * without a vocabulary); out (N, C, H, W).  training turns dropout on.
  * Grows the activation memory for N on demand. */
 void sw_resunet_forward (SwResunet *net, int N, const float *x, const float *t,
