@@ -9,6 +9,7 @@
 #include "eval/classifier.h"
 #include "io/png.h"
 #include "models/checkpoint.h"
+#include "models/resunet-file.h"
 #include "cli.h"
 
 int
@@ -41,7 +42,46 @@ sw_cli_info (int argc, char **argv)
               sw_unet_num_params (net) / 1e6);
       sw_unet_free (net);
     }
+  /* issue 22's stage I candidate, with a vocabulary of 1,500 words */
+  const SwResunetConfig candidate = {
+    .channels = 3, .size = 16, .width = 64, .levels = 3, .mult = { 1, 2, 2 }, .blocks = 2,
+    .attn = 0x6, .heads = 4, .groups = 32, .time_dim = 256, .vocab = 1500, .embed_dim = 64,
+    .pool = true,
+  };
+  SwResunet *res = sw_resunet_new (&candidate, NULL);
+  printf ("\n  resunet 16x16x3, width 64, mult 1,2,2, 2 blocks, attention at 8 and 4 px, "
+          "pooled words: %zu parameters (%.2f M), %.3f GFLOP a forward pass\n",
+          sw_resunet_num_params (res), sw_resunet_num_params (res) / 1e6,
+          sw_resunet_forward_flops (res) / 1e9);
+  sw_resunet_free (res);
   return 0;
+}
+
+/* The config line of a residual attention UNet file, after loading it whole. */
+static gboolean
+inspect_resunet (const char *path, GError **error)
+{
+  SwAdam opt = { 0 };
+  gboolean has_opt = FALSE;
+  SwResunet *net = sw_resunet_load (path, NULL, &opt, &has_opt, error);
+  if (!net)
+    return FALSE;
+  const SwResunetConfig *cfg = sw_resunet_config (net);
+  g_autoptr (GString) levels = g_string_new (NULL);
+  for (int l = 0; l < cfg->levels; l++)
+    g_string_append_printf (levels, "%s%d%s", l ? "," : "", cfg->mult[l],
+                            cfg->attn >> l & 1 ? "+attn" : "");
+  printf ("%s: residual attention UNet (resunet), %dx%dx%d, width %d, levels %s, %d blocks, "
+          "%d heads, %d groups, dropout %g, time_dim %d, vocabulary %d, word embedding %d%s%s, "
+          "%zu parameters, %.3f GFLOP a forward pass%s\n",
+          path, cfg->size, cfg->size, cfg->channels, cfg->width, levels->str, cfg->blocks,
+          cfg->heads, cfg->groups, cfg->dropout, cfg->time_dim, cfg->vocab, cfg->embed_dim,
+          cfg->pool ? ", pooled" : "", cfg->cross ? ", cross-attention" : "",
+          sw_resunet_num_params (net), sw_resunet_forward_flops (net) / 1e9,
+          has_opt ? ", with optimizer state" : "");
+  sw_adam_clear (&opt);
+  sw_resunet_free (net);
+  return TRUE;
 }
 
 /* The summary line of a UNet file, after loading it whole. */
@@ -109,6 +149,9 @@ static gboolean
 inspect_model (const SwStFile *f, const char *path, GError **error)
 {
   const char *format = sw_safetensors_meta (f, "format");
+  if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) == 0
+      && g_strcmp0 (sw_safetensors_meta (f, "arch"), SW_RESUNET_ARCH) == 0)
+    return inspect_resunet (path, error);
   if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) == 0)
     return inspect_unet (path, error);
   if (g_strcmp0 (format, SW_CLASSIFIER_FORMAT) == 0)

@@ -191,6 +191,29 @@ test_inspect (void)
     "  test_accuracy = 0.750000\n", classifier, sw_classifier_num_params (c));
   g_assert_cmpstr (k.out, ==, classifier_out);
 
+  /* a residual attention UNet: its config, and Part B's commands refuse it */
+  g_autofree char *res = g_build_filename (dir, "resunet.safetensors", NULL);
+  const char *captions[] = { "dog face: dog, face", "red apple: apple, fruit", NULL };
+  SwResunet *net = sw_test_write_tiny_resunet (res, captions, SW_DTYPE_F16);
+  const char *inspect_res[] = { "inspect", res, NULL };
+  g_auto (Run) r = run_cli (inspect_res);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_autofree char *res_head = g_strdup_printf (
+    "%s: residual attention UNet (resunet), 8x8x3, width 8, levels 1,2+attn, 1 blocks, 2 heads, "
+    "4 groups, dropout 0.1, time_dim 32, vocabulary 5, word embedding 6, pooled, "
+    "cross-attention, %zu parameters, ", res, sw_resunet_num_params (net));
+  if (!g_str_has_prefix (r.out, res_head))
+    g_error ("“%s” does not start “%s”", r.out, res_head);
+  g_assert_nonnull (strstr (r.out, "\n  arch = resunet\n"));
+  g_assert_nonnull (strstr (r.out, "\n  resunet.mult = 1,2\n"));
+  sw_resunet_free (net);
+  const char *part_b[][3] = { { "sample", res, NULL }, { "denoise", res, NULL },
+                              { "eval", res, NULL } };
+  for (size_t i = 0; i < G_N_ELEMENTS (part_b); i++)
+    expect_error (part_b[i], "a model of architecture “resunet” (metadata field “arch”); "
+                  "accepted: the course UNet");
+
   const float zero = 0;
   const SwStTensorIn tensor = { .name = "w", .ndim = 1, .shape = { 1 }, .data = &zero };
   const char *meta[] = { "format", "stepwise-vae", NULL };

@@ -5,7 +5,10 @@
 
 #include <glib.h>
 
+#include "base/rng.h"
 #include "models/checkpoint.h"
+#include "models/prompt-encoder.h"
+#include "models/resunet-file.h"
 #include "data/dataset.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
@@ -31,6 +34,41 @@ sw_test_write_tiny_model (const char *path)
                                      SW_DTYPE_F32, &error));
   g_assert_no_error (error);
   sw_unet_free (net);
+}
+
+/* width 8, 8x8x3, two levels with attention at the second, the words of
+ * CAPTIONS read pooled and by cross-attention, the emoji-ddpm recipe:
+ * an untrained residual attention UNet written to PATH in DTYPE */
+static inline SwResunet *
+sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDtype dtype)
+{
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("emoji-ddpm", &recipe, NULL));
+  g_autoptr (GError) error = NULL;
+  SwPromptEncoder *words = sw_prompt_encoder_new (captions, (int) g_strv_length ((char **) captions),
+                                                  &error);
+  g_assert_no_error (error);
+  SwResunetConfig cfg = { .channels = 3, .size = 8, .width = 8, .levels = 2, .mult = { 1, 2 },
+                          .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .dropout = 0.1f,
+                          .time_dim = 32, .vocab = sw_prompt_encoder_size (words),
+                          .embed_dim = 6, .pool = true, .cross = true, .max_words = 4 };
+  SwResunet *net = sw_resunet_new (&cfg, &error);
+  g_assert_no_error (error);
+  /* random everywhere, the zero-initialised modules included, so that
+   * the output depends on the input and the prompt */
+  SwRng rng;
+  sw_rng_init (&rng, 9, 0);
+  sw_rng_fill_uniform (&rng, sw_resunet_params (net), sw_resunet_num_params (net), -0.2f, 0.2f);
+  g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&recipe, meta);
+  g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
+  g_ptr_array_add (meta, sw_prompt_encoder_to_meta (words));
+  g_ptr_array_add (meta, NULL);
+  g_assert_true (sw_resunet_save (path, net, NULL, (const char * const *) meta->pdata, dtype,
+                                  &error));
+  g_assert_no_error (error);
+  sw_prompt_encoder_free (words);
+  return net;
 }
 
 /* the captions of sw_test_write_tiny_emoji's images */

@@ -13,58 +13,9 @@
 #include "base/rng.h"
 #include "io/safetensors.h"
 #include "models/unet.h"
-
-static char *
-data_path (const char *name)
-{
-  const char *dir = g_getenv ("STEPWISE_TEST_DATA");
-  return g_build_filename (dir ? dir : ".", "reference", name, NULL);
-}
-
-static float *
-read_whole (SwStFile *f, const char *name, size_t *n_out)
-{
-  const SwStEntry *e = sw_safetensors_find (f, name);
-  g_assert_nonnull (e);
-  size_t n = 1;
-  for (int i = 0; i < e->ndim; i++)
-    n *= (size_t) e->shape[i];
-  float *p = g_new (float, n);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (sw_safetensors_read_f32 (f, name, e->ndim, e->shape, p, &error));
-  g_assert_no_error (error);
-  if (n_out)
-    *n_out = n;
-  return p;
-}
-
-/* Error relative to the tensor's largest magnitude: gradients of tiny
- * entries carry float32 summation noise that an elementwise relative test
- * would magnify.  The floor of 1e-3 is for the conv biases that feed a
- * BatchNorm: their true gradient is exactly 0 and both sides hold ~1e-8 of
- * rounding noise. */
-static double
-compare (const char *what, const float *got, const float *want, size_t n, double tol)
-{
-  double scale = 1e-3;
-  for (size_t i = 0; i < n; i++)
-    scale = MAX (scale, fabs (want[i]));
-  double worst = 0.0;
-  size_t worst_i = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      double err = fabs ((double) got[i] - want[i]) / scale;
-      if (err > worst)
-        {
-          worst = err;
-          worst_i = i;
-        }
-    }
-  if (worst > tol)
-    g_error ("%s: element %zu is %.7g, PyTorch says %.7g (error %.2e of max |%.3g|, tolerance %.0e)",
-             what, worst_i, got[worst_i], want[worst_i], worst, scale, tol);
-  return worst;
-}
+#include "test-fd.h"
+#include "test-reference.h"
+#include "test-squares.h"
 
 static void
 load_params (SwUnet *net, SwStFile *f)
@@ -366,8 +317,9 @@ typedef struct {
 /* sum(out * R) in training mode: BatchNorm normalises by the batch's own
  * statistics, so the loss is a function of the parameters alone */
 static double
-fd_loss (FdNet *f)
+fd_loss (void *data)
 {
+  FdNet *f = data;
   sw_unet_forward (f->net, f->N, f->x, f->t, f->c, true, f->out);
   double s = 0.0;
   for (size_t i = 0; i < f->n; i++)
@@ -425,24 +377,11 @@ test_fd_gradients (gconstpointer data)
       const SwTensorInfo *info = sw_unet_tensor (net, i);
       if (info->is_buffer)
         continue;
-      const size_t step = info->numel > 4 ? info->numel / 4 : 1;
-      for (size_t j = 0; j < info->numel; j += step)
+      double err = check_fd_tensor (info, P, grads, fd_loss, &f, h);
+      if (err > worst)
         {
-          float *p = P + info->offset + j, keep = *p;
-          *p = keep + h;
-          double lp = fd_loss (&f);
-          *p = keep - h;
-          double lm = fd_loss (&f);
-          *p = keep;
-          double num = (lp - lm) / (2.0 * h), ana = grads[info->offset + j];
-          double err = fabs (num - ana) / (1.0 + fabs (num));
-          if (err > worst)
-            {
-              worst = err;
-              worst_at = info->name;
-            }
-          if (err > 1e-2)
-            g_error ("%s[%zu]: analytic %.6g, numeric %.6g", info->name, j, ana, num);
+          worst = err;
+          worst_at = info->name;
         }
     }
   g_test_message ("class UNet (%s, word embedding %d): worst relative gradient error %.2e (%s)",
@@ -514,24 +453,16 @@ test_film_identity (void)
   sw_unet_free (net);
 }
 
-/* Synthetic 16x16 images: a bright square at a random place on a dark
- * field; the net learns to denoise them (the write-up's one-step denoiser
- * objective, z = x + 0.5 eps). */
 static void
-make_batch (SwRng *rng, int N, int H, float *x, float *z)
+unet_train_forward (void *net, int N, const float *z, float *out)
 {
-  for (int n = 0; n < N; n++)
-    {
-      int s = 4 + (int) sw_rng_below (rng, 5);
-      int y0 = (int) sw_rng_below (rng, H - s), x0 = (int) sw_rng_below (rng, H - s);
-      for (int i = 0; i < H; i++)
-        for (int j = 0; j < H; j++)
-          {
-            float v = (i >= y0 && i < y0 + s && j >= x0 && j < x0 + s) ? 1.0f : 0.0f;
-            x[(size_t) n * H * H + i * H + j] = v;
-            z[(size_t) n * H * H + i * H + j] = v + 0.5f * sw_rng_normal (rng);
-          }
-    }
+  sw_unet_forward (net, N, z, NULL, NULL, true, out);
+}
+
+static void
+unet_backward (void *net, const float *dout)
+{
+  sw_unet_backward (net, dout);
 }
 
 static void
@@ -540,35 +471,10 @@ test_training_loss_falls (void)
   SwUnetConfig cfg = { .variant = SW_UNET_UNCOND, .D = 8, .channels = 1, .size = 16 };
   SwUnet *net = sw_unet_new (&cfg, NULL);
   sw_unet_init_params (net, 7);
-  SwAdam opt;
-  sw_adam_init (&opt, sw_unet_num_params (net), 3e-3f);
-  SwRng rng;
-  sw_rng_init (&rng, 11, 0);
-  const int N = 16, H = 16, steps = 120;
-  const size_t n = (size_t) N * H * H;
-  g_autofree float *x = g_new (float, n), *z = g_new (float, n);
-  g_autofree float *out = g_new (float, n), *dout = g_new (float, n);
-  double first = 0.0, last = 0.0;
-  for (int step = 0; step < steps; step++)
-    {
-      make_batch (&rng, N, H, x, z);
-      sw_unet_forward (net, N, z, NULL, NULL, true, out);
-      float loss = sw_mse_forward (n, out, x);
-      memset (dout, 0, sizeof (float) * n);
-      sw_mse_backward (n, out, x, 1.0f, dout);
-      sw_unet_zero_grad (net);
-      sw_unet_backward (net, dout);
-      sw_adam_step (&opt, sw_unet_params (net), sw_unet_grads (net));
-      if (step < 10)
-        first += loss / 10.0;
-      if (step >= steps - 10)
-        last += loss / 10.0;
-    }
-  g_test_message ("denoising squares: mean loss of the first 10 steps %.4f, last 10 %.4f (%.1fx)",
-                  first, last, first / last);
+  SwTestNet t = { unet_train_forward, unet_backward, sw_unet_params (net), sw_unet_grads (net),
+                  sw_unet_num_params (net), net };
   /* a stated factor: the loss must fall at least 5x in 120 steps */
-  g_assert_cmpfloat (first / last, >=, 5.0);
-  sw_adam_clear (&opt);
+  g_assert_cmpfloat (sw_test_squares_run (&t, 16, 16, 120), >=, 5.0);
   sw_unet_free (net);
 }
 

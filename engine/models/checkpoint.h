@@ -6,7 +6,10 @@
  * the architecture (format, variant, time_mod, cond, D, channels, size,
  * class_dim, embed_dim; a file without "cond" has the course's two
  * conditioning points, one without "embed_dim" no word embedding)
- * and whatever training record the caller adds (recipe, epoch, loss, ...). */
+ * and whatever training record the caller adds (recipe, epoch, loss, ...).
+ * A file whose "arch" names another architecture (resunet-file.h) is
+ * refused with a message that names it; the course UNet's files have no
+ * "arch". */
 #pragma once
 
 #include <glib.h>
@@ -37,5 +40,12 @@ SwUnet  *sw_checkpoint_load (const char   *path,
                              SwAdam       *opt,
                              gboolean     *has_opt,
                              GError      **error);
+/* the same from FILE, open already (read from PATH) */
+SwUnet  *sw_checkpoint_load_file (const SwStFile *file,
+                                  const char     *path,
+                                  GHashTable    **meta,
+                                  SwAdam         *opt,
+                                  gboolean       *has_opt,
+                                  GError        **error);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
+#include "models/resunet-file.h"
 
 typedef struct {
   SwUnet          *net;
@@ -135,11 +136,117 @@ sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model, const char
   return words ? wrap (net, model, NULL, words) : NULL;
 }
 
-SwEpsModel *
-sw_eps_model_load (const char *path, GError **error)
+/* ------------------------------------------ the residual attention UNet */
+
+typedef struct {
+  SwResunet       *net;
+  SwPromptEncoder *words;     /* NULL for a net without a vocabulary */
+  float           *tt;        /* (cap) the timestep of every image */
+  int              cap;
+} ResunetImpl;
+
+static void
+resunet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond, float *eps,
+                 float *var)
+{
+  ResunetImpl *r = m->impl;
+  (void) var;
+  if (N > r->cap)
+    {
+      r->cap = N;
+      r->tt = g_renew (float, r->tt, N);
+    }
+  /* the timestep itself, as ADM's nets take it */
+  for (int i = 0; i < N; i++)
+    r->tt[i] = (float) t;
+  sw_resunet_forward (r->net, N, x, r->tt, r->words ? cond : NULL, false, eps);
+}
+
+static gboolean
+resunet_encode (SwEpsModel *m, const char *prompt, float *cond, GError **error)
+{
+  ResunetImpl *r = m->impl;
+  if (r->words)
+    return sw_prompt_encoder_encode (r->words, prompt, cond, error);
+  /* a net without a vocabulary is unconditional: cond_dim 1, unread */
+  SW_CHECK (!prompt || !*prompt,
+            "this model takes no prompt, so “%s” means nothing to it; accepted: the empty prompt",
+            prompt);
+  cond[0] = 0.0f;
+  return TRUE;
+}
+
+static char **
+resunet_prompts (SwEpsModel *m)
+{
+  ResunetImpl *r = m->impl;
+  return r->words ? sw_prompt_encoder_prompts (r->words) : g_new0 (char *, 1);
+}
+
+static void
+resunet_free (SwEpsModel *m)
+{
+  ResunetImpl *r = m->impl;
+  sw_resunet_free (r->net);
+  sw_prompt_encoder_free (r->words);
+  g_free (r->tt);
+  g_free (r);
+}
+
+/* the residual attention UNet's model, from F (read from PATH) */
+static SwEpsModel *
+load_resunet (const SwStFile *f, const char *path, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
-  SwUnet *net = sw_checkpoint_load (path, &meta, NULL, NULL, error);
+  SwResunet *net = sw_resunet_load_file (f, path, &meta, NULL, NULL, error);
+  if (!net)
+    return NULL;
+  const SwResunetConfig *cfg = sw_resunet_config (net);
+  const char *vocabulary = g_hash_table_lookup (meta, "prompt.vocabulary");
+  SwModelConfig config;
+  SwPromptEncoder *words = NULL;
+  g_autoptr (GError) local = NULL;
+  if (!sw_model_config_from_meta (meta, &config, &local))
+    g_prefix_error (&local, "no usable training recipe: ");
+  else if (config.objective != SW_OBJECTIVE_EPS_COSINE)
+    g_set_error (&local, SW_ERROR, SW_ERROR_INVALID,
+                 "a residual attention UNet trained for the %s objective; accepted: eps-cosine",
+                 sw_objective_name (config.objective));
+  else if (cfg->vocab > 0 && !vocabulary)
+    g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
+                 "a net of %d prompt words without its vocabulary (metadata field "
+                 "“prompt.vocabulary”)", cfg->vocab);
+  else if (cfg->vocab > 0)
+    words = sw_prompt_encoder_parse (vocabulary, cfg->vocab, &local);
+  if (local)
+    {
+      g_prefix_error (&local, "“%s”: ", path);
+      g_propagate_error (error, g_steal_pointer (&local));
+      sw_resunet_free (net);
+      return NULL;
+    }
+  ResunetImpl *r = g_new0 (ResunetImpl, 1);
+  r->net = net;
+  r->words = words;
+  SwEpsModel *m = g_new0 (SwEpsModel, 1);
+  *m = (SwEpsModel) {
+    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
+    .cond_dim = MAX (cfg->vocab, 1), .T = config.T, .predicts_variance = FALSE,
+    .predict = resunet_predict, .encode = resunet_encode, .prompts = resunet_prompts,
+    .free = resunet_free, .impl = r,
+  };
+  g_strlcpy (m->dataset, config.dataset, sizeof m->dataset);
+  return m;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* the course UNet's model, from F (read from PATH) */
+static SwEpsModel *
+load_unet (const SwStFile *f, const char *path, GError **error)
+{
+  g_autoptr (GHashTable) meta = NULL;
+  SwUnet *net = sw_checkpoint_load_file (f, path, &meta, NULL, NULL, error);
   SwModelConfig config;
   if (!net)
     return NULL;
@@ -163,9 +270,24 @@ sw_eps_model_load (const char *path, GError **error)
   return m;
 }
 
+SwEpsModel *
+sw_eps_model_load (const char *path, GError **error)
+{
+  SwStFile *f = sw_safetensors_open (path, error);
+  if (!f)
+    return NULL;
+  const char *arch = sw_safetensors_meta (f, "arch");
+  SwEpsModel *m = g_strcmp0 (arch, SW_RESUNET_ARCH) == 0 ? load_resunet (f, path, error)
+                                                        : load_unet (f, path, error);
+  sw_safetensors_close (f);
+  return m;
+}
+
 const SwPromptEncoder *
 sw_eps_model_vocabulary (const SwEpsModel *m)
 {
+  if (m->encode == resunet_encode)
+    return ((ResunetImpl *) m->impl)->words;
   return m->encode == unet_encode ? ((UnetImpl *) m->impl)->words : NULL;
 }
 

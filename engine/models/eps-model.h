@@ -42,10 +42,12 @@ struct _SwEpsModel {
   gpointer impl;
 };
 
-/* A model file trained with an eps-cosine recipe: the UNet, its recipe,
- * and how it reads prompts from the metadata — the phrase table of
+/* A model file trained with an eps-cosine recipe: the net its "arch"
+ * names (the course UNet, or "resunet": resunet-file.h), its recipe, and
+ * how it reads prompts from the metadata — the phrase table of
  * "prompt.classes" (ddpm-prompt) or the vocabulary of "prompt.vocabulary"
- * (emoji-ddpm, prompt-encoder.h). */
+ * (emoji-ddpm, prompt-encoder.h; a resunet's only kind).  The course UNet
+ * reads t / T, a resunet the timestep t itself, as ADM's nets do. */
 SwEpsModel *sw_eps_model_load (const char *path, GError **error);
 /* Wraps NET (not owned; must outlive the model) trained by RECIPE, with
  * the prompt table of PROMPT_META (a "prompt.classes" value, may be NULL:
@@ -57,7 +59,7 @@ SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwModelConfig *model, cons
 SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model,
                                          const char *vocabulary_meta, GError **error);
 void        sw_eps_model_free (SwEpsModel *model);
-/* the vocabulary of a UNet model that reads prompts as words, else NULL */
+/* the vocabulary of a model that reads prompts as words, else NULL */
 const SwPromptEncoder *sw_eps_model_vocabulary (const SwEpsModel *model);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwEpsModel, sw_eps_model_free)

@@ -5,6 +5,7 @@
 #include "nn/layers.h"
 #include "base/parallel.h"
 #include "base/simd.h"
+#include "nn/exp-neg.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -12,8 +13,6 @@
 
 #define SW_SQRT1_2 0.70710678118654752440f
 #define SW_INV_SQRT_2PI 0.39894228040143267794f
-/* below this many values a thread team costs more than it saves */
-#define SW_PARALLEL_MIN 32768
 
 /* erf(x) as x P(x^2) / Q(x^2) on [-4, 4] (outside, erf is +-1 in float):
  * the rational approximation used by Eigen and XLA for float32. */
@@ -35,30 +34,6 @@ erf_fast (float x)
   q = q * x2 - 7.37332916720468e-03f;
   q = q * x2 - 1.42647390514189e-02f;
   return x * p / q;
-}
-
-/* exp(x) for x <= 0: 2^k e^r with k = round(x / ln 2) and r = x - k ln 2
- * (ln 2 in two parts, Cody-Waite, so r is exact enough), |r| <= ln2/2, and
- * the Taylor series of e^r to r^7 (relative error ~1e-7).  Below -87 it
- * returns e^-87 instead of a denormal; the callers multiply it away. */
-static inline float
-exp_neg_fast (float x)
-{
-  x = x < -87.0f ? -87.0f : x;
-  const float k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  /* round */
-  const float r = (x - k * 0.693145751953125f) - k * 1.4286068202862268e-06f;
-  float p = 1.0f / 5040;
-  p = p * r + 1.0f / 720;
-  p = p * r + 1.0f / 120;
-  p = p * r + 1.0f / 24;
-  p = p * r + 1.0f / 6;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  int32_t bits = ((int32_t) k + 127) << 23;
-  float scale;
-  memcpy (&scale, &bits, sizeof scale);
-  return p * scale;
 }
 
 float

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SW_TENSOR_TABLE_MAX 176
+#define SW_TENSOR_TABLE_MAX 1024
 
 typedef struct {
   char     name[48];   /* state_dict key, e.g. "down1.block.c2.bn.weight" */
