@@ -107,6 +107,8 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
   _stepwise_window_update_actions (self);
 }
 
+static gboolean start_job (StepwiseWindow *self);
+
 static void
 on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseWindow *self)
 {
@@ -130,10 +132,22 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
       stepwise_history_add (self->history, r);
       g_autofree char *took = sw_format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-      text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
+      /* Translators: steps, the time they took, and the seed of the image */
+      text = g_strdup_printf (_("Done: %d steps in %s · seed %s"), self->job_steps, took,
+                              stepwise_result_lookup (r, SW_JOB_KEY_SEED));
     }
   gtk_progress_bar_set_text (self->progress_bar, text);
   _stepwise_window_update_actions (self);
+  if (error)
+    self->batch_left = 0;
+  else if (self->batch_left > 0)
+    {
+      /* the next image of the batch: the seed after this one */
+      self->batch_left--;
+      gtk_spin_button_set_value (self->seed_spin, gtk_spin_button_get_value (self->seed_spin) + 1);
+      if (!start_job (self))
+        self->batch_left = 0;
+    }
 }
 
 static gboolean
@@ -158,13 +172,14 @@ job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const S
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);
 }
 
-void
-_stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+/* starts a job from the controls with the seed shown; FALSE (with a
+ * toast) when they do not make one */
+static gboolean
+start_job (StepwiseWindow *self)
 {
-  StepwiseWindow *self = user_data;
   StepwiseModel *model = stepwise_window_get_model (self);
   if (!model)
-    return;
+    return FALSE;
   const StepwiseMode mode = _stepwise_window_get_mode (self);
   SwEpsModel *eps = stepwise_model_get_eps (model);
   g_autoptr (GError) error = NULL;
@@ -181,12 +196,12 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
     {
       _stepwise_window_toast (self, error->message);
-      return;
+      return FALSE;
     }
   if (_stepwise_window_uses_canvas (mode))
     {
       if (stepwise_canvas_get_size (self->canvas) != eps->height)
-        return;
+        return FALSE;
       image = stepwise_canvas_get_composite (self->canvas);
       job.image = g_bytes_get_data (image, NULL);
     }
@@ -197,7 +212,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
       if (!stepwise_canvas_has_mask (self->canvas))
         {
           _stepwise_window_toast (self, _("Paint what to regenerate with the Mask tool first"));
-          return;
+          return FALSE;
         }
       mask = stepwise_canvas_get_mask (self->canvas);
       job.mask = g_bytes_get_data (mask, NULL);
@@ -207,7 +222,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
       if (!encode (eps, GTK_EDITABLE (self->prompt2_entry), cond2, &error))
         {
           _stepwise_window_toast (self, error->message);
-          return;
+          return FALSE;
         }
       job.cond2 = cond2;
       job.compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
@@ -216,7 +231,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (!sw_job_validate (&job, eps, &error))
     {
       _stepwise_window_toast (self, error->message);
-      return;
+      return FALSE;
     }
   g_set_object (&self->job_model, model);
   g_clear_pointer (&self->job_meta, g_hash_table_unref);
@@ -237,6 +252,20 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (stepwise_job_runner_start (self->runner, model, &job))
     _stepwise_window_toast (self, _("Previous job cancelled"));
   _stepwise_window_update_actions (self);
+  return TRUE;
+}
+
+/* Generate: Images jobs, one after another (on_finished starts the next),
+ * seeds counting up from the one shown, or from a new one each time */
+void
+_stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  if (g_settings_get_boolean (self->settings, "new-seed"))
+    gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
+  self->batch_left = gtk_spin_button_get_value_as_int (self->batch_spin) - 1;
+  if (!start_job (self))
+    self->batch_left = 0;
 }
 
 void

@@ -41,6 +41,9 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
   stepwise_window_set_prompt2 (self, prompt2);
   adw_combo_row_set_selected (self->view_row, s.view);
   gtk_spin_button_set_value (self->seed_spin, (double) s.seed);
+  /* as "send to" in the usual diffusion GUIs: Generate now makes this
+   * image again, until New Seed Each Time is switched back on */
+  g_settings_set_boolean (self->settings, "new-seed", FALSE);
   gtk_spin_button_set_value (self->guidance_spin, s.guidance);
   /* steps first: they bound i_start */
   gtk_spin_button_set_value (self->steps_spin, s.steps);
