@@ -338,6 +338,44 @@ test_history_cap (void)
   g_object_unref (h);
 }
 
+/* issue 23, item 4: the strip starts at the newest result, scrolls with
+ * the mouse wheel, and a new result scrolls it back into view */
+static void
+test_history_strip_scrolls (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseHistory *history = stepwise_window_get_history (window);
+  StepwiseHistoryStrip *strip = stepwise_window_get_history_strip (window);
+  GtkAdjustment *adjustment = stepwise_history_strip_get_hadjustment (strip);
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (meta, "stepwise.mode", "generate");
+  float px[28 * 28];
+  for (int i = 0; i < 30; i++)
+    {
+      for (int k = 0; k < 28 * 28; k++)
+        px[k] = (float) ((i + k) % 9) / 4.0f - 1.0f;
+      g_autoptr (GBytes) bytes = g_bytes_new (px, sizeof px);
+      g_autoptr (StepwiseResult) r = stepwise_result_new (bytes, 1, 28, 28, meta);
+      stepwise_history_add (history, r);
+    }
+  iterate_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  stepwise_history_strip_scroll (strip, 3);
+  iterate_for (100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+  stepwise_history_strip_scroll (strip, -1);
+  iterate_for (100);
+  const double back = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (back, >, 0);
+  g_autoptr (GBytes) bytes = g_bytes_new (px, sizeof px);
+  g_autoptr (StepwiseResult) newest = stepwise_result_new (bytes, 1, 28, 28, meta);
+  stepwise_history_add (history, newest);
+  iterate_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  close_window (window);
+}
+
 /* acTL's frame count, and that there are as many fcTL chunks */
 static void
 test_export_trajectory (void)
@@ -408,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/results/history-restart", test_history_restart);
   g_test_add_func ("/ui/results/history-cap", test_history_cap);
   g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);
+  g_test_add_func ("/ui/results/history-strip-scrolls", test_history_strip_scrolls);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);

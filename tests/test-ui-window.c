@@ -359,6 +359,50 @@ test_seeds (void)
   close_window (window);
 }
 
+/* issue 23, item 3: each result keeps its own steps, and the scrubber
+ * shows the result shown; a result without them (from a file) says so */
+static void
+test_result_trajectories (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  StepwiseWindow *window = new_window ();
+  StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
+  GListModel *history = G_LIST_MODEL (stepwise_window_get_history (window));
+  g_settings_set_int (s, "steps", 5);
+  stepwise_window_set_prompt (window, "a sneaker");
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) sneaker = g_list_model_get_item (history, 0);
+  g_settings_set_int (s, "steps", 3);
+  stepwise_window_set_prompt (window, "a t-shirt");
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) shirt = g_list_model_get_item (history, 0);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 3 + 1);
+
+  stepwise_window_show_result (window, sneaker);
+  g_assert_true (stepwise_scrubber_get_trajectory (scrubber) == stepwise_result_get_trajectory (sneaker));
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 5 + 1);
+  g_assert_cmpint (stepwise_scrubber_get_position (scrubber), ==, 5);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), stepwise_result_get_pixels (sneaker)));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (scrubber)));
+  g_assert_true (action_enabled (window, "export-strip"));
+  stepwise_window_show_result (window, shirt);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 3 + 1);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), stepwise_result_get_pixels (shirt)));
+
+  /* the same result read back from its PNG has no steps */
+  g_autoptr (GBytes) png = stepwise_result_to_png (sneaker, NULL);
+  g_assert_true (stepwise_window_restore_png (window, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                              "sneaker.png", NULL));
+  g_assert_null (stepwise_scrubber_get_trajectory (scrubber));
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (scrubber)));
+  g_assert_false (action_enabled (window, "play"));
+  g_assert_false (action_enabled (window, "export-strip"));
+  g_assert_true (action_enabled (window, "save"));
+  stepwise_window_set_prompt (window, "");
+  close_window (window);
+}
+
 static void
 test_cancel (void)
 {
@@ -524,6 +568,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/generate", test_generate);
   g_test_add_func ("/ui/window/prompt-suggestions", test_prompt_suggestions);
   g_test_add_func ("/ui/window/seeds", test_seeds);
+  g_test_add_func ("/ui/window/result-trajectories", test_result_trajectories);
   g_test_add_func ("/ui/window/cancel", test_cancel);
   g_test_add_func ("/ui/window/main-loop-responsive", test_main_loop_responsive);
   g_test_add_func ("/ui/window/settings-persist", test_settings_persist);

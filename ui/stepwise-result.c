@@ -17,6 +17,7 @@ struct _StepwiseResult
   int         channels, height, width;
   GHashTable *meta;
   char       *file_name;
+  StepwiseTrajectory *trajectory;   /* the job's steps, when this run made it */
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseResult, stepwise_result, G_TYPE_OBJECT)
@@ -146,6 +147,23 @@ stepwise_result_set_file_name (StepwiseResult *self, const char *name)
   self->file_name = g_strdup (name);
 }
 
+StepwiseTrajectory *
+stepwise_result_get_trajectory (StepwiseResult *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
+  return self->trajectory;
+}
+
+void
+stepwise_result_set_trajectory (StepwiseResult *self, StepwiseTrajectory *trajectory)
+{
+  g_return_if_fail (STEPWISE_IS_RESULT (self));
+  if (trajectory)
+    stepwise_trajectory_ref (trajectory);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
+  self->trajectory = trajectory;
+}
+
 static void
 stepwise_result_finalize (GObject *object)
 {
@@ -153,6 +171,7 @@ stepwise_result_finalize (GObject *object)
   g_clear_pointer (&self->pixels, g_bytes_unref);
   g_clear_pointer (&self->meta, g_hash_table_unref);
   g_free (self->file_name);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
   G_OBJECT_CLASS (stepwise_result_parent_class)->finalize (object);
 }
 

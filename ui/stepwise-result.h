@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "stepwise-trajectory.h"
+
 G_BEGIN_DECLS
 
 #define STEPWISE_TYPE_RESULT (stepwise_result_get_type ())
@@ -38,5 +40,9 @@ char           *stepwise_result_describe     (StepwiseResult *self);
 /* the history's file name for it, or NULL */
 const char     *stepwise_result_get_file_name (StepwiseResult *self);
 void            stepwise_result_set_file_name (StepwiseResult *self, const char *name);
+/* the steps of the job that made it, kept in memory while the app runs;
+ * NULL for a result read from a file */
+StepwiseTrajectory *stepwise_result_get_trajectory (StepwiseResult *self);
+void            stepwise_result_set_trajectory (StepwiseResult *self, StepwiseTrajectory *trajectory);
 
 G_END_DECLS

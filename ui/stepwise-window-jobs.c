@@ -13,6 +13,10 @@
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job-settings.h"
 
+/* the newest results keep their steps; a 999-step job on 28×28 images
+ * holds about 6 MB of frames */
+#define TRAJECTORIES_KEPT 20
+
 /* The i_start label, and the input noised to t = ts[i_start] exactly as a
  * job with this seed starts from it. */
 void
@@ -65,7 +69,8 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
 {
   SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
   const int C = eps->channels, H = eps->height, W = eps->width;
-  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0 && !_stepwise_window_uses_canvas (self->job_mode))
+  const gboolean first = stepwise_trajectory_get_n_frames (self->job_trajectory) == 0;
+  if (first && !_stepwise_window_uses_canvas (self->job_mode))
     {
       /* what the job starts from: pure noise */
       stepwise_image_view_set_pixels (self->input_view, x_t, C, H, W);
@@ -73,7 +78,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
     }
   if (self->job_mode == STEPWISE_MODE_DENOISE_LAB)
     {
-      if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+      if (first)
         {
           /* the first frame is the input noised to ts[i_start], and the
            * model's one-step estimate of x0 from it */
@@ -89,7 +94,11 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
       else
         stepwise_image_view_set_pixels (self->lab_iterative, x0, C, H, W);
     }
-  stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  /* the scrubber may show a result from the history meanwhile */
+  if (stepwise_scrubber_get_trajectory (self->scrubber) == self->job_trajectory)
+    stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  else
+    stepwise_trajectory_add (self->job_trajectory, index, t, x_t, x0);
   self->job_done = index;
   const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
   gtk_progress_bar_set_fraction (self->progress_bar, (double) index / MAX (steps, 1));
@@ -128,8 +137,18 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
       self->last_result = g_bytes_new_from_bytes (result, 0, image);
       g_autoptr (StepwiseResult) r = stepwise_result_new (self->last_result, eps->channels, eps->height,
                                                           eps->width, self->job_meta);
+      stepwise_result_set_trajectory (r, self->job_trajectory);
       g_set_object (&self->shown, r);
       stepwise_history_add (self->history, r);
+      for (guint i = TRAJECTORIES_KEPT; i < g_list_model_get_n_items (G_LIST_MODEL (self->history)); i++)
+        {
+          g_autoptr (StepwiseResult) old = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+          if (!stepwise_result_get_trajectory (old))
+            break;
+          stepwise_result_set_trajectory (old, NULL);
+        }
+      if (stepwise_scrubber_get_trajectory (self->scrubber) != self->job_trajectory)
+        stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
       g_autofree char *took = sw_format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
       /* Translators: steps, the time they took, and the seed of the image */
@@ -240,7 +259,9 @@ start_job (StepwiseWindow *self)
   self->job_steps = job.steps;
   self->job_done = job.i_start;
   self->job_start_us = g_get_monotonic_time ();
-  stepwise_scrubber_reset (self->scrubber, job.steps);
+  g_clear_pointer (&self->job_trajectory, stepwise_trajectory_unref);
+  self->job_trajectory = stepwise_trajectory_new (job.steps, eps->channels, eps->height, eps->width);
+  stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   if (mode == STEPWISE_MODE_DENOISE_LAB)

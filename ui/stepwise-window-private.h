@@ -74,6 +74,7 @@ struct _StepwiseWindow
   int                  job_done;
   int                  batch_left;    /* jobs Generate still starts, seed + 1 each */
   GHashTable          *job_meta;      /* the settings of the job shown */
+  StepwiseTrajectory  *job_trajectory; /* the last job's frames, shown or not */
 
   /* results */
   StepwiseHistory     *history;

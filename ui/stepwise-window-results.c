@@ -63,6 +63,8 @@ stepwise_window_show_result (StepwiseWindow *self, StepwiseResult *result)
   g_set_object (&self->shown, result);
   g_clear_pointer (&self->last_result, g_bytes_unref);
   self->last_result = g_bytes_ref (stepwise_result_get_pixels (result));
+  /* its own steps, or a scrubber that says there are none */
+  stepwise_scrubber_set_trajectory (self->scrubber, stepwise_result_get_trajectory (result));
   GBytes *pixels = stepwise_result_get_pixels (result);
   const int C = stepwise_result_get_channels (result), H = stepwise_result_get_height (result),
             W = stepwise_result_get_width (result);
@@ -145,15 +147,20 @@ build_png (StepwiseWindow *self, StepwiseExport what, GError **error)
         }
       return stepwise_result_to_png (self->shown, error);
     }
-  if (!self->job_model || !self->job_meta || stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+  StepwiseTrajectory *trajectory = stepwise_scrubber_get_trajectory (self->scrubber);
+  /* the trajectory shown: the shown result's, or a cancelled job's */
+  GHashTable *meta = self->shown && stepwise_result_get_trajectory (self->shown) == trajectory
+                     ? stepwise_result_get_meta (self->shown) : self->job_meta;
+  if (!meta || stepwise_scrubber_get_n_frames (self->scrubber) == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no trajectory to export yet"));
       return NULL;
     }
-  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  int C, H, W;
+  stepwise_trajectory_get_geometry (trajectory, &C, &H, &W);
   if (what == STEPWISE_EXPORT_STRIP)
-    return stepwise_export_strip (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
-  return stepwise_export_animation (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
+    return stepwise_export_strip (self->scrubber, C, H, W, meta, error);
+  return stepwise_export_animation (self->scrubber, C, H, W, meta, error);
 }
 
 gboolean

@@ -100,15 +100,24 @@ static const GActionEntry win_entries[] = {
 
 /* ---- views ---- */
 
+/* the scrubber's frame; with none, the result shown (a result without
+ * its steps, or the last one until a new job's first frame) */
 static void
 on_scrubber_image_changed (StepwiseWindow *self)
 {
   GBytes *image = stepwise_scrubber_get_image (self->scrubber);
-  if (image && self->job_model)
+  int C, H, W;
+  if (image)
+    stepwise_trajectory_get_geometry (stepwise_scrubber_get_trajectory (self->scrubber), &C, &H, &W);
+  else if (self->shown)
     {
-      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
-      stepwise_image_view_set_pixels (self->result_view, image, eps->channels, eps->height, eps->width);
+      image = stepwise_result_get_pixels (self->shown);
+      C = stepwise_result_get_channels (self->shown);
+      H = stepwise_result_get_height (self->shown);
+      W = stepwise_result_get_width (self->shown);
     }
+  if (image)
+    stepwise_image_view_set_pixels (self->result_view, image, C, H, W);
   else
     stepwise_image_view_set_pixels (self->result_view, NULL, 0, 0, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), image == NULL);
@@ -315,6 +324,7 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->job_model);
   g_clear_pointer (&self->job_meta, g_hash_table_unref);
+  g_clear_pointer (&self->job_trajectory, stepwise_trajectory_unref);
   g_clear_object (&self->shown);
   g_clear_object (&self->history);
   g_clear_pointer (&self->last_result, g_bytes_unref);
