@@ -199,6 +199,66 @@ test_save_and_restore (void)
 }
 
 static gboolean
+steps_are_4 (gpointer data)
+{
+  return g_settings_get_int (data, "steps") == 4;
+}
+
+static gboolean
+shows_create_page (gpointer window)
+{
+  return g_str_equal (stepwise_window_get_page (window), "create");
+}
+
+/* issue 23, item 6: the mode comes back with the window; a Stepwise PNG
+ * opened onto the canvas (Open Image, a drop on the canvas, stepwise
+ * FILE) brings its settings, in a mode that uses the canvas; Open Result
+ * (and a drop on the window) from the Train page shows the Create page */
+static void
+test_keeping_work (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_uint (s, "mode", STEPWISE_MODE_INPAINT);
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  gboolean show_mask;
+  g_object_get (canvas, "show-mask", &show_mask, NULL);
+  g_assert_true (show_mask);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  close_window (window);
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_GENERATE);
+
+  window = new_window ();
+  canvas = stepwise_window_get_canvas (window);
+  g_settings_set_int (s, "steps", 4);
+  stepwise_window_set_prompt (window, "a sneaker");
+  generate (window);
+  g_autoptr (GBytes) pixels = g_bytes_ref (stepwise_result_get_pixels (stepwise_window_get_shown_result (window)));
+  g_autofree char *path = g_build_filename (dir, "keep.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, path, NULL));
+  g_settings_set_int (s, "steps", 9);
+  stepwise_window_set_prompt (window, "a bag");
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  stepwise_canvas_open_file (canvas, file);
+  iterate_until (steps_are_4, s, 30);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a sneaker");
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_SDEDIT);
+  g_autoptr (GBytes) image = stepwise_canvas_get_image (canvas);
+  const float *a = g_bytes_get_data (pixels, NULL), *b = g_bytes_get_data (image, NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (CLAMP (a[i], -1.f, 1.f) - b[i]), <=, 1.0f / 255 + 1e-5f);
+
+  stepwise_window_show_page (window, "train");
+  g_settings_set_int (s, "steps", 9);
+  stepwise_window_open_result (window, file);
+  iterate_until (shows_create_page, window, 30);
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 4);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  close_window (window);
+}
+
+static gboolean
 shows_seed_1234 (gpointer window)
 {
   StepwiseResult *shown = stepwise_window_get_shown_result (window);
@@ -447,6 +507,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/results/history-cap", test_history_cap);
   g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);
   g_test_add_func ("/ui/results/history-strip-scrolls", test_history_strip_scrolls);
+  g_test_add_func ("/ui/results/keeping-work", test_keeping_work);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);

@@ -124,7 +124,13 @@ file_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *name = g_file_get_parse_name (G_FILE (source));
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)
       || !stepwise_canvas_load_image_data (self, (const guint8 *) contents, len, name, &error))
-    report (self, _("Could not open the image"), error);
+    {
+      report (self, _("Could not open the image"), error);
+      return;
+    }
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  g_autofree char *basename = g_file_get_basename (G_FILE (source));
+  _stepwise_canvas_file_opened (self, bytes, basename);
 }
 
 void

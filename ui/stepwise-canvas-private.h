@@ -50,6 +50,8 @@ struct _StepwiseCanvas
 
 /* canvas.c */
 void     _stepwise_canvas_changed         (StepwiseCanvas *self, gboolean image_changed);
+/* emits ::file-opened */
+void     _stepwise_canvas_file_opened     (StepwiseCanvas *self, GBytes *contents, const char *name);
 /* the square the layers are drawn in, in the drawing area's coordinates */
 gboolean _stepwise_canvas_layout          (StepwiseCanvas *self, double *x0, double *y0,
                                            double *scale);

@@ -31,7 +31,7 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_CHANGED, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_FILE_OPENED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char * const tool_names[] = { "brush", "eraser", "mask", "mask-erase" };
@@ -252,6 +252,12 @@ stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 *data, gsize
   g_autoptr (GBytes) bytes = g_bytes_new_take (pixels, n);
   stepwise_canvas_set_image (self, bytes);
   return TRUE;
+}
+
+void
+_stepwise_canvas_file_opened (StepwiseCanvas *self, GBytes *contents, const char *name)
+{
+  g_signal_emit (self, signals[SIGNAL_FILE_OPENED], 0, contents, name);
 }
 
 GBytes *
@@ -787,6 +793,12 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
   /* ::changed: a layer changed (a stroke ended, undo, a new image...) */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* ::file-opened: a file became the image (opened, dropped, given on
+   * the command line), with its bytes and name, so the window can read
+   * the settings a Stepwise PNG carries */
+  signals[SIGNAL_FILE_OPENED] = g_signal_new ("file-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BYTES,
+                                              G_TYPE_STRING);
 
   gtk_widget_class_install_action (widget_class, "canvas.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "canvas.redo", NULL, action_redo);

@@ -56,8 +56,9 @@ gboolean    stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 
                                              const char *name, GError **error);
 /* the input image alone, (C, S, S) */
 GBytes     *stepwise_canvas_get_image      (StepwiseCanvas *self);
-/* reads FILE in the background into the image layer (as an undo step);
- * an unreadable file is reported in the window */
+/* reads FILE in the background into the image layer (as an undo step),
+ * then emits ::file-opened (GBytes *contents, const char *name); an
+ * unreadable file is reported in the window */
 void        stepwise_canvas_open_file      (StepwiseCanvas *self, GFile *file);
 /* the image with the sketch over it, area-averaged: (C, S, S) in [-1, 1] */
 GBytes     *stepwise_canvas_get_composite  (StepwiseCanvas *self);

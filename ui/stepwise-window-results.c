@@ -59,6 +59,7 @@ stepwise_window_show_result (StepwiseWindow *self, StepwiseResult *result)
 {
   g_return_if_fail (STEPWISE_IS_WINDOW (self));
   g_return_if_fail (STEPWISE_IS_RESULT (result));
+  stepwise_window_show_page (self, "create");
   restore_settings (self, stepwise_result_get_meta (result));
   g_set_object (&self->shown, result);
   g_clear_pointer (&self->last_result, g_bytes_unref);
@@ -120,6 +121,7 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
   g_autoptr (GHashTable) meta = sw_png_read_text (data, len, NULL, NULL, NULL, error);
   if (!meta)
     return FALSE;
+  stepwise_window_show_page (self, "create");
   if (restore_settings (self, meta))
     {
       g_autofree char *text = g_strdup_printf (_("Settings restored from %s, a table of images: "
@@ -127,6 +129,22 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
       _stepwise_window_toast (self, text);
     }
   return TRUE;
+}
+
+/* an image opened onto the canvas (Open Image, a drop, stepwise FILE):
+ * a PNG Stepwise or stepwise-cli wrote brings its settings too, in a mode
+ * that uses the canvas */
+static void
+on_canvas_file_opened (StepwiseCanvas *canvas, GBytes *contents, const char *name, StepwiseWindow *self)
+{
+  g_autoptr (GHashTable) meta = sw_png_read_text (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                                                  NULL, NULL, NULL, NULL);
+  if (!meta || !g_hash_table_contains (meta, SW_JOB_KEY_MODE) || !restore_settings (self, meta))
+    return;
+  if (!_stepwise_window_uses_canvas (_stepwise_window_get_mode (self)))
+    stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
+  g_autofree char *text = g_strdup_printf (_("Settings restored from %s"), name);
+  _stepwise_window_toast (self, text);
 }
 
 static void
@@ -341,6 +359,7 @@ _stepwise_window_results_init (StepwiseWindow *self)
   self->history = stepwise_history_dup_default ();
   stepwise_history_strip_set_model (self->history_strip, G_LIST_MODEL (self->history));
   g_signal_connect (self->history_strip, "activate", G_CALLBACK (on_history_activate), self);
+  g_signal_connect (self->canvas, "file-opened", G_CALLBACK (on_canvas_file_opened), self);
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
   gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));

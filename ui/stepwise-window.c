@@ -180,6 +180,13 @@ stepwise_window_show_page (StepwiseWindow *self, const char *name)
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+const char *
+stepwise_window_get_page (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
 void
 stepwise_window_set_prompt2 (StepwiseWindow *self, const char *prompt)
 {
@@ -469,6 +476,8 @@ stepwise_window_init (StepwiseWindow *self)
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
+  /* the mode too: a sketch that comes back from the autosave shows */
+  g_settings_bind (self->settings, "mode", self->mode_row, "selected", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "batch-count", gtk_spin_button_get_adjustment (self->batch_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_autoptr (GAction) new_seed = g_settings_create_action (self->settings, "new-seed");

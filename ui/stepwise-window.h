@@ -60,6 +60,7 @@ StepwiseHistory   *stepwise_window_get_history    (StepwiseWindow *self);
 struct _StepwiseTrainPage *stepwise_window_get_train_page (StepwiseWindow *self);
 /* shows page NAME: "create" or "train" */
 void               stepwise_window_show_page      (StepwiseWindow *self, const char *name);
+const char        *stepwise_window_get_page       (StepwiseWindow *self);
 /* the strip of thumbnails under the scrubber */
 struct _StepwiseHistoryStrip *stepwise_window_get_history_strip (StepwiseWindow *self);
 /* the result in the result view (the last job's, or one from the
