@@ -163,6 +163,16 @@ test_save_and_restore (void)
   g_assert_nonnull (g_hash_table_lookup (text, "stepwise.seed"));
   g_assert_true (g_str_has_prefix (g_hash_table_lookup (text, "Software"), "Stepwise"));
 
+  /* Save can write the image bigger, each pixel a square (issue 23) */
+  g_settings_set_int (s, "save-scale", 8);
+  g_autofree char *big = g_build_filename (dir, "saved-8x.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, big, &error));
+  g_settings_reset (s, "save-scale");
+  g_autoptr (GHashTable) big_text = read_text (big, &w, &h);
+  g_assert_cmpint (w, ==, 28 * 8);
+  g_assert_cmpint (h, ==, 28 * 8);
+  g_assert_cmpstr (g_hash_table_lookup (big_text, "stepwise.prompt"), ==, "a sneaker");
+
   /* change everything, then restore from the file */
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
   stepwise_window_set_prompt (window, "a shirt");

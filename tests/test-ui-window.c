@@ -390,7 +390,7 @@ test_result_trajectories (void)
   g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), stepwise_result_get_pixels (shirt)));
 
   /* the same result read back from its PNG has no steps */
-  g_autoptr (GBytes) png = stepwise_result_to_png (sneaker, NULL);
+  g_autoptr (GBytes) png = stepwise_result_to_png (sneaker, 1, NULL);
   g_assert_true (stepwise_window_restore_png (window, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
                                               "sneaker.png", NULL));
   g_assert_null (stepwise_scrubber_get_trajectory (scrubber));

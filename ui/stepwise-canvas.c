@@ -223,8 +223,17 @@ stepwise_canvas_get_size (StepwiseCanvas *self)
   return self->size;
 }
 
-void
-stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
+static void
+clear_surface (cairo_surface_t *surface)
+{
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static void
+set_image (StepwiseCanvas *self, GBytes *pixels, gboolean clear_sketch)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_return_if_fail (self->size > 0);
@@ -232,7 +241,21 @@ stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
   g_return_if_fail (g_bytes_get_size (pixels) == n);
   _stepwise_canvas_push_undo (self);
   memcpy (self->image, g_bytes_get_data (pixels, NULL), n);
+  if (clear_sketch)
+    clear_surface (self->sketch);
   _stepwise_canvas_changed (self, TRUE);
+}
+
+void
+stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
+{
+  set_image (self, pixels, FALSE);
+}
+
+void
+stepwise_canvas_replace_image (StepwiseCanvas *self, GBytes *pixels)
+{
+  set_image (self, pixels, TRUE);
 }
 
 gboolean
@@ -496,10 +519,7 @@ stepwise_canvas_clear_sketch (StepwiseCanvas *self)
   if (self->size <= 0 || self->stroking)
     return;
   _stepwise_canvas_push_undo (self);
-  cairo_t *cr = cairo_create (self->sketch);
-  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-  cairo_paint (cr);
-  cairo_destroy (cr);
+  clear_surface (self->sketch);
   _stepwise_canvas_changed (self, FALSE);
 }
 
@@ -813,6 +833,7 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
   gtk_widget_class_install_property_action (widget_class, "canvas.tool", "tool");
   gtk_widget_class_install_property_action (widget_class, "canvas.show-grid", "show-grid");
   gtk_widget_class_install_property_action (widget_class, "canvas.feather", "feather");
+  _stepwise_canvas_class_init_view (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "stepwise-canvas");
 }
@@ -835,6 +856,12 @@ add_shortcuts (StepwiseCanvas *self)
     { "<Control><Shift>v", "canvas.paste-image", NULL },
     { "<Control>g", "canvas.show-grid", NULL },
     { "<Control><Shift>f", "canvas.feather", NULL },
+    { "<Control>plus", "canvas.zoom-in", NULL },
+    { "<Control>equal", "canvas.zoom-in", NULL },
+    { "<Control>KP_Add", "canvas.zoom-in", NULL },
+    { "<Control>minus", "canvas.zoom-out", NULL },
+    { "<Control>KP_Subtract", "canvas.zoom-out", NULL },
+    { "<Control>0", "canvas.zoom-reset", NULL },
     { "<Alt>b", "canvas.tool", "brush" },
     { "<Alt>e", "canvas.tool", "eraser" },
     { "<Alt>m", "canvas.tool", "mask" },
@@ -864,6 +891,7 @@ stepwise_canvas_init (StepwiseCanvas *self)
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, _stepwise_canvas_draw, self, NULL);
+  _stepwise_canvas_init_view (self);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &self->color);
   update_size_label (self);
   add_shortcuts (self);

@@ -72,12 +72,13 @@ stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, G
 }
 
 GBytes *
-stepwise_result_to_png (StepwiseResult *self, GError **error)
+stepwise_result_to_png (StepwiseResult *self, int scale, GError **error)
 {
   g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
+  g_return_val_if_fail (scale >= 1, NULL);
   g_autofree guint8 *rgb = sw_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
-                                                     self->channels, self->height, self->width, 1);
-  return sw_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
+                                                     self->channels, self->height, self->width, scale);
+  return sw_png_encode (rgb, self->width * scale, self->height * scale, self->channels, self->meta, error);
 }
 
 GBytes *

@@ -25,8 +25,9 @@ StepwiseResult *stepwise_result_new         (GBytes *pixels, int channels, int h
  * square image (a table of images stepwise-cli wrote). */
 StepwiseResult *stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name_for_errors,
                                               GError **error);
-/* the image at its own size, with the settings as text chunks */
-GBytes         *stepwise_result_to_png      (StepwiseResult *self, GError **error);
+/* the image SCALE times its own size (each pixel a SCALE x SCALE square:
+ * nearest neighbour), with the settings as text chunks */
+GBytes         *stepwise_result_to_png      (StepwiseResult *self, int scale, GError **error);
 
 GBytes         *stepwise_result_get_pixels   (StepwiseResult *self);
 int             stepwise_result_get_channels (StepwiseResult *self);

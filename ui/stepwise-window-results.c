@@ -163,7 +163,7 @@ build_png (StepwiseWindow *self, StepwiseExport what, GError **error)
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no result to save yet"));
           return NULL;
         }
-      return stepwise_result_to_png (self->shown, error);
+      return stepwise_result_to_png (self->shown, g_settings_get_int (self->settings, "save-scale"), error);
     }
   StepwiseTrajectory *trajectory = stepwise_scrubber_get_trajectory (self->scrubber);
   /* the trajectory shown: the shown result's, or a cancelled job's */
@@ -210,6 +210,9 @@ on_export_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
 {
   const StepwiseExport what = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "what"));
   g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  const char *scale = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "scale");
+  if (file && scale)
+    g_settings_set_int (self->settings, "save-scale", (int) g_ascii_strtoll (scale, NULL, 10));
   g_object_unref (dialog);
   if (!file)
     return;
@@ -243,6 +246,20 @@ export_with_dialog (StepwiseWindow *self, StepwiseExport what)
   g_autofree char *name = g_strdup_printf ("stepwise-%s-%s%s.png", mode ? mode : "result", seed ? seed : "0",
                                            suffixes[what]);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  /* in Pictures, not wherever the app was started */
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  g_autoptr (GFile) folder = g_file_new_for_path (pictures ? pictures : g_get_home_dir ());
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  if (what == STEPWISE_EXPORT_RESULT)
+    {
+      /* the model's pixels as squares, for a picture to look at */
+      static const char *scales[] = { "1", "4", "8", "16", NULL };
+      const char *labels[] = { _("Model size"), _("4× (nearest neighbour)"), _("8× (nearest neighbour)"),
+                               _("16× (nearest neighbour)"), NULL };
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "scale", _("Size"), scales, labels);
+      g_autofree char *scale = g_strdup_printf ("%d", g_settings_get_int (self->settings, "save-scale"));
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "scale", scale);
+    }
   GtkFileFilter *filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
@@ -284,7 +301,7 @@ _stepwise_window_use_result_action (GSimpleAction *action, GVariant *param, gpoi
       _stepwise_window_toast (self, _("The result is not the size of this model’s input"));
       return;
     }
-  stepwise_canvas_set_image (self->canvas, self->last_result);
+  stepwise_canvas_replace_image (self->canvas, self->last_result);
   if (!_stepwise_window_uses_canvas (_stepwise_window_get_mode (self)))
     stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
 }
