@@ -3,13 +3,16 @@
 # prompt and types while the suggestion list shows, clicks Generate, goes
 # on typing, and clicks Generate again; each Generate with a known prompt
 # must start a job whose result reaches the history with the typed prompt,
-# and two results must have different seeds (a new seed each time).
+# and two results must have different seeds (a new seed each time); a
+# click on the older thumbnail brings its settings back, and Generate then
+# draws its seed again.
 # GtkEntryCompletion's popup grabbed the pointer and the keyboard here:
 # after "a sn" no click or key reached the window.
 #
 # Run by meson under xvfb-run (1400x900): check-window-x11.sh STEPWISE STEPWISE-CLI
 # The window opens at (0, 0) at its default 1180x720 (no window manager), so
-# the coordinates below are the prompt entry and the Generate button there.
+# the coordinates below are the prompt entry, the Generate button and the
+# history strip's second thumbnail there.
 set -eu
 stepwise=$1
 cli=$2
@@ -57,12 +60,20 @@ xdotool type --delay 50 sneaker
 sleep 0.5
 generate 2
 
-for png in "$history"/*.png; do
-  "$cli" inspect "$png" > "$tmp/inspect"
-  grep '^  stepwise.prompt = ' "$tmp/inspect" >> "$tmp/prompts"
-  grep '^  stepwise.seed = ' "$tmp/inspect" >> "$tmp/seeds"
-done
-cat "$tmp/prompts" "$tmp/seeds"
-grep -q '= a sneaker$' "$tmp/prompts" && grep -q '= sneaker$' "$tmp/prompts" \
+setting () { "$cli" inspect "$1" | sed -n "s/^  stepwise.$2 = //p"; }
+first=$(ls "$history"/*.png | sort | head -1)
+second=$(ls "$history"/*.png | sort | tail -1)
+[ "$(setting "$first" prompt)" = "a sneaker" ] && [ "$(setting "$second" prompt)" = sneaker ] \
   || { echo "the results do not have the typed prompts" >&2; exit 1; }
-[ "$(sort -u "$tmp/seeds" | wc -l)" -eq 2 ] || { echo "the two results share a seed" >&2; exit 1; }
+[ "$(setting "$first" seed)" != "$(setting "$second" seed)" ] || { echo "the two results share a seed" >&2; exit 1; }
+
+# the history strip, newest first at the left: a click on the second
+# thumbnail shows the first result and takes its settings and seed, so
+# Generate draws it again
+xdotool mousemove 393 650 click 1
+sleep 0.5
+generate 3
+third=$(ls "$history"/*.png | sort | tail -1)
+[ "$(setting "$third" prompt)" = "a sneaker" ] && [ "$(setting "$third" seed)" = "$(setting "$first" seed)" ] \
+  || { echo "a click on the older thumbnail did not bring back its settings" >&2; exit 1; }
+echo "seeds: $(setting "$first" seed) $(setting "$second" seed) $(setting "$third" seed)"
