@@ -47,10 +47,13 @@ xdotool type --delay 50 "a sn"
 sleep 0.5
 xdotool mousemove 1080 680 click 1
 sleep 4
-# back into the entry: typing finishes the prompt, and Generate draws it
+# back into the entry: typing goes on, Down picks the first suggestion and
+# Return takes it ("a sneaker"), and Generate draws it
 xdotool mousemove 960 325 click 1
 xdotool key End
-xdotool type --delay 50 "eaker"
+xdotool type --delay 50 "e"
+sleep 0.5
+xdotool key Down Return
 generate 1
 # "sneaker" (articles do not matter): the list shows "a sneaker" and
 # "sneakers" while Generate is clicked

@@ -249,6 +249,21 @@ test_keeping_work (void)
   g_settings_set_int (s, "steps", 9);
   stepwise_window_set_prompt (window, "a bag");
 
+  /* any image opened onto the canvas shows, in a mode that uses it */
+  guint8 grey[28 * 28];
+  memset (grey, 128, sizeof grey);
+  g_autoptr (GBytes) plain = sw_png_encode (grey, 28, 28, 1, NULL, NULL);
+  g_autofree char *plain_path = g_build_filename (dir, "plain.png", NULL);
+  g_assert_true (g_file_set_contents (plain_path, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL));
+  g_autoptr (GFile) plain_file = g_file_new_for_path (plain_path);
+  stepwise_window_show_page (window, "train");
+  stepwise_canvas_open_file (canvas, plain_file);
+  iterate_until (shows_create_page, window, 30);
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_SDEDIT);
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 9);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+
+  /* a Stepwise PNG brings its settings */
   g_autoptr (GFile) file = g_file_new_for_path (path);
   stepwise_canvas_open_file (canvas, file);
   iterate_until (steps_are_4, s, 30);

@@ -131,20 +131,23 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
   return TRUE;
 }
 
-/* an image opened onto the canvas (Open Image, a drop, stepwise FILE):
- * a PNG Stepwise or stepwise-cli wrote brings its settings too, in a mode
- * that uses the canvas */
+/* an image opened onto the canvas (Open Image, a drop, stepwise FILE)
+ * shows, in a mode that uses the canvas; a PNG Stepwise or stepwise-cli
+ * wrote brings its settings too */
 static void
 on_canvas_file_opened (StepwiseCanvas *canvas, GBytes *contents, const char *name, StepwiseWindow *self)
 {
   g_autoptr (GHashTable) meta = sw_png_read_text (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
                                                   NULL, NULL, NULL, NULL);
-  if (!meta || !g_hash_table_contains (meta, SW_JOB_KEY_MODE) || !restore_settings (self, meta))
-    return;
+  const gboolean restored = meta && g_hash_table_contains (meta, SW_JOB_KEY_MODE) && restore_settings (self, meta);
   if (!_stepwise_window_uses_canvas (_stepwise_window_get_mode (self)))
     stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
-  g_autofree char *text = g_strdup_printf (_("Settings restored from %s"), name);
-  _stepwise_window_toast (self, text);
+  stepwise_window_show_page (self, "create");
+  if (restored)
+    {
+      g_autofree char *text = g_strdup_printf (_("Settings restored from %s"), name);
+      _stepwise_window_toast (self, text);
+    }
 }
 
 static void
