@@ -63,6 +63,21 @@ _stepwise_window_update_preview (StepwiseWindow *self)
     }
 }
 
+/* the progress text, with which image of a batch it is about */
+static void
+set_progress_text (StepwiseWindow *self, const char *text)
+{
+  if (self->batch_count <= 1)
+    {
+      gtk_progress_bar_set_text (self->progress_bar, text);
+      return;
+    }
+  /* Translators: which image of a batch, of how many, then its progress */
+  g_autofree char *batch = g_strdup_printf (_("Image %d of %d · %s"), self->batch_count - self->batch_left,
+                                            self->batch_count, text);
+  gtk_progress_bar_set_text (self->progress_bar, batch);
+}
+
 static void
 on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
           StepwiseWindow *self)
@@ -112,7 +127,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
   else if (index < steps)
     text = g_strdup_printf (_("Step %d of %d"), index, steps);
   if (text)
-    gtk_progress_bar_set_text (self->progress_bar, text);
+    set_progress_text (self, text);
   _stepwise_window_update_actions (self);
 }
 
@@ -155,7 +170,7 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
       text = g_strdup_printf (_("Done: %d steps in %s · seed %s"), self->job_steps, took,
                               stepwise_result_lookup (r, SW_JOB_KEY_SEED));
     }
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  set_progress_text (self, text);
   _stepwise_window_update_actions (self);
   if (error)
     self->batch_left = 0;
@@ -263,7 +278,7 @@ start_job (StepwiseWindow *self)
   self->job_trajectory = stepwise_trajectory_new (job.steps, eps->channels, eps->height, eps->width);
   stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  set_progress_text (self, _("Starting…"));
   if (mode == STEPWISE_MODE_DENOISE_LAB)
     {
       stepwise_image_view_set_pixels (self->lab_blur, NULL, 0, 0, 0);
@@ -284,7 +299,8 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   StepwiseWindow *self = user_data;
   if (g_settings_get_boolean (self->settings, "new-seed"))
     gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
-  self->batch_left = gtk_spin_button_get_value_as_int (self->batch_spin) - 1;
+  self->batch_count = gtk_spin_button_get_value_as_int (self->batch_spin);
+  self->batch_left = self->batch_count - 1;
   if (!start_job (self))
     self->batch_left = 0;
 }

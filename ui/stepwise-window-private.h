@@ -73,6 +73,7 @@ struct _StepwiseWindow
   int                  job_steps;
   int                  job_done;
   int                  batch_left;    /* jobs Generate still starts, seed + 1 each */
+  int                  batch_count;   /* the jobs of this Generate */
   GHashTable          *job_meta;      /* the settings of the job shown */
   StepwiseTrajectory  *job_trajectory; /* the last job's frames, shown or not */
 
