@@ -393,9 +393,14 @@ test_sdedit (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "use-result", NULL);
   g_autoptr (GBytes) now = stepwise_canvas_get_image (canvas);
   g_assert_true (g_bytes_equal (now, w.result));
+  /* without the old strokes on top (issue 23) */
+  g_autoptr (GBytes) drawn = stepwise_canvas_get_composite (canvas);
+  g_assert_true (g_bytes_equal (drawn, w.result));
   stepwise_canvas_undo (canvas);
   g_autoptr (GBytes) back = stepwise_canvas_get_image (canvas);
   g_assert_true (g_bytes_equal (back, image));
+  g_autoptr (GBytes) strokes_back = stepwise_canvas_get_composite (canvas);
+  g_assert_true (g_bytes_equal (strokes_back, comp));
 
   /* the denoising lab runs the same kind of job */
   stepwise_window_set_mode (window, STEPWISE_MODE_DENOISE_LAB);
@@ -415,6 +420,44 @@ test_sdedit (void)
     }
   watch_clear (&lab);
   watch_clear (&w);
+  close_window (window);
+}
+
+/* issue 23: the canvas zooms (about the centre, by its actions) and the
+ * pointer paints the model pixel under it at every zoom */
+static void
+test_zoom (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  iterate_for (200);
+  double ax, ay, bx, by;
+  g_assert_true (stepwise_canvas_to_model (canvas, 100, 100, &ax, &ay));
+  g_assert_true (stepwise_canvas_to_model (canvas, 140, 100, &bx, &by));
+  const double unzoomed = bx - ax;
+  g_assert_cmpfloat (unzoomed, >, 0);
+  stepwise_canvas_set_zoom (canvas, 4);
+  g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 4);
+  g_assert_true (stepwise_canvas_to_model (canvas, 100, 100, &ax, &ay));
+  g_assert_true (stepwise_canvas_to_model (canvas, 140, 100, &bx, &by));
+  g_test_message ("40 px: %.3f model pixels, %.3f at zoom 4", unzoomed, bx - ax);
+  g_assert_cmpfloat (unzoomed / (bx - ax), >, 3.5);
+  g_assert_cmpfloat (unzoomed / (bx - ax), <, 4.5);
+  screenshot (window, "canvas-zoom-4.png");
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-in", NULL);
+  g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-out", NULL);
+  g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 4);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-reset", NULL);
+  g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 1);
+  g_assert_true (stepwise_canvas_to_model (canvas, 140, 100, &bx, &by));
+  g_assert_true (stepwise_canvas_to_model (canvas, 100, 100, &ax, &ay));
+  g_assert_cmpfloat (bx - ax, ==, unzoomed);
+  /* it never zooms out past the whole image */
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-out", NULL);
+  g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 1);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
   close_window (window);
 }
 
@@ -504,12 +547,18 @@ main (int argc, char **argv)
   g_setenv ("XDG_DATA_HOME", data, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  {
+    /* the jobs here start from seed 0, as their expected pixels do */
+    g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+    g_settings_set_boolean (s, "new-seed", FALSE);
+  }
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/canvas/strokes-undo", test_strokes_undo);
   g_test_add_func ("/ui/canvas/autosave", test_autosave);
   g_test_add_func ("/ui/canvas/open-file", test_open_file);
   g_test_add_func ("/ui/canvas/sdedit", test_sdedit);
+  g_test_add_func ("/ui/canvas/zoom", test_zoom);
   g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
   g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);
   int status = g_test_run ();

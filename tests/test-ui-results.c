@@ -163,6 +163,16 @@ test_save_and_restore (void)
   g_assert_nonnull (g_hash_table_lookup (text, "stepwise.seed"));
   g_assert_true (g_str_has_prefix (g_hash_table_lookup (text, "Software"), "Stepwise"));
 
+  /* Save can write the image bigger, each pixel a square (issue 23) */
+  g_settings_set_int (s, "save-scale", 8);
+  g_autofree char *big = g_build_filename (dir, "saved-8x.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, big, &error));
+  g_settings_reset (s, "save-scale");
+  g_autoptr (GHashTable) big_text = read_text (big, &w, &h);
+  g_assert_cmpint (w, ==, 28 * 8);
+  g_assert_cmpint (h, ==, 28 * 8);
+  g_assert_cmpstr (g_hash_table_lookup (big_text, "stepwise.prompt"), ==, "a sneaker");
+
   /* change everything, then restore from the file */
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
   stepwise_window_set_prompt (window, "a shirt");
@@ -195,6 +205,81 @@ test_save_and_restore (void)
                                                "plain.png", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&error);
+  close_window (window);
+}
+
+static gboolean
+steps_are_4 (gpointer data)
+{
+  return g_settings_get_int (data, "steps") == 4;
+}
+
+static gboolean
+shows_create_page (gpointer window)
+{
+  return g_str_equal (stepwise_window_get_page (window), "create");
+}
+
+/* issue 23, item 6: the mode comes back with the window; a Stepwise PNG
+ * opened onto the canvas (Open Image, a drop on the canvas, stepwise
+ * FILE) brings its settings, in a mode that uses the canvas; Open Result
+ * (and a drop on the window) from the Train page shows the Create page */
+static void
+test_keeping_work (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_uint (s, "mode", STEPWISE_MODE_INPAINT);
+  StepwiseWindow *window = new_window ();
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  gboolean show_mask;
+  g_object_get (canvas, "show-mask", &show_mask, NULL);
+  g_assert_true (show_mask);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  close_window (window);
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_GENERATE);
+
+  window = new_window ();
+  canvas = stepwise_window_get_canvas (window);
+  g_settings_set_int (s, "steps", 4);
+  stepwise_window_set_prompt (window, "a sneaker");
+  generate (window);
+  g_autoptr (GBytes) pixels = g_bytes_ref (stepwise_result_get_pixels (stepwise_window_get_shown_result (window)));
+  g_autofree char *path = g_build_filename (dir, "keep.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, path, NULL));
+  g_settings_set_int (s, "steps", 9);
+  stepwise_window_set_prompt (window, "a bag");
+
+  /* any image opened onto the canvas shows, in a mode that uses it */
+  guint8 grey[28 * 28];
+  memset (grey, 128, sizeof grey);
+  g_autoptr (GBytes) plain = sw_png_encode (grey, 28, 28, 1, NULL, NULL);
+  g_autofree char *plain_path = g_build_filename (dir, "plain.png", NULL);
+  g_assert_true (g_file_set_contents (plain_path, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), NULL));
+  g_autoptr (GFile) plain_file = g_file_new_for_path (plain_path);
+  stepwise_window_show_page (window, "train");
+  stepwise_canvas_open_file (canvas, plain_file);
+  iterate_until (shows_create_page, window, 30);
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_SDEDIT);
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 9);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+
+  /* a Stepwise PNG brings its settings */
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  stepwise_canvas_open_file (canvas, file);
+  iterate_until (steps_are_4, s, 30);
+  g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a sneaker");
+  g_assert_cmpuint (g_settings_get_uint (s, "mode"), ==, STEPWISE_MODE_SDEDIT);
+  g_autoptr (GBytes) image = stepwise_canvas_get_image (canvas);
+  const float *a = g_bytes_get_data (pixels, NULL), *b = g_bytes_get_data (image, NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (CLAMP (a[i], -1.f, 1.f) - b[i]), <=, 1.0f / 255 + 1e-5f);
+
+  stepwise_window_show_page (window, "train");
+  g_settings_set_int (s, "steps", 9);
+  stepwise_window_open_result (window, file);
+  iterate_until (shows_create_page, window, 30);
+  g_assert_cmpint (g_settings_get_int (s, "steps"), ==, 4);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
   close_window (window);
 }
 
@@ -338,6 +423,44 @@ test_history_cap (void)
   g_object_unref (h);
 }
 
+/* issue 23, item 4: the strip starts at the newest result, scrolls with
+ * the mouse wheel, and a new result scrolls it back into view */
+static void
+test_history_strip_scrolls (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwiseHistory *history = stepwise_window_get_history (window);
+  StepwiseHistoryStrip *strip = stepwise_window_get_history_strip (window);
+  GtkAdjustment *adjustment = stepwise_history_strip_get_hadjustment (strip);
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (meta, "stepwise.mode", "generate");
+  float px[28 * 28];
+  for (int i = 0; i < 30; i++)
+    {
+      for (int k = 0; k < 28 * 28; k++)
+        px[k] = (float) ((i + k) % 9) / 4.0f - 1.0f;
+      g_autoptr (GBytes) bytes = g_bytes_new (px, sizeof px);
+      g_autoptr (StepwiseResult) r = stepwise_result_new (bytes, 1, 28, 28, meta);
+      stepwise_history_add (history, r);
+    }
+  iterate_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  stepwise_history_strip_scroll (strip, 3);
+  iterate_for (100);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+  stepwise_history_strip_scroll (strip, -1);
+  iterate_for (100);
+  const double back = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (back, >, 0);
+  g_autoptr (GBytes) bytes = g_bytes_new (px, sizeof px);
+  g_autoptr (StepwiseResult) newest = stepwise_result_new (bytes, 1, 28, 28, meta);
+  stepwise_history_add (history, newest);
+  iterate_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  close_window (window);
+}
+
 /* acTL's frame count, and that there are as many fcTL chunks */
 static void
 test_export_trajectory (void)
@@ -408,6 +531,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/results/history-restart", test_history_restart);
   g_test_add_func ("/ui/results/history-cap", test_history_cap);
   g_test_add_func ("/ui/results/export-trajectory", test_export_trajectory);
+  g_test_add_func ("/ui/results/history-strip-scrolls", test_history_strip_scrolls);
+  g_test_add_func ("/ui/results/keeping-work", test_keeping_work);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);

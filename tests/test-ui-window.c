@@ -205,6 +205,7 @@ test_generate (void)
 {
   g_autoptr (GSettings) s = settings ();
   g_settings_set_int (s, "steps", 7);
+  g_settings_set_boolean (s, "new-seed", FALSE);
   StepwiseWindow *window = new_window ();
   stepwise_window_set_prompt (window, "a sneaker");
   Watch w = { .cancel_at = -1 };
@@ -236,6 +237,169 @@ test_generate (void)
   g_assert_true (g_bytes_equal (again.result, w.result));
   watch_clear (&again);
   watch_clear (&w);
+  close_window (window);
+}
+
+/* issue 23, item 1: the suggestions under the prompt take no grab: while
+ * they show, Generate starts a job; a click on one sets the prompt */
+static void
+test_prompt_suggestions (void)
+{
+  StepwiseWindow *window = new_window ();
+  StepwisePromptSuggestions *suggestions = stepwise_window_get_prompt_suggestions (window);
+  g_autoptr (GtkWidget) entry = NULL;
+  g_object_get (suggestions, "entry", &entry, NULL);
+  /* text that is not typed (a restore, the settings) suggests nothing */
+  stepwise_window_set_prompt (window, "a sn");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), ==, 0);
+  gtk_widget_grab_focus (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "a sn");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), ==, 1);
+  g_assert_cmpstr (stepwise_prompt_suggestions_get_shown (suggestions, 0), ==, "a sneaker");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "SHIRT");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), >=, 2);
+  /* Generate works with the list shown (articles do not matter to the
+   * prompt, so "sneaker" is a prompt, and "a sneaker" is suggested) */
+  g_assert_true (action_enabled (window, "generate"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "sneaker");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), >, 0);
+  StepwiseJobRunner *runner = stepwise_window_get_runner (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
+  g_assert_true (stepwise_job_runner_get_running (runner));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  /* taking one sets it and hides the list */
+  stepwise_prompt_suggestions_accept (suggestions, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "a sneaker");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), ==, 0);
+  /* the focus leaving the entry hides it */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "a s");
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), >, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (stepwise_window_get_canvas (window)));
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  g_assert_cmpuint (stepwise_prompt_suggestions_get_n_shown (suggestions), ==, 0);
+  while (stepwise_job_runner_get_running (runner))
+    g_main_context_iteration (NULL, FALSE);
+  stepwise_window_set_prompt (window, "");   /* the next window's, through the settings */
+  close_window (window);
+}
+
+static gboolean
+history_has (gpointer data)
+{
+  StepwiseWindow *window = ((gpointer *) data)[0];
+  const guint want = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+  return g_list_model_get_n_items (G_LIST_MODEL (stepwise_window_get_history (window))) >= want
+         && !stepwise_job_runner_get_running (stepwise_window_get_runner (window));
+}
+
+/* runs Generate and the main loop until the history holds N more results */
+static void
+generate_results (StepwiseWindow *window, guint n)
+{
+  GListModel *history = G_LIST_MODEL (stepwise_window_get_history (window));
+  gpointer data[2] = { window, GUINT_TO_POINTER (g_list_model_get_n_items (history) + n) };
+  g_action_group_activate_action (G_ACTION_GROUP (window), "generate", NULL);
+  iterate_until (history_has, data, 120);
+}
+
+static guint64
+result_seed (StepwiseResult *result)
+{
+  return g_ascii_strtoull (stepwise_result_lookup (result, SW_JOB_KEY_SEED), NULL, 10);
+}
+
+/* issue 23, item 5: a new seed each time by default, shown and reusable;
+ * Images draws that many with consecutive seeds, each the image its seed
+ * draws alone */
+static void
+test_seeds (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_int (s, "steps", 3);
+  g_settings_reset (s, "new-seed");
+  g_assert_true (g_settings_get_boolean (s, "new-seed"));
+  StepwiseWindow *window = new_window ();
+  GListModel *history = G_LIST_MODEL (stepwise_window_get_history (window));
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) first = g_list_model_get_item (history, 0);
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) second = g_list_model_get_item (history, 0);
+  g_assert_true (second != first);
+  g_assert_cmpuint (result_seed (first), !=, result_seed (second));
+  g_assert_false (g_bytes_equal (stepwise_result_get_pixels (first), stepwise_result_get_pixels (second)));
+  /* the seed shown is the last result's */
+  g_assert_cmpstr (stepwise_result_lookup (stepwise_window_get_shown_result (window), SW_JOB_KEY_SEED), ==,
+                   stepwise_result_lookup (second, SW_JOB_KEY_SEED));
+  /* showing the first again takes its seed, and Generate draws it again */
+  stepwise_window_show_result (window, first);
+  g_assert_false (g_settings_get_boolean (s, "new-seed"));
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) again = g_list_model_get_item (history, 0);
+  g_assert_cmpuint (result_seed (again), ==, result_seed (first));
+  g_assert_true (g_bytes_equal (stepwise_result_get_pixels (again), stepwise_result_get_pixels (first)));
+
+  /* three images: seeds 41, 42, 43, newest first, each its seed's image */
+  g_settings_set_int (s, "batch-count", 3);
+  g_settings_set_boolean (s, "new-seed", FALSE);
+  stepwise_window_set_seed (window, 41);
+  const guint before = g_list_model_get_n_items (history);
+  generate_results (window, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, before + 3);
+  g_autoptr (StepwiseResult) r43 = g_list_model_get_item (history, 0);
+  g_autoptr (StepwiseResult) r42 = g_list_model_get_item (history, 1);
+  g_autoptr (StepwiseResult) r41 = g_list_model_get_item (history, 2);
+  g_assert_cmpuint (result_seed (r41), ==, 41);
+  g_assert_cmpuint (result_seed (r42), ==, 42);
+  g_assert_cmpuint (result_seed (r43), ==, 43);
+  g_settings_set_int (s, "batch-count", 1);
+  stepwise_window_show_result (window, r42);
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) alone = g_list_model_get_item (history, 0);
+  g_assert_true (g_bytes_equal (stepwise_result_get_pixels (alone), stepwise_result_get_pixels (r42)));
+  close_window (window);
+}
+
+/* issue 23, item 3: each result keeps its own steps, and the scrubber
+ * shows the result shown; a result without them (from a file) says so */
+static void
+test_result_trajectories (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  StepwiseWindow *window = new_window ();
+  StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
+  GListModel *history = G_LIST_MODEL (stepwise_window_get_history (window));
+  g_settings_set_int (s, "steps", 5);
+  stepwise_window_set_prompt (window, "a sneaker");
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) sneaker = g_list_model_get_item (history, 0);
+  g_settings_set_int (s, "steps", 3);
+  stepwise_window_set_prompt (window, "a t-shirt");
+  generate_results (window, 1);
+  g_autoptr (StepwiseResult) shirt = g_list_model_get_item (history, 0);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 3 + 1);
+
+  stepwise_window_show_result (window, sneaker);
+  g_assert_true (stepwise_scrubber_get_trajectory (scrubber) == stepwise_result_get_trajectory (sneaker));
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 5 + 1);
+  g_assert_cmpint (stepwise_scrubber_get_position (scrubber), ==, 5);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), stepwise_result_get_pixels (sneaker)));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (scrubber)));
+  g_assert_true (action_enabled (window, "export-strip"));
+  stepwise_window_show_result (window, shirt);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 3 + 1);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), stepwise_result_get_pixels (shirt)));
+
+  /* the same result read back from its PNG has no steps */
+  g_autoptr (GBytes) png = stepwise_result_to_png (sneaker, 1, NULL);
+  g_assert_true (stepwise_window_restore_png (window, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                              "sneaker.png", NULL));
+  g_assert_null (stepwise_scrubber_get_trajectory (scrubber));
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (scrubber)));
+  g_assert_false (action_enabled (window, "play"));
+  g_assert_false (action_enabled (window, "export-strip"));
+  g_assert_true (action_enabled (window, "save"));
+  stepwise_window_set_prompt (window, "");
   close_window (window);
 }
 
@@ -402,6 +566,9 @@ main (int argc, char **argv)
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/window/builds", test_window_builds);
   g_test_add_func ("/ui/window/generate", test_generate);
+  g_test_add_func ("/ui/window/prompt-suggestions", test_prompt_suggestions);
+  g_test_add_func ("/ui/window/seeds", test_seeds);
+  g_test_add_func ("/ui/window/result-trajectories", test_result_trajectories);
   g_test_add_func ("/ui/window/cancel", test_cancel);
   g_test_add_func ("/ui/window/main-loop-responsive", test_main_loop_responsive);
   g_test_add_func ("/ui/window/settings-persist", test_settings_persist);

@@ -240,6 +240,7 @@ stepwise_application_startup (GApplication *app)
     { "win.generate", { "<Control>Return", "<Control>KP_Enter", NULL } },
     { "win.cancel", { "Escape", NULL } },
     { "win.randomize-seed", { "<Control>r", NULL } },
+    { "win.new-seed", { "<Control><Shift>r", NULL } },
     { "win.open-model", { "<Control>o", NULL } },
     { "win.play", { "<Control>space", NULL } },
     { "win.show-x0", { "<Control>t", NULL } },

@@ -17,9 +17,10 @@ report (StepwiseCanvas *self, const char *what, const GError *error)
     g_warning ("%s", text);
 }
 
-static gboolean
-to_model (StepwiseCanvas *self, double wx, double wy, double *mx, double *my)
+gboolean
+stepwise_canvas_to_model (StepwiseCanvas *self, double wx, double wy, double *mx, double *my)
 {
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), FALSE);
   double x0, y0, scale;
   if (!_stepwise_canvas_layout (self, &x0, &y0, &scale))
     return FALSE;
@@ -52,9 +53,17 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, StepwiseCanvas *self)
 {
   double mx, my, pressure;
   StepwiseCanvasTool tool;
-  if (!to_model (self, x, y, &mx, &my))
-    return;
   gtk_widget_grab_focus (GTK_WIDGET (self->area));
+  /* the middle button pans */
+  if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_MIDDLE)
+    {
+      self->panning = TRUE;
+      self->pan_start_x = self->pan_x;
+      self->pan_start_y = self->pan_y;
+      return;
+    }
+  if (!stepwise_canvas_to_model (self, x, y, &mx, &my))
+    return;
   event_pressure (self, GTK_GESTURE (gesture), &pressure, &tool);
   /* the secondary button erases what the primary paints */
   if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) == GDK_BUTTON_SECONDARY)
@@ -67,7 +76,13 @@ static void
 drag_update (GtkGestureDrag *gesture, double dx, double dy, StepwiseCanvas *self)
 {
   double sx, sy, mx, my, pressure;
-  if (!gtk_gesture_drag_get_start_point (gesture, &sx, &sy) || !to_model (self, sx + dx, sy + dy, &mx, &my))
+  if (self->panning)
+    {
+      _stepwise_canvas_pan_by (self, self->pan_start_x + dx - self->pan_x, self->pan_start_y + dy - self->pan_y);
+      return;
+    }
+  if (!gtk_gesture_drag_get_start_point (gesture, &sx, &sy)
+      || !stepwise_canvas_to_model (self, sx + dx, sy + dy, &mx, &my))
     return;
   event_pressure (self, GTK_GESTURE (gesture), &pressure, NULL);
   self->pointer_x = sx + dx;
@@ -78,12 +93,14 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, StepwiseCanvas *self
 static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, StepwiseCanvas *self)
 {
+  self->panning = FALSE;
   stepwise_canvas_end_stroke (self);
 }
 
 static void
 drag_cancel (GtkGesture *gesture, GdkEventSequence *sequence, StepwiseCanvas *self)
 {
+  self->panning = FALSE;
   stepwise_canvas_end_stroke (self);
 }
 
@@ -124,7 +141,13 @@ file_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *name = g_file_get_parse_name (G_FILE (source));
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)
       || !stepwise_canvas_load_image_data (self, (const guint8 *) contents, len, name, &error))
-    report (self, _("Could not open the image"), error);
+    {
+      report (self, _("Could not open the image"), error);
+      return;
+    }
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  g_autofree char *basename = g_file_get_basename (G_FILE (source));
+  _stepwise_canvas_file_opened (self, bytes, basename);
 }
 
 void

@@ -36,6 +36,12 @@ struct _StepwiseCanvas
   /* pointer, for the brush outline; -1 when outside */
   double              pointer_x, pointer_y;
 
+  /* the view: 1 = the layers fit the area; the pan in area pixels, and
+   * where a middle-button drag started it */
+  double              zoom, pan_x, pan_y;
+  gboolean            panning;
+  double              pan_start_x, pan_start_y;
+
   /* render cache */
   cairo_surface_t    *image_surface;     /* RGB24, S x S */
 
@@ -50,6 +56,8 @@ struct _StepwiseCanvas
 
 /* canvas.c */
 void     _stepwise_canvas_changed         (StepwiseCanvas *self, gboolean image_changed);
+/* emits ::file-opened */
+void     _stepwise_canvas_file_opened     (StepwiseCanvas *self, GBytes *contents, const char *name);
 /* the square the layers are drawn in, in the drawing area's coordinates */
 gboolean _stepwise_canvas_layout          (StepwiseCanvas *self, double *x0, double *y0,
                                            double *scale);
@@ -64,6 +72,11 @@ void     _stepwise_canvas_history_clear   (StepwiseCanvas *self);
 void     _stepwise_canvas_draw            (GtkDrawingArea *area, cairo_t *cr, int width, int height,
                                            gpointer data);
 void     _stepwise_canvas_invalidate_image (StepwiseCanvas *self);
+
+/* canvas-view.c */
+void     _stepwise_canvas_pan_by          (StepwiseCanvas *self, double dx, double dy);
+void     _stepwise_canvas_class_init_view (GtkWidgetClass *widget_class);
+void     _stepwise_canvas_init_view       (StepwiseCanvas *self);
 
 /* canvas-input.c */
 void     _stepwise_canvas_init_input      (StepwiseCanvas *self);

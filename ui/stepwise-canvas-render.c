@@ -55,12 +55,12 @@ _stepwise_canvas_layout (StepwiseCanvas *self, double *x0, double *y0, double *s
   const int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   if (self->size <= 0 || w <= 2 * PAD || h <= 2 * PAD)
     return FALSE;
-  double s = MIN ((double) (w - 2 * PAD), (double) (h - 2 * PAD)) / self->size;
+  double s = MIN ((double) (w - 2 * PAD), (double) (h - 2 * PAD)) / self->size * self->zoom;
   if (s >= 1.0)
     s = floor (s);   /* every model pixel the same size on screen */
   *scale = s;
-  *x0 = floor ((w - s * self->size) / 2);
-  *y0 = floor ((h - s * self->size) / 2);
+  *x0 = floor ((w - s * self->size) / 2 + self->pan_x);
+  *y0 = floor ((h - s * self->size) / 2 + self->pan_y);
   return TRUE;
 }
 
@@ -114,13 +114,15 @@ _stepwise_canvas_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
   const double px = self->pointer_x - x0, py = self->pointer_y - y0;
   if (self->pointer_x >= 0 && px >= 0 && py >= 0 && px <= side && py <= side)
     {
-      const double r = MAX (self->brush_size * scale / 2, 1.5);
+      /* a white ring in a dark one: it shows on black, white and the
+       * greys between, where a thin ring vanished */
+      const double r = MAX (self->brush_size * scale / 2, 2.5);
       cairo_arc (cr, px, py, r, 0, 2 * G_PI);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+      cairo_set_line_width (cr, 3.5);
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
       cairo_stroke_preserve (cr);
-      cairo_set_line_width (cr, 0.75);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_source_rgba (cr, 1, 1, 1, 1);
       cairo_stroke (cr);
     }
 }

@@ -31,7 +31,7 @@ enum {
 };
 static GParamSpec *properties[N_PROPS];
 
-enum { SIGNAL_CHANGED, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_FILE_OPENED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static const char * const tool_names[] = { "brush", "eraser", "mask", "mask-erase" };
@@ -223,8 +223,17 @@ stepwise_canvas_get_size (StepwiseCanvas *self)
   return self->size;
 }
 
-void
-stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
+static void
+clear_surface (cairo_surface_t *surface)
+{
+  cairo_t *cr = cairo_create (surface);
+  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static void
+set_image (StepwiseCanvas *self, GBytes *pixels, gboolean clear_sketch)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_return_if_fail (self->size > 0);
@@ -232,7 +241,21 @@ stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
   g_return_if_fail (g_bytes_get_size (pixels) == n);
   _stepwise_canvas_push_undo (self);
   memcpy (self->image, g_bytes_get_data (pixels, NULL), n);
+  if (clear_sketch)
+    clear_surface (self->sketch);
   _stepwise_canvas_changed (self, TRUE);
+}
+
+void
+stepwise_canvas_set_image (StepwiseCanvas *self, GBytes *pixels)
+{
+  set_image (self, pixels, FALSE);
+}
+
+void
+stepwise_canvas_replace_image (StepwiseCanvas *self, GBytes *pixels)
+{
+  set_image (self, pixels, TRUE);
 }
 
 gboolean
@@ -252,6 +275,12 @@ stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 *data, gsize
   g_autoptr (GBytes) bytes = g_bytes_new_take (pixels, n);
   stepwise_canvas_set_image (self, bytes);
   return TRUE;
+}
+
+void
+_stepwise_canvas_file_opened (StepwiseCanvas *self, GBytes *contents, const char *name)
+{
+  g_signal_emit (self, signals[SIGNAL_FILE_OPENED], 0, contents, name);
 }
 
 GBytes *
@@ -490,10 +519,7 @@ stepwise_canvas_clear_sketch (StepwiseCanvas *self)
   if (self->size <= 0 || self->stroking)
     return;
   _stepwise_canvas_push_undo (self);
-  cairo_t *cr = cairo_create (self->sketch);
-  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-  cairo_paint (cr);
-  cairo_destroy (cr);
+  clear_surface (self->sketch);
   _stepwise_canvas_changed (self, FALSE);
 }
 
@@ -787,6 +813,12 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
   /* ::changed: a layer changed (a stroke ended, undo, a new image...) */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* ::file-opened: a file became the image (opened, dropped, given on
+   * the command line), with its bytes and name, so the window can read
+   * the settings a Stepwise PNG carries */
+  signals[SIGNAL_FILE_OPENED] = g_signal_new ("file-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                              0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BYTES,
+                                              G_TYPE_STRING);
 
   gtk_widget_class_install_action (widget_class, "canvas.undo", NULL, action_undo);
   gtk_widget_class_install_action (widget_class, "canvas.redo", NULL, action_redo);
@@ -801,6 +833,7 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
   gtk_widget_class_install_property_action (widget_class, "canvas.tool", "tool");
   gtk_widget_class_install_property_action (widget_class, "canvas.show-grid", "show-grid");
   gtk_widget_class_install_property_action (widget_class, "canvas.feather", "feather");
+  _stepwise_canvas_class_init_view (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "stepwise-canvas");
 }
@@ -823,6 +856,12 @@ add_shortcuts (StepwiseCanvas *self)
     { "<Control><Shift>v", "canvas.paste-image", NULL },
     { "<Control>g", "canvas.show-grid", NULL },
     { "<Control><Shift>f", "canvas.feather", NULL },
+    { "<Control>plus", "canvas.zoom-in", NULL },
+    { "<Control>equal", "canvas.zoom-in", NULL },
+    { "<Control>KP_Add", "canvas.zoom-in", NULL },
+    { "<Control>minus", "canvas.zoom-out", NULL },
+    { "<Control>KP_Subtract", "canvas.zoom-out", NULL },
+    { "<Control>0", "canvas.zoom-reset", NULL },
     { "<Alt>b", "canvas.tool", "brush" },
     { "<Alt>e", "canvas.tool", "eraser" },
     { "<Alt>m", "canvas.tool", "mask" },
@@ -852,6 +891,7 @@ stepwise_canvas_init (StepwiseCanvas *self)
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, _stepwise_canvas_draw, self, NULL);
+  _stepwise_canvas_init_view (self);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &self->color);
   update_size_label (self);
   add_shortcuts (self);

@@ -17,7 +17,8 @@
  * canvas.clear-mask, canvas.invert-mask, canvas.clear-sketch,
  * canvas.clear-image, canvas.brush-bigger, canvas.brush-smaller,
  * canvas.open-image, canvas.paste-image, canvas.tool, canvas.show-grid,
- * canvas.feather) with window-wide shortcuts. */
+ * canvas.feather, canvas.zoom-in, canvas.zoom-out, canvas.zoom-reset) with
+ * window-wide shortcuts. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -39,6 +40,7 @@ typedef enum {
 
 #define STEPWISE_CANVAS_BRUSH_MIN 0.5
 #define STEPWISE_CANVAS_BRUSH_MAX 16.0
+#define STEPWISE_CANVAS_ZOOM_MAX 16.0
 
 GtkWidget  *stepwise_canvas_new            (void);
 
@@ -51,13 +53,17 @@ int         stepwise_canvas_get_size       (StepwiseCanvas *self);
 
 /* PIXELS (C, S, S) floats in [-1, 1] of the canvas geometry; one undo step */
 void        stepwise_canvas_set_image      (StepwiseCanvas *self, GBytes *pixels);
+/* the same, and the sketch's strokes cleared (the mask stays): a new
+ * picture to draw on, such as a result used as input */
+void        stepwise_canvas_replace_image  (StepwiseCanvas *self, GBytes *pixels);
 /* decodes an image file's contents (any format the engine reads) */
 gboolean    stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 *data, gsize len,
                                              const char *name, GError **error);
 /* the input image alone, (C, S, S) */
 GBytes     *stepwise_canvas_get_image      (StepwiseCanvas *self);
-/* reads FILE in the background into the image layer (as an undo step);
- * an unreadable file is reported in the window */
+/* reads FILE in the background into the image layer (as an undo step),
+ * then emits ::file-opened (GBytes *contents, const char *name); an
+ * unreadable file is reported in the window */
 void        stepwise_canvas_open_file      (StepwiseCanvas *self, GFile *file);
 /* the image with the sketch over it, area-averaged: (C, S, S) in [-1, 1] */
 GBytes     *stepwise_canvas_get_composite  (StepwiseCanvas *self);
@@ -79,6 +85,16 @@ void        stepwise_canvas_set_tool       (StepwiseCanvas *self, StepwiseCanvas
 double      stepwise_canvas_get_brush_size (StepwiseCanvas *self);
 void        stepwise_canvas_set_brush_size (StepwiseCanvas *self, double size);
 void        stepwise_canvas_set_color      (StepwiseCanvas *self, const GdkRGBA *color);
+
+/* the view's magnification about the area's centre: 1 shows the whole
+ * image, up to STEPWISE_CANVAS_ZOOM_MAX (canvas.zoom-in, canvas.zoom-out,
+ * canvas.zoom-reset; Ctrl+wheel about the pointer; the wheel and a
+ * middle-button drag pan) */
+void        stepwise_canvas_set_zoom       (StepwiseCanvas *self, double zoom);
+double      stepwise_canvas_get_zoom       (StepwiseCanvas *self);
+/* the model pixel (0..S on each axis) under the drawing area's point
+ * (X, Y), as a pointer there paints; FALSE before the canvas is laid out */
+gboolean    stepwise_canvas_to_model       (StepwiseCanvas *self, double x, double y, double *mx, double *my);
 
 gboolean    stepwise_canvas_can_undo       (StepwiseCanvas *self);
 gboolean    stepwise_canvas_can_redo       (StepwiseCanvas *self);

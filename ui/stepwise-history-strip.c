@@ -1,5 +1,9 @@
 /* stepwise-history-strip.c: a horizontal GtkListView whose rows are
- * StepwiseImageViews, so thumbnails stay crisp like the result. */
+ * StepwiseImageViews, so thumbnails stay crisp like the result.  The
+ * newest result comes first: a new one scrolls the strip back to the
+ * start (the list view would keep its old first item in place and push
+ * the new one out of sight at the left), and the mouse wheel, which
+ * scrolls vertically, moves the strip sideways. */
 #include "stepwise-history-strip.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +16,7 @@ struct _StepwiseHistoryStrip
 {
   GtkWidget          parent_instance;
   GtkListView       *list_view;
+  GtkScrolledWindow *scrolled;
   GtkStack          *stack;
   GtkNoSelection    *selection;
 };
@@ -49,6 +54,39 @@ unbind_item (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data
   stepwise_image_view_set_pixels (STEPWISE_IMAGE_VIEW (view), NULL, 0, 0, 0);
 }
 
+GtkAdjustment *
+stepwise_history_strip_get_hadjustment (StepwiseHistoryStrip *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_HISTORY_STRIP (self), NULL);
+  return gtk_scrolled_window_get_hadjustment (self->scrolled);
+}
+
+void
+stepwise_history_strip_scroll (StepwiseHistoryStrip *self, double dy)
+{
+  g_return_if_fail (STEPWISE_IS_HISTORY_STRIP (self));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->scrolled);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + dy * THUMBNAIL_SIZE);
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller, double dx, double dy, StepwiseHistoryStrip *self)
+{
+  if (dy == 0)
+    return FALSE;   /* sideways already: the scrolled window's own */
+  stepwise_history_strip_scroll (self, dy);
+  return TRUE;
+}
+
+static void
+on_items_changed (GListModel *model, guint position, guint removed, guint added, StepwiseHistoryStrip *self)
+{
+  /* the adjustment is only brought up to date at the next allocation:
+   * moving the list view's anchor is what scrolls */
+  if (position == 0 && added > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+}
+
 static void
 update_empty (StepwiseHistoryStrip *self)
 {
@@ -82,7 +120,10 @@ stepwise_history_strip_set_model (StepwiseHistoryStrip *self, GListModel *model)
     g_signal_handlers_disconnect_by_data (old, self);
   gtk_no_selection_set_model (self->selection, model);
   if (model)
-    g_signal_connect_object (model, "items-changed", G_CALLBACK (update_empty), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (model, "items-changed", G_CALLBACK (update_empty), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+    }
   update_empty (self);
 }
 
@@ -120,6 +161,7 @@ stepwise_history_strip_class_init (StepwiseHistoryStripClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stepwise/Stepwise/ui/stepwise-history-strip.ui");
   gtk_widget_class_bind_template_child (widget_class, StepwiseHistoryStrip, list_view);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseHistoryStrip, scrolled);
   gtk_widget_class_bind_template_child (widget_class, StepwiseHistoryStrip, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_activate);
 }
@@ -137,5 +179,10 @@ stepwise_history_strip_init (StepwiseHistoryStrip *self)
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_object_unref (self->selection);   /* the list view holds it */
+  /* before the scrolled window, which takes vertical steps for itself */
+  GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_event_controller_set_propagation_phase (scroll, GTK_PHASE_CAPTURE);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->scrolled), scroll);
   update_empty (self);
 }

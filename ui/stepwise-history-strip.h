@@ -15,5 +15,9 @@ void        stepwise_history_strip_set_model (StepwiseHistoryStrip *self, GListM
 GListModel *stepwise_history_strip_get_model (StepwiseHistoryStrip *self);
 /* as a click on thumbnail POSITION */
 void        stepwise_history_strip_activate  (StepwiseHistoryStrip *self, guint position);
+/* the sideways scrolling, 0 at the newest result */
+GtkAdjustment *stepwise_history_strip_get_hadjustment (StepwiseHistoryStrip *self);
+/* as the mouse wheel: DY wheel steps, a thumbnail each, to the right */
+void        stepwise_history_strip_scroll    (StepwiseHistoryStrip *self, double dy);
 
 G_END_DECLS

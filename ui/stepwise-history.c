@@ -85,7 +85,7 @@ stepwise_history_add (StepwiseHistory *self, StepwiseResult *result)
 {
   g_return_if_fail (STEPWISE_IS_HISTORY (self));
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) png = stepwise_result_to_png (result, &error);
+  g_autoptr (GBytes) png = stepwise_result_to_png (result, 1, &error);
   if (!png)
     {
       g_printerr ("stepwise: %s\n", error->message);

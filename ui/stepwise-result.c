@@ -17,6 +17,7 @@ struct _StepwiseResult
   int         channels, height, width;
   GHashTable *meta;
   char       *file_name;
+  StepwiseTrajectory *trajectory;   /* the job's steps, when this run made it */
 };
 
 G_DEFINE_FINAL_TYPE (StepwiseResult, stepwise_result, G_TYPE_OBJECT)
@@ -71,12 +72,13 @@ stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, G
 }
 
 GBytes *
-stepwise_result_to_png (StepwiseResult *self, GError **error)
+stepwise_result_to_png (StepwiseResult *self, int scale, GError **error)
 {
   g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
+  g_return_val_if_fail (scale >= 1, NULL);
   g_autofree guint8 *rgb = sw_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
-                                                     self->channels, self->height, self->width, 1);
-  return sw_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
+                                                     self->channels, self->height, self->width, scale);
+  return sw_png_encode (rgb, self->width * scale, self->height * scale, self->channels, self->meta, error);
 }
 
 GBytes *
@@ -146,6 +148,23 @@ stepwise_result_set_file_name (StepwiseResult *self, const char *name)
   self->file_name = g_strdup (name);
 }
 
+StepwiseTrajectory *
+stepwise_result_get_trajectory (StepwiseResult *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_RESULT (self), NULL);
+  return self->trajectory;
+}
+
+void
+stepwise_result_set_trajectory (StepwiseResult *self, StepwiseTrajectory *trajectory)
+{
+  g_return_if_fail (STEPWISE_IS_RESULT (self));
+  if (trajectory)
+    stepwise_trajectory_ref (trajectory);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
+  self->trajectory = trajectory;
+}
+
 static void
 stepwise_result_finalize (GObject *object)
 {
@@ -153,6 +172,7 @@ stepwise_result_finalize (GObject *object)
   g_clear_pointer (&self->pixels, g_bytes_unref);
   g_clear_pointer (&self->meta, g_hash_table_unref);
   g_free (self->file_name);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
   G_OBJECT_CLASS (stepwise_result_parent_class)->finalize (object);
 }
 

@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "stepwise-trajectory.h"
+
 G_BEGIN_DECLS
 
 #define STEPWISE_TYPE_RESULT (stepwise_result_get_type ())
@@ -23,8 +25,9 @@ StepwiseResult *stepwise_result_new         (GBytes *pixels, int channels, int h
  * square image (a table of images stepwise-cli wrote). */
 StepwiseResult *stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name_for_errors,
                                               GError **error);
-/* the image at its own size, with the settings as text chunks */
-GBytes         *stepwise_result_to_png      (StepwiseResult *self, GError **error);
+/* the image SCALE times its own size (each pixel a SCALE x SCALE square:
+ * nearest neighbour), with the settings as text chunks */
+GBytes         *stepwise_result_to_png      (StepwiseResult *self, int scale, GError **error);
 
 GBytes         *stepwise_result_get_pixels   (StepwiseResult *self);
 int             stepwise_result_get_channels (StepwiseResult *self);
@@ -38,5 +41,9 @@ char           *stepwise_result_describe     (StepwiseResult *self);
 /* the history's file name for it, or NULL */
 const char     *stepwise_result_get_file_name (StepwiseResult *self);
 void            stepwise_result_set_file_name (StepwiseResult *self, const char *name);
+/* the steps of the job that made it, kept in memory while the app runs;
+ * NULL for a result read from a file */
+StepwiseTrajectory *stepwise_result_get_trajectory (StepwiseResult *self);
+void            stepwise_result_set_trajectory (StepwiseResult *self, StepwiseTrajectory *trajectory);
 
 G_END_DECLS

@@ -1,17 +1,13 @@
-/* stepwise-scrubber.c: frames live in an array indexed by arrival order
- * (frame k is update i_start + k); the scale runs over 0..steps and refuses
- * positions not yet computed.  "image-changed" tells the window to redraw. */
+/* stepwise-scrubber.c: frames live in the trajectory shown, indexed by
+ * arrival order (frame k is update i_start + k); the scale runs over
+ * 0..steps and refuses positions not yet computed.  "image-changed" tells
+ * the window to redraw. */
 #include "stepwise-scrubber.h"
 
 #include <glib/gi18n.h>
 
 #define PLAY_INTERVAL_MS 80   /* about 12 frames a second */
 #define MAX_MARKS 100         /* beyond this many steps, a mark every few */
-
-typedef struct {
-  int     index, t;
-  GBytes *x_t, *x0;
-} Frame;
 
 struct _StepwiseScrubber
 {
@@ -24,8 +20,8 @@ struct _StepwiseScrubber
   GtkToggleButton *xt_button;
   GtkToggleButton *x0_button;
 
-  GArray         *frames;     /* Frame */
-  int             steps;
+  StepwiseTrajectory *trajectory;   /* NULL: none to show */
+  gboolean        missing;           /* none, for a result that has none */
   int             mark_every;
   int             position;
   gboolean        show_x0;
@@ -42,23 +38,22 @@ enum { SIGNAL_IMAGE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
-frame_clear (Frame *f)
-{
-  g_clear_pointer (&f->x_t, g_bytes_unref);
-  g_clear_pointer (&f->x0, g_bytes_unref);
-}
-
-static void
 update_label (StepwiseScrubber *self)
 {
-  if (self->position < 0)
+  if (!self->trajectory)
+    {
+      gtk_label_set_text (self->step_label, self->missing ? _("No steps kept for this result") : "");
+      return;
+    }
+  int index, t;
+  if (!stepwise_trajectory_get_frame (self->trajectory, self->position, &index, &t, NULL, NULL))
     {
       gtk_label_set_text (self->step_label, "");
       return;
     }
-  const Frame *f = &g_array_index (self->frames, Frame, self->position);
   /* Translators: a step of the denoising trajectory and its timestep */
-  g_autofree char *text = g_strdup_printf (_("Step %d of %d · t = %d"), f->index, self->steps, f->t);
+  g_autofree char *text = g_strdup_printf (_("Step %d of %d · t = %d"), index,
+                                           stepwise_trajectory_get_steps (self->trajectory), t);
   gtk_label_set_text (self->step_label, text);
 }
 
@@ -66,7 +61,7 @@ update_label (StepwiseScrubber *self)
 static void
 show (StepwiseScrubber *self, int position)
 {
-  const int n = (int) self->frames->len;
+  const int n = (int) stepwise_scrubber_get_n_frames (self);
   position = n == 0 ? -1 : CLAMP (position, 0, n - 1);
   const gboolean changed = position != self->position;
   self->position = position;
@@ -113,7 +108,7 @@ static gboolean
 play_tick (gpointer data)
 {
   StepwiseScrubber *self = data;
-  const int n = (int) self->frames->len;
+  const int n = (int) stepwise_scrubber_get_n_frames (self);
   if (n == 0)
     return G_SOURCE_CONTINUE;
   show (self, self->position + 1 >= n ? 0 : self->position + 1);
@@ -181,36 +176,62 @@ stepwise_scrubber_get_show_x0 (StepwiseScrubber *self)
   return self->show_x0;
 }
 
+static void
+add_mark (StepwiseScrubber *self, int k)
+{
+  int index;
+  stepwise_trajectory_get_frame (self->trajectory, k, &index, NULL, NULL, NULL);
+  if (k > 0 && (k % self->mark_every == 0 || index == stepwise_trajectory_get_steps (self->trajectory)))
+    gtk_scale_add_mark (self->scale, k, GTK_POS_BOTTOM, NULL);
+}
+
 void
-stepwise_scrubber_reset (StepwiseScrubber *self, int steps)
+stepwise_scrubber_set_trajectory (StepwiseScrubber *self, StepwiseTrajectory *trajectory)
 {
   g_return_if_fail (STEPWISE_IS_SCRUBBER (self));
   stop_playing (self);
-  g_array_set_size (self->frames, 0);
+  if (trajectory)
+    stepwise_trajectory_ref (trajectory);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
+  self->trajectory = trajectory;
+  self->missing = trajectory == NULL;
   gtk_scale_clear_marks (self->scale);
   /* the first mark now, so the row of marks never changes the layout */
   gtk_scale_add_mark (self->scale, 0, GTK_POS_BOTTOM, NULL);
-  self->steps = MAX (steps, 1);
-  self->mark_every = (self->steps + MAX_MARKS - 1) / MAX_MARKS;
+  const int steps = trajectory ? stepwise_trajectory_get_steps (trajectory) : 1;
+  const int n = (int) stepwise_scrubber_get_n_frames (self);
+  self->mark_every = (steps + MAX_MARKS - 1) / MAX_MARKS;
+  for (int k = 1; k < n; k++)
+    add_mark (self, k);
   self->updating = TRUE;
-  gtk_adjustment_configure (self->adjustment, 0, 0, self->steps, 1, MAX (1, self->steps / 10), 0);
+  gtk_adjustment_configure (self->adjustment, 0, 0, steps, 1, MAX (1, steps / 10), 0);
   self->updating = FALSE;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->scale), FALSE);
-  show (self, -1);
-  if (self->position == -1)
+  gtk_widget_set_sensitive (GTK_WIDGET (self), trajectory != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scale), n > 0);
+  /* a stored trajectory shows its last frame, the result */
+  const int old = self->position;
+  show (self, n - 1);
+  if (self->position == old)
     g_signal_emit (self, signals[SIGNAL_IMAGE_CHANGED], 0);
+  update_label (self);
+}
+
+StepwiseTrajectory *
+stepwise_scrubber_get_trajectory (StepwiseScrubber *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_SCRUBBER (self), NULL);
+  return self->trajectory;
 }
 
 void
 stepwise_scrubber_add_frame (StepwiseScrubber *self, int index, int t, GBytes *x_t, GBytes *x0)
 {
   g_return_if_fail (STEPWISE_IS_SCRUBBER (self));
-  const gboolean follow = self->position == (int) self->frames->len - 1;
-  Frame f = { index, t, g_bytes_ref (x_t), g_bytes_ref (x0) };
-  g_array_append_val (self->frames, f);
-  const int k = (int) self->frames->len - 1;
-  if (k > 0 && (k % self->mark_every == 0 || index == self->steps))
-    gtk_scale_add_mark (self->scale, k, GTK_POS_BOTTOM, NULL);
+  g_return_if_fail (self->trajectory != NULL);
+  const gboolean follow = self->position == (int) stepwise_scrubber_get_n_frames (self) - 1;
+  stepwise_trajectory_add (self->trajectory, index, t, x_t, x0);
+  const int k = (int) stepwise_scrubber_get_n_frames (self) - 1;
+  add_mark (self, k);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), TRUE);
   if (follow && !self->play_source)
     show (self, k);
@@ -222,25 +243,14 @@ gboolean
 stepwise_scrubber_get_frame (StepwiseScrubber *self, guint k, int *index, int *t, GBytes **x_t, GBytes **x0)
 {
   g_return_val_if_fail (STEPWISE_IS_SCRUBBER (self), FALSE);
-  if (k >= self->frames->len)
-    return FALSE;
-  const Frame *f = &g_array_index (self->frames, Frame, k);
-  if (index)
-    *index = f->index;
-  if (t)
-    *t = f->t;
-  if (x_t)
-    *x_t = f->x_t;
-  if (x0)
-    *x0 = f->x0;
-  return TRUE;
+  return self->trajectory && stepwise_trajectory_get_frame (self->trajectory, k, index, t, x_t, x0);
 }
 
 guint
 stepwise_scrubber_get_n_frames (StepwiseScrubber *self)
 {
   g_return_val_if_fail (STEPWISE_IS_SCRUBBER (self), 0);
-  return self->frames->len;
+  return self->trajectory ? stepwise_trajectory_get_n_frames (self->trajectory) : 0;
 }
 
 int
@@ -261,10 +271,10 @@ GBytes *
 stepwise_scrubber_get_image (StepwiseScrubber *self)
 {
   g_return_val_if_fail (STEPWISE_IS_SCRUBBER (self), NULL);
-  if (self->position < 0)
+  GBytes *x_t = NULL, *x0 = NULL;
+  if (self->position < 0 || !stepwise_scrubber_get_frame (self, self->position, NULL, NULL, &x_t, &x0))
     return NULL;
-  const Frame *f = &g_array_index (self->frames, Frame, self->position);
-  return self->show_x0 ? f->x0 : f->x_t;
+  return self->show_x0 ? x0 : x_t;
 }
 
 static void
@@ -282,7 +292,7 @@ static void
 stepwise_scrubber_finalize (GObject *object)
 {
   StepwiseScrubber *self = STEPWISE_SCRUBBER (object);
-  g_array_unref (self->frames);
+  g_clear_pointer (&self->trajectory, stepwise_trajectory_unref);
   G_OBJECT_CLASS (stepwise_scrubber_parent_class)->finalize (object);
 }
 
@@ -376,10 +386,7 @@ stepwise_scrubber_class_init (StepwiseScrubberClass *klass)
 static void
 stepwise_scrubber_init (StepwiseScrubber *self)
 {
-  self->frames = g_array_new (FALSE, TRUE, sizeof (Frame));
-  g_array_set_clear_func (self->frames, (GDestroyNotify) frame_clear);
   self->position = -1;
-  self->steps = 1;
   self->mark_every = 1;
   gtk_widget_init_template (GTK_WIDGET (self));
 }

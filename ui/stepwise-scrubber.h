@@ -1,10 +1,13 @@
-/* stepwise-scrubber.h: the trajectory of the current (or last) job — a
- * slider with a mark per step that fills as frames arrive, a toggle
- * between the noisy x_t and the predicted x0, and play/pause.  It keeps
- * every frame, so after the job each step can be shown again. */
+/* stepwise-scrubber.h: a trajectory — the running job's or a result's —
+ * as a slider with a mark per step that fills as frames arrive, a toggle
+ * between the noisy x_t and the predicted x0, and play/pause.  Without a
+ * trajectory (a result from a file or an earlier run) it says so and is
+ * insensitive. */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "stepwise-trajectory.h"
 
 G_BEGIN_DECLS
 
@@ -12,10 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StepwiseScrubber, stepwise_scrubber, STEPWISE, SCRUBBER, GtkWidget)
 
 GtkWidget *stepwise_scrubber_new          (void);
-/* forgets every frame; the next job has STEPS updates (STEPS + 1 frames) */
-void       stepwise_scrubber_reset        (StepwiseScrubber *self, int steps);
-/* a frame of the job (see StepwiseJobRunner::frame); while the slider is
- * at the newest frame it follows the new one */
+/* shows TRAJECTORY (referenced) at its last frame, or none (NULL) */
+void       stepwise_scrubber_set_trajectory (StepwiseScrubber *self, StepwiseTrajectory *trajectory);
+StepwiseTrajectory *stepwise_scrubber_get_trajectory (StepwiseScrubber *self);
+/* adds a frame of the job (see StepwiseJobRunner::frame) to the trajectory
+ * shown; while the slider is at the newest frame it follows the new one */
 void       stepwise_scrubber_add_frame    (StepwiseScrubber *self, int index, int t,
                                            GBytes *x_t, GBytes *x0);
 guint      stepwise_scrubber_get_n_frames (StepwiseScrubber *self);

@@ -34,6 +34,10 @@ keep_start_t (StepwiseWindow *self, int T, int steps)
   gtk_adjustment_set_value (self->start_adjustment, MIN (kept, steps - 1));
 }
 
+/* the newest results keep their steps; a 999-step job on 28×28 images
+ * holds about 6 MB of frames */
+#define TRAJECTORIES_KEPT 20
+
 /* The i_start label, and the input noised to t = ts[i_start] exactly as a
  * job with this seed starts from it. */
 void
@@ -80,13 +84,29 @@ _stepwise_window_update_preview (StepwiseWindow *self)
     }
 }
 
+/* the progress text, with which image of a batch it is about */
+static void
+set_progress_text (StepwiseWindow *self, const char *text)
+{
+  if (self->batch_count <= 1)
+    {
+      gtk_progress_bar_set_text (self->progress_bar, text);
+      return;
+    }
+  /* Translators: which image of a batch, of how many, then its progress */
+  g_autofree char *batch = g_strdup_printf (_("Image %d of %d · %s"), self->batch_count - self->batch_left,
+                                            self->batch_count, text);
+  gtk_progress_bar_set_text (self->progress_bar, batch);
+}
+
 static void
 on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
           StepwiseWindow *self)
 {
   SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
   const int C = eps->channels, H = eps->height, W = eps->width;
-  if (stepwise_scrubber_get_n_frames (self->scrubber) == 0 && !_stepwise_window_uses_canvas (self->job_mode))
+  const gboolean first = stepwise_trajectory_get_n_frames (self->job_trajectory) == 0;
+  if (first && !_stepwise_window_uses_canvas (self->job_mode))
     {
       /* what the job starts from: pure noise */
       stepwise_image_view_set_pixels (self->input_view, x_t, C, H, W);
@@ -94,7 +114,7 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
     }
   if (self->job_mode == STEPWISE_MODE_DENOISE_LAB)
     {
-      if (stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+      if (first)
         {
           /* the first frame is the input noised to ts[i_start], and the
            * model's one-step estimate of x0 from it */
@@ -110,7 +130,11 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
       else
         stepwise_image_view_set_pixels (self->lab_iterative, x0, C, H, W);
     }
-  stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  /* the scrubber may show a result from the history meanwhile */
+  if (stepwise_scrubber_get_trajectory (self->scrubber) == self->job_trajectory)
+    stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+  else
+    stepwise_trajectory_add (self->job_trajectory, index, t, x_t, x0);
   self->job_done = index;
   const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
   gtk_progress_bar_set_fraction (self->progress_bar, (double) index / MAX (steps, 1));
@@ -124,9 +148,11 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
   else if (index < steps)
     text = g_strdup_printf (_("Step %d of %d"), index, steps);
   if (text)
-    gtk_progress_bar_set_text (self->progress_bar, text);
+    set_progress_text (self, text);
   _stepwise_window_update_actions (self);
 }
+
+static gboolean start_job (StepwiseWindow *self);
 
 static void
 on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseWindow *self)
@@ -147,14 +173,36 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
       self->last_result = g_bytes_new_from_bytes (result, 0, image);
       g_autoptr (StepwiseResult) r = stepwise_result_new (self->last_result, eps->channels, eps->height,
                                                           eps->width, self->job_meta);
+      stepwise_result_set_trajectory (r, self->job_trajectory);
       g_set_object (&self->shown, r);
       stepwise_history_add (self->history, r);
+      for (guint i = TRAJECTORIES_KEPT; i < g_list_model_get_n_items (G_LIST_MODEL (self->history)); i++)
+        {
+          g_autoptr (StepwiseResult) old = g_list_model_get_item (G_LIST_MODEL (self->history), i);
+          if (!stepwise_result_get_trajectory (old))
+            break;
+          stepwise_result_set_trajectory (old, NULL);
+        }
+      if (stepwise_scrubber_get_trajectory (self->scrubber) != self->job_trajectory)
+        stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
       g_autofree char *took = sw_format_duration ((g_get_monotonic_time () - self->job_start_us) / 1e6);
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-      text = g_strdup_printf (_("Done: %d steps in %s"), self->job_steps, took);
+      /* Translators: steps, the time they took, and the seed of the image */
+      text = g_strdup_printf (_("Done: %d steps in %s · seed %s"), self->job_steps, took,
+                              stepwise_result_lookup (r, SW_JOB_KEY_SEED));
     }
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  set_progress_text (self, text);
   _stepwise_window_update_actions (self);
+  if (error)
+    self->batch_left = 0;
+  else if (self->batch_left > 0)
+    {
+      /* the next image of the batch: the seed after this one */
+      self->batch_left--;
+      gtk_spin_button_set_value (self->seed_spin, gtk_spin_button_get_value (self->seed_spin) + 1);
+      if (!start_job (self))
+        self->batch_left = 0;
+    }
 }
 
 static gboolean
@@ -179,13 +227,14 @@ job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const S
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);
 }
 
-void
-_stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+/* starts a job from the controls with the seed shown; FALSE (with a
+ * toast) when they do not make one */
+static gboolean
+start_job (StepwiseWindow *self)
 {
-  StepwiseWindow *self = user_data;
   StepwiseModel *model = stepwise_window_get_model (self);
   if (!model)
-    return;
+    return FALSE;
   const StepwiseMode mode = _stepwise_window_get_mode (self);
   SwEpsModel *eps = stepwise_model_get_eps (model);
   g_autoptr (GError) error = NULL;
@@ -202,12 +251,12 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
     {
       _stepwise_window_toast (self, error->message);
-      return;
+      return FALSE;
     }
   if (_stepwise_window_uses_canvas (mode))
     {
       if (stepwise_canvas_get_size (self->canvas) != eps->height)
-        return;
+        return FALSE;
       image = stepwise_canvas_get_composite (self->canvas);
       job.image = g_bytes_get_data (image, NULL);
     }
@@ -218,7 +267,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
       if (!stepwise_canvas_has_mask (self->canvas))
         {
           _stepwise_window_toast (self, _("Paint what to regenerate with the Mask tool first"));
-          return;
+          return FALSE;
         }
       mask = stepwise_canvas_get_mask (self->canvas);
       job.mask = g_bytes_get_data (mask, NULL);
@@ -228,7 +277,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
       if (!encode (eps, GTK_EDITABLE (self->prompt2_entry), cond2, &error))
         {
           _stepwise_window_toast (self, error->message);
-          return;
+          return FALSE;
         }
       job.cond2 = cond2;
       job.compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
@@ -237,7 +286,7 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (!sw_job_validate (&job, eps, &error))
     {
       _stepwise_window_toast (self, error->message);
-      return;
+      return FALSE;
     }
   g_set_object (&self->job_model, model);
   g_clear_pointer (&self->job_meta, g_hash_table_unref);
@@ -246,9 +295,11 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   self->job_steps = job.steps;
   self->job_done = job.i_start;
   self->job_start_us = g_get_monotonic_time ();
-  stepwise_scrubber_reset (self->scrubber, job.steps);
+  g_clear_pointer (&self->job_trajectory, stepwise_trajectory_unref);
+  self->job_trajectory = stepwise_trajectory_new (job.steps, eps->channels, eps->height, eps->width);
+  stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  set_progress_text (self, _("Starting…"));
   if (mode == STEPWISE_MODE_DENOISE_LAB)
     {
       stepwise_image_view_set_pixels (self->lab_blur, NULL, 0, 0, 0);
@@ -258,6 +309,21 @@ _stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpoint
   if (stepwise_job_runner_start (self->runner, model, &job))
     _stepwise_window_toast (self, _("Previous job cancelled"));
   _stepwise_window_update_actions (self);
+  return TRUE;
+}
+
+/* Generate: Images jobs, one after another (on_finished starts the next),
+ * seeds counting up from the one shown, or from a new one each time */
+void
+_stepwise_window_generate_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  StepwiseWindow *self = user_data;
+  if (g_settings_get_boolean (self->settings, "new-seed"))
+    gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
+  self->batch_count = gtk_spin_button_get_value_as_int (self->batch_spin);
+  self->batch_left = self->batch_count - 1;
+  if (!start_job (self))
+    self->batch_left = 0;
 }
 
 void

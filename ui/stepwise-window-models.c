@@ -19,14 +19,14 @@ stepwise_window_get_model (StepwiseWindow *self)
 static void
 fill_prompts (StepwiseWindow *self, StepwiseModel *model)
 {
-  gtk_list_store_clear (self->completion_store);
+  stepwise_prompt_suggestions_set_prompts (self->prompt_suggestions,
+                                           model ? stepwise_model_get_prompts (model) : NULL);
   for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->prompt_list)));)
     gtk_list_box_remove (self->prompt_list, row);
   if (!model)
     return;
   for (const char * const *p = stepwise_model_get_prompts (model); *p; p++)
     {
-      gtk_list_store_insert_with_values (self->completion_store, NULL, -1, 0, *p, -1);
       GtkWidget *label = gtk_label_new (*p);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_margin_start (label, 6);

@@ -51,9 +51,11 @@ struct _StepwiseWindow
   GtkLabel            *mode_description;
   GtkEntry            *prompt_entry;
   GtkMenuButton       *prompt_menu_button;
+  StepwisePromptSuggestions *prompt_suggestions;
   GtkSpinButton       *guidance_spin;
   GtkSpinButton       *steps_spin;
   GtkSpinButton       *seed_spin;
+  GtkSpinButton       *batch_spin;
   StepwiseHistoryStrip *history_strip;
 
   GSettings           *settings;
@@ -61,7 +63,6 @@ struct _StepwiseWindow
   StepwiseJobRunner   *runner;
   GCancellable        *cancellable;   /* model loading */
   char                *model_dir;
-  GtkListStore        *completion_store;
   GtkListBox          *prompt_list;
 
   int                  start_steps;   /* the step count i_start was set for, 0: none yet */
@@ -73,7 +74,10 @@ struct _StepwiseWindow
   gint64               job_start_us;
   int                  job_steps;
   int                  job_done;
+  int                  batch_left;    /* jobs Generate still starts, seed + 1 each */
+  int                  batch_count;   /* the jobs of this Generate */
   GHashTable          *job_meta;      /* the settings of the job shown */
+  StepwiseTrajectory  *job_trajectory; /* the last job's frames, shown or not */
 
   /* results */
   StepwiseHistory     *history;

@@ -41,6 +41,9 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
   stepwise_window_set_prompt2 (self, prompt2);
   adw_combo_row_set_selected (self->view_row, s.view);
   gtk_spin_button_set_value (self->seed_spin, (double) s.seed);
+  /* as "send to" in the usual diffusion GUIs: Generate now makes this
+   * image again, until New Seed Each Time is switched back on */
+  g_settings_set_boolean (self->settings, "new-seed", FALSE);
   gtk_spin_button_set_value (self->guidance_spin, s.guidance);
   /* steps first: they bound i_start */
   gtk_spin_button_set_value (self->steps_spin, s.steps);
@@ -56,10 +59,13 @@ stepwise_window_show_result (StepwiseWindow *self, StepwiseResult *result)
 {
   g_return_if_fail (STEPWISE_IS_WINDOW (self));
   g_return_if_fail (STEPWISE_IS_RESULT (result));
+  stepwise_window_show_page (self, "create");
   restore_settings (self, stepwise_result_get_meta (result));
   g_set_object (&self->shown, result);
   g_clear_pointer (&self->last_result, g_bytes_unref);
   self->last_result = g_bytes_ref (stepwise_result_get_pixels (result));
+  /* its own steps, or a scrubber that says there are none */
+  stepwise_scrubber_set_trajectory (self->scrubber, stepwise_result_get_trajectory (result));
   GBytes *pixels = stepwise_result_get_pixels (result);
   const int C = stepwise_result_get_channels (result), H = stepwise_result_get_height (result),
             W = stepwise_result_get_width (result);
@@ -115,6 +121,7 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
   g_autoptr (GHashTable) meta = sw_png_read_text (data, len, NULL, NULL, NULL, error);
   if (!meta)
     return FALSE;
+  stepwise_window_show_page (self, "create");
   if (restore_settings (self, meta))
     {
       g_autofree char *text = g_strdup_printf (_("Settings restored from %s, a table of images: "
@@ -122,6 +129,25 @@ stepwise_window_restore_png (StepwiseWindow *self, const guint8 *data, gsize len
       _stepwise_window_toast (self, text);
     }
   return TRUE;
+}
+
+/* an image opened onto the canvas (Open Image, a drop, stepwise FILE)
+ * shows, in a mode that uses the canvas; a PNG Stepwise or stepwise-cli
+ * wrote brings its settings too */
+static void
+on_canvas_file_opened (StepwiseCanvas *canvas, GBytes *contents, const char *name, StepwiseWindow *self)
+{
+  g_autoptr (GHashTable) meta = sw_png_read_text (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                                                  NULL, NULL, NULL, NULL);
+  const gboolean restored = meta && g_hash_table_contains (meta, SW_JOB_KEY_MODE) && restore_settings (self, meta);
+  if (!_stepwise_window_uses_canvas (_stepwise_window_get_mode (self)))
+    stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
+  stepwise_window_show_page (self, "create");
+  if (restored)
+    {
+      g_autofree char *text = g_strdup_printf (_("Settings restored from %s"), name);
+      _stepwise_window_toast (self, text);
+    }
 }
 
 static void
@@ -140,17 +166,22 @@ build_png (StepwiseWindow *self, StepwiseExport what, GError **error)
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no result to save yet"));
           return NULL;
         }
-      return stepwise_result_to_png (self->shown, error);
+      return stepwise_result_to_png (self->shown, g_settings_get_int (self->settings, "save-scale"), error);
     }
-  if (!self->job_model || !self->job_meta || stepwise_scrubber_get_n_frames (self->scrubber) == 0)
+  StepwiseTrajectory *trajectory = stepwise_scrubber_get_trajectory (self->scrubber);
+  /* the trajectory shown: the shown result's, or a cancelled job's */
+  GHashTable *meta = self->shown && stepwise_result_get_trajectory (self->shown) == trajectory
+                     ? stepwise_result_get_meta (self->shown) : self->job_meta;
+  if (!meta || stepwise_scrubber_get_n_frames (self->scrubber) == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("There is no trajectory to export yet"));
       return NULL;
     }
-  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  int C, H, W;
+  stepwise_trajectory_get_geometry (trajectory, &C, &H, &W);
   if (what == STEPWISE_EXPORT_STRIP)
-    return stepwise_export_strip (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
-  return stepwise_export_animation (self->scrubber, eps->channels, eps->height, eps->width, self->job_meta, error);
+    return stepwise_export_strip (self->scrubber, C, H, W, meta, error);
+  return stepwise_export_animation (self->scrubber, C, H, W, meta, error);
 }
 
 gboolean
@@ -182,6 +213,9 @@ on_export_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
 {
   const StepwiseExport what = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "what"));
   g_autoptr (GFile) file = response == GTK_RESPONSE_ACCEPT ? gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog)) : NULL;
+  const char *scale = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "scale");
+  if (file && scale)
+    g_settings_set_int (self->settings, "save-scale", (int) g_ascii_strtoll (scale, NULL, 10));
   g_object_unref (dialog);
   if (!file)
     return;
@@ -215,6 +249,20 @@ export_with_dialog (StepwiseWindow *self, StepwiseExport what)
   g_autofree char *name = g_strdup_printf ("stepwise-%s-%s%s.png", mode ? mode : "result", seed ? seed : "0",
                                            suffixes[what]);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  /* in Pictures, not wherever the app was started */
+  const char *pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  g_autoptr (GFile) folder = g_file_new_for_path (pictures ? pictures : g_get_home_dir ());
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  if (what == STEPWISE_EXPORT_RESULT)
+    {
+      /* the model's pixels as squares, for a picture to look at */
+      static const char *scales[] = { "1", "4", "8", "16", NULL };
+      const char *labels[] = { _("Model size"), _("4× (nearest neighbour)"), _("8× (nearest neighbour)"),
+                               _("16× (nearest neighbour)"), NULL };
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "scale", _("Size"), scales, labels);
+      g_autofree char *scale = g_strdup_printf ("%d", g_settings_get_int (self->settings, "save-scale"));
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "scale", scale);
+    }
   GtkFileFilter *filter = gtk_file_filter_new ();
   gtk_file_filter_set_name (filter, _("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
@@ -256,7 +304,7 @@ _stepwise_window_use_result_action (GSimpleAction *action, GVariant *param, gpoi
       _stepwise_window_toast (self, _("The result is not the size of this model’s input"));
       return;
     }
-  stepwise_canvas_set_image (self->canvas, self->last_result);
+  stepwise_canvas_replace_image (self->canvas, self->last_result);
   if (!_stepwise_window_uses_canvas (_stepwise_window_get_mode (self)))
     stepwise_window_set_mode (self, STEPWISE_MODE_SDEDIT);
 }
@@ -331,6 +379,7 @@ _stepwise_window_results_init (StepwiseWindow *self)
   self->history = stepwise_history_dup_default ();
   stepwise_history_strip_set_model (self->history_strip, G_LIST_MODEL (self->history));
   g_signal_connect (self->history_strip, "activate", G_CALLBACK (on_history_activate), self);
+  g_signal_connect (self->canvas, "file-opened", G_CALLBACK (on_canvas_file_opened), self);
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
   gtk_drop_target_set_gtypes (drop, types, G_N_ELEMENTS (types));

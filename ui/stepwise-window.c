@@ -100,15 +100,24 @@ static const GActionEntry win_entries[] = {
 
 /* ---- views ---- */
 
+/* the scrubber's frame; with none, the result shown (a result without
+ * its steps, or the last one until a new job's first frame) */
 static void
 on_scrubber_image_changed (StepwiseWindow *self)
 {
   GBytes *image = stepwise_scrubber_get_image (self->scrubber);
-  if (image && self->job_model)
+  int C, H, W;
+  if (image)
+    stepwise_trajectory_get_geometry (stepwise_scrubber_get_trajectory (self->scrubber), &C, &H, &W);
+  else if (self->shown)
     {
-      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
-      stepwise_image_view_set_pixels (self->result_view, image, eps->channels, eps->height, eps->width);
+      image = stepwise_result_get_pixels (self->shown);
+      C = stepwise_result_get_channels (self->shown);
+      H = stepwise_result_get_height (self->shown);
+      W = stepwise_result_get_width (self->shown);
     }
+  if (image)
+    stepwise_image_view_set_pixels (self->result_view, image, C, H, W);
   else
     stepwise_image_view_set_pixels (self->result_view, NULL, 0, 0, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), image == NULL);
@@ -171,11 +180,25 @@ stepwise_window_show_page (StepwiseWindow *self, const char *name)
   adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+const char *
+stepwise_window_get_page (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
 void
 stepwise_window_set_prompt2 (StepwiseWindow *self, const char *prompt)
 {
   g_return_if_fail (STEPWISE_IS_WINDOW (self));
   gtk_editable_set_text (GTK_EDITABLE (self->prompt2_entry), prompt ? prompt : "");
+}
+
+void
+stepwise_window_set_seed (StepwiseWindow *self, guint64 seed)
+{
+  g_return_if_fail (STEPWISE_IS_WINDOW (self));
+  gtk_spin_button_set_value (self->seed_spin, (double) seed);
 }
 
 void
@@ -205,6 +228,13 @@ stepwise_window_set_mode (StepwiseWindow *self, StepwiseMode mode)
 {
   g_return_if_fail (STEPWISE_IS_WINDOW (self));
   adw_combo_row_set_selected (self->mode_row, mode);
+}
+
+StepwisePromptSuggestions *
+stepwise_window_get_prompt_suggestions (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->prompt_suggestions;
 }
 
 StepwiseScrubber *
@@ -285,6 +315,9 @@ stepwise_window_dispose (GObject *object)
       stepwise_job_runner_cancel (self->runner);
     }
   g_clear_object (&self->runner);
+  /* the settings' action follows the settings: it must not outlive the
+   * widgets that watch it */
+  g_action_map_remove_action (G_ACTION_MAP (self), "new-seed");
   gtk_widget_dispose_template (GTK_WIDGET (self), STEPWISE_TYPE_WINDOW);
   G_OBJECT_CLASS (stepwise_window_parent_class)->dispose (object);
 }
@@ -298,10 +331,10 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->job_model);
   g_clear_pointer (&self->job_meta, g_hash_table_unref);
+  g_clear_pointer (&self->job_trajectory, stepwise_trajectory_unref);
   g_clear_object (&self->shown);
   g_clear_object (&self->history);
   g_clear_pointer (&self->last_result, g_bytes_unref);
-  g_clear_object (&self->completion_store);
   g_free (self->model_dir);
   G_OBJECT_CLASS (stepwise_window_parent_class)->finalize (object);
 }
@@ -364,6 +397,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   g_type_ensure (STEPWISE_TYPE_SCRUBBER);
   g_type_ensure (STEPWISE_TYPE_CANVAS);
   g_type_ensure (STEPWISE_TYPE_HISTORY_STRIP);
+  g_type_ensure (STEPWISE_TYPE_PROMPT_SUGGESTIONS);
   g_type_ensure (STEPWISE_TYPE_TRAIN_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stepwise/Stepwise/ui/stepwise-window.ui");
@@ -397,9 +431,11 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_description);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_entry);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_suggestions);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, history_strip);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, train_page);
@@ -421,16 +457,7 @@ stepwise_window_init (StepwiseWindow *self)
   g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (on_scrubber_image_changed), self);
   g_signal_connect_swapped (self->scrubber, "image-changed", G_CALLBACK (_stepwise_window_update_actions), self);
 
-  /* prompts: completion while typing, and a list in a popover */
-  self->completion_store = gtk_list_store_new (1, G_TYPE_STRING);
-  GtkEntryCompletion *completion = gtk_entry_completion_new ();
-  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->completion_store));
-  gtk_entry_completion_set_text_column (completion, 0);
-  gtk_entry_completion_set_minimum_key_length (completion, 1);
-  gtk_entry_completion_set_inline_completion (completion, FALSE);
-  gtk_entry_set_completion (self->prompt_entry, completion);
-  g_object_unref (completion);
-
+  /* prompts: suggestions while typing (the template's), and a list in a popover */
   self->prompt_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_activate_on_single_click (self->prompt_list, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->prompt_list), "navigation-sidebar");
@@ -449,6 +476,12 @@ stepwise_window_init (StepwiseWindow *self)
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
+  /* the mode too: a sketch that comes back from the autosave shows */
+  g_settings_bind (self->settings, "mode", self->mode_row, "selected", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "batch-count", gtk_spin_button_get_adjustment (self->batch_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_autoptr (GAction) new_seed = g_settings_create_action (self->settings, "new-seed");
+  g_action_map_add_action (G_ACTION_MAP (self), new_seed);
   g_settings_bind (self->settings, "prompt", self->prompt_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "prompt2", self->prompt2_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "brush-size", self->canvas, "brush-size", G_SETTINGS_BIND_DEFAULT);

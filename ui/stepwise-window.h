@@ -9,6 +9,7 @@
 #include "stepwise-history.h"
 #include "stepwise-job-runner.h"
 #include "stepwise-model.h"
+#include "stepwise-prompt-suggestions.h"
 #include "stepwise-scrubber.h"
 
 G_BEGIN_DECLS
@@ -44,8 +45,12 @@ void               stepwise_window_set_mode       (StepwiseWindow *self, Stepwis
 void               stepwise_window_set_prompt     (StepwiseWindow *self, const char *prompt);
 /* the anagram's or hybrid's second prompt */
 void               stepwise_window_set_prompt2    (StepwiseWindow *self, const char *prompt);
+/* the seed of the next job (with New Seed Each Time off) */
+void               stepwise_window_set_seed       (StepwiseWindow *self, guint64 seed);
 /* SDEdit's and the denoising lab's first step, 0..steps-1 */
 void               stepwise_window_set_i_start    (StepwiseWindow *self, int i_start);
+/* the suggestions under the prompt entry */
+StepwisePromptSuggestions *stepwise_window_get_prompt_suggestions (StepwiseWindow *self);
 StepwiseScrubber  *stepwise_window_get_scrubber   (StepwiseWindow *self);
 StepwiseCanvas    *stepwise_window_get_canvas     (StepwiseWindow *self);
 StepwiseJobRunner *stepwise_window_get_runner     (StepwiseWindow *self);
@@ -55,6 +60,7 @@ StepwiseHistory   *stepwise_window_get_history    (StepwiseWindow *self);
 struct _StepwiseTrainPage *stepwise_window_get_train_page (StepwiseWindow *self);
 /* shows page NAME: "create" or "train" */
 void               stepwise_window_show_page      (StepwiseWindow *self, const char *name);
+const char        *stepwise_window_get_page       (StepwiseWindow *self);
 /* the strip of thumbnails under the scrubber */
 struct _StepwiseHistoryStrip *stepwise_window_get_history_strip (StepwiseWindow *self);
 /* the result in the result view (the last job's, or one from the
