@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test-util.h"
 #include "test-cli-util.h"
@@ -172,6 +173,31 @@ test_save_and_restore (void)
   g_assert_cmpint (w, ==, 28 * 8);
   g_assert_cmpint (h, ==, 28 * 8);
   g_assert_cmpstr (g_hash_table_lookup (big_text, "stepwise.prompt"), ==, "a sneaker");
+  g_assert_cmpstr (g_hash_table_lookup (big_text, "stepwise.scale"), ==, "8");
+  /* and it opens at the model's size, with the saved pixels */
+  g_autofree char *big_data = NULL;
+  gsize big_len;
+  g_assert_true (g_file_get_contents (big, &big_data, &big_len, NULL));
+  g_autoptr (StepwiseResult) reopened = stepwise_result_new_from_png ((const guint8 *) big_data, big_len,
+                                                                      "saved-8x.png", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stepwise_result_get_width (reopened), ==, 28);
+  g_assert_cmpstr (stepwise_result_lookup (reopened, "stepwise.scale"), ==, "");
+  const float *was = g_bytes_get_data (pixels, NULL);
+  const float *again = g_bytes_get_data (stepwise_result_get_pixels (reopened), NULL);
+  for (int i = 0; i < 28 * 28; i++)
+    g_assert_cmpfloat (fabsf (CLAMP (was[i], -1.f, 1.f) - again[i]), <=, 1.0f / 255 + 1e-5f);
+
+  /* Save writes through a link and keeps it (as the CLI does, D6) */
+  g_autofree char *target = g_build_filename (dir, "target.png", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.png", NULL);
+  g_assert_true (g_file_set_contents (target, "old", 3, NULL));
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_RESULT, link, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_autoptr (GHashTable) through = read_text (target, &w, &h);
+  g_assert_cmpint (w, ==, 28);
 
   /* change everything, then restore from the file */
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);

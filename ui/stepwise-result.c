@@ -56,6 +56,18 @@ stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, G
       return NULL;
     }
   const int channels = settings.channels;
+  /* saved upscaled: each model pixel a SCALE × SCALE square, which the
+   * area resize below turns back into that pixel */
+  const char *scale_text = g_hash_table_lookup (meta, SW_JOB_KEY_SCALE);
+  gint64 scale = 1;
+  if (scale_text && (!g_ascii_string_to_signed (scale_text, 10, 1, 64, &scale, NULL)
+                     || width % scale != 0 || height % scale != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s: “%s” is “%s”; accepted: a whole number from 1 to 64 that divides "
+                     "the image's %d×%d pixels"), name, SW_JOB_KEY_SCALE, scale_text, width, height);
+      return NULL;
+    }
   if (width != height || width < SW_IMAGE_MIN_SIZE || width > SW_IMAGE_MAX_SIZE)
     {
       /* its settings are sound: a table of images stepwise-cli wrote */
@@ -63,12 +75,14 @@ stepwise_result_new_from_png (const guint8 *data, gsize len, const char *name, G
                    _("%s is not a Stepwise result: it is %d×%d pixels"), name, width, height);
       return NULL;
     }
-  g_autofree float *pixels = sw_image_decode (data, len, channels, width, name, error);
+  const int side = width / (int) scale;
+  g_autofree float *pixels = sw_image_decode (data, len, channels, side, name, error);
   if (!pixels)
     return NULL;
-  const gsize size = sizeof (float) * channels * width * width;
+  g_hash_table_remove (meta, SW_JOB_KEY_SCALE);
+  const gsize size = sizeof (float) * channels * side * side;
   g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pixels), size);
-  return stepwise_result_new (bytes, channels, width, width, meta);
+  return stepwise_result_new (bytes, channels, side, side, meta);
 }
 
 GBytes *
@@ -78,7 +92,18 @@ stepwise_result_to_png (StepwiseResult *self, int scale, GError **error)
   g_return_val_if_fail (scale >= 1, NULL);
   g_autofree guint8 *rgb = sw_png_pixels_from_image (g_bytes_get_data (self->pixels, NULL),
                                                      self->channels, self->height, self->width, scale);
-  return sw_png_encode (rgb, self->width * scale, self->height * scale, self->channels, self->meta, error);
+  if (scale == 1)
+    return sw_png_encode (rgb, self->width, self->height, self->channels, self->meta, error);
+  /* the file says how big its pixels are, so it opens at the model's size */
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, self->meta);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    g_hash_table_insert (meta, key, value);
+  g_autofree char *scale_text = g_strdup_printf ("%d", scale);
+  g_hash_table_insert (meta, (gpointer) SW_JOB_KEY_SCALE, scale_text);
+  return sw_png_encode (rgb, self->width * scale, self->height * scale, self->channels, meta, error);
 }
 
 GBytes *

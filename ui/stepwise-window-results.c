@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "diffusion/job-settings.h"
+#include "io/output-file.h"
 #include "io/png.h"
 #include "stepwise-export.h"
 
@@ -191,7 +192,22 @@ stepwise_window_export (StepwiseWindow *self, StepwiseExport what, const char *p
   g_autoptr (GBytes) png = build_png (self, what, error);
   if (!png)
     return FALSE;
-  return g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
+  return sw_output_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error);
+}
+
+/* on a worker: the PNG (task data) to the file's target, as the CLI
+ * writes its files (through links, never over a device; io/output-file.h) */
+static void
+write_file (GTask *task, gpointer source, gpointer png, GCancellable *cancellable)
+{
+  g_autofree char *path = g_file_get_path (G_FILE (source));
+  GError *error = NULL;
+  if (!path)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Only local files can be saved"));
+  if (error || !sw_output_write (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -201,7 +217,7 @@ file_written (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (GError) error = NULL;
   g_autofree char *name = g_file_get_basename (G_FILE (source));
   g_autofree char *text = NULL;
-  if (!g_file_replace_contents_finish (G_FILE (source), res, NULL, &error))
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
     text = g_strdup_printf (_("Could not save %s: %s"), name, error->message);
   else
     text = g_strdup_printf (_("Saved %s"), name);
@@ -226,9 +242,9 @@ on_export_response (GtkNativeDialog *dialog, int response, StepwiseWindow *self)
       _stepwise_window_toast (self, error->message);
       return;
     }
-  /* written on GIO's workers: a temporary file renamed over the old one */
-  g_file_replace_contents_bytes_async (file, png, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                       file_written, g_object_ref (self));
+  g_autoptr (GTask) task = g_task_new (file, NULL, file_written, g_object_ref (self));
+  g_task_set_task_data (task, g_bytes_ref (png), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, write_file);
 }
 
 static void

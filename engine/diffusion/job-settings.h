@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 #define SW_JOB_KEY_I_START  "stepwise.i_start"
 #define SW_JOB_KEY_CHANNELS "stepwise.channels"
 #define SW_JOB_KEY_CREATED  "stepwise.created"    /* ISO 8601 */
+#define SW_JOB_KEY_SCALE    "stepwise.scale"      /* a saved image's pixels per model pixel, when over 1 */
 
 /* what the job does with its inputs, as the window's mode chooser names it */
 typedef enum {
