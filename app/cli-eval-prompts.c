@@ -226,11 +226,12 @@ write_grid (const char *path, const char *title, const SwPromptScore *sc, const 
                                error);
 }
 
-/* --names: NAMES_IN_GRID of the N prompts (all when fewer) drawn with
- * NAMES_GRID_SEED, in the prompts' (sorted) order */
+/* --names: NAMES_IN_GRID of the N prompts (all when fewer; N >= 1) drawn
+ * with NAMES_GRID_SEED, in the prompts' (sorted) order */
 static int *
 names_for_grid (int n, int *n_picks)
 {
+  n = MAX (n, 1);   /* a model with no names is refused before a grid is drawn */
   g_autofree int *order = g_new (int, n);
   for (int i = 0; i < n; i++)
     order[i] = i;
