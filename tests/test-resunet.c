@@ -321,7 +321,7 @@ test_file_round_trip (void)
   g_autofree char *ckpt = g_build_filename (dir, "checkpoint.safetensors", NULL);
   g_autoptr (GError) error = NULL;
   SwResunet *net = sw_test_write_tiny_resunet (f32, captions, SW_DTYPE_F32);
-  sw_test_write_tiny_resunet (f16, captions, SW_DTYPE_F16);   /* the same weights */
+  sw_resunet_free (sw_test_write_tiny_resunet (f16, captions, SW_DTYPE_F16));   /* the same weights */
   const size_t np = sw_resunet_num_params (net);
   const float *P = sw_resunet_params (net);
 
