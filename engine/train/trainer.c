@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "data/caption-terms.h"
-#include "models/checkpoint.h"
 #include "diffusion/cosine-schedule.h"
 #include "diffusion/ddpm-linear.h"
 #include "models/prompt-classes.h"
@@ -15,9 +14,9 @@
 struct _SwTrainer {
   SwRecipe recipe;
   const SwDataset *data;
-  SwUnet *net;
+  SwTrainNet net;
   SwAdam opt;
-  SwUnet *averaged;    /* sw_trainer_sampling_net's copy, made on first use */
+  SwTrainNet averaged; /* the sampling net's copy, made on first use */
   SwDdpmLinear ddpm;
   double *cosine_ab;   /* (T) for eps-cosine */
   /* a class model of a captioned dataset: the captions' vocabulary and
@@ -121,7 +120,7 @@ limited (const SwRecipe *r, const SwDataset *data, SwDataset *view)
 
 /* takes VOCAB and TERMS */
 static SwTrainer *
-trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwTrainNet net,
                SwPromptEncoder *vocab, SwCaptionTerms *terms)
 {
   SwTrainer *tr = g_new0 (SwTrainer, 1);
@@ -131,7 +130,8 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   tr->net = net;
   tr->vocab = vocab;
   tr->terms = terms;
-  tr->cond_dim = recipe->model.variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
+  int channels, size;
+  sw_train_net_shape (&net, &channels, &size, &tr->cond_dim);
   sw_ddpm_linear_init (&tr->ddpm, recipe->model.T, recipe->model.beta1, recipe->model.beta2);
   tr->cosine_ab = g_new (double, recipe->model.T);
   sw_cosine_alpha_bar (recipe->model.T, tr->cosine_ab);
@@ -161,10 +161,10 @@ word_groups (SwTrainer *tr)
   tr->opt.n_groups = 0;
   if (tr->recipe.word_lr == 1.0f)
     return;
-  for (size_t i = 0; i < sw_unet_n_tensors (tr->net); i++)
+  for (size_t i = 0; i < sw_train_net_n_tensors (&tr->net); i++)
     {
-      const SwTensorInfo *info = sw_unet_tensor (tr->net, i);
-      if (sw_unet_tensor_holds_words (tr->net, info))
+      const SwTensorInfo *info = sw_train_net_tensor (&tr->net, i);
+      if (sw_train_net_holds_words (&tr->net, info))
         sw_adam_add_group (&tr->opt, info->offset, info->offset + info->numel, tr->recipe.word_lr);
     }
 }
@@ -185,18 +185,18 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
     .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
     .embed_dim = recipe->model.embed,
   };
-  SwUnet *net = sw_unet_new (&cfg, error);
-  if (!net)
+  SwTrainNet net = { .unet = sw_unet_new (&cfg, error) };
+  if (!net.unet)
     {
       sw_caption_terms_free (terms);
       sw_prompt_encoder_free (vocab);
       return NULL;
     }
-  sw_unet_init_params (net, recipe->seed);
+  sw_unet_init_params (net.unet, recipe->seed);
   SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
-  sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
+  sw_adam_init (&tr->opt, sw_train_net_n_params (&net), recipe->lr);
   if (recipe->ema > 0.0f)
-    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_unet_params (net));
+    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_train_net_params (&net));
   word_groups (tr);
   return tr;
 }
@@ -214,8 +214,8 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
   int cond_dim;
   gint64 done;
   SwDataset view;
-  SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
-  if (!net)
+  SwTrainNet net;
+  if (!sw_train_net_load (path, &net, &meta, &opt, &has_opt, error))
     return NULL;
   const char *epoch = g_hash_table_lookup (meta, "train.epoch");
   if (!has_opt)
@@ -227,11 +227,14 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
                  "“%s”: metadata field “train.epoch” is missing or not a count", path);
   else if (sw_recipe_from_meta (meta, &recipe, error))
     {
-      const SwUnetConfig *cfg = sw_unet_config (net);
-      recipe.model.variant = cfg->variant;
-      recipe.model.time_mod = cfg->time_mod;
-      recipe.model.cond = cfg->cond;
-      recipe.model.embed = cfg->embed_dim;
+      if (net.unet)
+        {
+          const SwUnetConfig *cfg = sw_unet_config (net.unet);
+          recipe.model.variant = cfg->variant;
+          recipe.model.time_mod = cfg->time_mod;
+          recipe.model.cond = cfg->cond;
+          recipe.model.embed = cfg->embed_dim;
+        }
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;
@@ -249,7 +252,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       if (ch->repeat_rare != 0.0f)
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
-        sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
+        sw_adam_enable_ema (&opt, recipe.ema, sw_train_net_params (&net));
       data = limited (&recipe, data, &view);
       if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -262,8 +265,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
                && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {
           g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
-          if (cfg->size != data->height || cfg->channels != data->channels
-              || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != cond_dim))
+          int channels, size, net_cond;
+          sw_train_net_shape (&net, &channels, &size, &net_cond);
+          if (size != data->height || channels != data->channels || net_cond != cond_dim)
             g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                          "“%s” does not fit the dataset's images or classes", path);
           else if (vocab && g_strcmp0 (words, g_hash_table_lookup (meta, "prompt.vocabulary")) != 0)
@@ -283,7 +287,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         }
     }
   sw_adam_clear (&opt);
-  sw_unet_free (net);
+  sw_train_net_clear (&net);
   return NULL;
 }
 
@@ -292,8 +296,8 @@ sw_trainer_free (SwTrainer *tr)
 {
   if (!tr)
     return;
-  sw_unet_free (tr->net);
-  sw_unet_free (tr->averaged);
+  sw_train_net_clear (&tr->net);
+  sw_train_net_clear (&tr->averaged);
   sw_prompt_encoder_free (tr->vocab);
   sw_caption_terms_free (tr->terms);
   sw_adam_clear (&tr->opt);
@@ -312,7 +316,8 @@ sw_trainer_free (SwTrainer *tr)
 }
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
-SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
+SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net.unet; }
+const SwTrainNet *sw_trainer_train_net (const SwTrainer *tr) { return &tr->net; }
 
 int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
@@ -457,16 +462,23 @@ recalibrate_bn (SwTrainer *tr, SwUnet *net)
   memcpy (tr->c, c_saved, sizeof (float) * c_floats);
 }
 
+const SwTrainNet *
+sw_trainer_sampling_train_net (SwTrainer *tr)
+{
+  if (!tr->opt.ema)
+    return &tr->net;
+  if (!tr->averaged.unet && !tr->averaged.resunet)
+    tr->averaged = sw_train_net_new_like (&tr->net);
+  memcpy (sw_train_net_params (&tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
+  if (tr->averaged.unet)
+    recalibrate_bn (tr, tr->averaged.unet);
+  return &tr->averaged;
+}
+
 SwUnet *
 sw_trainer_sampling_net (SwTrainer *tr)
 {
-  if (!tr->opt.ema)
-    return tr->net;
-  if (!tr->averaged)
-    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
-  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
-  recalibrate_bn (tr, tr->averaged);
-  return tr->averaged;
+  return sw_trainer_sampling_train_net (tr)->unet;
 }
 
 gboolean
@@ -494,13 +506,13 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       size_t n = N * img;
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;
-      sw_unet_forward (tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
+      sw_train_net_forward (&tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
       float loss = sw_mse_forward (n, tr->out, tr->target);
       memset (tr->dout, 0, sizeof (float) * n);
       sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
-      sw_unet_zero_grad (tr->net);
-      sw_unet_backward (tr->net, tr->dout);
-      sw_adam_step (&tr->opt, sw_unet_params (tr->net), sw_unet_grads (tr->net));
+      sw_train_net_zero_grad (&tr->net);
+      sw_train_net_backward (&tr->net, tr->dout);
+      sw_adam_step (&tr->opt, sw_train_net_params (&tr->net), sw_train_net_grads (&tr->net));
       if (!isfinite (loss))
         {
           g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -553,8 +565,7 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
     }
   g_ptr_array_add (meta, NULL);
   /* a checkpoint resumes the trained net; a model file ships what samples */
-  return sw_checkpoint_save (path, with_optimizer ? tr->net : sw_trainer_sampling_net (tr),
-                             with_optimizer ? &tr->opt : NULL,
-                             (const char * const *) meta->pdata, with_optimizer ? SW_DTYPE_F32 : dtype,
-                             error);
+  return sw_train_net_save (with_optimizer ? &tr->net : sw_trainer_sampling_train_net (tr), path,
+                            with_optimizer ? &tr->opt : NULL, (const char * const *) meta->pdata,
+                            with_optimizer ? SW_DTYPE_F32 : dtype, error);
 }

@@ -15,6 +15,7 @@
 #include "io/safetensors.h"
 #include "train/recipe.h"
 #include "models/unet.h"
+#include "train/train-net.h"
 
 G_BEGIN_DECLS
 
@@ -48,11 +49,15 @@ SwTrainer   *sw_trainer_resume (const char *checkpoint, const SwDataset *train,
 void         sw_trainer_free (SwTrainer *trainer);
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
+/* the trained net; sw_trainer_net: the course UNet's, NULL for a resunet */
+const SwTrainNet *sw_trainer_train_net (const SwTrainer *trainer);
 SwUnet      *sw_trainer_net (SwTrainer *trainer);
 /* the net to sample from and to ship: the weights' moving average when the
  * recipe keeps one (a copy, refreshed by each call, its BatchNorm statistics
  * recomputed for those weights over 1,024 training images: a few forward
- * passes), else the trained net */
+ * passes; a resunet has no BatchNorm), else the trained net; sw_trainer_sampling_net:
+ * the course UNet's, NULL for a resunet */
+const SwTrainNet *sw_trainer_sampling_train_net (SwTrainer *trainer);
 SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
