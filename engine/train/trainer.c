@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "data/caption-terms.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
+#include "models/eps-model.h"
 #include "diffusion/ddpm-linear.h"
 #include "models/prompt-classes.h"
 #include "models/prompt-encoder.h"
@@ -32,6 +33,7 @@ struct _SwTrainer {
   /* batch buffers */
   int *order;          /* (n_order) */
   float *x, *inp, *target, *out, *dout, *t, *c;
+  float *weight;       /* (batch) each image's Min-SNR loss weight */
 };
 
 static gboolean
@@ -51,12 +53,21 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
       return FALSE;
     }
   /* the samplers of the other objectives take class indices, not prompts */
-  if (r->model.variant == SW_UNET_CLASS && !d->labels && r->model.objective != SW_OBJECTIVE_EPS_COSINE)
+  if (r->model.variant == SW_UNET_CLASS && !d->labels && r->model.objective != SW_OBJECTIVE_EPS_COSINE
+      && r->model.objective != SW_OBJECTIVE_V_COSINE)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
                    "with classes (digits, fashion), and captions train the eps-cosine recipes "
                    "(emoji-ddpm, ddpm-prompt)", d->name, r->model.name);
+      return FALSE;
+    }
+  if (r->resunet.width > 0 && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has no captions; the residual attention UNet's recipe “%s” "
+                   "trains on prompts (accepted: a captioned dataset, emoji16, emoji64, emoji)",
+                   d->name, r->model.name);
       return FALSE;
     }
   if (r->repeat_rare > 0.0f && !d->captions)
@@ -148,6 +159,7 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwTrainNet net,
   tr->dout = g_new (float, B * img);
   tr->t = g_new (float, B);
   tr->c = g_new0 (float, (size_t) B * MAX (tr->cond_dim, 1));
+  tr->weight = g_new (float, B);
   return tr;
 }
 
@@ -180,19 +192,38 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
-  SwUnetConfig cfg = {
-    .variant = recipe->model.variant, .time_mod = recipe->model.time_mod, .cond = recipe->model.cond,
-    .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
-    .embed_dim = recipe->model.embed,
-  };
-  SwTrainNet net = { .unet = sw_unet_new (&cfg, error) };
-  if (!net.unet)
+  SwTrainNet net = { 0 };
+  if (recipe->resunet.width > 0)
+    {
+      SwResunetConfig cfg = recipe->resunet;
+      cfg.channels = data->channels;
+      cfg.size = data->height;
+      cfg.vocab = cond_dim;
+      net.resunet = sw_resunet_new (&cfg, error);
+      if (net.resunet)
+        sw_resunet_init_params (net.resunet, recipe->seed);
+    }
+  else if (recipe->model.objective == SW_OBJECTIVE_V_COSINE)
+    g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                 "the v-cosine objective trains a residual attention UNet; the recipe “%s” trains "
+                 "the course UNet (accepted: eps-cosine, or the emoji-stage1 recipe)", recipe->model.name);
+  else
+    {
+      SwUnetConfig cfg = {
+        .variant = recipe->model.variant, .time_mod = recipe->model.time_mod, .cond = recipe->model.cond,
+        .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+        .embed_dim = recipe->model.embed,
+      };
+      net.unet = sw_unet_new (&cfg, error);
+      if (net.unet)
+        sw_unet_init_params (net.unet, recipe->seed);
+    }
+  if (!net.unet && !net.resunet)
     {
       sw_caption_terms_free (terms);
       sw_prompt_encoder_free (vocab);
       return NULL;
     }
-  sw_unet_init_params (net.unet, recipe->seed);
   SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
   sw_adam_init (&tr->opt, sw_train_net_n_params (&net), recipe->lr);
   if (recipe->ema > 0.0f)
@@ -234,6 +265,12 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
           recipe.model.time_mod = cfg->time_mod;
           recipe.model.cond = cfg->cond;
           recipe.model.embed = cfg->embed_dim;
+        }
+      else
+        {
+          /* it trains on prompts (check_data): the class variant's conditioning */
+          recipe.resunet = *sw_resunet_config (net.resunet);
+          recipe.model.variant = SW_UNET_CLASS;
         }
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
@@ -311,6 +348,7 @@ sw_trainer_free (SwTrainer *tr)
   g_free (tr->dout);
   g_free (tr->t);
   g_free (tr->c);
+  g_free (tr->weight);
   g_free (tr->repeats);
   g_free (tr);
 }
@@ -411,22 +449,71 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
         }
       break;
     case SW_OBJECTIVE_EPS_COSINE:
-      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1] */
+    case SW_OBJECTIVE_V_COSINE:
+      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1]; the
+       * course UNet takes t / T, the resunet t itself (as ADM) */
       for (int i = 0; i < N; i++)
         {
           int t = (int) sw_rng_below (rng, (uint32_t) r->model.T);
           float a = (float) sqrt (tr->cosine_ab[t]);
           float b = (float) sqrt (1.0 - tr->cosine_ab[t]);
-          tr->t[i] = (float) t / r->model.T;
+          tr->t[i] = tr->net.resunet ? (float) t : (float) t / r->model.T;
+          tr->weight[i] = sw_min_snr_weight (tr->cosine_ab[t], r->min_snr, r->model.objective);
           for (size_t j = i * img; j < (i + 1) * img; j++)
             {
-              float eps = sw_rng_normal (rng);
-              tr->inp[j] = a * (2.0f * tr->x[j] - 1.0f) + b * eps;
-              tr->target[j] = eps;
+              float eps = sw_rng_normal (rng), x0 = 2.0f * tr->x[j] - 1.0f;
+              tr->inp[j] = a * x0 + b * eps;
+              tr->target[j] = r->model.objective == SW_OBJECTIVE_V_COSINE ? a * eps - b * x0 : eps;
             }
         }
       break;
     }
+}
+
+float
+sw_min_snr_weight (double alpha_bar, float gamma, SwObjective objective)
+{
+  if (gamma <= 0.0f)
+    return 1.0f;
+  const double snr = alpha_bar / (1.0 - alpha_bar), clipped = MIN (snr, (double) gamma);
+  return (float) (objective == SW_OBJECTIVE_V_COSINE ? clipped / (snr + 1.0) : clipped / snr);
+}
+
+void
+sw_adamw_decay (const SwAdam *opt, float *params, float weight_decay)
+{
+  size_t j = 0;
+  for (int g = 0; g <= opt->n_groups; g++)
+    {
+      /* the ungrouped run before group G (or to the end), then group G */
+      const size_t end = g < opt->n_groups ? opt->groups[g].begin : opt->n;
+      const float keep = 1.0f - opt->lr * weight_decay;
+      for (; j < end; j++)
+        params[j] *= keep;
+      if (g == opt->n_groups)
+        break;
+      const float keep_g = 1.0f - opt->lr * opt->groups[g].scale * weight_decay;
+      for (; j < opt->groups[g].end; j++)
+        params[j] *= keep_g;
+    }
+}
+
+/* the mean over N images of IMG values of weight[i] (out - target)^2, and
+ * its gradient into DOUT (Min-SNR weighting; MSE when every weight is 1) */
+static float
+weighted_mse (int N, size_t img, const float *out, const float *target, const float *weight,
+              float *dout)
+{
+  const double scale = 1.0 / ((double) N * img);
+  double total = 0.0;
+  for (int i = 0; i < N; i++)
+    for (size_t j = i * img; j < (i + 1) * img; j++)
+      {
+        const float d = out[j] - target[j];
+        total += (double) weight[i] * d * d;
+        dout[j] = (float) (2.0 * scale * weight[i]) * d;
+      }
+  return (float) (total * scale);
 }
 
 /* BatchNorm statistics for averaged weights, as torch.optim.swa_utils.
@@ -460,6 +547,16 @@ recalibrate_bn (SwTrainer *tr, SwUnet *net)
     }
   sw_unet_set_bn_momentum (net, SW_BN_MOMENTUM);
   memcpy (tr->c, c_saved, sizeof (float) * c_floats);
+}
+
+SwEpsModel *
+sw_trainer_sampling_model (SwTrainer *tr, GError **error)
+{
+  const SwModelConfig *model = &tr->recipe.model;
+  const SwTrainNet *net = sw_trainer_sampling_train_net (tr);
+  g_autofree char *meta = sw_prompt_encoder_to_meta (tr->vocab);
+  return net->resunet ? sw_eps_model_new_resunet (net->resunet, model, meta, error)
+                      : sw_eps_model_new_unet_words (net->unet, model, meta, error);
 }
 
 const SwTrainNet *
@@ -498,6 +595,8 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       tr->order[m++] = i;
   sw_rng_shuffle (&rng, tr->order, tr->n_order);
   tr->opt.lr = sw_recipe_lr (r, tr->epoch);
+  if (tr->net.resunet)   /* its dropout masks: this epoch's own too */
+    sw_resunet_seed_dropout (tr->net.resunet, r->seed * 1000003u + 3000u + (uint64_t) tr->epoch);
 
   double total = 0.0;
   for (int s = 0; s < steps; s++)
@@ -507,11 +606,19 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;
       sw_train_net_forward (&tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
-      float loss = sw_mse_forward (n, tr->out, tr->target);
-      memset (tr->dout, 0, sizeof (float) * n);
-      sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
+      float loss;
+      if (r->min_snr > 0.0f)
+        loss = weighted_mse (N, img, tr->out, tr->target, tr->weight, tr->dout);
+      else
+        {
+          loss = sw_mse_forward (n, tr->out, tr->target);
+          memset (tr->dout, 0, sizeof (float) * n);
+          sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
+        }
       sw_train_net_zero_grad (&tr->net);
       sw_train_net_backward (&tr->net, tr->dout);
+      if (r->weight_decay > 0.0f)
+        sw_adamw_decay (&tr->opt, sw_train_net_params (&tr->net), r->weight_decay);
       sw_adam_step (&tr->opt, sw_train_net_params (&tr->net), sw_train_net_grads (&tr->net));
       if (!isfinite (loss))
         {

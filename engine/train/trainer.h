@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "nn/adam.h"
+#include "models/eps-model.h"
 #include "models/prompt-encoder.h"
 #include "data/dataset.h"
 #include "io/safetensors.h"
@@ -59,6 +60,9 @@ SwUnet      *sw_trainer_net (SwTrainer *trainer);
  * the course UNet's, NULL for a resunet */
 const SwTrainNet *sw_trainer_sampling_train_net (SwTrainer *trainer);
 SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
+/* for a model of prompt words (sw_trainer_vocabulary): the sampling net
+ * as an eps-model of that vocabulary, borrowing the net (either architecture) */
+SwEpsModel  *sw_trainer_sampling_model (SwTrainer *trainer, GError **error);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
 /* images drawn an epoch: the dataset's, or more under repeat-factor sampling */
@@ -78,5 +82,13 @@ gboolean     sw_trainer_run_epoch (SwTrainer *trainer, SwTrainStep step, gpointe
  * weights alone in DTYPE (what the app ships).  EXTRA: NULL-terminated key/value pairs. */
 gboolean     sw_trainer_save (SwTrainer *trainer, const char *path, gboolean with_optimizer,
                               SwDtype dtype, const char * const *extra, GError **error);
+
+/* Min-SNR-gamma's weight of an image at ALPHA_BAR (Hang et al. 2023,
+ * docs/math.md): with SNR = ab / (1 - ab), min(SNR, GAMMA) / SNR for
+ * eps-cosine, min(SNR, GAMMA) / (SNR + 1) for v-cosine; 1 when GAMMA is 0 */
+float        sw_min_snr_weight (double alpha_bar, float gamma, SwObjective objective);
+/* AdamW's decoupled decay, before the Adam step: every parameter times
+ * 1 - rate * WEIGHT_DECAY, the rate its group's (lr * scale) */
+void         sw_adamw_decay (const SwAdam *opt, float *params, float weight_decay);
 
 G_END_DECLS
