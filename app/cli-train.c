@@ -134,9 +134,16 @@ on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
     : g_strdup ("");
   g_autofree char *resuming = run->resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                           : g_strdup ("");
-  fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, m->D,
-           sw_cond_points_name (m->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
+  const SwResunetConfig *res = &r->resunet;
+  g_autofree char *shape = res->width > 0
+    ? g_strdup_printf ("residual attention UNet of width %d, %d levels, %d blocks, %d heads, %s%s, %s, "
+                       "weight decay %g, Min-SNR %g", res->width, res->levels, res->blocks, res->heads,
+                       res->pool ? "pooled words" : "", res->cross ? (res->pool ? " and cross-attention" : "cross-attention") : "",
+                       sw_objective_name (m->objective), r->weight_decay, r->min_snr)
+    : g_strdup_printf ("D=%d, conditioning %s%s", m->D, sw_cond_points_name (m->cond), embedding);
+  fprintf (stderr, "%s on %s: %d images%s, %s, batch %d, %d epochs, lr %g%s%s, "
+           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, shape,
+           r->batch, r->epochs, r->lr, sched, words,
            sw_train_net_n_params (sw_trainer_train_net (tr)), averaged, resuming);
   g_strlcpy (run->name, m->name, sizeof run->name);
   run->epochs = r->epochs;

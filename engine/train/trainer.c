@@ -58,8 +58,8 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
-                   "with classes (digits, fashion), and captions train the eps-cosine recipes "
-                   "(emoji-ddpm, ddpm-prompt)", d->name, r->model.name);
+                   "with classes (digits, fashion), and captions train the cosine-schedule recipes "
+                   "(emoji-ddpm, ddpm-prompt, emoji-stage1)", d->name, r->model.name);
       return FALSE;
     }
   if (r->resunet.width > 0 && !d->captions)
