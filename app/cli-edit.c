@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 
 /* sdedit and img2img: one column per i_start, the original last */
 static int

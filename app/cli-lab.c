@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "base/rng.h"
 

@@ -53,8 +53,7 @@ prompt_grid (SwTrainer *tr, const char *dir, SwProgress *progress, GError **erro
 {
   const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
   g_autofree char *path = g_strdup_printf ("%s/samples-epoch-%02d.png", dir, sw_trainer_epoch (tr));
-  g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-  g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (sw_trainer_sampling_net (tr), model, meta, error);
+  g_autoptr (SwEpsModel) m = sw_trainer_sampling_model (tr, error);
   if (!m)
     return FALSE;
   g_autofree const char **prompts = sw_grid_prompts (m, 12);
@@ -135,10 +134,17 @@ on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
     : g_strdup ("");
   g_autofree char *resuming = run->resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                           : g_strdup ("");
-  fprintf (stderr, "%s on %s: %d images%s, D=%d, conditioning %s%s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, m->D,
-           sw_cond_points_name (m->cond), embedding, r->batch, r->epochs, r->lr, sched, words,
-           sw_unet_num_params (sw_trainer_net (tr)), averaged, resuming);
+  const SwResunetConfig *res = &r->resunet;
+  g_autofree char *shape = res->width > 0
+    ? g_strdup_printf ("residual attention UNet of width %d, %d levels, %d blocks, %d heads, %s%s, %s, "
+                       "weight decay %g, Min-SNR %g", res->width, res->levels, res->blocks, res->heads,
+                       res->pool ? "pooled words" : "", res->cross ? (res->pool ? " and cross-attention" : "cross-attention") : "",
+                       sw_objective_name (m->objective), r->weight_decay, r->min_snr)
+    : g_strdup_printf ("D=%d, conditioning %s%s", m->D, sw_cond_points_name (m->cond), embedding);
+  fprintf (stderr, "%s on %s: %d images%s, %s, batch %d, %d epochs, lr %g%s%s, "
+           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, shape,
+           r->batch, r->epochs, r->lr, sched, words,
+           sw_train_net_n_params (sw_trainer_train_net (tr)), averaged, resuming);
   g_strlcpy (run->name, m->name, sizeof run->name);
   run->epochs = r->epochs;
   sw_progress_init (&run->progress, m->name);
@@ -181,12 +187,76 @@ on_epoch (SwTrainer *tr, const SwTrainEpochReport *report, gpointer user_data, G
   return TRUE;
 }
 
+/* the residual attention UNet's options into RECIPE (0, -1 or NULL: the
+ * recipe's); an error names the option and what it accepts */
+static gboolean
+resunet_options (SwRecipe *r, const char *objective, int width, const char *mult, int blocks,
+                 const char *attention, int heads, int cross, GError **error)
+{
+  SwResunetConfig *c = &r->resunet;
+  if (!objective && !width && !mult && !blocks && !attention && !heads && cross < 0)
+    return TRUE;
+  SW_CHECK (c->width > 0, "--objective, --width, --mult, --blocks, --attention, --heads and "
+            "--cross shape a residual attention UNet; the recipe “%s” trains the course UNet "
+            "(accepted: emoji-stage1)", r->model.name);
+  if (objective)
+    {
+      SW_CHECK (g_strcmp0 (objective, "eps") == 0 || g_strcmp0 (objective, "v") == 0,
+                "--objective “%s” is unknown; accepted: eps, v", objective);
+      r->model.objective = objective[0] == 'v' ? SW_OBJECTIVE_V_COSINE : SW_OBJECTIVE_EPS_COSINE;
+    }
+  if (width)
+    {
+      c->width = width;
+      c->time_dim = 4 * width;
+      c->groups = MIN (32, width);
+    }
+  if (blocks) c->blocks = blocks;
+  if (heads) c->heads = heads;
+  if (cross >= 0)
+    {
+      SW_CHECK (cross <= 2, "--cross %d is out of range; accepted: 0 (pooled words), 1 "
+                "(cross-attention), 2 (both)", cross);
+      c->pool = cross != 1;
+      c->cross = cross >= 1;
+    }
+  g_autoptr (GArray) levels = NULL;
+  if (mult)
+    {
+      if (!sw_cli_parse_int_list (mult, "--mult", &levels, error))
+        return FALSE;
+      SW_CHECK (levels->len >= 1 && levels->len <= SW_RESUNET_MAX_LEVELS,
+                "--mult “%s” gives %u levels; accepted: 1 to %d", mult, levels->len, SW_RESUNET_MAX_LEVELS);
+      c->levels = (int) levels->len;
+      for (guint l = 0; l < levels->len; l++)
+        c->mult[l] = g_array_index (levels, int, l);
+      g_clear_pointer (&levels, g_array_unref);
+    }
+  if (attention)
+    {
+      c->attn = 0;
+      if (*attention && !sw_cli_parse_int_list (attention, "--attention", &levels, error))
+        return FALSE;
+      for (guint l = 0; levels && l < levels->len; l++)
+        {
+          const int level = g_array_index (levels, int, l);
+          SW_CHECK (level >= 0 && level < c->levels, "--attention level %d is out of range; "
+                    "accepted: 0 to %d (the levels of --mult)", level, c->levels - 1);
+          c->attn |= 1u << level;
+        }
+    }
+  return TRUE;
+}
+
 int
 sw_cli_train (int argc, char **argv)
 {
   g_autofree char *dataset = NULL, *out = NULL, *sample_epochs = NULL, *cond = NULL;
+  g_autofree char *objective = NULL, *mult = NULL, *attention = NULL;
   int epochs = 0, batch = 0, D = 0, embed = -1, limit = 0, sample_steps = 0;
+  int width = 0, blocks = 0, heads = 0, cross = -1;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
+  double weight_decay = -1, min_snr = -1, minutes = 0;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
@@ -203,6 +273,16 @@ sw_cli_train (int argc, char **argv)
     { "ema", 0, 0, G_OPTION_ARG_DOUBLE, &ema, "Sample from and ship a moving average of the weights with this decay per step (default 0: none); with --resume, from the current weights on", "DECAY" },
     { "word-lr", 0, 0, G_OPTION_ARG_DOUBLE, &word_lr, "Multiply the rate of the weights that hold a vector per class or prompt word by X (default 1); with --resume, from here on", "X" },
     { "repeat-rare", 0, 0, G_OPTION_ARG_DOUBLE, &repeat_rare, "Draw each captioned image round(max(1, sqrt(T / f))) times an epoch, f the share of captions with its rarest word (repeat-factor sampling; default 0: once); with --resume, from here on", "T" },
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What a residual attention UNet predicts: eps (the noise, the default) or v (sqrt(ab) eps - sqrt(1-ab) x0)", "eps|v" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, "AdamW's decoupled weight decay (emoji-stage1: 0.01; 0: plain Adam)", "WD" },
+    { "min-snr", 0, 0, G_OPTION_ARG_DOUBLE, &min_snr, "Weight each image's loss by Min-SNR-gamma with this gamma (default 0: none)", "G" },
+    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 64)", "N" },
+    { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },
+    { "blocks", 0, 0, G_OPTION_ARG_INT, &blocks, "Its residual blocks per level (emoji-stage1: 2)", "N" },
+    { "attention", 0, 0, G_OPTION_ARG_STRING, &attention, "Its levels with attention, from 0 at full size (emoji-stage1: 1,2, i.e. 8 and 4 px); \"\" for none", "LIST" },
+    { "heads", 0, 0, G_OPTION_ARG_INT, &heads, "Its attention heads (emoji-stage1: 4)", "N" },
+    { "cross", 0, 0, G_OPTION_ARG_INT, &cross, "Its prompt: 0 pooled word embeddings (emoji-stage1), 1 cross-attention to the words, 2 both", "N" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
@@ -246,6 +326,10 @@ sw_cli_train (int argc, char **argv)
   if (seed >= 0) recipe.seed = (uint64_t) seed;
   if (sample_steps) recipe.model.sample_steps = sample_steps;
   recipe.limit = limit;
+  if (!resunet_options (&recipe, objective, width, mult, blocks, attention, heads, cross, &error))
+    return sw_cli_fail (CMD, error);
+  if (weight_decay >= 0) recipe.weight_decay = (float) weight_decay;
+  if (min_snr >= 0) recipe.min_snr = (float) min_snr;
   if (!sw_recipe_validate (&recipe, &error))
     return sw_cli_fail (CMD, error);
   g_autoptr (GArray) grid_epochs = NULL;
@@ -281,6 +365,7 @@ sw_cli_train (int argc, char **argv)
     .repeat_rare = repeat_rare > 0 ? recipe.repeat_rare : repeat_rare == 0 ? -1.0f : 0.0f,
   };
   params.data = data;
+  params.minutes = minutes;
   params.folder = out;
   params.on_start = on_start;
   params.on_step = on_step;

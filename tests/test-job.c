@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "models/eps-model.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "base/rng.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "diffusion/sample-grid.h"
 #include "eval/prompt-score.h"
 #include "models/eps-model.h"

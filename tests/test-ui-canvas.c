@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "models/checkpoint.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
 #include "base/rng.h"

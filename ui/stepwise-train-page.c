@@ -261,17 +261,16 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
   const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
   if (model->objective == SW_OBJECTIVE_DENOISE || model->objective == SW_OBJECTIVE_PURE_NOISE)
     return NULL;
-  SwUnet *net = sw_trainer_sampling_net (tr);
-  const SwUnetConfig *cfg = sw_unet_config (net);
-  const int rows = SAMPLES_PER_CLASS, C = cfg->channels, S = cfg->size;
-  int cols = cfg->variant == SW_UNET_CLASS ? MIN (cfg->class_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS;
+  int C, S, cond_dim;
+  sw_train_net_shape (sw_trainer_train_net (tr), &C, &S, &cond_dim);
+  const int rows = SAMPLES_PER_CLASS;
+  int cols = cond_dim > 0 ? MIN (cond_dim, SAMPLE_COLUMNS) : SAMPLE_COLUMNS;
   g_autofree float *out = g_new (float, (size_t) rows * SAMPLE_COLUMNS * C * S * S);
   /* either way the samples come column after column: ROWS of each class
    * or prompt */
   if (sw_trainer_vocabulary (tr))
     {
-      g_autofree char *meta = sw_prompt_encoder_to_meta (sw_trainer_vocabulary (tr));
-      g_autoptr (SwEpsModel) m = sw_eps_model_new_unet_words (net, model, meta, error);
+      g_autoptr (SwEpsModel) m = sw_trainer_sampling_model (tr, error);
       if (!m)
         return NULL;
       g_autofree const char **prompts = sw_grid_prompts (m, SAMPLE_COLUMNS);
@@ -280,7 +279,8 @@ sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, G
                               on_grid_progress, run, error))
         return NULL;
     }
-  else if (!sw_sample_class_grid (net, model, cols, rows, 0, out, on_grid_progress, run, error))
+  else if (!sw_sample_class_grid (sw_trainer_sampling_net (tr), model, cols, rows, 0, out,
+                                  on_grid_progress, run, error))
     return NULL;
   const int n = rows * cols, H = rows * (S + 1) - 1, W = cols * (S + 1) - 1;
   float *grid = g_new (float, (size_t) C * H * W);

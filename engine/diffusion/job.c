@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "base/rng.h"
 

@@ -1,9 +1,12 @@
 #include "models/eps-model.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
+#include "models/cosine-schedule.h"
 #include "models/resunet-file.h"
 
 typedef struct {
@@ -140,9 +143,11 @@ sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model, const char
 
 typedef struct {
   SwResunet       *net;
+  gboolean         owned;     /* freed with the model (one loaded from a file) */
   SwPromptEncoder *words;     /* NULL for a net without a vocabulary */
   float           *tt;        /* (cap) the timestep of every image */
   int              cap;
+  double          *alpha_bar; /* (T) a v-prediction net's schedule, else NULL */
 } ResunetImpl;
 
 static void
@@ -160,6 +165,15 @@ resunet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond,
   for (int i = 0; i < N; i++)
     r->tt[i] = (float) t;
   sw_resunet_forward (r->net, N, x, r->tt, r->words ? cond : NULL, false, eps);
+  if (r->alpha_bar)
+    {
+      /* v = sqrt(ab) eps - sqrt(1-ab) x0 and x_t = sqrt(ab) x0 + sqrt(1-ab) eps
+       * give eps = sqrt(ab) v + sqrt(1-ab) x_t (docs/math.md) */
+      const float a = (float) sqrt (r->alpha_bar[t]), b = (float) sqrt (1.0 - r->alpha_bar[t]);
+      const size_t n = (size_t) N * m->channels * m->height * m->width;
+      for (size_t j = 0; j < n; j++)
+        eps[j] = a * eps[j] + b * x[j];
+    }
 }
 
 static gboolean
@@ -187,10 +201,53 @@ static void
 resunet_free (SwEpsModel *m)
 {
   ResunetImpl *r = m->impl;
-  sw_resunet_free (r->net);
+  if (r->owned)
+    sw_resunet_free (r->net);
   sw_prompt_encoder_free (r->words);
   g_free (r->tt);
+  g_free (r->alpha_bar);
   g_free (r);
+}
+
+SwEpsModel *
+sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary,
+                          GError **error)
+{
+  const SwResunetConfig *cfg = sw_resunet_config (net);
+  SwPromptEncoder *words = NULL;
+  if (model->objective != SW_OBJECTIVE_EPS_COSINE && model->objective != SW_OBJECTIVE_V_COSINE)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "a residual attention UNet trained for the %s objective; accepted: eps-cosine, "
+                   "v-cosine", sw_objective_name (model->objective));
+      return NULL;
+    }
+  if (cfg->vocab > 0 && !vocabulary)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "a net of %d prompt words without its vocabulary (metadata field "
+                   "“prompt.vocabulary”)", cfg->vocab);
+      return NULL;
+    }
+  if (cfg->vocab > 0 && !(words = sw_prompt_encoder_parse (vocabulary, cfg->vocab, error)))
+    return NULL;
+  ResunetImpl *r = g_new0 (ResunetImpl, 1);
+  r->net = net;
+  r->words = words;
+  if (model->objective == SW_OBJECTIVE_V_COSINE)
+    {
+      r->alpha_bar = g_new (double, model->T);
+      sw_cosine_alpha_bar (model->T, r->alpha_bar);
+    }
+  SwEpsModel *m = g_new0 (SwEpsModel, 1);
+  *m = (SwEpsModel) {
+    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
+    .cond_dim = MAX (cfg->vocab, 1), .T = model->T, .predicts_variance = FALSE,
+    .predict = resunet_predict, .encode = resunet_encode, .prompts = resunet_prompts,
+    .free = resunet_free, .impl = r,
+  };
+  g_strlcpy (m->dataset, model->dataset, sizeof m->dataset);
+  return m;
 }
 
 /* the residual attention UNet's model, from F (read from PATH) */
@@ -201,41 +258,21 @@ load_resunet (const SwStFile *f, const char *path, GError **error)
   SwResunet *net = sw_resunet_load_file (f, path, &meta, NULL, NULL, error);
   if (!net)
     return NULL;
-  const SwResunetConfig *cfg = sw_resunet_config (net);
-  const char *vocabulary = g_hash_table_lookup (meta, "prompt.vocabulary");
   SwModelConfig config;
-  SwPromptEncoder *words = NULL;
   g_autoptr (GError) local = NULL;
+  SwEpsModel *m = NULL;
   if (!sw_model_config_from_meta (meta, &config, &local))
     g_prefix_error (&local, "no usable training recipe: ");
-  else if (config.objective != SW_OBJECTIVE_EPS_COSINE)
-    g_set_error (&local, SW_ERROR, SW_ERROR_INVALID,
-                 "a residual attention UNet trained for the %s objective; accepted: eps-cosine",
-                 sw_objective_name (config.objective));
-  else if (cfg->vocab > 0 && !vocabulary)
-    g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "a net of %d prompt words without its vocabulary (metadata field "
-                 "“prompt.vocabulary”)", cfg->vocab);
-  else if (cfg->vocab > 0)
-    words = sw_prompt_encoder_parse (vocabulary, cfg->vocab, &local);
-  if (local)
+  else
+    m = sw_eps_model_new_resunet (net, &config, g_hash_table_lookup (meta, "prompt.vocabulary"), &local);
+  if (!m)
     {
       g_prefix_error (&local, "“%s”: ", path);
       g_propagate_error (error, g_steal_pointer (&local));
       sw_resunet_free (net);
       return NULL;
     }
-  ResunetImpl *r = g_new0 (ResunetImpl, 1);
-  r->net = net;
-  r->words = words;
-  SwEpsModel *m = g_new0 (SwEpsModel, 1);
-  *m = (SwEpsModel) {
-    .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
-    .cond_dim = MAX (cfg->vocab, 1), .T = config.T, .predicts_variance = FALSE,
-    .predict = resunet_predict, .encode = resunet_encode, .prompts = resunet_prompts,
-    .free = resunet_free, .impl = r,
-  };
-  g_strlcpy (m->dataset, config.dataset, sizeof m->dataset);
+  ((ResunetImpl *) m->impl)->owned = TRUE;
   return m;
 }
 

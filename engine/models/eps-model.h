@@ -16,6 +16,7 @@
 #include "models/prompt-encoder.h"
 #include "models/model-config.h"
 #include "base/error.h"
+#include "models/resunet.h"
 #include "models/unet.h"
 
 G_BEGIN_DECLS
@@ -58,6 +59,11 @@ SwEpsModel *sw_eps_model_new_unet (SwUnet *net, const SwModelConfig *model, cons
  * vocabulary VOCABULARY_META (a "prompt.vocabulary" value). */
 SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model,
                                          const char *vocabulary_meta, GError **error);
+/* The residual attention UNet NET (borrowed) trained as MODEL says
+ * (eps-cosine, or v-cosine: its v turned into the noise), its prompt words
+ * those of VOCABULARY_META (NULL for a net without words). */
+SwEpsModel *sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model,
+                                      const char *vocabulary_meta, GError **error);
 void        sw_eps_model_free (SwEpsModel *model);
 /* the vocabulary of a model that reads prompts as words, else NULL */
 const SwPromptEncoder *sw_eps_model_vocabulary (const SwEpsModel *model);

@@ -15,6 +15,7 @@ sw_objective_name (SwObjective o)
     case SW_OBJECTIVE_FLOW: return "flow";
     case SW_OBJECTIVE_DDPM: return "ddpm";
     case SW_OBJECTIVE_EPS_COSINE: return "eps-cosine";
+    case SW_OBJECTIVE_V_COSINE: return "v-cosine";
     default: return "?";
     }
 }
@@ -22,7 +23,7 @@ sw_objective_name (SwObjective o)
 static gboolean
 objective_from_name (const char *s, SwObjective *o)
 {
-  for (int i = SW_OBJECTIVE_DENOISE; i <= SW_OBJECTIVE_EPS_COSINE; i++)
+  for (int i = SW_OBJECTIVE_DENOISE; i <= SW_OBJECTIVE_V_COSINE; i++)
     if (g_strcmp0 (s, sw_objective_name (i)) == 0)
       {
         *o = i;
@@ -56,7 +57,8 @@ sw_model_config_validate (const SwModelConfig *c, GError **error)
             "betas %g..%g are out of range; accepted: 0 < beta1 <= beta2 < 1", c->beta1, c->beta2);
   SW_CHECK (c->sample_steps >= 1 && c->sample_steps <= 10000,
             "sampling steps %d out of range; accepted: 1 to 10000", c->sample_steps);
-  SW_CHECK (c->objective != SW_OBJECTIVE_EPS_COSINE || c->sample_steps <= c->T - 1,
+  SW_CHECK ((c->objective != SW_OBJECTIVE_EPS_COSINE && c->objective != SW_OBJECTIVE_V_COSINE)
+            || c->sample_steps <= c->T - 1,
             "sampling steps %d out of range for T = %d; accepted: 1 to %d", c->sample_steps, c->T, c->T - 1);
   SW_CHECK (c->guidance >= 0.0f && c->guidance <= 100.0f,
             "guidance %g is out of range; accepted: 0 to 100", c->guidance);
@@ -156,7 +158,7 @@ sw_model_config_from_meta (GHashTable *meta, SwModelConfig *c, GError **error)
   if (!objective_from_name (objective, &c->objective))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
-                   "metadata field “recipe.objective” is “%s”; accepted: denoise, pure-noise, flow, ddpm, eps-cosine",
+                   "metadata field “recipe.objective” is “%s”; accepted: denoise, pure-noise, flow, ddpm, eps-cosine, v-cosine",
                    objective);
       return FALSE;
     }

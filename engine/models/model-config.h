@@ -20,6 +20,8 @@ typedef enum {
   SW_OBJECTIVE_FLOW,         /* x_t = (1-t) x0 + t x1, predict x1 - x0 */
   SW_OBJECTIVE_DDPM,         /* x_t = sqrt(ab) x0 + sqrt(1-ab) eps, predict eps */
   SW_OBJECTIVE_EPS_COSINE,   /* the same on Part A's cosine schedule, pixels in [-1, 1] */
+  SW_OBJECTIVE_V_COSINE,     /* the cosine schedule, predict v = sqrt(ab) eps - sqrt(1-ab) x0
+                              * (residual attention UNet; its eps-model gives the noise) */
 } SwObjective;
 
 typedef struct {
@@ -38,7 +40,8 @@ typedef struct {
   float         guidance;     /* default guidance scale when sampling */
 } SwModelConfig;
 
-const char *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine" */
+const char *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine",
+                                                 * "v-cosine" */
 
 /* the steps sampling takes by default: all T for DDPM, else sample_steps */
 int         sw_model_config_sample_steps (const SwModelConfig *config);

@@ -6,7 +6,7 @@
 
 static const char * const names[] = {
   "denoiser", "denoiser-pure-noise", "flow-time", "flow-class", "ddpm-class", "ddpm-prompt",
-  "emoji-ddpm", NULL,
+  "emoji-ddpm", "emoji-stage1", NULL,
 };
 
 const char * const *
@@ -87,6 +87,30 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
           g_strlcpy (m->dataset, "emoji", sizeof m->dataset);
         }
     }
+  else if (g_strcmp0 (name, "emoji-stage1") == 0)
+    {
+      /* issue 22's stage I: a residual attention UNet at 16x16 on the
+       * cosine schedule (T 1000), the prompt a bag of caption words pooled
+       * into the conditioning vector, CFG dropout 0.1, AdamW with an
+       * average of the weights; sampled as emoji-ddpm.  Its length is
+       * meant to be set by a wall-time budget (--minutes). */
+      m->objective = SW_OBJECTIVE_EPS_COSINE;
+      m->variant = SW_UNET_CLASS;
+      m->T = 1000;
+      m->sample_steps = 33;
+      m->guidance = 7.0f;
+      r->epochs = 1000;
+      r->lr = 4e-4f;
+      r->scheduler = false;
+      r->ema = 0.999f;
+      r->weight_decay = 0.01f;
+      r->resunet = (SwResunetConfig) {
+        .channels = 3, .size = 16, .width = 64, .levels = 3, .mult = { 1, 2, 2 }, .blocks = 2,
+        .attn = 1u << 1 | 1u << 2, .heads = 4, .groups = 32, .time_dim = 256, .embed_dim = 64,
+        .pool = true, .max_words = 8,
+      };
+      g_strlcpy (m->dataset, "emoji16", sizeof m->dataset);
+    }
   else
     {
       g_autofree char *known = g_strjoinv (", ", (char **) names);
@@ -125,6 +149,17 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
             r->repeat_rare);
   SW_CHECK (r->limit == 0 || r->limit >= 2,
             "image limit %d is out of range; accepted: 0 (every image) or 2 or more", r->limit);
+  SW_CHECK (r->resunet.width == 0 || m->objective == SW_OBJECTIVE_EPS_COSINE
+            || m->objective == SW_OBJECTIVE_V_COSINE,
+            "a residual attention UNet trains on the cosine schedule; the objective %s does not "
+            "fit it (accepted: eps-cosine, v-cosine)", sw_objective_name (m->objective));
+  SW_CHECK (r->weight_decay >= 0.0f && r->weight_decay < 1.0f,
+            "weight decay %g is out of range; accepted: 0 (none) to less than 1", r->weight_decay);
+  SW_CHECK (r->min_snr == 0.0f
+            || (r->min_snr > 0.0f && r->min_snr <= 1000.0f
+                && (m->objective == SW_OBJECTIVE_EPS_COSINE || m->objective == SW_OBJECTIVE_V_COSINE)),
+            "Min-SNR gamma %g does not fit the %s objective; accepted: 0 (none), or more than 0 "
+            "and at most 1000 for eps-cosine and v-cosine", r->min_snr, sw_objective_name (m->objective));
   return TRUE;
 }
 
@@ -163,6 +198,10 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
   /* only when set, so that a full run's files keep their bytes */
   if (r->limit > 0)
     sw_recipe_meta_put (a, "limit", g_strdup_printf ("%d", r->limit));
+  if (r->weight_decay > 0.0f)
+    sw_recipe_meta_put (a, "weight_decay", g_strdup_printf ("%.9g", r->weight_decay));
+  if (r->min_snr > 0.0f)
+    sw_recipe_meta_put (a, "min_snr", g_strdup_printf ("%.9g", r->min_snr));
 }
 
 gboolean
@@ -191,7 +230,11 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
           && !sw_recipe_meta_float (meta, "word_lr", &word_lr, error))
       || (g_hash_table_contains (meta, "recipe.repeat_rare")
           && !sw_recipe_meta_float (meta, "repeat_rare", &r->repeat_rare, error))
-      || (g_hash_table_contains (meta, "recipe.limit") && !sw_recipe_meta_int (meta, "limit", &r->limit, error)))
+      || (g_hash_table_contains (meta, "recipe.limit") && !sw_recipe_meta_int (meta, "limit", &r->limit, error))
+      || (g_hash_table_contains (meta, "recipe.weight_decay")
+          && !sw_recipe_meta_float (meta, "weight_decay", &r->weight_decay, error))
+      || (g_hash_table_contains (meta, "recipe.min_snr")
+          && !sw_recipe_meta_float (meta, "min_snr", &r->min_snr, error)))
     return FALSE;
   if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &s, NULL))
     {

@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "models/model-config.h"
+#include "models/resunet.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,12 @@ typedef struct {
   uint64_t      seed;
   int           limit;        /* train on the dataset's first LIMIT images; 0: all of them.
                                * Recorded, so that a resume trains on the same images */
+  SwResunetConfig resunet;    /* width > 0: train a residual attention UNet of this shape
+                               * (its vocabulary the captions'; a resume reads it from the
+                               * checkpoint), else the course UNet */
+  float         weight_decay; /* AdamW's decoupled decay: each step first multiplies every
+                               * weight by 1 - rate * weight_decay; 0: none */
+  float         min_snr;      /* Min-SNR-gamma loss weighting's gamma (docs/math.md), 0: none */
 } SwRecipe;
 
 /* the recipe names, NULL-terminated */

@@ -107,6 +107,8 @@ sw_train_run (const SwTrainRunParams *p, SwTrainRunSummary *summary, GError **er
         }
       if (!run_epoch (&run, tr, checkpoint, error))
         goto out;
+      if (p->minutes > 0 && g_get_monotonic_time () - t_start >= p->minutes * 60e6)
+        break;
     }
   const double seconds = (g_get_monotonic_time () - t_start) / 1e6;
   if (p->export_model && !export_model (&run, tr, seconds, error))

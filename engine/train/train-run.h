@@ -59,6 +59,9 @@ typedef struct {
   SwTrainRunEpoch  on_epoch;
   gpointer         user_data;
   GCancellable    *cancellable;   /* may be NULL; checked every step */
+  double           minutes;       /* > 0: a wall-time budget: the run ends, checkpointed and
+                                   * exported, after the epoch that passes it (pilots compare
+                                   * recipes at equal time) */
 } SwTrainRunParams;
 
 /* What a finished run did. */
@@ -70,7 +73,7 @@ typedef struct {
 /* the defaults: no recipe, a fresh run, export_model, no callbacks */
 void     sw_train_run_params_init (SwTrainRunParams *params);
 
-/* Runs PARAMS to the recipe's last epoch; SUMMARY may be NULL.  A
+/* Runs PARAMS to the recipe's last epoch, or its budget; SUMMARY may be NULL.  A
  * cancelled run ends with SW_ERROR_CANCELLED and leaves the checkpoint of
  * its last complete epoch; an error names the file or setting at fault. */
 gboolean sw_train_run (const SwTrainRunParams *params, SwTrainRunSummary *summary, GError **error);

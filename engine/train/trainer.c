@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "data/caption-terms.h"
-#include "models/checkpoint.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
+#include "models/eps-model.h"
 #include "diffusion/ddpm-linear.h"
 #include "models/prompt-classes.h"
 #include "models/prompt-encoder.h"
@@ -15,9 +15,9 @@
 struct _SwTrainer {
   SwRecipe recipe;
   const SwDataset *data;
-  SwUnet *net;
+  SwTrainNet net;
   SwAdam opt;
-  SwUnet *averaged;    /* sw_trainer_sampling_net's copy, made on first use */
+  SwTrainNet averaged; /* the sampling net's copy, made on first use */
   SwDdpmLinear ddpm;
   double *cosine_ab;   /* (T) for eps-cosine */
   /* a class model of a captioned dataset: the captions' vocabulary and
@@ -33,6 +33,7 @@ struct _SwTrainer {
   /* batch buffers */
   int *order;          /* (n_order) */
   float *x, *inp, *target, *out, *dout, *t, *c;
+  float *weight;       /* (batch) each image's Min-SNR loss weight */
 };
 
 static gboolean
@@ -52,12 +53,21 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
       return FALSE;
     }
   /* the samplers of the other objectives take class indices, not prompts */
-  if (r->model.variant == SW_UNET_CLASS && !d->labels && r->model.objective != SW_OBJECTIVE_EPS_COSINE)
+  if (r->model.variant == SW_UNET_CLASS && !d->labels && r->model.objective != SW_OBJECTIVE_EPS_COSINE
+      && r->model.objective != SW_OBJECTIVE_V_COSINE)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has captions, not classes; the recipe “%s” needs a dataset "
-                   "with classes (digits, fashion), and captions train the eps-cosine recipes "
-                   "(emoji-ddpm, ddpm-prompt)", d->name, r->model.name);
+                   "with classes (digits, fashion), and captions train the cosine-schedule recipes "
+                   "(emoji-ddpm, ddpm-prompt, emoji-stage1)", d->name, r->model.name);
+      return FALSE;
+    }
+  if (r->resunet.width > 0 && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has no captions; the residual attention UNet's recipe “%s” "
+                   "trains on prompts (accepted: a captioned dataset, emoji16, emoji64, emoji)",
+                   d->name, r->model.name);
       return FALSE;
     }
   if (r->repeat_rare > 0.0f && !d->captions)
@@ -121,7 +131,7 @@ limited (const SwRecipe *r, const SwDataset *data, SwDataset *view)
 
 /* takes VOCAB and TERMS */
 static SwTrainer *
-trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwTrainNet net,
                SwPromptEncoder *vocab, SwCaptionTerms *terms)
 {
   SwTrainer *tr = g_new0 (SwTrainer, 1);
@@ -131,7 +141,8 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   tr->net = net;
   tr->vocab = vocab;
   tr->terms = terms;
-  tr->cond_dim = recipe->model.variant == SW_UNET_CLASS ? sw_unet_config (net)->class_dim : 0;
+  int channels, size;
+  sw_train_net_shape (&net, &channels, &size, &tr->cond_dim);
   sw_ddpm_linear_init (&tr->ddpm, recipe->model.T, recipe->model.beta1, recipe->model.beta2);
   tr->cosine_ab = g_new (double, recipe->model.T);
   sw_cosine_alpha_bar (recipe->model.T, tr->cosine_ab);
@@ -148,6 +159,7 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwUnet *net,
   tr->dout = g_new (float, B * img);
   tr->t = g_new (float, B);
   tr->c = g_new0 (float, (size_t) B * MAX (tr->cond_dim, 1));
+  tr->weight = g_new (float, B);
   return tr;
 }
 
@@ -161,10 +173,10 @@ word_groups (SwTrainer *tr)
   tr->opt.n_groups = 0;
   if (tr->recipe.word_lr == 1.0f)
     return;
-  for (size_t i = 0; i < sw_unet_n_tensors (tr->net); i++)
+  for (size_t i = 0; i < sw_train_net_n_tensors (&tr->net); i++)
     {
-      const SwTensorInfo *info = sw_unet_tensor (tr->net, i);
-      if (sw_unet_tensor_holds_words (tr->net, info))
+      const SwTensorInfo *info = sw_train_net_tensor (&tr->net, i);
+      if (sw_train_net_holds_words (&tr->net, info))
         sw_adam_add_group (&tr->opt, info->offset, info->offset + info->numel, tr->recipe.word_lr);
     }
 }
@@ -180,23 +192,42 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
-  SwUnetConfig cfg = {
-    .variant = recipe->model.variant, .time_mod = recipe->model.time_mod, .cond = recipe->model.cond,
-    .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
-    .embed_dim = recipe->model.embed,
-  };
-  SwUnet *net = sw_unet_new (&cfg, error);
-  if (!net)
+  SwTrainNet net = { 0 };
+  if (recipe->resunet.width > 0)
+    {
+      SwResunetConfig cfg = recipe->resunet;
+      cfg.channels = data->channels;
+      cfg.size = data->height;
+      cfg.vocab = cond_dim;
+      net.resunet = sw_resunet_new (&cfg, error);
+      if (net.resunet)
+        sw_resunet_init_params (net.resunet, recipe->seed);
+    }
+  else if (recipe->model.objective == SW_OBJECTIVE_V_COSINE)
+    g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                 "the v-cosine objective trains a residual attention UNet; the recipe “%s” trains "
+                 "the course UNet (accepted: eps-cosine, or the emoji-stage1 recipe)", recipe->model.name);
+  else
+    {
+      SwUnetConfig cfg = {
+        .variant = recipe->model.variant, .time_mod = recipe->model.time_mod, .cond = recipe->model.cond,
+        .D = recipe->model.D, .channels = data->channels, .size = data->height, .class_dim = cond_dim,
+        .embed_dim = recipe->model.embed,
+      };
+      net.unet = sw_unet_new (&cfg, error);
+      if (net.unet)
+        sw_unet_init_params (net.unet, recipe->seed);
+    }
+  if (!net.unet && !net.resunet)
     {
       sw_caption_terms_free (terms);
       sw_prompt_encoder_free (vocab);
       return NULL;
     }
-  sw_unet_init_params (net, recipe->seed);
   SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
-  sw_adam_init (&tr->opt, sw_unet_num_params (net), recipe->lr);
+  sw_adam_init (&tr->opt, sw_train_net_n_params (&net), recipe->lr);
   if (recipe->ema > 0.0f)
-    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_unet_params (net));
+    sw_adam_enable_ema (&tr->opt, recipe->ema, sw_train_net_params (&net));
   word_groups (tr);
   return tr;
 }
@@ -214,8 +245,8 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
   int cond_dim;
   gint64 done;
   SwDataset view;
-  SwUnet *net = sw_checkpoint_load (path, &meta, &opt, &has_opt, error);
-  if (!net)
+  SwTrainNet net;
+  if (!sw_train_net_load (path, &net, &meta, &opt, &has_opt, error))
     return NULL;
   const char *epoch = g_hash_table_lookup (meta, "train.epoch");
   if (!has_opt)
@@ -227,11 +258,20 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
                  "“%s”: metadata field “train.epoch” is missing or not a count", path);
   else if (sw_recipe_from_meta (meta, &recipe, error))
     {
-      const SwUnetConfig *cfg = sw_unet_config (net);
-      recipe.model.variant = cfg->variant;
-      recipe.model.time_mod = cfg->time_mod;
-      recipe.model.cond = cfg->cond;
-      recipe.model.embed = cfg->embed_dim;
+      if (net.unet)
+        {
+          const SwUnetConfig *cfg = sw_unet_config (net.unet);
+          recipe.model.variant = cfg->variant;
+          recipe.model.time_mod = cfg->time_mod;
+          recipe.model.cond = cfg->cond;
+          recipe.model.embed = cfg->embed_dim;
+        }
+      else
+        {
+          /* it trains on prompts (check_data): the class variant's conditioning */
+          recipe.resunet = *sw_resunet_config (net.resunet);
+          recipe.model.variant = SW_UNET_CLASS;
+        }
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
         recipe.epochs = ch->epochs;
@@ -249,7 +289,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
       if (ch->repeat_rare != 0.0f)
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
-        sw_adam_enable_ema (&opt, recipe.ema, sw_unet_params (net));
+        sw_adam_enable_ema (&opt, recipe.ema, sw_train_net_params (&net));
       data = limited (&recipe, data, &view);
       if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -262,8 +302,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
                && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {
           g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
-          if (cfg->size != data->height || cfg->channels != data->channels
-              || (cfg->variant == SW_UNET_CLASS && cfg->class_dim != cond_dim))
+          int channels, size, net_cond;
+          sw_train_net_shape (&net, &channels, &size, &net_cond);
+          if (size != data->height || channels != data->channels || net_cond != cond_dim)
             g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                          "“%s” does not fit the dataset's images or classes", path);
           else if (vocab && g_strcmp0 (words, g_hash_table_lookup (meta, "prompt.vocabulary")) != 0)
@@ -283,7 +324,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         }
     }
   sw_adam_clear (&opt);
-  sw_unet_free (net);
+  sw_train_net_clear (&net);
   return NULL;
 }
 
@@ -292,8 +333,8 @@ sw_trainer_free (SwTrainer *tr)
 {
   if (!tr)
     return;
-  sw_unet_free (tr->net);
-  sw_unet_free (tr->averaged);
+  sw_train_net_clear (&tr->net);
+  sw_train_net_clear (&tr->averaged);
   sw_prompt_encoder_free (tr->vocab);
   sw_caption_terms_free (tr->terms);
   sw_adam_clear (&tr->opt);
@@ -307,12 +348,14 @@ sw_trainer_free (SwTrainer *tr)
   g_free (tr->dout);
   g_free (tr->t);
   g_free (tr->c);
+  g_free (tr->weight);
   g_free (tr->repeats);
   g_free (tr);
 }
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *tr) { return &tr->recipe; }
-SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net; }
+SwUnet *sw_trainer_net (SwTrainer *tr) { return tr->net.unet; }
+const SwTrainNet *sw_trainer_train_net (const SwTrainer *tr) { return &tr->net; }
 
 int sw_trainer_epoch (const SwTrainer *tr) { return tr->epoch; }
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *tr) { return tr->vocab; }
@@ -406,22 +449,71 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
         }
       break;
     case SW_OBJECTIVE_EPS_COSINE:
-      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1] */
+    case SW_OBJECTIVE_V_COSINE:
+      /* t uniform in 0..T-1, pixels mapped from [0, 1] to [-1, 1]; the
+       * course UNet takes t / T, the resunet t itself (as ADM) */
       for (int i = 0; i < N; i++)
         {
           int t = (int) sw_rng_below (rng, (uint32_t) r->model.T);
           float a = (float) sqrt (tr->cosine_ab[t]);
           float b = (float) sqrt (1.0 - tr->cosine_ab[t]);
-          tr->t[i] = (float) t / r->model.T;
+          tr->t[i] = tr->net.resunet ? (float) t : (float) t / r->model.T;
+          tr->weight[i] = sw_min_snr_weight (tr->cosine_ab[t], r->min_snr, r->model.objective);
           for (size_t j = i * img; j < (i + 1) * img; j++)
             {
-              float eps = sw_rng_normal (rng);
-              tr->inp[j] = a * (2.0f * tr->x[j] - 1.0f) + b * eps;
-              tr->target[j] = eps;
+              float eps = sw_rng_normal (rng), x0 = 2.0f * tr->x[j] - 1.0f;
+              tr->inp[j] = a * x0 + b * eps;
+              tr->target[j] = r->model.objective == SW_OBJECTIVE_V_COSINE ? a * eps - b * x0 : eps;
             }
         }
       break;
     }
+}
+
+float
+sw_min_snr_weight (double alpha_bar, float gamma, SwObjective objective)
+{
+  if (gamma <= 0.0f)
+    return 1.0f;
+  const double snr = alpha_bar / (1.0 - alpha_bar), clipped = MIN (snr, (double) gamma);
+  return (float) (objective == SW_OBJECTIVE_V_COSINE ? clipped / (snr + 1.0) : clipped / snr);
+}
+
+void
+sw_adamw_decay (const SwAdam *opt, float *params, float weight_decay)
+{
+  size_t j = 0;
+  for (int g = 0; g <= opt->n_groups; g++)
+    {
+      /* the ungrouped run before group G (or to the end), then group G */
+      const size_t end = g < opt->n_groups ? opt->groups[g].begin : opt->n;
+      const float keep = 1.0f - opt->lr * weight_decay;
+      for (; j < end; j++)
+        params[j] *= keep;
+      if (g == opt->n_groups)
+        break;
+      const float keep_g = 1.0f - opt->lr * opt->groups[g].scale * weight_decay;
+      for (; j < opt->groups[g].end; j++)
+        params[j] *= keep_g;
+    }
+}
+
+/* the mean over N images of IMG values of weight[i] (out - target)^2, and
+ * its gradient into DOUT (Min-SNR weighting; MSE when every weight is 1) */
+static float
+weighted_mse (int N, size_t img, const float *out, const float *target, const float *weight,
+              float *dout)
+{
+  const double scale = 1.0 / ((double) N * img);
+  double total = 0.0;
+  for (int i = 0; i < N; i++)
+    for (size_t j = i * img; j < (i + 1) * img; j++)
+      {
+        const float d = out[j] - target[j];
+        total += (double) weight[i] * d * d;
+        dout[j] = (float) (2.0 * scale * weight[i]) * d;
+      }
+  return (float) (total * scale);
 }
 
 /* BatchNorm statistics for averaged weights, as torch.optim.swa_utils.
@@ -457,16 +549,33 @@ recalibrate_bn (SwTrainer *tr, SwUnet *net)
   memcpy (tr->c, c_saved, sizeof (float) * c_floats);
 }
 
+SwEpsModel *
+sw_trainer_sampling_model (SwTrainer *tr, GError **error)
+{
+  const SwModelConfig *model = &tr->recipe.model;
+  const SwTrainNet *net = sw_trainer_sampling_train_net (tr);
+  g_autofree char *meta = sw_prompt_encoder_to_meta (tr->vocab);
+  return net->resunet ? sw_eps_model_new_resunet (net->resunet, model, meta, error)
+                      : sw_eps_model_new_unet_words (net->unet, model, meta, error);
+}
+
+const SwTrainNet *
+sw_trainer_sampling_train_net (SwTrainer *tr)
+{
+  if (!tr->opt.ema)
+    return &tr->net;
+  if (!tr->averaged.unet && !tr->averaged.resunet)
+    tr->averaged = sw_train_net_new_like (&tr->net);
+  memcpy (sw_train_net_params (&tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
+  if (tr->averaged.unet)
+    recalibrate_bn (tr, tr->averaged.unet);
+  return &tr->averaged;
+}
+
 SwUnet *
 sw_trainer_sampling_net (SwTrainer *tr)
 {
-  if (!tr->opt.ema)
-    return tr->net;
-  if (!tr->averaged)
-    tr->averaged = sw_unet_new (sw_unet_config (tr->net), NULL);  /* its config was valid */
-  memcpy (sw_unet_params (tr->averaged), tr->opt.ema, sizeof (float) * tr->opt.n);
-  recalibrate_bn (tr, tr->averaged);
-  return tr->averaged;
+  return sw_trainer_sampling_train_net (tr)->unet;
 }
 
 gboolean
@@ -486,6 +595,8 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       tr->order[m++] = i;
   sw_rng_shuffle (&rng, tr->order, tr->n_order);
   tr->opt.lr = sw_recipe_lr (r, tr->epoch);
+  if (tr->net.resunet)   /* its dropout masks: this epoch's own too */
+    sw_resunet_seed_dropout (tr->net.resunet, r->seed * 1000003u + 3000u + (uint64_t) tr->epoch);
 
   double total = 0.0;
   for (int s = 0; s < steps; s++)
@@ -494,13 +605,21 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       size_t n = N * img;
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;
-      sw_unet_forward (tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
-      float loss = sw_mse_forward (n, tr->out, tr->target);
-      memset (tr->dout, 0, sizeof (float) * n);
-      sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
-      sw_unet_zero_grad (tr->net);
-      sw_unet_backward (tr->net, tr->dout);
-      sw_adam_step (&tr->opt, sw_unet_params (tr->net), sw_unet_grads (tr->net));
+      sw_train_net_forward (&tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
+      float loss;
+      if (r->min_snr > 0.0f)
+        loss = weighted_mse (N, img, tr->out, tr->target, tr->weight, tr->dout);
+      else
+        {
+          loss = sw_mse_forward (n, tr->out, tr->target);
+          memset (tr->dout, 0, sizeof (float) * n);
+          sw_mse_backward (n, tr->out, tr->target, 1.0f, tr->dout);
+        }
+      sw_train_net_zero_grad (&tr->net);
+      sw_train_net_backward (&tr->net, tr->dout);
+      if (r->weight_decay > 0.0f)
+        sw_adamw_decay (&tr->opt, sw_train_net_params (&tr->net), r->weight_decay);
+      sw_adam_step (&tr->opt, sw_train_net_params (&tr->net), sw_train_net_grads (&tr->net));
       if (!isfinite (loss))
         {
           g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -553,8 +672,7 @@ sw_trainer_save (SwTrainer *tr, const char *path, gboolean with_optimizer, SwDty
     }
   g_ptr_array_add (meta, NULL);
   /* a checkpoint resumes the trained net; a model file ships what samples */
-  return sw_checkpoint_save (path, with_optimizer ? tr->net : sw_trainer_sampling_net (tr),
-                             with_optimizer ? &tr->opt : NULL,
-                             (const char * const *) meta->pdata, with_optimizer ? SW_DTYPE_F32 : dtype,
-                             error);
+  return sw_train_net_save (with_optimizer ? &tr->net : sw_trainer_sampling_train_net (tr), path,
+                            with_optimizer ? &tr->opt : NULL, (const char * const *) meta->pdata,
+                            with_optimizer ? SW_DTYPE_F32 : dtype, error);
 }

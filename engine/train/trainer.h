@@ -10,11 +10,13 @@
 #include <glib.h>
 
 #include "nn/adam.h"
+#include "models/eps-model.h"
 #include "models/prompt-encoder.h"
 #include "data/dataset.h"
 #include "io/safetensors.h"
 #include "train/recipe.h"
 #include "models/unet.h"
+#include "train/train-net.h"
 
 G_BEGIN_DECLS
 
@@ -48,12 +50,19 @@ SwTrainer   *sw_trainer_resume (const char *checkpoint, const SwDataset *train,
 void         sw_trainer_free (SwTrainer *trainer);
 
 const SwRecipe *sw_trainer_recipe (const SwTrainer *trainer);
+/* the trained net; sw_trainer_net: the course UNet's, NULL for a resunet */
+const SwTrainNet *sw_trainer_train_net (const SwTrainer *trainer);
 SwUnet      *sw_trainer_net (SwTrainer *trainer);
 /* the net to sample from and to ship: the weights' moving average when the
  * recipe keeps one (a copy, refreshed by each call, its BatchNorm statistics
  * recomputed for those weights over 1,024 training images: a few forward
- * passes), else the trained net */
+ * passes; a resunet has no BatchNorm), else the trained net; sw_trainer_sampling_net:
+ * the course UNet's, NULL for a resunet */
+const SwTrainNet *sw_trainer_sampling_train_net (SwTrainer *trainer);
 SwUnet      *sw_trainer_sampling_net (SwTrainer *trainer);
+/* for a model of prompt words (sw_trainer_vocabulary): the sampling net
+ * as an eps-model of that vocabulary, borrowing the net (either architecture) */
+SwEpsModel  *sw_trainer_sampling_model (SwTrainer *trainer, GError **error);
 int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
 /* images drawn an epoch: the dataset's, or more under repeat-factor sampling */
@@ -73,5 +82,13 @@ gboolean     sw_trainer_run_epoch (SwTrainer *trainer, SwTrainStep step, gpointe
  * weights alone in DTYPE (what the app ships).  EXTRA: NULL-terminated key/value pairs. */
 gboolean     sw_trainer_save (SwTrainer *trainer, const char *path, gboolean with_optimizer,
                               SwDtype dtype, const char * const *extra, GError **error);
+
+/* Min-SNR-gamma's weight of an image at ALPHA_BAR (Hang et al. 2023,
+ * docs/math.md): with SNR = ab / (1 - ab), min(SNR, GAMMA) / SNR for
+ * eps-cosine, min(SNR, GAMMA) / (SNR + 1) for v-cosine; 1 when GAMMA is 0 */
+float        sw_min_snr_weight (double alpha_bar, float gamma, SwObjective objective);
+/* AdamW's decoupled decay, before the Adam step: every parameter times
+ * 1 - rate * WEIGHT_DECAY, the rate its group's (lr * scale) */
+void         sw_adamw_decay (const SwAdam *opt, float *params, float weight_decay);
 
 G_END_DECLS

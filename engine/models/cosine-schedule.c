@@ -1,4 +1,4 @@
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 
 #include <math.h>
 #include <stdint.h>
