@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "cli-common.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "data/dataset.h"
 #include "models/eps-model.h"
 #include "figures.h"

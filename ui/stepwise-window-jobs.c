@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "base/duration.h"
-#include "diffusion/cosine-schedule.h"
+#include "models/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "diffusion/job-settings.h"
 
