@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "test-util.h"
+#include "test-fd.h"
 #include "base/blas.h"
 #include "eval/classifier.h"
 #include "eval/frechet.h"
@@ -15,43 +16,7 @@
 #include "base/rng.h"
 #include "io/safetensors.h"
 
-static SwRng rng;
 static char *tmpdir;
-
-static float *
-randn (size_t n, float scale)
-{
-  float *p = g_new (float, n);
-  sw_rng_fill_normal (&rng, p, n);
-  for (size_t i = 0; i < n; i++)
-    p[i] *= scale;
-  return p;
-}
-
-/* Compares ANALYTIC with central differences of LOSS w.r.t. X[0..n), at up
- * to POINTS coordinates spread over the tensor. */
-static void
-check_fd (const char *what, double (*loss) (void *), void *ctx, float *x, size_t n,
-          const float *analytic, float h, size_t points)
-{
-  size_t step = n > points ? n / points : 1;
-  double worst = 0.0;
-  for (size_t i = 0; i < n; i += step)
-    {
-      float keep = x[i];
-      x[i] = keep + h;
-      double lp = loss (ctx);
-      x[i] = keep - h;
-      double lm = loss (ctx);
-      x[i] = keep;
-      double num = (lp - lm) / (2.0 * h);
-      double err = fabs (num - analytic[i]) / (1.0 + fabs (num));
-      worst = MAX (worst, err);
-      if (err > 1e-3)
-        g_error ("%s: d/dx[%zu]: analytic %.6g, numeric %.6g", what, i, analytic[i], num);
-    }
-  g_test_message ("%s: worst relative gradient error %.2e", what, worst);
-}
 
 /* ------------------------------------------------ softmax cross-entropy */
 
@@ -103,7 +68,7 @@ test_xent_backward (void)
   g_autofree float *d = g_new0 (float, 15);
   xent_loss (&x);
   sw_softmax_xent_backward (3, 5, x.probs, labels, d);
-  check_fd ("softmax-xent logits", xent_loss, &x, x.logits, 15, d, 1e-2f, 15);
+  check_fd_loss ("softmax-xent logits", xent_loss, &x, x.logits, 15, d, 1e-2f, 15);
   g_free (x.logits);
   g_free (x.probs);
 }
@@ -186,7 +151,7 @@ test_classifier_backward (void)
   for (size_t i = 0; i < sw_classifier_n_tensors (c); i++)
     {
       const SwTensorInfo *t = sw_classifier_tensor (c, i);
-      check_fd (t->name, net_loss, &ctx, params + t->offset, t->numel, grads + t->offset,
+      check_fd_loss (t->name, net_loss, &ctx, params + t->offset, t->numel, grads + t->offset,
                 1e-2f, 16);
     }
 

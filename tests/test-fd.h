@@ -42,30 +42,44 @@ probe_loss (const Probe *p)
   return s;
 }
 
-/* Compares ANALYTIC with central differences of the loss w.r.t. X[0..n),
- * at up to 40 coordinates spread over the tensor. */
+/* Compares ANALYTIC with central differences of LOSS (CTX) w.r.t. X[0..n),
+ * step H, at up to POINTS coordinates spread over the tensor; fails
+ * beyond 1e-3 relative. */
 static inline void
-check_fd (const char *what, const Probe *p, float *x, size_t n, const float *analytic)
+check_fd_loss (const char *what, double (*loss) (void *), void *ctx, float *x, size_t n,
+               const float *analytic, float h, size_t points)
 {
-  const float h = 1e-2f;
-  size_t step = n > 40 ? n / 40 : 1;
+  size_t step = n > points ? n / points : 1;
   double worst = 0.0;
   for (size_t i = 0; i < n; i += step)
     {
       float keep = x[i];
       x[i] = keep + h;
-      double lp = probe_loss (p);
+      double lp = loss (ctx);
       x[i] = keep - h;
-      double lm = probe_loss (p);
+      double lm = loss (ctx);
       x[i] = keep;
       double num = (lp - lm) / (2.0 * h);
       double err = fabs (num - analytic[i]) / (1.0 + fabs (num));
-      if (err > worst)
-        worst = err;
+      worst = MAX (worst, err);
       if (err > 1e-3)
         g_error ("%s: d/dx[%zu]: analytic %.6g, numeric %.6g", what, i, analytic[i], num);
     }
   g_test_message ("%s: worst relative gradient error %.2e", what, worst);
+}
+
+static inline double
+probe_loss_cb (void *p)
+{
+  return probe_loss (p);
+}
+
+/* A layer's gradient w.r.t. X[0..n) against the Probe's loss, step 1e-2,
+ * at up to 40 coordinates. */
+static inline void
+check_fd (const char *what, const Probe *p, float *x, size_t n, const float *analytic)
+{
+  check_fd_loss (what, probe_loss_cb, (void *) p, x, n, analytic, 1e-2f, 40);
 }
 
 /* A whole net's gradient of INFO's tensor (at P, its analytic gradient at
