@@ -40,6 +40,7 @@ static const Range ranges[] = {
   { "repeat-rare", 0, 1 },
   { "weight-decay", 0, 1, .max_open = TRUE },
   { "min-snr", 0, 1000 },
+  { "warmup", 0, 1000000 },
   { "minutes", 0, 10000, .min_open = TRUE },
   { "width", 2, 512 },
   { "blocks", 1, 4 },

@@ -137,12 +137,14 @@ on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
   const SwResunetConfig *res = &r->resunet;
   g_autofree char *shape = res->width > 0
     ? g_strdup_printf ("residual attention UNet of width %d, %d levels, %d blocks, %d heads, %s%s, %s, "
-                       "weight decay %g, Min-SNR %g", res->width, res->levels, res->blocks, res->heads,
-                       res->pool ? "pooled words" : "", res->cross ? (res->pool ? " and cross-attention" : "cross-attention") : "",
-                       sw_objective_name (m->objective), r->weight_decay, r->min_snr)
+                       "weight decay %g, Min-SNR %g, warm-up %d steps", res->width, res->levels, res->blocks,
+                       res->heads, res->pool ? "pooled words" : "",
+                       res->cross ? (res->pool ? " and cross-attention" : "cross-attention") : "",
+                       sw_objective_name (m->objective), r->weight_decay, r->min_snr, r->warmup)
     : g_strdup_printf ("D=%d, conditioning %s%s", m->D, sw_cond_points_name (m->cond), embedding);
-  fprintf (stderr, "%s on %s: %d images%s, %s, batch %d, %d epochs, lr %g%s%s, "
-           "%zu parameters%s%s\n", m->name, run->data->name, run->data->n, repeated, shape,
+  fprintf (stderr, "%s on %s: %d images%s%s, %s, batch %d, %d epochs, lr %g%s%s, "
+           "%zu parameters%s%s\n", m->name, run->data->name, sw_trainer_n_images (tr),
+           r->base_emoji ? " (base emoji)" : "", repeated, shape,
            r->batch, r->epochs, r->lr, sched, words,
            sw_train_net_n_params (sw_trainer_train_net (tr)), averaged, resuming);
   g_strlcpy (run->name, m->name, sizeof run->name);
@@ -257,6 +259,8 @@ sw_cli_train (int argc, char **argv)
   int width = 0, blocks = 0, heads = 0, cross = -1;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   double weight_decay = -1, min_snr = -1, minutes = 0;
+  int warmup = -1;
+  gboolean base_emoji = FALSE;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
@@ -276,6 +280,8 @@ sw_cli_train (int argc, char **argv)
     { "objective", 0, 0, G_OPTION_ARG_STRING, &objective, "What a residual attention UNet predicts: eps (the noise, the default) or v (sqrt(ab) eps - sqrt(1-ab) x0)", "eps|v" },
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, "AdamW's decoupled weight decay (emoji-stage1: 0.01; 0: plain Adam)", "WD" },
     { "min-snr", 0, 0, G_OPTION_ARG_DOUBLE, &min_snr, "Weight each image's loss by Min-SNR-gamma with this gamma (default 0: none)", "G" },
+    { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Raise the rate linearly to LR over the first N steps (emoji-stage1: 500; 0: none)", "N" },
+    { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,619 of 3,655)", NULL },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 64)", "N" },
     { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },
@@ -330,6 +336,8 @@ sw_cli_train (int argc, char **argv)
     return sw_cli_fail (CMD, error);
   if (weight_decay >= 0) recipe.weight_decay = (float) weight_decay;
   if (min_snr >= 0) recipe.min_snr = (float) min_snr;
+  if (warmup >= 0) recipe.warmup = warmup;
+  if (base_emoji) recipe.base_emoji = true;
   if (!sw_recipe_validate (&recipe, &error))
     return sw_cli_fail (CMD, error);
   g_autoptr (GArray) grid_epochs = NULL;

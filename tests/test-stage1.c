@@ -3,8 +3,8 @@
  * named "emoji16"): its loss falls, a resumed run gives the same bytes as
  * one never stopped (v-prediction, Min-SNR, AdamW and the average all on),
  * a v-net's eps-model gives the noise by the formula, Min-SNR's weights and
- * AdamW's decay against hand computations, and a stage I file refused by a
- * Part B loader. */
+ * AdamW's decay against hand computations, the rate's warm-up, the base
+ * emoji chosen by caption, and a stage I file refused by a Part B loader. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -95,6 +95,8 @@ test_resume (void)
   r.min_snr = 5.0f;
   r.epochs = 2;
   r.resunet.dropout = 0.1f;
+  r.warmup = 5;
+  r.base_emoji = true;   /* every shape caption is a base emoji's */
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (tmpdir, "checkpoint.safetensors", NULL);
   SwTrainer *straight = sw_trainer_new (&r, &shapes, &error);
@@ -110,6 +112,9 @@ test_resume (void)
   g_assert_cmpfloat (rr->min_snr, ==, 5.0f);
   g_assert_cmpfloat (rr->weight_decay, ==, r.weight_decay);
   g_assert_cmpint (rr->resunet.width, ==, 8);
+  g_assert_cmpint (rr->warmup, ==, 5);
+  g_assert_true (rr->base_emoji);
+  g_assert_cmpint (sw_trainer_n_images (resumed), ==, N_IMAGES);
   g_assert_true (sw_trainer_run_epoch (resumed, NULL, NULL, NULL, &error));
   g_autofree float *a = params_copy (straight), *b = params_copy (resumed);
   const size_t n = sw_train_net_n_params (sw_trainer_train_net (straight));
@@ -201,6 +206,66 @@ test_adamw_decay (void)
   sw_adam_clear (&opt);
 }
 
+/* the rate rises by lr / warmup a step, then holds */
+static void
+test_warmup (void)
+{
+  SwRecipe r = tiny_recipe ();
+  r.lr = 1e-3f;
+  r.warmup = 4;
+  const float want[] = { 2.5e-4f, 5e-4f, 7.5e-4f, 1e-3f, 1e-3f, 1e-3f };
+  for (int step = 0; step < 6; step++)
+    g_assert_cmpfloat_with_epsilon (sw_recipe_step_lr (&r, 0, step), want[step], 1e-9);
+  r.warmup = 0;
+  g_assert_cmpfloat (sw_recipe_step_lr (&r, 0, 0), ==, 1e-3f);
+  r.warmup = -1;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (sw_recipe_validate (&r, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "warm-up of -1 steps");
+}
+
+/* variants and country flags go, their images and captions with them */
+static void
+test_base_emoji (void)
+{
+  const char *captions[] = {
+    "dog face: dog, face, pet",
+    "waving hand: medium skin tone: hand, medium skin tone, wave, waving",
+    "flag: Germany: flag",
+    "chequered flag: checkered, chequered, racing",
+    "light skin tone: skin tone, type 1–2",
+    NULL,
+  };
+  enum { N = 5, PIXELS = 3 * 2 * 2 };
+  SwDataset d = { .name = (char *) "emoji16", .n = N, .channels = 3, .height = 2, .width = 2,
+                  .captions = (char **) captions };
+  float images[N * PIXELS];
+  for (int i = 0; i < N * PIXELS; i++)
+    images[i] = (float) (i / PIXELS);
+  d.images = images;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwDataset) base = sw_dataset_base_emoji (&d, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (base->n, ==, 2);
+  g_assert_cmpstr (base->captions[0], ==, captions[0]);
+  g_assert_cmpstr (base->captions[1], ==, captions[3]);
+  g_assert_null (base->captions[2]);
+  g_assert_cmpfloat (base->images[0], ==, 0.0f);
+  g_assert_cmpfloat (base->images[PIXELS], ==, 3.0f);
+  g_assert_cmpstr (base->name, ==, "emoji16");
+
+  uint8_t labels[N] = { 0 };
+  SwDataset labelled = { .name = (char *) "digits", .n = N, .channels = 3, .height = 2, .width = 2,
+                         .images = images, .labels = labels, .n_classes = 1 };
+  g_assert_null (sw_dataset_base_emoji (&labelled, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "has classes, not captions");
+  g_clear_error (&error);
+  d.n = 1;
+  d.captions = (char **) captions + 1;
+  g_assert_null (sw_dataset_base_emoji (&d, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "holds no base emoji");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,6 +278,8 @@ main (int argc, char **argv)
   g_test_add_func ("/stage1/v-to-eps", test_v_to_eps);
   g_test_add_func ("/stage1/min-snr", test_min_snr);
   g_test_add_func ("/stage1/adamw-decay", test_adamw_decay);
+  g_test_add_func ("/stage1/warmup", test_warmup);
+  g_test_add_func ("/stage1/base-emoji", test_base_emoji);
   int status = g_test_run ();
   g_free (shapes.name);
   g_free (shapes.images);

@@ -349,3 +349,43 @@ sw_dataset_free (SwDataset *d)
   g_strfreev (d->captions);
   g_free (d);
 }
+
+static gboolean
+is_base_emoji (const char *caption)
+{
+  const char *keywords = strrchr (caption, ':');
+  g_autofree char *name = g_strndup (caption, keywords ? (gsize) (keywords - caption) : strlen (caption));
+  return !g_str_has_prefix (caption, "flag:") && !strstr (name, "skin tone");
+}
+
+SwDataset *
+sw_dataset_base_emoji (const SwDataset *d, GError **error)
+{
+  if (!d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, "the dataset “%s” has classes, not captions; "
+                   "base emoji are chosen by caption (accepted: emoji, emoji64, emoji16)", d->name);
+      return NULL;
+    }
+  const size_t img = (size_t) d->channels * d->height * d->width;
+  SwDataset *out = g_new0 (SwDataset, 1);
+  out->name = g_strdup (d->name);
+  out->channels = d->channels;
+  out->height = d->height;
+  out->width = d->width;
+  out->images = g_new (float, img * d->n);
+  out->captions = g_new0 (char *, d->n + 1);
+  for (int i = 0; i < d->n; i++)
+    if (is_base_emoji (d->captions[i]))
+      {
+        memcpy (out->images + img * out->n, d->images + img * i, sizeof (float) * img);
+        out->captions[out->n++] = g_strdup (d->captions[i]);
+      }
+  if (out->n == 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, "the dataset “%s” holds no base emoji: every "
+                   "caption names a skin tone or a flag", d->name);
+      g_clear_pointer (&out, sw_dataset_free);
+    }
+  return out;
+}

@@ -73,7 +73,11 @@ sw_adam_step (SwAdam *opt, float *params, const float *grads)
   adam_range (opt, params, grads, at, opt->n, step_size, sqrt_bc2);
   if (opt->ema)
     {
-      const float d = opt->ema_decay;
+      /* warmed up as TensorFlow's ExponentialMovingAverage with num_updates:
+       * min(decay, (1 + step) / (10 + step)), so that a short run's average
+       * is of its trained weights, not mostly of the initial ones (0.999
+       * keeps 0.999^500 = 61% of the start after 500 steps) */
+      const float d = MIN (opt->ema_decay, (float) (1 + opt->step) / (float) (10 + opt->step));
 #pragma omp parallel for schedule(static)
       for (size_t i = 0; i < opt->n; i++)
         opt->ema[i] = d * opt->ema[i] + (1.0f - d) * params[i];

@@ -28,7 +28,8 @@ typedef struct {
   size_t n;
   float *m, *v;
   float ema_decay;    /* per step; the average is off (ema NULL) until enabled */
-  float *ema;         /* ema = decay * ema + (1 - decay) * params after a step */
+  float *ema;         /* ema = d * ema + (1 - d) * params after a step, where
+                       * d = min(ema_decay, (1 + step) / (10 + step)) */
   int n_groups;       /* ranges at a scaled rate, in order, disjoint; the rest at lr */
   SwAdamGroup groups[SW_ADAM_MAX_GROUPS];
 } SwAdam;

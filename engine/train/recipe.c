@@ -160,6 +160,8 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
                 && (m->objective == SW_OBJECTIVE_EPS_COSINE || m->objective == SW_OBJECTIVE_V_COSINE)),
             "Min-SNR gamma %g does not fit the %s objective; accepted: 0 (none), or more than 0 "
             "and at most 1000 for eps-cosine and v-cosine", r->min_snr, sw_objective_name (m->objective));
+  SW_CHECK (r->warmup >= 0 && r->warmup <= 1000000,
+            "warm-up of %d steps is out of range; accepted: 0 (none) to 1000000", r->warmup);
   return TRUE;
 }
 
@@ -176,6 +178,13 @@ sw_recipe_lr (const SwRecipe *r, int epoch)
     return r->lr;
   SwExponentialLR sched = { r->lr, sw_recipe_gamma (r) };
   return sw_exponential_lr (&sched, epoch - r->lr_epoch);
+}
+
+float
+sw_recipe_step_lr (const SwRecipe *r, int epoch, long step)
+{
+  float lr = sw_recipe_lr (r, epoch);
+  return step < r->warmup ? lr * (float) (step + 1) / (float) r->warmup : lr;
 }
 
 /* ---------------------------------------------------------- metadata */
@@ -202,6 +211,10 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
     sw_recipe_meta_put (a, "weight_decay", g_strdup_printf ("%.9g", r->weight_decay));
   if (r->min_snr > 0.0f)
     sw_recipe_meta_put (a, "min_snr", g_strdup_printf ("%.9g", r->min_snr));
+  if (r->warmup > 0)
+    sw_recipe_meta_put (a, "warmup", g_strdup_printf ("%d", r->warmup));
+  if (r->base_emoji)
+    sw_recipe_meta_put (a, "base_emoji", g_strdup ("true"));
 }
 
 gboolean
@@ -234,8 +247,11 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
       || (g_hash_table_contains (meta, "recipe.weight_decay")
           && !sw_recipe_meta_float (meta, "weight_decay", &r->weight_decay, error))
       || (g_hash_table_contains (meta, "recipe.min_snr")
-          && !sw_recipe_meta_float (meta, "min_snr", &r->min_snr, error)))
+          && !sw_recipe_meta_float (meta, "min_snr", &r->min_snr, error))
+      || (g_hash_table_contains (meta, "recipe.warmup")
+          && !sw_recipe_meta_int (meta, "warmup", &r->warmup, error)))
     return FALSE;
+  r->base_emoji = g_strcmp0 (g_hash_table_lookup (meta, "recipe.base_emoji"), "true") == 0;
   if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &s, NULL))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,

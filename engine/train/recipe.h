@@ -41,6 +41,10 @@ typedef struct {
   float         weight_decay; /* AdamW's decoupled decay: each step first multiplies every
                                * weight by 1 - rate * weight_decay; 0: none */
   float         min_snr;      /* Min-SNR-gamma loss weighting's gamma (docs/math.md), 0: none */
+  int           warmup;       /* the rate rises linearly from lr / warmup to lr over the first
+                               * warmup steps of a run from scratch; 0: none */
+  bool          base_emoji;   /* train on the emoji that are neither a skin-tone variant nor a
+                               * flag (sw_dataset_base_emoji); recorded, like limit */
 } SwRecipe;
 
 /* the recipe names, NULL-terminated */
@@ -54,6 +58,8 @@ gboolean     sw_recipe_validate (const SwRecipe *recipe, GError **error);
 float        sw_recipe_gamma (const SwRecipe *recipe);
 /* learning rate for 0-based EPOCH */
 float        sw_recipe_lr (const SwRecipe *recipe, int epoch);
+/* that rate at 0-based optimiser STEP, after the warm-up's factor */
+float        sw_recipe_step_lr (const SwRecipe *recipe, int epoch, long step);
 
 /* to and from "recipe.<field>" metadata, the model's configuration
  * (model-config.h) and the training fields: append key/value pairs to

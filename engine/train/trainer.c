@@ -28,6 +28,7 @@ struct _SwTrainer {
   int last_n;          /* images in the last batch */
   int epoch;
   SwDataset view;      /* the dataset cut to the recipe's limit; data points here */
+  SwDataset *base;     /* or its base emoji (recipe.base_emoji), a copy data points to */
   int *repeats;        /* (n) draws of each image an epoch (caption-terms.h), or NULL: one each */
   int n_order;         /* draws an epoch */
   /* batch buffers */
@@ -119,24 +120,32 @@ conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **v
   return TRUE;
 }
 
-/* DATA seen through VIEW, cut to the recipe's first images (its limit) */
+/* DATA seen through VIEW, cut to the recipe's first images (its limit),
+ * then to their base emoji if the recipe asks: *BASE, a copy the caller
+ * frees (NULL otherwise); NULL with an error if none is left */
 static const SwDataset *
-limited (const SwRecipe *r, const SwDataset *data, SwDataset *view)
+selected (const SwRecipe *r, const SwDataset *data, SwDataset *view, SwDataset **base,
+          GError **error)
 {
   *view = *data;
+  *base = NULL;
   if (r->limit > 0 && r->limit < view->n)
     view->n = r->limit;
-  return view;
+  if (!r->base_emoji)
+    return view;
+  *base = sw_dataset_base_emoji (view, error);
+  return *base;
 }
 
-/* takes VOCAB and TERMS */
+/* takes VOCAB, TERMS and BASE (selected's copy, or NULL) */
 static SwTrainer *
-trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwTrainNet net,
+trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwDataset *base, SwTrainNet net,
                SwPromptEncoder *vocab, SwCaptionTerms *terms)
 {
   SwTrainer *tr = g_new0 (SwTrainer, 1);
   tr->recipe = *recipe;
   tr->view = *data;
+  tr->base = base;
   tr->data = &tr->view;
   tr->net = net;
   tr->vocab = vocab;
@@ -188,8 +197,9 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
   SwCaptionTerms *terms;
   int cond_dim;
   SwDataset view;
-  data = limited (recipe, data, &view);
-  if (!sw_recipe_validate (recipe, error) || !check_data (recipe, data, error)
+  g_autoptr (SwDataset) base = NULL;
+  if (!sw_recipe_validate (recipe, error) || !(data = selected (recipe, data, &view, &base, error))
+      || !check_data (recipe, data, error)
       || !conditioning (recipe, data, &vocab, &terms, &cond_dim, error))
     return NULL;
   SwTrainNet net = { 0 };
@@ -224,7 +234,7 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
       sw_prompt_encoder_free (vocab);
       return NULL;
     }
-  SwTrainer *tr = trainer_alloc (recipe, data, net, vocab, terms);
+  SwTrainer *tr = trainer_alloc (recipe, data, g_steal_pointer (&base), net, vocab, terms);
   sw_adam_init (&tr->opt, sw_train_net_n_params (&net), recipe->lr);
   if (recipe->ema > 0.0f)
     sw_adam_enable_ema (&tr->opt, recipe->ema, sw_train_net_params (&net));
@@ -245,6 +255,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
   int cond_dim;
   gint64 done;
   SwDataset view;
+  g_autoptr (SwDataset) base = NULL;
   SwTrainNet net;
   if (!sw_train_net_load (path, &net, &meta, &opt, &has_opt, error))
     return NULL;
@@ -290,7 +301,6 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_train_net_params (&net));
-      data = limited (&recipe, data, &view);
       if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.model.dataset, data->name);
@@ -298,7 +308,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” has %d epochs done, more than the %d asked for; give at least %d "
                      "epochs to resume it", path, (int) done, recipe.epochs, (int) done);
-      else if (sw_recipe_validate (&recipe, error) && check_data (&recipe, data, error)
+      else if (sw_recipe_validate (&recipe, error)
+               && (data = selected (&recipe, data, &view, &base, error))
+               && check_data (&recipe, data, error)
                && conditioning (&recipe, data, &vocab, &terms, &cond_dim, error))
         {
           g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
@@ -313,7 +325,7 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
                          "“%s” now; train afresh (without --resume)", path, data->name);
           else
             {
-              SwTrainer *tr = trainer_alloc (&recipe, data, net, vocab, terms);
+              SwTrainer *tr = trainer_alloc (&recipe, data, g_steal_pointer (&base), net, vocab, terms);
               tr->opt = opt;
               tr->epoch = (int) done;
               word_groups (tr);
@@ -350,6 +362,7 @@ sw_trainer_free (SwTrainer *tr)
   g_free (tr->c);
   g_free (tr->weight);
   g_free (tr->repeats);
+  sw_dataset_free (tr->base);
   g_free (tr);
 }
 
@@ -369,6 +382,7 @@ sw_trainer_last_conditioning (const SwTrainer *tr, int *n, int *width)
 }
 
 int sw_trainer_draws_per_epoch (const SwTrainer *tr) { return tr->n_order; }
+int sw_trainer_n_images (const SwTrainer *tr) { return tr->data->n; }
 
 int
 sw_trainer_steps_per_epoch (const SwTrainer *tr)
@@ -594,7 +608,6 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
     for (int k = 0; k < (tr->repeats ? tr->repeats[i] : 1); k++)
       tr->order[m++] = i;
   sw_rng_shuffle (&rng, tr->order, tr->n_order);
-  tr->opt.lr = sw_recipe_lr (r, tr->epoch);
   if (tr->net.resunet)   /* its dropout masks: this epoch's own too */
     sw_resunet_seed_dropout (tr->net.resunet, r->seed * 1000003u + 3000u + (uint64_t) tr->epoch);
 
@@ -603,6 +616,7 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
     {
       int N = MIN (r->batch, tr->n_order - s * r->batch);
       size_t n = N * img;
+      tr->opt.lr = sw_recipe_step_lr (r, tr->epoch, tr->opt.step);
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;
       sw_train_net_forward (&tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);

@@ -67,6 +67,8 @@ int          sw_trainer_epoch (const SwTrainer *trainer);     /* epochs done */
 int          sw_trainer_steps_per_epoch (const SwTrainer *trainer);
 /* images drawn an epoch: the dataset's, or more under repeat-factor sampling */
 int          sw_trainer_draws_per_epoch (const SwTrainer *trainer);
+/* the images it trains on (after the recipe's limit and base-emoji choice) */
+int          sw_trainer_n_images (const SwTrainer *trainer);
 /* the vocabulary of a class model trained on captions, else NULL */
 const SwPromptEncoder *sw_trainer_vocabulary (const SwTrainer *trainer);
 /* the class vectors the last batch was trained on, (*N, *WIDTH); NULL for
