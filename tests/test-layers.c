@@ -282,6 +282,55 @@ test_conv_transpose_forward_reference (void)
     }
 }
 
+/* A thread that unfolds only its share of the channels (Conv2d's input
+ * gradient, ConvTranspose2d's forward) takes as many rows as fit in its
+ * column buffer, sized for all of them: with 32 of 64 channels, k 3, Wo 16
+ * it once took 227 rows where 113 of 64 channels fit, ran 2,880 floats into
+ * the next thread's buffer, and the last thread's past the end of the work
+ * (the ResUNet's 64 -> 3 output conv: training not reproducible with two
+ * threads).  The work is followed by a guard that must stay untouched. */
+static void
+test_conv_work_bounds (void)
+{
+  enum { N = 16, H = 16, GUARD = 1 << 14 };
+  const struct { SwConvGeom g; bool transpose; } cases[] = {
+    { { 64, 3, 3, 1, 1 }, false },
+    { { 3, 64, 3, 1, 1 }, true },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const SwConvGeom *g = &cases[i].g;
+      const bool transpose = cases[i].transpose;
+      const size_t nx = (size_t) g->cin * N * H * H, ny = (size_t) g->cout * N * H * H;
+      const size_t nw = (size_t) g->cin * g->cout * 9;
+      const size_t nwork = transpose ? sw_conv_transpose2d_work_floats (g, N, H, H)
+                                     : sw_conv2d_work_floats (g, N, H, H);
+      g_autofree float *x = randn (nx, 1.0f), *w = randn (nw, 0.1f), *dy = randn (ny, 1.0f);
+      g_autofree float *y = g_new (float, ny), *dx = g_new0 (float, nx);
+      g_autofree float *dw = g_new0 (float, nw), *db = g_new0 (float, g->cout);
+      g_autofree float *work = g_new (float, nwork + GUARD);
+      for (size_t j = nwork; j < nwork + GUARD; j++)
+        work[j] = 12345.0f;
+      if (transpose)
+        {
+          sw_conv_transpose2d_forward (g, N, H, H, x, w, NULL, y, work);
+          sw_conv_transpose2d_backward (g, N, H, H, x, w, dy, dx, dw, db, work);
+        }
+      else
+        {
+          sw_conv2d_forward (g, N, H, H, x, w, NULL, y, work);
+          sw_conv2d_backward (g, N, H, H, x, w, dy, dx, dw, db, work);
+        }
+      size_t touched = 0;
+      for (size_t j = nwork; j < nwork + GUARD; j++)
+        touched += work[j] != 12345.0f;
+      if (touched)
+        g_test_message ("%s %d -> %d: %zu floats written past its work of %zu",
+                        transpose ? "convT" : "conv", g->cin, g->cout, touched, nwork);
+      g_assert_cmpuint (touched, ==, 0);
+    }
+}
+
 /* ------------------------------------------------------- BatchNorm */
 
 typedef struct {
@@ -662,6 +711,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/conv/forward-reference", test_conv_forward_reference);
   g_test_add_func ("/layers/conv/winograd", test_conv_winograd);
   g_test_add_func ("/layers/conv-transpose/forward-reference", test_conv_transpose_forward_reference);
+  g_test_add_func ("/layers/conv/work-bounds", test_conv_work_bounds);
   g_test_add_func ("/layers/batchnorm/backward", test_batchnorm_backward);
   g_test_add_func ("/layers/batchnorm/forward-reference", test_batchnorm_forward_reference);
   g_test_add_func ("/layers/gelu", test_gelu);

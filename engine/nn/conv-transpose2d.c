@@ -32,8 +32,7 @@ fold_geom (const SwConvGeom *g, int N, int H, int W)
 static size_t
 chunk_floats (const SwIm2col *f)
 {
-  size_t Kc = (size_t) f->C * f->k * f->k;
-  return Kc * sw_im2col_rows_per_chunk (f, f->C) * f->Wo;
+  return sw_im2col_chunk_floats (f);
 }
 
 size_t

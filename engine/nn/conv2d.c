@@ -34,8 +34,7 @@ unfold_geom (const SwConvGeom *g, int N, int H, int W)
 static size_t
 chunk_floats (const SwIm2col *u)
 {
-  size_t K = (size_t) u->C * u->k * u->k;
-  return K * sw_im2col_rows_per_chunk (u, u->C) * u->Wo;
+  return sw_im2col_chunk_floats (u);
 }
 
 size_t

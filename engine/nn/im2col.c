@@ -19,10 +19,23 @@ valid_columns (const SwIm2col *g, int off, int *lo, int *hi)
 }
 
 size_t
+sw_im2col_chunk_floats (const SwIm2col *g)
+{
+  size_t per_row = (size_t) g->C * g->k * g->k * g->Wo;
+  size_t rows = per_row ? SW_COL_BUDGET_FLOATS / per_row : 1;
+  return per_row * (rows < 1 ? 1 : rows);
+}
+
+size_t
 sw_im2col_rows_per_chunk (const SwIm2col *g, int channels)
 {
+  /* from the buffer's size, not from the budget: for fewer channels than
+   * g->C, budget / (channels * k*k * Wo) rows can be more floats than
+   * the buffer holds (with 32 of 64 channels, Wo 16, k 3: 227 rows of
+   * 4,608 floats against 113 of 9,216), and the excess would run into the
+   * next thread's columns */
   size_t per_row = (size_t) channels * g->k * g->k * g->Wo;
-  size_t rows = per_row ? SW_COL_BUDGET_FLOATS / per_row : 1;
+  size_t rows = per_row ? sw_im2col_chunk_floats (g) / per_row : 1;
   return rows < 1 ? 1 : rows;
 }
 

@@ -19,6 +19,10 @@ void sw_im2col (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
                 const float *img, float *col);
 void sw_col2im_add (const SwIm2col *g, int c0, int c1, size_t r0, size_t r1,
                     const float *col, float *img);
-/* rows to unfold at once for `channels` channels so that a thread's
- * columns stay near a cache-friendly size (at least 1) */
+/* floats of one thread's column buffer: a chunk of rows of all g->C
+ * channels, near a cache-friendly size (at least one row) */
+size_t sw_im2col_chunk_floats (const SwIm2col *g);
+/* rows to unfold at once for `channels` <= g->C channels: as many as fit
+ * in sw_im2col_chunk_floats (at least 1), so that a thread unfolding a
+ * subset of the channels stays inside its own buffer */
 size_t sw_im2col_rows_per_chunk (const SwIm2col *g, int channels);
