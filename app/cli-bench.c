@@ -4,7 +4,8 @@
  *
  * Reference: PyTorch 1.13 on CPU (Debian's python3-torch, 2 threads,
  * oneDNN, OpenBLAS on its AVX-512 kernels) running the identical net on the
- * same 2-core machine, as measured for issue #2. */
+ * same 2-core machine, as measured for issue #2.  The stage I section
+ * (cli-bench-stage1.c) measures its PyTorch reference in the same run. */
 #include <cblas.h>
 #include <glib.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "nn/adam.h"
 #include "base/blas.h"
 #include "cli.h"
+#include "cli-bench.h"
 #include "cli-common.h"
 #include "models/eps-model.h"
 #include "diffusion/job.h"
@@ -22,6 +24,7 @@
 #include "base/parallel.h"
 #include "base/rng.h"
 #include "models/unet.h"
+#include "train/train-net.h"
 
 #define REF_NAME "PyTorch 1.13 CPU, 2 threads"
 #define REF_TRAIN_D64 59.0      /* images/s, class-conditioned D=64, batch 64 */
@@ -35,13 +38,6 @@
 /* the emoji-ddpm net's class vector: its captions' vocabulary */
 #define EMOJI_CLASS_DIM 2718
 
-typedef struct {
-  GString *text;
-  GString *json;
-  double seconds;     /* time budget per measurement */
-  SwCondPoints cond;  /* of the class UNets measured */
-} Report;
-
 /* a net to measure: VARIANT at width D on C x SIZE x SIZE images, with a
  * class vector of width K */
 typedef struct {
@@ -49,15 +45,14 @@ typedef struct {
   int D, C, size, K;
 } NetShape;
 
-static double
-now (void)
+double
+sw_bench_now (void)
 {
   return g_get_monotonic_time () / 1e6;
 }
 
-/* peak resident memory since the last reset, in MiB */
-static double
-peak_rss_mib (void)
+double
+sw_bench_peak_rss_mib (void)
 {
   g_autofree char *status = NULL;
   if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
@@ -71,22 +66,28 @@ peak_rss_mib (void)
   return ru.ru_maxrss / 1024.0;
 }
 
-static void
-reset_peak_rss (void)
+void
+sw_bench_reset_peak_rss (void)
 {
   /* "5" resets the peak RSS counter (Linux 4.0+); where it is refused the
-   * peak is since start, which only overstates */
-  g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+   * peak is since start, which only overstates.  Written in place:
+   * g_file_set_contents would write a temporary file beside it and rename */
+  FILE *f = fopen ("/proc/self/clear_refs", "w");
+  if (f)
+    {
+      fputs ("5", f);
+      fclose (f);
+    }
 }
 
-static void
-json_field (Report *r, const char *key, double value)
+void
+sw_bench_json_field (SwBenchReport *r, const char *key, double value)
 {
   g_string_append_printf (r->json, "%s\n    \"%s\": %.6g", r->json->len > 2 ? "," : "", key, value);
 }
 
 static double
-bench_sgemm (Report *r)
+bench_sgemm (SwBenchReport *r)
 {
   const int n = 2048;
   float *a = g_new (float, (size_t) n * n), *b = g_new (float, (size_t) n * n);
@@ -100,24 +101,24 @@ bench_sgemm (Report *r)
   openblas_set_num_threads (sw_num_threads ());
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
   int reps = 0;
-  double t0 = now (), t;
+  double t0 = sw_bench_now (), t;
   do
     {
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
       reps++;
     }
-  while ((t = now () - t0) < r->seconds || reps < 3);
+  while ((t = sw_bench_now () - t0) < r->seconds || reps < 3);
   openblas_set_num_threads (1);
   double gflops = 2.0 * n * n * (double) n * reps / t / 1e9;
   g_string_append_printf (r->text, "  sgemm %dx%dx%d                       %8.1f GFLOP/s   %5.2fx %s (%.0f)\n",
                           n, n, n, gflops, gflops / REF_SGEMM, REF_NAME, REF_SGEMM);
-  json_field (r, "sgemm_gflops", gflops);
+  sw_bench_json_field (r, "sgemm_gflops", gflops);
   g_free (a); g_free (b); g_free (c);
   return gflops;
 }
 
 static SwUnet *
-make_net (const Report *r, const NetShape *s)
+make_net (const SwBenchReport *r, const NetShape *s)
 {
   SwUnetConfig cfg = { .variant = s->v, .D = s->D, .channels = s->C, .size = s->size,
                        .class_dim = s->K,
@@ -141,83 +142,116 @@ fill_inputs (int N, const NetShape *s, float *x, float *t, float *c)
     c[(size_t) n * s->K + n % s->K] = 1.0f;
 }
 
-/* one optimisation step per iteration: forward, MSE, backward, Adam;
- * REF 0 when there is no reference */
-static void
-bench_train (Report *r, const char *label, const char *key, const NetShape *s,
-             int N, double ref, double sgemm)
+static double
+forward_flops (const SwTrainNet *net)
 {
-  reset_peak_rss ();
-  SwUnet *net = make_net (r, s);
-  SwAdam opt;
-  sw_adam_init (&opt, sw_unet_num_params (net), 1e-3f);
-  size_t n = (size_t) N * s->C * s->size * s->size;
-  float *x = g_new (float, n), *target = g_new (float, n), *out = g_new (float, n);
-  float *dout = g_new (float, n), *t = g_new (float, N), *c = g_new (float, (size_t) N * s->K);
-  fill_inputs (N, s, x, t, c);
-  memcpy (target, x, sizeof (float) * n);
+  return net->resunet ? sw_resunet_forward_flops (net->resunet) : sw_unet_forward_flops (net->unet);
+}
 
+SwBenchTrain
+sw_bench_train_run (const SwBenchReport *r, SwTrainNet *net, int N, const float *x,
+                    const float *t, const float *c)
+{
+  int C, size, K;
+  sw_train_net_shape (net, &C, &size, &K);
+  SwAdam opt;
+  sw_adam_init (&opt, sw_train_net_n_params (net), 1e-3f);
+  size_t n = (size_t) N * C * size * size;
+  float *out = g_new (float, n), *dout = g_new (float, n);
   int steps = 0;
   double t0 = 0.0, elapsed = 0.0;
   for (int i = 0;; i++)
     {
       if (i == 1)
-        t0 = now ();  /* the first step allocates and warms caches */
-      sw_unet_forward (net, N, x, t, c, true, out);
+        t0 = sw_bench_now ();  /* the first step allocates and warms caches */
+      sw_train_net_forward (net, N, x, t, c, true, out);
       memset (dout, 0, sizeof (float) * n);
-      sw_mse_backward (n, out, target, 1.0f, dout);
-      sw_unet_zero_grad (net);
-      sw_unet_backward (net, dout);
-      sw_adam_step (&opt, sw_unet_params (net), sw_unet_grads (net));
+      sw_mse_backward (n, out, x, 1.0f, dout);
+      sw_train_net_zero_grad (net);
+      sw_train_net_backward (net, dout);
+      sw_adam_step (&opt, sw_train_net_params (net), sw_train_net_grads (net));
       if (i >= 1)
         {
           steps++;
-          elapsed = now () - t0;
+          elapsed = sw_bench_now () - t0;
           if (elapsed >= r->seconds && steps >= 2)
             break;
         }
     }
-  double ips = steps * N / elapsed;
+  SwBenchTrain res = { .images_per_s = steps * N / elapsed, .ms_per_step = 1000.0 * elapsed / steps,
+                       .peak_rss_mib = sw_bench_peak_rss_mib () };
   /* backward costs two forwards (input and weight gradients) */
-  double gflops = 3.0 * sw_unet_forward_flops (net) * ips / 1e9;
-  double peak = peak_rss_mib ();
-  if (ref > 0)
-    g_string_append_printf (r->text, "  train %-30s %8.1f images/s  %5.2fx %s (%.0f)\n",
-                            label, ips, ips / ref, REF_NAME, ref);
-  else
-    g_string_append_printf (r->text, "  train %-30s %8.1f images/s  (no reference)\n", label, ips);
-  g_string_append_printf (r->text, "        %-30s %8.1f GFLOP/s   %5.2f of sgemm; %.0f ms/step; peak RSS %.0f MiB\n",
-                          "", gflops, gflops / sgemm, 1000.0 * elapsed / steps, peak);
-  g_autofree char *k_ips = g_strconcat (key, "_images_per_s", NULL);
-  g_autofree char *k_gf = g_strconcat (key, "_gflops", NULL);
-  g_autofree char *k_mem = g_strconcat (key, "_peak_rss_mib", NULL);
-  json_field (r, k_ips, ips);
-  json_field (r, k_gf, gflops);
-  json_field (r, k_mem, peak);
+  res.gflops = 3.0 * forward_flops (net) * res.images_per_s / 1e9;
   sw_adam_clear (&opt);
-  sw_unet_free (net);
-  g_free (x); g_free (target); g_free (out); g_free (dout); g_free (t); g_free (c);
+  g_free (out); g_free (dout);
+  return res;
+}
+
+void
+sw_bench_train_report (SwBenchReport *r, const char *label, const char *key,
+                       const SwBenchTrain *res, const char *versus, double sgemm)
+{
+  g_string_append_printf (r->text, "  train %-30s %8.1f images/s  %s\n", label, res->images_per_s, versus);
+  g_string_append_printf (r->text, "        %-30s %8.1f GFLOP/s   %5.2f of sgemm; %.0f ms/step; peak RSS %.0f MiB\n",
+                          "", res->gflops, res->gflops / sgemm, res->ms_per_step, res->peak_rss_mib);
+  const struct { const char *suffix; double value; } fields[] = {
+    { "_images_per_s", res->images_per_s }, { "_gflops", res->gflops },
+    { "_ms_per_step", res->ms_per_step }, { "_peak_rss_mib", res->peak_rss_mib },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *k = g_strconcat (key, fields[i].suffix, NULL);
+      sw_bench_json_field (r, k, fields[i].value);
+    }
+}
+
+/* the course UNet of shape S at batch N; REF 0 when there is no reference */
+static void
+bench_train (SwBenchReport *r, const char *label, const char *key, const NetShape *s,
+             int N, double ref, double sgemm)
+{
+  sw_bench_reset_peak_rss ();
+  SwTrainNet net = { .unet = make_net (r, s) };
+  size_t n = (size_t) N * s->C * s->size * s->size;
+  float *x = g_new (float, n), *t = g_new (float, N), *c = g_new (float, (size_t) N * s->K);
+  fill_inputs (N, s, x, t, c);
+  SwBenchTrain res = sw_bench_train_run (r, &net, N, x, t, c);
+  g_autofree char *versus = ref > 0 ? g_strdup_printf ("%5.2fx %s (%.0f)", res.images_per_s / ref, REF_NAME, ref)
+                                    : g_strdup ("(no reference)");
+  sw_bench_train_report (r, label, key, &res, versus, sgemm);
+  sw_train_net_clear (&net);
+  g_free (x); g_free (t); g_free (c);
+}
+
+double
+sw_bench_forward_ms (const SwBenchReport *r, SwTrainNet *net, int N, const float *x,
+                     const float *t, const float *c)
+{
+  int C, size, K;
+  sw_train_net_shape (net, &C, &size, &K);
+  float *out = g_new (float, (size_t) N * C * size * size);
+  sw_train_net_forward (net, N, x, t, c, false, out);
+  int reps = 0;
+  double t0 = sw_bench_now (), el;
+  do
+    {
+      sw_train_net_forward (net, N, x, t, c, false, out);
+      reps++;
+    }
+  while ((el = sw_bench_now () - t0) < r->seconds / 2 || reps < 3);
+  g_free (out);
+  return 1000.0 * el / reps;
 }
 
 static void
-bench_forward (Report *r, int N, int C, int size, double ref_ms)
+bench_forward (SwBenchReport *r, int N, int C, int size, double ref_ms)
 {
   const NetShape s = { SW_UNET_CLASS, 64, C, size, 10 };
-  SwUnet *net = make_net (r, &s);
+  SwTrainNet net = { .unet = make_net (r, &s) };
   size_t n = (size_t) N * C * size * size;
-  float *x = g_new (float, n), *out = g_new (float, n), *t = g_new (float, N);
-  float *c = g_new (float, N * 10);
+  float *x = g_new (float, n), *t = g_new (float, N), *c = g_new (float, N * 10);
   fill_inputs (N, &s, x, t, c);
-  sw_unet_forward (net, N, x, t, c, false, out);
-  int reps = 0;
-  double t0 = now (), el;
-  do
-    {
-      sw_unet_forward (net, N, x, t, c, false, out);
-      reps++;
-    }
-  while ((el = now () - t0) < r->seconds / 2 || reps < 3);
-  double ms = 1000.0 * el / reps;
+  double ms = sw_bench_forward_ms (r, &net, N, x, t, c);
   g_autofree char *label = g_strdup_printf ("D=64, %dx%dx%d, batch %d", size, size, C, N);
   if (ref_ms > 0)
     g_string_append_printf (r->text, "  forward %-28s %8.2f ms        %5.2fx %s than %s (%.1f ms)\n",
@@ -226,46 +260,59 @@ bench_forward (Report *r, int N, int C, int size, double ref_ms)
   else
     g_string_append_printf (r->text, "  forward %-28s %8.2f ms        (no reference)\n", label, ms);
   g_autofree char *key = g_strdup_printf ("forward_%dx%dx%d_batch%d_ms", size, size, C, N);
-  json_field (r, key, ms);
-  sw_unet_free (net);
-  g_free (x); g_free (out); g_free (t); g_free (c);
+  sw_bench_json_field (r, key, ms);
+  sw_train_net_clear (&net);
+  g_free (x); g_free (t); g_free (c);
 }
 
-/* a whole generation job: one image from noise, 33 strided steps, CFG 7
- * (both passes in one batch of 2), as the app and `generate` run it */
-static void
-bench_generate (Report *r, int C, int size, double target_s)
+double
+sw_bench_job_s (const SwBenchReport *r, SwEpsModel *m, const float *cond)
 {
-  const NetShape shape = { SW_UNET_CLASS, 64, C, size, 10 };
-  SwUnet *net = make_net (r, &shape);
-  SwRecipe recipe;
-  sw_recipe_lookup ("ddpm-prompt", &recipe, NULL);
-  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe.model, NULL, NULL);
-  float cond[10] = { 0 }, *out = g_new (float, (size_t) C * size * size);
-  cond[3] = 1.0f;
+  float *out = g_new (float, (size_t) m->channels * m->height * m->width);
   SwJob job;
   sw_job_init (&job);
   job.cond = cond;
   sw_job_run (m, &job, out, NULL, NULL, NULL, NULL);   /* warm-up */
   int reps = 0;
-  double t0 = now (), el;
+  double t0 = sw_bench_now (), el;
   do
     {
       job.seed = (uint64_t) reps;
       sw_job_run (m, &job, out, NULL, NULL, NULL, NULL);
       reps++;
     }
-  while ((el = now () - t0) < r->seconds || reps < 3);
-  double s = el / reps;
-  g_autofree char *label = g_strdup_printf ("%dx%dx%d, 33 steps, CFG", size, size, C);
-  g_string_append_printf (r->text, "  generate %-27s %8.3f s         %5.2fx %s than the target (%.1f s)\n",
+  while ((el = sw_bench_now () - t0) < r->seconds || reps < 3);
+  g_free (out);
+  return el / reps;
+}
+
+void
+sw_bench_generate_report (SwBenchReport *r, const char *label, const char *key, double s,
+                          double target_s)
+{
+  g_string_append_printf (r->text, "  generate %-27s %8.3f s         %5.2fx %s than the target (%.2g s)\n",
                           label, s, s < target_s ? target_s / s : s / target_s,
                           s < target_s ? "faster" : "slower", target_s);
+  sw_bench_json_field (r, key, s);
+}
+
+/* a whole generation job through the course UNet (sw_bench_job_s) */
+static void
+bench_generate (SwBenchReport *r, int C, int size, double target_s)
+{
+  const NetShape shape = { SW_UNET_CLASS, 64, C, size, 10 };
+  SwUnet *net = make_net (r, &shape);
+  SwRecipe recipe;
+  sw_recipe_lookup ("ddpm-prompt", &recipe, NULL);
+  SwEpsModel *m = sw_eps_model_new_unet (net, &recipe.model, NULL, NULL);
+  float cond[10] = { 0 };
+  cond[3] = 1.0f;
+  double s = sw_bench_job_s (r, m, cond);
+  g_autofree char *label = g_strdup_printf ("%dx%dx%d, 33 steps, CFG", size, size, C);
   g_autofree char *key = g_strdup_printf ("generate_%dx%dx%d_33_steps_cfg_s", size, size, C);
-  json_field (r, key, s);
+  sw_bench_generate_report (r, label, key, s, target_s);
   sw_eps_model_free (m);
   sw_unet_free (net);
-  g_free (out);
 }
 
 int
@@ -289,7 +336,7 @@ sw_cli_bench (int argc, char **argv)
       fprintf (stderr, "stepwise-cli bench: --cond “%s” is unknown; accepted: course, every, film\n", cond);
       return 2;
     }
-  Report r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds, points };
+  SwBenchReport r = { g_string_new (NULL), g_string_new ("{"), quick ? 0.5 : seconds, points };
 
   g_string_append_printf (r.text, "Stepwise bench — OpenBLAS core %s (%s), %d threads, "
                           "OpenMP wait policy %s%s\n",
@@ -330,8 +377,10 @@ sw_cli_bench (int argc, char **argv)
   bench_generate (&r, 1, 28, TARGET_GEN_28_S);
   bench_generate (&r, 3, 32, TARGET_GEN_32_S);
   FLUSH ();
+  sw_bench_stage1 (&r, sgemm);
+  FLUSH ();
 #undef FLUSH
-  g_string_append_printf (r.json, ",\n    \"peak_rss_mib\": %.6g\n}\n", peak_rss_mib ());
+  g_string_append_printf (r.json, ",\n    \"peak_rss_mib\": %.6g\n}\n", sw_bench_peak_rss_mib ());
   if (json)
     fputs (r.json->str, stdout);
   g_string_free (r.text, TRUE);

@@ -16,6 +16,17 @@ Regenerate the fixtures (deterministic; overwrites the files in place):
 Use Debian's /usr/bin/python3 with python3-torch; the safetensors format is
 written by hand (unet_reference.py's writer).
 
+Benchmark mode (what `stepwise-cli bench` runs for its stage I line, beside
+the engine's figure for the same net, batch and prompts):
+
+    /usr/bin/python3 tests/reference/resunet_reference.py --bench \
+        --config '{"width": 64, ...}' --batch 64 --seconds 3 --threads 2
+
+times training steps (forward, MSE, backward, Adam) of a fresh net of that
+config (config()'s keys; the vocabulary's size is "vocab") on random images
+and timesteps, with stage1_bags as prompts, and prints one JSON line:
+images_per_s, ms_per_step, steps, threads, torch, peak_rss_mib.
+
 Outputs (in the directory of this script), each recording its config in
 __metadata__ as the model file does (resunet.* keys):
     resunet-pool-16.safetensors   16x16x3, 2 levels, attention at level 1,
@@ -259,6 +270,58 @@ def bags(N, vocab, words):
     return c
 
 
+def stage1_bags(N, vocab):
+    """the bench's prompts: image n a bag of 1 + n % 4 words, word j of it
+    (7 n + 13 j) mod vocab (app/cli-bench-stage1.c draws the same)"""
+    return bags(N, vocab, [[(7 * n + 13 * j) % vocab for j in range(1 + n % 4)]
+                           for n in range(N)])
+
+
+def bench(argv):
+    """times training steps; one JSON line on stdout"""
+    import argparse
+    import json
+    import resource
+    import time
+    ap = argparse.ArgumentParser(prog='resunet_reference.py --bench')
+    ap.add_argument('--bench', action='store_true')
+    ap.add_argument('--config', required=True, help='the net, as JSON (config()\'s keys)')
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--seconds', type=float, default=3.0)
+    ap.add_argument('--threads', type=int, default=1)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    cfg = config(**json.loads(a.config))
+    model = ResUNet(cfg)
+    model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    N, C, size = a.batch, cfg['channels'], cfg['size']
+    x = torch.randn(N, C, size, size)
+    t = torch.rand(N) * 1000.0
+    c = stage1_bags(N, cfg['vocab']) if cfg['vocab'] else None
+    target = torch.randn(N, C, size, size)
+    steps, t0, elapsed = 0, 0.0, 0.0
+    i = 0
+    while True:
+        if i == 1:
+            t0 = time.perf_counter()  # the first step allocates and warms caches
+        opt.zero_grad(set_to_none=True)
+        loss = F.mse_loss(model(x, t, c), target)
+        loss.backward()
+        opt.step()
+        if i >= 1:
+            steps += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= a.seconds and steps >= 2:
+                break
+        i += 1
+    print(json.dumps({'images_per_s': steps * N / elapsed,
+                      'ms_per_step': 1000.0 * elapsed / steps, 'steps': steps,
+                      'threads': torch.get_num_threads(), 'torch': torch.__version__,
+                      'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
+
+
 def make_fixture(fname, seed, cfg, N, words=None):
     torch.manual_seed(seed)
     model = ResUNet(cfg)
@@ -318,4 +381,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if '--bench' in sys.argv[1:]:
+        bench(sys.argv[1:])
+    else:
+        main()
