@@ -281,7 +281,7 @@ sw_cli_train (int argc, char **argv)
     { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay, "AdamW's decoupled weight decay (emoji-stage1: 0.01; 0: plain Adam)", "WD" },
     { "min-snr", 0, 0, G_OPTION_ARG_DOUBLE, &min_snr, "Weight each image's loss by Min-SNR-gamma with this gamma (default 0: none)", "G" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Raise the rate linearly to LR over the first N steps (emoji-stage1: 500; 0: none)", "N" },
-    { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,619 of 3,655)", NULL },
+    { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,609 of 3,655)", NULL },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 64)", "N" },
     { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },

@@ -264,7 +264,7 @@ test_base_emoji (void)
     "waving hand: medium skin tone: hand, medium skin tone, wave, waving",
     "flag: Germany: flag",
     "chequered flag: checkered, chequered, racing",
-    "light skin tone: skin tone, type 1–2",
+    "leftwards pushing hand: light skin tone",
     NULL,
   };
   enum { N = 5, PIXELS = 3 * 2 * 2 };

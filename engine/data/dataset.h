@@ -100,9 +100,9 @@ SwDataset *sw_dataset_load (const char *name, SwSplit split, GError **error);
 void       sw_dataset_free (SwDataset *d);
 
 /* A copy of the captioned dataset D holding only its base emoji: not a
- * skin-tone variant of another ("waving hand: medium skin tone: ...", a
- * name with "skin tone" in it) and not a country's or region's flag
- * ("flag: Germany: ..."). On the emoji that is 1,619 of 3,655 images:
+ * skin-tone variant of another ("waving hand: medium skin tone: ...": a
+ * caption with "skin tone" in it) and not a country's or region's flag
+ * ("flag: Germany: ..."). On the emoji that is 1,609 of 3,655 images:
  * the variants repeat their base emoji's words, and a flag at 16 px is
  * three stripes, so training on the rest sees each prompt's emoji twice as
  * often (issue 22).  It keeps D's name; NULL with an error for a labelled
