@@ -49,12 +49,14 @@ check_fixture (gconstpointer data)
   g_autofree float *x = read_whole (f, "input.x", &nx);
   g_autofree float *t = read_whole (f, "input.t", NULL);
   g_autofree float *c = cfg.vocab > 0 ? read_whole (f, "input.c", NULL) : NULL;
+  g_autofree float *cond = cfg.cond_channels > 0 ? read_whole (f, "input.cond", NULL) : NULL;
+  g_autofree float *s = cfg.aug ? read_whole (f, "input.s", NULL) : NULL;
   g_autofree float *target = read_whole (f, "target", NULL);
   g_autofree float *want = read_whole (f, "output", NULL);
   g_autofree float *loss = read_whole (f, "loss", NULL);
   g_autofree float *out = g_new (float, nx), *dout = g_new0 (float, nx);
 
-  sw_resunet_forward (net, N, x, t, c, true, out);
+  sw_resunet_forward_cond (net, N, x, t, c, cond, s, true, out);
   double e_out = compare ("output", out, want, nx, 1e-4);
   float my_loss = sw_mse_forward (nx, out, target);
   g_assert_cmpfloat_with_epsilon (my_loss, loss[0], 1e-5 * loss[0]);
@@ -73,7 +75,7 @@ check_fixture (gconstpointer data)
     }
   /* every tensor of the file is one of the net's */
   g_assert_cmpuint (sw_safetensors_n_tensors (f), ==,
-                    2 * sw_resunet_n_tensors (net) + (c ? 6 : 5));
+                    2 * sw_resunet_n_tensors (net) + 5 + !!c + !!cond + !!s);
   g_test_message ("%s: %zu parameters in %zu tensors; worst error (relative to each "
                   "tensor's max): output %.1e, gradients %.1e", file,
                   sw_resunet_num_params (net), sw_resunet_n_tensors (net), e_out, e_grad);
@@ -138,6 +140,7 @@ typedef struct {
   const float *x, *t, *c, *R;
   size_t n;
   float *out;
+  const float *cond, *s;   /* a super-resolution net's, or NULL */
 } FdNet;
 
 /* sum(out * R) in training mode, every forward drawing the same dropout
@@ -147,11 +150,33 @@ fd_loss (void *data)
 {
   FdNet *f = data;
   sw_resunet_seed_dropout (f->net, 3);
-  sw_resunet_forward (f->net, f->N, f->x, f->t, f->c, true, f->out);
+  sw_resunet_forward_cond (f->net, f->N, f->x, f->t, f->c, f->cond, f->s, true, f->out);
   double s = 0.0;
   for (size_t i = 0; i < f->n; i++)
     s += (double) f->out[i] * f->R[i];
   return s;
+}
+
+/* F's net moved away from its zero-initialised modules by RNG's draws
+ * (so every gradient is alive), then every tensor's backward gradient of
+ * fd_loss against central differences: the worst relative error */
+static double
+check_all_fd (FdNet *f, SwRng *rng)
+{
+  const size_t np = sw_resunet_num_params (f->net);
+  g_autofree float *noise = g_new (float, np);
+  sw_rng_fill_normal (rng, noise, np);
+  float *P = sw_resunet_params (f->net);
+  for (size_t i = 0; i < np; i++)
+    P[i] += 0.1f * noise[i];
+  fd_loss (f);
+  sw_resunet_zero_grad (f->net);
+  sw_resunet_backward (f->net, f->R);
+  g_autofree float *grads = g_memdup2 (sw_resunet_grads (f->net), sizeof (float) * np);
+  double worst = 0.0;
+  for (size_t i = 0; i < sw_resunet_n_tensors (f->net); i++)
+    worst = MAX (worst, check_fd_tensor (sw_resunet_tensor (f->net, i), P, grads, fd_loss, f, 3e-3f));
+  return worst;
 }
 
 /* Dropout is off in the fixtures (PyTorch's masks are not the engine's):
@@ -166,9 +191,8 @@ test_dropout_gradients (void)
   cfg.embed_dim = 3, cfg.max_words = 2, cfg.dropout = 0.3f;
   SwResunet *net = sw_resunet_new (&cfg, NULL);
   const int N = 2;
-  const size_t n = (size_t) N * 3 * 8 * 8, np = sw_resunet_num_params (net);
+  const size_t n = (size_t) N * 3 * 8 * 8;
   g_autofree float *x = g_new (float, n), *R = g_new (float, n), *out = g_new (float, n);
-  g_autofree float *noise = g_new (float, np);
   const float t[2] = { 30.0f, 700.0f };
   float c[2 * 6] = { 0 };
   c[1] = c[4] = 0.5f, c[6 + 2] = 1.0f;
@@ -176,24 +200,51 @@ test_dropout_gradients (void)
   sw_rng_init (&rng, 5, 0);
   sw_rng_fill_normal (&rng, x, n);
   sw_rng_fill_normal (&rng, R, n);
-  /* away from the zero-initialised modules, so every gradient is alive */
-  sw_rng_fill_normal (&rng, noise, np);
-  float *P = sw_resunet_params (net);
-  for (size_t i = 0; i < np; i++)
-    P[i] += 0.1f * noise[i];
-  FdNet f = { net, N, x, t, c, R, n, out };
-  fd_loss (&f);
-  sw_resunet_zero_grad (net);
-  sw_resunet_backward (net, R);
-  g_autofree float *grads = g_memdup2 (sw_resunet_grads (net), sizeof (float) * np);
-  const float h = 3e-3f;
-  double worst = 0.0;
-  for (size_t i = 0; i < sw_resunet_n_tensors (net); i++)
-    {
-      const SwTensorInfo *info = sw_resunet_tensor (net, i);
-      worst = MAX (worst, check_fd_tensor (info, P, grads, fd_loss, &f, h));
-    }
-  g_test_message ("dropout 0.3: worst relative gradient error %.2e", worst);
+  FdNet f = { net, N, x, t, c, R, n, out, NULL, NULL };
+  g_test_message ("dropout 0.3: worst relative gradient error %.2e", check_all_fd (&f, &rng));
+  sw_resunet_free (net);
+}
+
+/* A super-resolution net (stage II): the conditioning image's channels
+ * and the noise level's embedding; every tensor's gradient (the aug MLP's
+ * and the widened input conv's included) against central differences,
+ * with a prompt too so that emb's three sources add. */
+static void
+test_sr_gradients (void)
+{
+  SwResunetConfig cfg = { .channels = 3, .size = 8, .width = 4, .levels = 2, .mult = { 1, 2 },
+                          .blocks = 1, .attn = 0x2, .heads = 2, .groups = 2, .time_dim = 8,
+                          .vocab = 5, .embed_dim = 3, .pool = true, .cond_channels = 3,
+                          .aug = true };
+  SwResunet *net = sw_resunet_new (&cfg, NULL);
+  g_assert_nonnull (sw_resunet_find_tensor (net, "aug_embed.0.weight"));
+  g_assert_cmpint (sw_resunet_find_tensor (net, "input_blocks.0.0.weight")->shape[1], ==, 6);
+  const int N = 2;
+  const size_t n = (size_t) N * 3 * 8 * 8, np = sw_resunet_num_params (net);
+  g_autofree float *x = g_new (float, n), *R = g_new (float, n), *out = g_new (float, n);
+  g_autofree float *cond = g_new (float, n);
+  const float t[2] = { 30.0f, 700.0f }, s[2] = { 0.0f, 180.0f };
+  float c[2 * 5] = { 0 };
+  c[1] = 1.0f, c[5 + 3] = 1.0f;
+  SwRng rng;
+  sw_rng_init (&rng, 6, 0);
+  sw_rng_fill_normal (&rng, x, n);
+  sw_rng_fill_normal (&rng, cond, n);
+  sw_rng_fill_normal (&rng, R, n);
+  FdNet f = { net, N, x, t, c, R, n, out, cond, s };
+  g_test_message ("stage II net: worst relative gradient error %.2e", check_all_fd (&f, &rng));
+  const float *P = sw_resunet_params (net);
+
+  /* the same weights at another side (stage II trains on crops, samples
+   * the whole image); a side the levels do not divide is refused */
+  g_autoptr (GError) error = NULL;
+  SwResunet *big = sw_resunet_new_at_size (net, 16, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sw_resunet_config (big)->size, ==, 16);
+  g_assert_cmpmem (sw_resunet_params (big), np * sizeof (float), P, np * sizeof (float));
+  g_assert_null (sw_resunet_new_at_size (net, 9, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "resunet size = 9");
+  sw_resunet_free (big);
   sw_resunet_free (net);
 }
 
@@ -215,6 +266,7 @@ test_config_refused (void)
     { "embed_dim", 0, "resunet embed_dim = 0" },
     { "max_words", 65, "resunet max_words = 65" },
     { "dropout", 1, "resunet dropout = 1" },
+    { "cond_channels", 9, "resunet cond_channels = 9" },
   };
   SwResunetConfig ok = candidate ();
   g_assert_true (sw_resunet_config_validate (&ok, NULL));
@@ -237,6 +289,7 @@ test_config_refused (void)
       else if (!strcmp (f, "embed_dim")) cfg.embed_dim = v;
       else if (!strcmp (f, "max_words")) cfg.max_words = v;
       else if (!strcmp (f, "dropout")) cfg.dropout = v;
+      else if (!strcmp (f, "cond_channels")) cfg.cond_channels = v;
       g_autoptr (GError) error = NULL;
       g_assert_null (sw_resunet_new (&cfg, &error));
       sw_test_assert_error (error, SW_ERROR_INVALID, cases[i].says);
@@ -308,6 +361,8 @@ assert_same_config (const SwResunetConfig *a, const SwResunetConfig *b)
   g_assert_cmpint (a->pool, ==, b->pool);
   g_assert_cmpint (a->cross, ==, b->cross);
   g_assert_cmpint (a->max_words, ==, b->max_words);
+  g_assert_cmpint (a->cond_channels, ==, b->cond_channels);
+  g_assert_cmpint (a->aug, ==, b->aug);
 }
 
 /* The config and the weights through a file: F32 exactly, F16 rounded;
@@ -333,6 +388,9 @@ test_file_round_trip (void)
   g_assert_cmpstr (g_hash_table_lookup (meta, "arch"), ==, "resunet");
   g_assert_cmpstr (g_hash_table_lookup (meta, "resunet.mult"), ==, "1,2");
   g_assert_cmpstr (g_hash_table_lookup (meta, "resunet.attn"), ==, "1");
+  /* a net without a conditioning image writes no stage II field */
+  g_assert_false (g_hash_table_contains (meta, "resunet.cond_channels"));
+  g_assert_false (g_hash_table_contains (meta, "resunet.aug"));
   SwResunet *b = sw_resunet_load (f16, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_same_config (sw_resunet_config (net), sw_resunet_config (b));
@@ -360,6 +418,25 @@ test_file_round_trip (void)
   g_assert_cmpmem (back.m, np * sizeof (float), opt.m, np * sizeof (float));
   g_assert_cmpmem (back.v, np * sizeof (float), opt.v, np * sizeof (float));
   g_assert_cmpmem (back.ema, np * sizeof (float), opt.ema, np * sizeof (float));
+  /* a stage II net's fields through the file */
+  SwResunetConfig sr = *sw_resunet_config (net);
+  sr.cond_channels = 3, sr.aug = true;
+  SwResunet *d = sw_resunet_new (&sr, &error);
+  g_assert_no_error (error);
+  g_autofree char *srpath = g_build_filename (dir, "sr.safetensors", NULL);
+  g_assert_true (sw_resunet_save (srpath, d, NULL, NULL, SW_DTYPE_F32, &error));
+  g_assert_no_error (error);
+  g_autoptr (GHashTable) srmeta = NULL;
+  SwResunet *e = sw_resunet_load (srpath, &srmeta, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_config (&sr, sw_resunet_config (e));
+  g_assert_cmpstr (g_hash_table_lookup (srmeta, "resunet.cond_channels"), ==, "3");
+  g_assert_cmpstr (g_hash_table_lookup (srmeta, "resunet.aug"), ==, "1");
+  const size_t nd = sw_resunet_num_params (d);
+  g_assert_cmpmem (sw_resunet_params (e), nd * sizeof (float), sw_resunet_params (d), nd * sizeof (float));
+  sw_resunet_free (d);
+  sw_resunet_free (e);
+
   sw_adam_clear (&opt);
   sw_adam_clear (&back);
   sw_resunet_free (a);
@@ -437,6 +514,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   static const char *fixtures[] = {
     "resunet-pool-16.safetensors", "resunet-cross-12.safetensors", "resunet-uncond-8.safetensors",
+    "resunet-sr-16.safetensors",
   };
   for (size_t i = 0; i < G_N_ELEMENTS (fixtures); i++)
     {
@@ -445,6 +523,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/resunet/same-seed", test_same_seed);
   g_test_add_func ("/resunet/dropout-gradients", test_dropout_gradients);
+  g_test_add_func ("/resunet/sr-gradients", test_sr_gradients);
   g_test_add_func ("/resunet/config-refused", test_config_refused);
   g_test_add_func ("/resunet/training-loss-falls", test_training_loss_falls);
   g_test_add_func ("/resunet/file-round-trip", test_file_round_trip);

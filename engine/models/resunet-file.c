@@ -49,6 +49,11 @@ sw_resunet_config_to_meta (const SwResunetConfig *cfg, GPtrArray *meta)
   put (meta, "resunet.dropout", g_strdup (g_ascii_dtostr (num, sizeof num, cfg->dropout)));
   put (meta, "resunet.pool", g_strdup (cfg->pool ? "1" : "0"));
   put (meta, "resunet.cross", g_strdup (cfg->cross ? "1" : "0"));
+  /* a super-resolution net's only: every other file keeps its bytes */
+  if (cfg->cond_channels > 0)
+    put (meta, "resunet.cond_channels", g_strdup_printf ("%d", cfg->cond_channels));
+  if (cfg->aug)
+    put (meta, "resunet.aug", g_strdup ("1"));
 }
 
 /* KEY's comma-separated integers in [LO, HI] into OUT (at most MAX);
@@ -92,6 +97,15 @@ flag (const SwStFile *file, const char *key, bool *out, GError **error)
   return TRUE;
 }
 
+/* the fields only a super-resolution net's file holds (absent: 0) */
+static gboolean
+optional_fields (const SwStFile *file, SwResunetConfig *cfg, GError **error)
+{
+  return (!sw_safetensors_meta (file, "resunet.cond_channels")
+          || sw_safetensors_meta_int (file, "resunet.cond_channels", 0, 8, &cfg->cond_channels, error))
+         && (!sw_safetensors_meta (file, "resunet.aug") || flag (file, "resunet.aug", &cfg->aug, error));
+}
+
 gboolean
 sw_resunet_config_from_file (const SwStFile *file, const char *path, SwResunetConfig *cfg,
                              GError **error)
@@ -119,6 +133,7 @@ sw_resunet_config_from_file (const SwStFile *file, const char *path, SwResunetCo
   if (local
       || !flag (file, "resunet.pool", &cfg->pool, &local)
       || !flag (file, "resunet.cross", &cfg->cross, &local)
+      || !optional_fields (file, cfg, &local)
       || !sw_resunet_config_validate (cfg, &local))
     {
       if (!g_str_has_prefix (local->message, "“"))

@@ -8,6 +8,9 @@
  *   resunet.attn           the levels with attention, "1,2" ("" for none)
  *   resunet.dropout        a number
  *   resunet.pool, cross    0 or 1
+ *   resunet.cond_channels  an integer, resunet.aug 0 or 1: a super-resolution
+ *                          net's conditioning image and noise level, written
+ *                          only when set (absent: 0)
  *
  * beside "format": "stepwise-unet" and "arch": "resunet" (SW_RESUNET_ARCH),
  * which a course UNet's file lacks. */

@@ -54,6 +54,7 @@ struct _SwResunet {
   int n_layers;
   size_t te1_w, te1_b, te2_w, te2_b;  /* time_embed.0 and .2 */
   size_t embed_w, lp_w, lp_b;          /* word embedding, pooled projection */
+  size_t ae1_w, ae1_b, ae2_w, ae2_b;  /* aug_embed.0 and .2 */
   SwRng drop_rng;
 
   /* arena for the current batch size */
@@ -62,8 +63,10 @@ struct _SwResunet {
   size_t arena_floats;
   int *len, *word_ids;                 /* (N), (N, max_words) */
   bool dropped;                        /* the last forward drew dropout masks */
-  float *x, *dy;                       /* (C, N, H, W) */
+  float *x, *dy;                       /* (C + cond_channels, N, H, W), (C, N, H, W) */
   float *tv, *temb;                    /* (N), (N, width) */
+  float *sv, *semb, *aug_e1, *aug_s1; /* aug: (N), (N, width), MLP, SiLU (N, time_dim) */
+  float *daug_e1, *daug_s1;
   float *e1, *s1, *emb, *emb_silu;     /* (N, time_dim): MLP, SiLU, emb, SiLU(emb) */
   float *de1, *ds1, *demb, *demb_silu;
   float *bag, *pooled, *dpooled;       /* (N, V), (N, E) */
@@ -124,6 +127,9 @@ sw_resunet_config_validate (const SwResunetConfig *cfg, GError **error)
             "resunet dropout = %g; accepted: 0 to below 1", cfg->dropout);
   SW_CHECK (cfg->time_dim >= 1 && cfg->time_dim <= 4096,
             "resunet time_dim = %d; accepted: 1 to 4096", cfg->time_dim);
+  SW_CHECK (cfg->cond_channels >= 0 && cfg->cond_channels <= 8,
+            "resunet cond_channels = %d; accepted: 0 (no conditioning image) to 8",
+            cfg->cond_channels);
   SW_CHECK (cfg->vocab >= 0 && cfg->vocab <= 65536,
             "resunet vocab = %d; accepted: 0 (no prompt) to 65536", cfg->vocab);
   if (cfg->vocab == 0)
@@ -265,10 +271,17 @@ build (SwResunet *net)
     net->embed_w = add_param (net, "embed", NULL, "weight", 2, cfg->vocab, cfg->embed_dim, 0, 0);
   if (cfg->pool)
     add_linear (net, "label_proj", NULL, cfg->time_dim, cfg->embed_dim, &net->lp_w, &net->lp_b);
+  if (cfg->aug)
+    {
+      add_linear (net, "aug_embed.0", NULL, cfg->time_dim, cfg->width, &net->ae1_w, &net->ae1_b);
+      add_linear (net, "aug_embed.2", NULL, cfg->time_dim, cfg->time_dim, &net->ae2_w, &net->ae2_b);
+    }
 
-  prev = add_layer (net, K_CONV, -1, cfg->channels, ch, H, H);
-  add_conv (net, "input_blocks.0.0", NULL, ch, cfg->channels, 3, &net->layers[prev].w1, &net->layers[prev].b1);
-  net->layers[prev].g1 = conv3 (cfg->channels, ch, 1);
+  /* the conditioning image joins x as more input channels */
+  const int cin = cfg->channels + cfg->cond_channels;
+  prev = add_layer (net, K_CONV, -1, cin, ch, H, H);
+  add_conv (net, "input_blocks.0.0", NULL, ch, cin, 3, &net->layers[prev].w1, &net->layers[prev].b1);
+  net->layers[prev].g1 = conv3 (cin, ch, 1);
   saved[n_saved++] = prev;
   for (int l = 0; l <= last; l++)
     {
@@ -359,6 +372,17 @@ sw_resunet_free (SwResunet *net)
 }
 
 const SwResunetConfig *sw_resunet_config (const SwResunet *net) { return &net->cfg; }
+
+SwResunet *
+sw_resunet_new_at_size (const SwResunet *net, int size, GError **error)
+{
+  SwResunetConfig cfg = net->cfg;
+  cfg.size = size;
+  SwResunet *other = sw_resunet_new (&cfg, error);
+  if (other)   /* the same tensors at the same offsets: no shape depends on the side */
+    memcpy (other->params, net->params, sizeof (float) * net->table.n_params);
+  return other;
+}
 size_t sw_resunet_num_params (const SwResunet *net) { return net->table.n_params; }
 size_t sw_resunet_n_tensors (const SwResunet *net) { return net->table.n; }
 float *sw_resunet_params (SwResunet *net) { return net->params; }
@@ -466,6 +490,7 @@ layout (SwResunet *net, int N, float *base, bool measure)
   const SwResunetConfig *cfg = &net->cfg;
   const int G = cfg->groups, tdim = cfg->time_dim, L = cfg->max_words;
   const size_t img = map_floats (cfg->channels, N, cfg->size);
+  const size_t inp = map_floats (cfg->channels + cfg->cond_channels, N, cfg->size);
   int widest = 1;
   for (int i = 0; i < net->n_layers; i++)
     widest = MAX (widest, net->layers[i].cout);
@@ -477,14 +502,20 @@ layout (SwResunet *net, int N, float *base, bool measure)
   net->ds1 = sw_carve (&cv, (size_t) N * tdim);
   net->demb = sw_carve (&cv, (size_t) N * tdim);
   net->demb_silu = sw_carve (&cv, (size_t) N * tdim);
+  net->daug_e1 = sw_carve (&cv, (size_t) N * (cfg->aug ? tdim : 1));
+  net->daug_s1 = sw_carve (&cv, (size_t) N * (cfg->aug ? tdim : 1));
   net->dpooled = sw_carve (&cv, (size_t) N * MAX (cfg->embed_dim, 1));
   net->dwords = sw_carve (&cv, (size_t) N * (cfg->cross ? L * cfg->embed_dim : 1));
   net->dy = sw_carve (&cv, img);
   size_t grads_floats = cv.used;
 
   /* --- forward values and scratch --- */
-  net->x = sw_carve (&cv, img);
+  net->x = sw_carve (&cv, inp);
   net->tv = sw_carve (&cv, N);
+  net->sv = sw_carve (&cv, N);
+  net->semb = sw_carve (&cv, (size_t) N * (cfg->aug ? cfg->width : 1));
+  net->aug_e1 = sw_carve (&cv, (size_t) N * (cfg->aug ? tdim : 1));
+  net->aug_s1 = sw_carve (&cv, (size_t) N * (cfg->aug ? tdim : 1));
   net->temb = sw_carve (&cv, (size_t) N * cfg->width);
   net->e1 = sw_carve (&cv, (size_t) N * tdim);
   net->s1 = sw_carve (&cv, (size_t) N * tdim);
@@ -590,7 +621,7 @@ sw_resunet_activation_bytes (const SwResunet *net)
 
 /* emb from the timestep and the prompt; the words cross-attention reads */
 static void
-cond_forward (SwResunet *net, int N, const float *t, const float *c)
+cond_forward (SwResunet *net, int N, const float *t, const float *c, const float *s)
 {
   const SwResunetConfig *cfg = &net->cfg;
   const int tdim = cfg->time_dim, V = cfg->vocab, E = cfg->embed_dim;
@@ -600,6 +631,18 @@ cond_forward (SwResunet *net, int N, const float *t, const float *c)
   sw_linear_forward (N, cfg->width, tdim, net->temb, P + net->te1_w, P + net->te1_b, net->e1);
   sw_silu_forward ((size_t) N * tdim, net->e1, net->s1);
   sw_linear_forward (N, tdim, tdim, net->s1, P + net->te2_w, P + net->te2_b, net->emb);
+  if (cfg->aug)
+    {
+      /* the noise level's MLP adds into emb; its output goes through
+       * emb_silu, free until the end */
+      memcpy (net->sv, s, sizeof (float) * N);
+      sw_timestep_embedding (N, cfg->width, net->sv, net->semb);
+      sw_linear_forward (N, cfg->width, tdim, net->semb, P + net->ae1_w, P + net->ae1_b, net->aug_e1);
+      sw_silu_forward ((size_t) N * tdim, net->aug_e1, net->aug_s1);
+      sw_linear_forward (N, tdim, tdim, net->aug_s1, P + net->ae2_w, P + net->ae2_b, net->emb_silu);
+      for (size_t i = 0; i < (size_t) N * tdim; i++)
+        net->emb[i] += net->emb_silu[i];
+    }
   if (V > 0)
     {
       if (c)
@@ -707,12 +750,26 @@ void
 sw_resunet_forward (SwResunet *net, int N, const float *x, const float *t,
                     const float *c, bool training, float *out)
 {
+  sw_resunet_forward_cond (net, N, x, t, c, NULL, NULL, training, out);
+}
+
+void
+sw_resunet_forward_cond (SwResunet *net, int N, const float *x, const float *t,
+                         const float *c, const float *cond, const float *s,
+                         bool training, float *out)
+{
+  const SwResunetConfig *cfg = &net->cfg;
   g_return_if_fail (N >= 1 && x && t && out);
+  g_return_if_fail (cfg->cond_channels == 0 || cond);
+  g_return_if_fail (!cfg->aug || s);
   ensure_batch (net, N);
-  const int C = net->cfg.channels, HW = net->cfg.size * net->cfg.size;
-  net->dropped = training && net->cfg.dropout > 0.0f;
+  const int C = cfg->channels, HW = cfg->size * cfg->size;
+  net->dropped = training && cfg->dropout > 0.0f;
   sw_nchw_to_cnhw (N, C, HW, x, net->x);
-  cond_forward (net, N, t, c);
+  /* (C, N, H, W) is channel-major: the concatenation is what follows */
+  if (cfg->cond_channels > 0)
+    sw_nchw_to_cnhw (N, cfg->cond_channels, HW, cond, net->x + (size_t) C * N * HW);
+  cond_forward (net, N, t, c, s);
   for (int i = 0; i < net->n_layers; i++)
     layer_forward (net, &net->layers[i], N);
   sw_cnhw_to_nchw (N, C, HW, net->layers[net->n_layers - 1].out, out);
@@ -851,6 +908,15 @@ cond_backward (SwResunet *net, int N)
   /* the timestep is data: no gradient into it */
   sw_linear_backward (N, cfg->width, tdim, net->temb, P + net->te1_w, net->de1, NULL,
                       G_ + net->te1_w, G_ + net->te1_b);
+  if (cfg->aug)
+    {
+      sw_linear_backward (N, tdim, tdim, net->aug_s1, P + net->ae2_w, net->demb, net->daug_s1,
+                          G_ + net->ae2_w, G_ + net->ae2_b);
+      sw_silu_backward ((size_t) N * tdim, net->aug_e1, net->daug_s1, net->daug_e1);
+      /* the noise level is data too */
+      sw_linear_backward (N, cfg->width, tdim, net->semb, P + net->ae1_w, net->daug_e1, NULL,
+                          G_ + net->ae1_w, G_ + net->ae1_b);
+    }
   if (cfg->pool)
     {
       sw_linear_backward (N, E, tdim, net->pooled, P + net->lp_w, net->demb, net->dpooled,
@@ -896,6 +962,8 @@ sw_resunet_forward_flops (const SwResunet *net)
   double f = 2.0 * ((double) cfg->width * cfg->time_dim + (double) cfg->time_dim * cfg->time_dim);
   if (cfg->pool)
     f += 2.0 * cfg->embed_dim * cfg->time_dim;
+  if (cfg->aug)
+    f += 2.0 * ((double) cfg->width * cfg->time_dim + (double) cfg->time_dim * cfg->time_dim);
   for (int i = 0; i < net->n_layers; i++)
     {
       const Layer *L = &net->layers[i];

@@ -3,8 +3,9 @@
  * the UNets of Imagen and DeepFloyd IF; the course UNet (unet.h) stays
  * the Part B net.
  *
- *   emb = MLP(sinusoid(t)) [+ Linear(mean of the prompt's word embeddings)]
- *   conv 3x3 (C -> width * mult[0])
+ *   emb = MLP(sinusoid(t)) [+ MLP'(sinusoid(s))]
+ *         [+ Linear(mean of the prompt's word embeddings)]
+ *   conv 3x3 (C [+ cond_channels] -> width * mult[0])
  *   per level l (grid size / 2^l): `blocks` ResBlocks to width * mult[l],
  *     each followed by self-attention (and cross-attention to the prompt's
  *     words) where the level has attention; a stride-2 3x3 conv down,
@@ -20,6 +21,15 @@
  * conv when cin != cout.  AdaGN's scale and shift are Linear(SiLU(emb)).
  * Attention block: GroupNorm, 1x1 QKV, multi-head softmax attention, 1x1
  * projection (zero-initialised), residual (layers-adm.h).
+ *
+ * A super-resolution net (the cascade's stage II, issue 24) reads a
+ * conditioning image beside x: cond_channels more input channels (the
+ * low-res image upsampled to the net's grid), concatenated to x before the
+ * first conv, and with aug, s, the noise level the trainer added to that
+ * image ("noise conditioning augmentation"), as a timestep whose sinusoid
+ * goes through an MLP of its own (aug_embed.*, as time_embed.*) into emb,
+ * as DeepFloyd IF's super-resolution UNet.  Both are off by default, and
+ * a net without them is exactly the net it was before.
  *
  * The prompt arrives as a bag of words (N, vocab), as for the course
  * UNet's word models: the embedding bag gives the mean of its words'
@@ -62,6 +72,8 @@ typedef struct {
   bool  pool;         /* the mean word embedding joins emb */
   bool  cross;        /* cross-attention to the words where there is attention */
   int   max_words;    /* words cross-attention reads per prompt, 1..64 */
+  int   cond_channels; /* conditioning image channels beside x, 0..8; 0: none */
+  bool  aug;          /* an embedding of the conditioning image's noise level s */
 } SwResunetConfig;
 
 typedef struct _SwResunet SwResunet;
@@ -72,6 +84,11 @@ gboolean sw_resunet_config_validate (const SwResunetConfig *cfg, GError **error)
 SwResunet *sw_resunet_new (const SwResunetConfig *cfg, GError **error);
 void       sw_resunet_free (SwResunet *net);
 const SwResunetConfig *sw_resunet_config (const SwResunet *net);
+/* A net of NET's config and weights at another image side SIZE: the net
+ * is convolutional, so its weights fit any side the levels divide (stage
+ * II trains on crops and samples the whole image).  NULL with an error
+ * for a side the config refuses. */
+SwResunet *sw_resunet_new_at_size (const SwResunet *net, int size, GError **error);
 
 /* PyTorch's default initialisation (uniform +-1/sqrt(fan_in)), GroupNorm
  * weight 1 and bias 0, the word embedding N(0, 0.02), and ADM's zero
@@ -94,6 +111,13 @@ float              *sw_resunet_grads (SwResunet *net);
  * Grows the activation memory for N on demand. */
 void sw_resunet_forward (SwResunet *net, int N, const float *x, const float *t,
                          const float *c, bool training, float *out);
+/* The same with a super-resolution net's inputs: cond (N, cond_channels,
+ * H, W), required when the config has cond_channels; s (N) the
+ * conditioning image's noise level as a timestep (0..T-1), required with
+ * aug.  Both are data: backward gives them no gradient. */
+void sw_resunet_forward_cond (SwResunet *net, int N, const float *x, const float *t,
+                              const float *c, const float *cond, const float *s,
+                              bool training, float *out);
 void sw_resunet_zero_grad (SwResunet *net);
 /* Gradient of a loss with respect to the last forward's output, dout
  * (N, C, H, W); accumulates into the parameter gradients. */

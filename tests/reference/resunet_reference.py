@@ -34,12 +34,17 @@ __metadata__ as the model file does (resunet.* keys):
     resunet-cross-12.safetensors  12x12x1, 3 levels, attention at level 1,
                                   pooled words and cross-attention, N=3
     resunet-uncond-8.safetensors  8x8x3, 1 level, no prompt, N=2
+    resunet-sr-16.safetensors     16x16x3 with 3 conditioning channels and
+                                  the noise level's embedding (stage II),
+                                  2 levels, attention at level 1, no prompt, N=2
 
 Tensor names (all F32):
     param.<key>   every parameter before the step
     input.x       (N,C,H,W) ~ randn
     input.t       (N) timesteps, uniform in [0, 1000)
     input.c       (N,vocab) bags of words, 1/k on each of k words (prompt nets)
+    input.cond    (N,cond_channels,H,W) ~ randn, the conditioning image (stage II)
+    input.s       (N) its noise levels, uniform in [0, 250) (with aug)
     target        (N,C,H,W) ~ randn
     output        forward output
     loss          [1] F.mse_loss(output, target)
@@ -172,6 +177,10 @@ class ResUNet(nn.Module):
             self.embed = nn.Embedding(cfg['vocab'], E)
         if cfg['pool']:
             self.label_proj = nn.Linear(E, tdim)
+        if cfg['aug']:
+            # the conditioning image's noise level: a second time embedding
+            self.aug_embed = nn.Sequential(nn.Linear(width, tdim), nn.SiLU(),
+                                           nn.Linear(tdim, tdim))
 
         def attention(ch):
             mods = [AttentionBlock(ch, heads, groups)]
@@ -181,7 +190,8 @@ class ResUNet(nn.Module):
 
         ch = width * mult[0]
         self.input_blocks = nn.ModuleList(
-            [nn.ModuleList([nn.Conv2d(cfg['channels'], ch, 3, padding=1)])])
+            [nn.ModuleList([nn.Conv2d(cfg['channels'] + cfg['cond_channels'], ch, 3,
+                                      padding=1)])])
         chans = [ch]
         for level in range(levels):
             for _ in range(cfg['blocks']):
@@ -232,8 +242,12 @@ class ResUNet(nn.Module):
                 h = m(h)
         return h
 
-    def forward(self, x, t, c=None):
+    def forward(self, x, t, c=None, cond=None, s=None):
         emb = self.time_embed(timestep_embedding(t, self.cfg['width']))
+        if self.cfg['aug']:
+            emb = emb + self.aug_embed(timestep_embedding(s, self.cfg['width']))
+        if self.cfg['cond_channels']:
+            x = torch.cat([x, cond], dim=1)
         if self.cfg['pool']:
             emb = emb + self.label_proj(c @ self.embed.weight)
         words = keep = None
@@ -332,9 +346,12 @@ def make_fixture(fname, seed, cfg, N, words=None):
     c = bags(N, cfg['vocab'], words) if cfg['vocab'] else None
     target = torch.randn(N, C, size, size)
     pre = [(k, v.detach().clone()) for k, v in model.state_dict().items()]
+    # drawn after the rest, so that the earlier fixtures keep their numbers
+    cond = torch.randn(N, cfg['cond_channels'], size, size) if cfg['cond_channels'] else None
+    s = torch.rand(N) * 250.0 if cfg['aug'] else None
 
     model.train()
-    output = model(x, t, c)
+    output = model(x, t, c, cond, s)
     loss = F.mse_loss(output, target)
     loss.backward()
 
@@ -342,12 +359,18 @@ def make_fixture(fname, seed, cfg, N, words=None):
     tensors += [('input.x', x), ('input.t', t)]
     if c is not None:
         tensors.append(('input.c', c))
+    if cond is not None:
+        tensors.append(('input.cond', cond))
+    if s is not None:
+        tensors.append(('input.s', s))
     tensors += [('target', target), ('output', output), ('loss', loss.reshape(1))]
     tensors += [('grad.' + k, p.grad) for k, p in model.named_parameters()]
     nparams = sum(p.numel() for p in model.parameters())
+    # the stage II fields only when set, as the model file writes them
     meta = {'resunet.' + k: (','.join(str(v) for v in val) if isinstance(val, list)
                              else str(int(val)) if isinstance(val, bool) else str(val))
-            for k, val in cfg.items()}
+            for k, val in cfg.items()
+            if k not in ('cond_channels', 'aug') or val}
     meta.update({'batch': N, 'torch': torch.__version__, 'param_count': nparams,
                  'seed': seed})
     save_safetensors(os.path.join(HERE, fname), tensors, meta)
@@ -358,7 +381,8 @@ def make_fixture(fname, seed, cfg, N, words=None):
 def config(**kw):
     cfg = {'channels': 3, 'size': 16, 'width': 8, 'mult': [1, 2], 'blocks': 1,
            'attn': [1], 'heads': 2, 'groups': 4, 'dropout': 0.0, 'time_dim': 32,
-           'vocab': 0, 'embed_dim': 0, 'pool': False, 'cross': False, 'max_words': 0}
+           'vocab': 0, 'embed_dim': 0, 'pool': False, 'cross': False, 'max_words': 0,
+           'cond_channels': 0, 'aug': False}
     cfg.update(kw)
     return cfg
 
@@ -378,6 +402,8 @@ def main():
                  words=[[1, 3, 5, 8], [0, 6], []])
     make_fixture('resunet-uncond-8.safetensors', 3,
                  config(size=8, mult=[2], attn=[], heads=4, groups=2), N=2)
+    make_fixture('resunet-sr-16.safetensors', 4,
+                 config(cond_channels=3, aug=True), N=2)
 
 
 if __name__ == '__main__':
