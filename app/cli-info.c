@@ -72,11 +72,13 @@ inspect_resunet (const char *path, GError **error)
     g_string_append_printf (levels, "%s%d%s", l ? "," : "", cfg->mult[l],
                             cfg->attn >> l & 1 ? "+attn" : "");
   printf ("%s: residual attention UNet (resunet), %dx%dx%d, width %d, levels %s, %d blocks, "
-          "%d heads, %d groups, dropout %g, time_dim %d, vocabulary %d, word embedding %d%s%s, "
+          "%d heads, %d groups, dropout %g, time_dim %d, vocabulary %d, word embedding %d%s%s%s%s, "
           "%zu parameters, %.3f GFLOP a forward pass%s\n",
           path, cfg->size, cfg->size, cfg->channels, cfg->width, levels->str, cfg->blocks,
           cfg->heads, cfg->groups, cfg->dropout, cfg->time_dim, cfg->vocab, cfg->embed_dim,
           cfg->pool ? ", pooled" : "", cfg->cross ? ", cross-attention" : "",
+          cfg->cond_channels ? ", super-resolution (stage II): a conditioning image" : "",
+          cfg->aug ? ", its noise level embedded" : "",
           sw_resunet_num_params (net), sw_resunet_forward_flops (net) / 1e9,
           has_opt ? ", with optimizer state" : "");
   sw_adam_clear (&opt);

@@ -44,6 +44,8 @@ static const Range ranges[] = {
   { "minutes", 0, 10000, .min_open = TRUE },
   { "width", 2, 512 },
   { "blocks", 1, 4 },
+  { "crop", 8, 128 },
+  { "aug-max", 0, 999 },
   { "heads", 1, 64 },
   { "cross", 0, 2 },
   { "sigma", 0, 10 },

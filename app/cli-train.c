@@ -135,11 +135,14 @@ on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
   g_autofree char *resuming = run->resume ? g_strdup_printf (", resuming after epoch %d", sw_trainer_epoch (tr))
                                           : g_strdup ("");
   const SwResunetConfig *res = &r->resunet;
+  g_autofree char *sr = g_strdup_printf ("the %dx smaller image on %dx%d crops, noised up to level %d",
+                                         r->sr_factor, r->crop, r->crop, r->aug_max);
   g_autofree char *shape = res->width > 0
     ? g_strdup_printf ("residual attention UNet of width %d, %d levels, %d blocks, %d heads, %s%s, %s, "
                        "weight decay %g, Min-SNR %g, warm-up %d steps", res->width, res->levels, res->blocks,
-                       res->heads, res->pool ? "pooled words" : "",
-                       res->cross ? (res->pool ? " and cross-attention" : "cross-attention") : "",
+                       res->heads, res->pool ? "pooled words" : r->sr_factor ? "" : "no prompt",
+                       res->cross ? (res->pool ? " and cross-attention" : "cross-attention")
+                       : r->sr_factor ? sr : "",
                        sw_objective_name (m->objective), r->weight_decay, r->min_snr, r->warmup)
     : g_strdup_printf ("D=%d, conditioning %s%s", m->D, sw_cond_points_name (m->cond), embedding);
   fprintf (stderr, "%s on %s: %d images%s%s, %s, batch %d, %d epochs, lr %g%s%s, "
@@ -171,9 +174,11 @@ on_epoch (SwTrainer *tr, const SwTrainEpochReport *report, gpointer user_data, G
   sw_progress_end (&run->progress);
   if (!draw_curves (run->dir, r, report->log, error))
     return FALSE;
-  gboolean grid = report->epoch == r->epochs;
+  /* a super-resolution model samples from a low-res image, which comes
+   * with the cascade: no grid yet */
+  gboolean grid = report->epoch == r->epochs && r->sr_factor == 0;
   for (guint i = 0; i < run->grid_epochs->len; i++)
-    grid |= g_array_index (run->grid_epochs, int, i) == report->epoch;
+    grid |= g_array_index (run->grid_epochs, int, i) == report->epoch && r->sr_factor == 0;
   if (grid)
     {
       SwProgress progress;
@@ -200,7 +205,7 @@ resunet_options (SwRecipe *r, const char *objective, int width, const char *mult
     return TRUE;
   SW_CHECK (c->width > 0, "--objective, --width, --mult, --blocks, --attention, --heads and "
             "--cross shape a residual attention UNet; the recipe “%s” trains the course UNet "
-            "(accepted: emoji-stage1)", r->model.name);
+            "(accepted: emoji-stage1, emoji-stage2)", r->model.name);
   if (objective)
     {
       SW_CHECK (g_strcmp0 (objective, "eps") == 0 || g_strcmp0 (objective, "v") == 0,
@@ -259,7 +264,7 @@ sw_cli_train (int argc, char **argv)
   int width = 0, blocks = 0, heads = 0, cross = -1;
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   double weight_decay = -1, min_snr = -1, minutes = 0;
-  int warmup = -1;
+  int warmup = -1, crop = 0, aug_max = -1;
   gboolean base_emoji = FALSE;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
@@ -289,6 +294,8 @@ sw_cli_train (int argc, char **argv)
     { "attention", 0, 0, G_OPTION_ARG_STRING, &attention, "Its levels with attention, from 0 at full size (emoji-stage1: 1,2, i.e. 8 and 4 px); \"\" for none", "LIST" },
     { "heads", 0, 0, G_OPTION_ARG_INT, &heads, "Its attention heads (emoji-stage1: 4)", "N" },
     { "cross", 0, 0, G_OPTION_ARG_INT, &cross, "Its prompt: 0 pooled word embeddings (emoji-stage1), 1 cross-attention to the words, 2 both", "N" },
+    { "crop", 0, 0, G_OPTION_ARG_INT, &crop, "A super-resolution recipe's training crops, a multiple of its factor (emoji-stage2: 32 of the 64 px images)", "N" },
+    { "aug-max", 0, 0, G_OPTION_ARG_INT, &aug_max, "A super-resolution recipe's highest noise level of the low-res image, of T (emoji-stage2: 250; 0: never noised)", "S" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },
     { "p-uncond", 0, 0, G_OPTION_ARG_DOUBLE, &p_uncond, "Probability of dropping the class", "P" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
@@ -338,6 +345,11 @@ sw_cli_train (int argc, char **argv)
   if (min_snr >= 0) recipe.min_snr = (float) min_snr;
   if (warmup >= 0) recipe.warmup = warmup;
   if (base_emoji) recipe.base_emoji = true;
+  if ((crop || aug_max >= 0) && recipe.sr_factor == 0)
+    return sw_cli_failf (CMD, "--crop and --aug-max shape a super-resolution recipe; “%s” is not one "
+                         "(accepted: emoji-stage2)", recipe.model.name);
+  if (crop) recipe.crop = crop;
+  if (aug_max >= 0) recipe.aug_max = aug_max;
   if (!sw_recipe_validate (&recipe, &error))
     return sw_cli_fail (CMD, error);
   g_autoptr (GArray) grid_epochs = NULL;

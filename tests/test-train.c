@@ -623,8 +623,8 @@ main (int argc, char **argv)
     digits->n = 256;   /* the 256-image subset */
   for (const char * const *r = sw_recipe_names (); *r; r++)
     {
-      /* the residual attention UNet's recipe trains on captions, not on
-       * the digits: test-stage1.c runs it */
+      /* the residual attention UNet's recipes train on the emoji, not on
+       * the digits: test-stage1.c and test-stage2.c run them */
       SwRecipe recipe;
       if (sw_recipe_lookup (*r, &recipe, NULL) && recipe.resunet.width > 0)
         continue;

@@ -254,12 +254,14 @@ on_grid_progress (double done, double total, gpointer user_data)
  * for a model of words, or of unconditional samples), as one image
  * (C, rows * (H + 1) - 1, cols * (W + 1) - 1) in [-1, 1] with white lines
  * between; NULL without error for recipes that do not sample (the
- * one-step denoisers) */
+ * one-step denoisers, and until the cascade a super-resolution recipe,
+ * which samples from a low-res image) */
 static GBytes *
 sample_grid (SwTrainer *tr, TrainRun *run, int *C_out, int *H_out, int *W_out, GError **error)
 {
   const SwModelConfig *model = &sw_trainer_recipe (tr)->model;
-  if (model->objective == SW_OBJECTIVE_DENOISE || model->objective == SW_OBJECTIVE_PURE_NOISE)
+  if (model->objective == SW_OBJECTIVE_DENOISE || model->objective == SW_OBJECTIVE_PURE_NOISE
+      || sw_trainer_recipe (tr)->sr_factor > 0)
     return NULL;
   int C, S, cond_dim;
   sw_train_net_shape (sw_trainer_train_net (tr), &C, &S, &cond_dim);

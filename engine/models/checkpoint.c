@@ -71,9 +71,10 @@ sw_checkpoint_load_file (const SwStFile *f, const char *path, GHashTable **meta,
   /* the residual attention UNet's files say so; the course's have no "arch" */
   if (arch && strcmp (arch, "unet") != 0)
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
-                 "“%s”: a model of architecture “%s” (metadata field “arch”); accepted: "
+                 "“%s”: a %smodel of architecture “%s” (metadata field “arch”); accepted: "
                  "the course UNet (no “arch”, or “unet”), which the Part B recipes train",
-                 path, arch);
+                 path, sw_safetensors_meta (f, "resunet.cond_channels")
+                       ? "super-resolution (the cascade's stage II) " : "", arch);
   else if (g_strcmp0 (format, SW_CHECKPOINT_FORMAT) != 0)
     g_set_error (&local, SW_ERROR, SW_ERROR_FORMAT,
                  "“%s”: metadata field “format” is %s%s%s; accepted: “%s” (a Stepwise UNet)",

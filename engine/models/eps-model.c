@@ -222,6 +222,16 @@ sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char
                    "v-cosine", sw_objective_name (model->objective));
       return NULL;
     }
+  if (cfg->cond_channels > 0)
+    {
+      /* it needs a low-res image beside x, which no job gives yet */
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "a super-resolution model (the cascade's stage II: it upsamples a %d-channel "
+                   "image, metadata field “resunet.cond_channels”), which generation jobs cannot "
+                   "run yet; accepted: a model that draws images from noise alone",
+                   cfg->cond_channels);
+      return NULL;
+    }
   if (cfg->vocab > 0 && !vocabulary)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,

@@ -45,6 +45,13 @@ typedef struct {
                                * warmup steps of a run from scratch; 0: none */
   bool          base_emoji;   /* train on the emoji that are neither a skin-tone variant nor a
                                * flag (sw_dataset_base_emoji); recorded, like limit */
+  /* a super-resolution stage (the cascade's stage II, issue 24; docs/math.md 3.2):
+   * the net reads the training image's block means at 1 / sr_factor
+   * (data/sr-pairs.h), upsampled and noised at a level drawn in 0..aug_max
+   * (diffusion/noise-augment.h), and trains on crop x crop windows */
+  int           sr_factor;    /* 2..8; 0: not a super-resolution recipe */
+  int           crop;         /* the windows' side, a multiple of sr_factor */
+  int           aug_max;      /* the conditioning image's highest noise level, 0..T-1 */
 } SwRecipe;
 
 /* the recipe names, NULL-terminated */

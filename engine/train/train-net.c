@@ -38,8 +38,16 @@ void
 sw_train_net_forward (SwTrainNet *net, int N, const float *x, const float *t, const float *c,
                       bool training, float *out)
 {
+  sw_train_net_forward_cond (net, N, x, t, c, NULL, NULL, training, out);
+}
+
+void
+sw_train_net_forward_cond (SwTrainNet *net, int N, const float *x, const float *t,
+                           const float *c, const float *cond, const float *s, bool training,
+                           float *out)
+{
   if (net->resunet)
-    sw_resunet_forward (net->resunet, N, x, t, c, training, out);
+    sw_resunet_forward_cond (net->resunet, N, x, t, c, cond, s, training, out);
   else
     sw_unet_forward (net->unet, N, x, t, c, training, out);
 }

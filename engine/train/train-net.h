@@ -33,6 +33,11 @@ void         sw_train_net_clear (SwTrainNet *net);
 
 void         sw_train_net_forward (SwTrainNet *net, int N, const float *x, const float *t,
                                    const float *c, bool training, float *out);
+/* with a super-resolution net's conditioning image and its noise levels
+ * (sw_resunet_forward_cond); both NULL for any other net */
+void         sw_train_net_forward_cond (SwTrainNet *net, int N, const float *x, const float *t,
+                                        const float *c, const float *cond, const float *s,
+                                        bool training, float *out);
 void         sw_train_net_zero_grad (SwTrainNet *net);
 void         sw_train_net_backward (SwTrainNet *net, const float *dout);
 float       *sw_train_net_params (const SwTrainNet *net);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "data/caption-terms.h"
+#include "data/sr-pairs.h"
+#include "diffusion/noise-augment.h"
 #include "models/cosine-schedule.h"
 #include "models/eps-model.h"
 #include "diffusion/ddpm-linear.h"
@@ -31,10 +33,16 @@ struct _SwTrainer {
   SwDataset *base;     /* or its base emoji (recipe.base_emoji), a copy data points to */
   int *repeats;        /* (n) draws of each image an epoch (caption-terms.h), or NULL: one each */
   int n_order;         /* draws an epoch */
+  /* a super-resolution recipe's: the images' block means (n, C, S / f, S / f)
+   * and the net's side, the crop's (else the images') */
+  float *lo;
+  int side;
   /* batch buffers */
   int *order;          /* (n_order) */
   float *x, *inp, *target, *out, *dout, *t, *c;
   float *weight;       /* (batch) each image's Min-SNR loss weight */
+  float *lo_crop, *cond, *levels;  /* super-resolution: low-res crops, the net's conditioning
+                                    * image (batch, C, side, side), its noise levels */
 };
 
 static gboolean
@@ -63,7 +71,7 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    "(emoji-ddpm, ddpm-prompt, emoji-stage1)", d->name, r->model.name);
       return FALSE;
     }
-  if (r->resunet.width > 0 && !d->captions)
+  if (r->resunet.width > 0 && r->model.variant == SW_UNET_CLASS && !d->captions)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "the dataset “%s” has no captions; the residual attention UNet's recipe “%s” "
@@ -84,6 +92,16 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "images of %dx%d are not supported; accepted: square, a multiple of 4",
                    d->width, d->height);
+      return FALSE;
+    }
+  if (r->sr_factor > 0 && (r->resunet.width == 0 || r->crop > d->height
+                           || d->height % r->sr_factor != 0))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the super-resolution recipe “%s” (factor %d, crops of %d) does not fit %dx%d "
+                   "images of “%s”; accepted: a residual attention UNet, images the factor "
+                   "divides, crops no larger than them", r->model.name, r->sr_factor, r->crop,
+                   d->width, d->height, d->name);
       return FALSE;
     }
   return TRUE;
@@ -150,13 +168,22 @@ trainer_alloc (const SwRecipe *recipe, const SwDataset *data, SwDataset *base, S
   tr->net = net;
   tr->vocab = vocab;
   tr->terms = terms;
-  int channels, size;
-  sw_train_net_shape (&net, &channels, &size, &tr->cond_dim);
+  int channels;
+  sw_train_net_shape (&net, &channels, &tr->side, &tr->cond_dim);
   sw_ddpm_linear_init (&tr->ddpm, recipe->model.T, recipe->model.beta1, recipe->model.beta2);
   tr->cosine_ab = g_new (double, recipe->model.T);
   sw_cosine_alpha_bar (recipe->model.T, tr->cosine_ab);
   const int B = recipe->batch;
-  const size_t img = (size_t) data->channels * data->height * data->width;
+  const size_t img = (size_t) data->channels * tr->side * tr->side;
+  if (recipe->sr_factor > 0)
+    {
+      const int f = recipe->sr_factor, s = data->height / f, c = tr->side / f;
+      tr->lo = g_new (float, (size_t) data->n * data->channels * s * s);
+      sw_sr_block_means ((size_t) data->n * data->channels, data->height, f, data->images, tr->lo);
+      tr->lo_crop = g_new (float, (size_t) B * data->channels * c * c);
+      tr->cond = g_new (float, B * img);
+      tr->levels = g_new (float, B);
+    }
   tr->n_order = data->n;
   if (recipe->repeat_rare > 0.0f && terms)
     tr->repeats = sw_caption_terms_repeats (terms, recipe->repeat_rare, &tr->n_order);
@@ -209,6 +236,13 @@ sw_trainer_new (const SwRecipe *recipe, const SwDataset *data, GError **error)
       cfg.channels = data->channels;
       cfg.size = data->height;
       cfg.vocab = cond_dim;
+      if (recipe->sr_factor > 0)
+        {
+          /* it trains on crops, reading the low-res image beside x */
+          cfg.size = recipe->crop;
+          cfg.cond_channels = data->channels;
+          cfg.aug = true;
+        }
       net.resunet = sw_resunet_new (&cfg, error);
       if (net.resunet)
         sw_resunet_init_params (net.resunet, recipe->seed);
@@ -279,9 +313,9 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         }
       else
         {
-          /* it trains on prompts (check_data): the class variant's conditioning */
+          /* with a vocabulary it trains on prompts: the class variant's conditioning */
           recipe.resunet = *sw_resunet_config (net.resunet);
-          recipe.model.variant = SW_UNET_CLASS;
+          recipe.model.variant = recipe.resunet.vocab > 0 ? SW_UNET_CLASS : SW_UNET_TIME;
         }
       const SwResumeChanges none = { 0 }, *ch = changes ? changes : &none;
       if (ch->epochs > 0)
@@ -316,7 +350,8 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
           g_autofree char *words = vocab ? sw_prompt_encoder_to_meta (vocab) : NULL;
           int channels, size, net_cond;
           sw_train_net_shape (&net, &channels, &size, &net_cond);
-          if (size != data->height || channels != data->channels || net_cond != cond_dim)
+          if (size != (recipe.sr_factor > 0 ? recipe.crop : data->height)
+              || channels != data->channels || net_cond != cond_dim)
             g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                          "“%s” does not fit the dataset's images or classes", path);
           else if (vocab && g_strcmp0 (words, g_hash_table_lookup (meta, "prompt.vocabulary")) != 0)
@@ -361,6 +396,10 @@ sw_trainer_free (SwTrainer *tr)
   g_free (tr->t);
   g_free (tr->c);
   g_free (tr->weight);
+  g_free (tr->lo);
+  g_free (tr->lo_crop);
+  g_free (tr->cond);
+  g_free (tr->levels);
   g_free (tr->repeats);
   sw_dataset_free (tr->base);
   g_free (tr);
@@ -393,18 +432,41 @@ sw_trainer_steps_per_epoch (const SwTrainer *tr)
   return n / B + (n % B >= 2 ? 1 : 0);
 }
 
+/* A super-resolution batch's conditioning: the low-res crops in [-1, 1],
+ * noised at levels drawn in 0..aug_max, upsampled to the crops' grid.
+ * Noised before the upsampling, so that a level destroys as much of the
+ * low-res image as it says: noise drawn per high-res pixel would be
+ * averaged away by a net that reads a whole block (docs/math.md 3.2). */
+static void
+sr_conditioning (SwTrainer *tr, SwRng *rng, int N)
+{
+  const SwRecipe *r = &tr->recipe;
+  const int C = tr->data->channels, c = tr->side / r->sr_factor;
+  const size_t lo_img = (size_t) C * c * c;
+  for (size_t j = 0; j < N * lo_img; j++)
+    tr->lo_crop[j] = 2.0f * tr->lo_crop[j] - 1.0f;
+  sw_noise_augment_batch (N, lo_img, tr->lo_crop, tr->cosine_ab, r->aug_max, rng, tr->levels,
+                          tr->lo_crop);
+  sw_sr_upsample ((size_t) N * C, c, r->sr_factor, tr->lo_crop, tr->cond);
+}
+
 /* Builds the network input, time, class and target for a batch of N
- * images in tr->x, per the recipe's objective. */
+ * images in tr->x, per the recipe's objective (and a super-resolution
+ * recipe's crops and conditioning). */
 static void
 make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
 {
   const SwRecipe *r = &tr->recipe;
   const SwDataset *d = tr->data;
-  const size_t img = (size_t) d->channels * d->height * d->width, n = N * img;
+  const size_t img = (size_t) d->channels * tr->side * tr->side, n = N * img;
   const int K = tr->cond_dim;
 
-  for (int i = 0; i < N; i++)
-    memcpy (tr->x + i * img, d->images + (size_t) idx[i] * img, sizeof (float) * img);
+  if (r->sr_factor > 0)
+    sw_sr_draw_crops (d->images, tr->lo, d->channels, d->height, r->sr_factor, tr->side, N, idx,
+                      rng, tr->x, tr->lo_crop);
+  else
+    for (int i = 0; i < N; i++)
+      memcpy (tr->x + i * img, d->images + (size_t) idx[i] * img, sizeof (float) * img);
   if (tr->terms)
     for (int i = 0; i < N; i++)
       {
@@ -480,6 +542,8 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
               tr->target[j] = r->model.objective == SW_OBJECTIVE_V_COSINE ? a * eps - b * x0 : eps;
             }
         }
+      if (r->sr_factor > 0)
+        sr_conditioning (tr, rng, N);
       break;
     }
 }
@@ -568,7 +632,7 @@ sw_trainer_sampling_model (SwTrainer *tr, GError **error)
 {
   const SwModelConfig *model = &tr->recipe.model;
   const SwTrainNet *net = sw_trainer_sampling_train_net (tr);
-  g_autofree char *meta = sw_prompt_encoder_to_meta (tr->vocab);
+  g_autofree char *meta = tr->vocab ? sw_prompt_encoder_to_meta (tr->vocab) : NULL;
   return net->resunet ? sw_eps_model_new_resunet (net->resunet, model, meta, error)
                       : sw_eps_model_new_unet_words (net->unet, model, meta, error);
 }
@@ -598,7 +662,7 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
 {
   const SwRecipe *r = &tr->recipe;
   const SwDataset *d = tr->data;
-  const size_t img = (size_t) d->channels * d->height * d->width;
+  const size_t img = (size_t) d->channels * tr->side * tr->side;
   const int steps = sw_trainer_steps_per_epoch (tr);
   SwRng rng;
 
@@ -619,7 +683,8 @@ sw_trainer_run_epoch (SwTrainer *tr, SwTrainStep step, gpointer user_data,
       tr->opt.lr = sw_recipe_step_lr (r, tr->epoch, tr->opt.step);
       make_batch (tr, &rng, N, tr->order + s * r->batch);
       tr->last_n = N;
-      sw_train_net_forward (&tr->net, N, tr->inp, tr->t, tr->c, true, tr->out);
+      sw_train_net_forward_cond (&tr->net, N, tr->inp, tr->t, tr->c, tr->cond, tr->levels, true,
+                                 tr->out);
       float loss;
       if (r->min_snr > 0.0f)
         loss = weighted_mse (N, img, tr->out, tr->target, tr->weight, tr->dout);
