@@ -20,7 +20,6 @@
 #include "train/train-net.h"
 
 #define STAGE1_VOCAB 2424        /* words of the emoji captions' vocabulary */
-#define STAGE1_BATCH 64
 #define STAGE1_TARGET_RATIO 1.5  /* issue 22: training at least 1.5x PyTorch */
 #define STAGE1_TARGET_GEN_S 0.25 /* issue 22: one prompt -> image, 33 steps, CFG */
 #define PYTHON "/usr/bin/python3"
@@ -173,7 +172,7 @@ sw_bench_stage1 (SwBenchReport *r, double sgemm)
   sw_bench_json_field (r, "stage1_vocab", cfg.vocab);
 
   /* training: PyTorch first, then the engine on the same batch */
-  const int N = STAGE1_BATCH, C = cfg.channels, size = cfg.size;
+  const int N = recipe.batch, C = cfg.channels, size = cfg.size;
   size_t n = (size_t) N * C * size * size;
   float *x = g_new (float, n), *t = g_new (float, N), *c = g_new (float, (size_t) N * cfg.vocab);
   SwRng rng;

@@ -106,16 +106,29 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
     {
       /* issue 22's stage I: a residual attention UNet at 16x16 on the
        * cosine schedule (T 1000), the prompt a bag of caption words pooled
-       * into the conditioning vector, CFG dropout 0.1, AdamW with an
-       * average of the weights; sampled as emoji-ddpm.  Its length is
-       * meant to be set by a wall-time budget (--minutes). */
-      resunet_training (r);
+       * into the conditioning vector, CFG dropout 0.1; sampled as
+       * emoji-ddpm.  Chosen by pilots (docs/models/emoji-stage1.md): width
+       * 32 (0.2 GFLOP a pass, for the 0.25 s budget of 33 CFG steps),
+       * batch 32 (twice the steps of 64 at about the same images/s on 2
+       * cores), the base emoji, AdamW 1e-3 after a 500-step warm-up,
+       * Min-SNR-5 weighting and the weights' average. */
+      m->objective = SW_OBJECTIVE_EPS_COSINE;
       m->variant = SW_UNET_CLASS;
+      m->T = 1000;
       m->sample_steps = 33;
       m->guidance = 7.0f;
+      r->batch = 32;
+      r->epochs = 1000;
+      r->lr = 1e-3f;
+      r->warmup = 500;
+      r->scheduler = false;
+      r->ema = 0.999f;
+      r->weight_decay = 0.01f;
+      r->min_snr = 5.0f;
+      r->base_emoji = true;
       r->resunet = (SwResunetConfig) {
-        .channels = 3, .size = 16, .width = 64, .levels = 3, .mult = { 1, 2, 2 }, .blocks = 2,
-        .attn = 1u << 1 | 1u << 2, .heads = 4, .groups = 32, .time_dim = 256, .embed_dim = 64,
+        .channels = 3, .size = 16, .width = 32, .levels = 3, .mult = { 1, 2, 2 }, .blocks = 2,
+        .attn = 1u << 1 | 1u << 2, .heads = 4, .groups = 32, .time_dim = 128, .embed_dim = 64,
         .pool = true, .max_words = 8,
       };
       g_strlcpy (m->dataset, "emoji16", sizeof m->dataset);
