@@ -303,11 +303,12 @@ sw_cli_figures (int argc, char **argv)
   if (!m)
     return sw_cli_fail (CMD, error);
   const Prompts *p = NULL;
+  /* a set's prompts serve its images at every size (emoji16 is emoji's) */
   for (size_t k = 0; k < G_N_ELEMENTS (prompt_sets); k++)
-    if (strcmp (m->dataset, prompt_sets[k].dataset) == 0)
+    if (g_strcmp0 (m->dataset, sw_dataset_at_size (prompt_sets[k].dataset, m->width)) == 0)
       p = &prompt_sets[k];
   if (!p)
-    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion, emoji",
+    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion, emoji (at 32, 64 or 16 px)",
                          path, m->dataset);
 
   /* the inputs: a held-out image, two sketches, a mask over the top half */
