@@ -92,6 +92,13 @@ test_strokes_undo (void)
   g_autoptr (GBytes) mask0 = stepwise_canvas_get_mask (canvas);
   g_assert_cmpuint (g_bytes_get_size (comp0), ==, sizeof (float) * 3 * 16 * 16);
   g_assert_cmpuint (g_bytes_get_size (mask0), ==, sizeof (float) * 16 * 16);
+  /* colour paper is white, as the emoji's backgrounds are, and the
+   * brush, white on a new canvas, turns black to show on it */
+  for (int i = 0; i < 3 * 16 * 16; i++)
+    g_assert_cmpfloat (((const float *) g_bytes_get_data (comp0, NULL))[i], ==, 1.0f);
+  GdkRGBA brush;
+  stepwise_canvas_get_color (canvas, &brush);
+  g_assert_true (gdk_rgba_equal (&brush, &(GdkRGBA) { 0, 0, 0, 1 }));
 
   /* a red sketch stroke changes the composite, not the mask */
   stepwise_canvas_set_color (canvas, &(GdkRGBA) { 1, 0, 0, 1 });
@@ -105,7 +112,7 @@ test_strokes_undo (void)
   const int p = 7 * 16 + 7;   /* on the diagonal: red, not green */
   g_assert_cmpfloat (c[p], >, 0.5f);
   g_assert_cmpfloat (c[256 + p], <, -0.5f);
-  g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, -1.0f);   /* far from it: untouched */
+  g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, 1.0f);   /* far from it: untouched */
 
   /* a mask stroke changes the mask, not the composite */
   line (canvas, STEPWISE_CANVAS_TOOL_MASK, 8, 2, 8, 13);
@@ -155,7 +162,7 @@ test_strokes_undo (void)
   line (canvas, STEPWISE_CANVAS_TOOL_ERASER, 2, 2, 12, 12);
   g_assert_false (stepwise_canvas_can_redo (canvas));
   g_autoptr (GBytes) erased = stepwise_canvas_get_composite (canvas);
-  g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, -1.0f);
+  g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, 1.0f);
 
   /* brush size on [ and ] (actions), clamped */
   const double size = stepwise_canvas_get_brush_size (canvas);
@@ -511,6 +518,27 @@ test_inpaint (void)
   close_window (window);
 }
 
+/* an anagram and a hybrid of the prompt and PROMPT2, STEPS steps each:
+ * both complete, and differ; screenshots SHOT_A and SHOT_H */
+static void
+anagram_then_hybrid (StepwiseWindow *window, const char *prompt2, int steps, const char *shot_a,
+                     const char *shot_h)
+{
+  stepwise_window_set_prompt2 (window, prompt2);
+  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
+  Watch a = { 0 };
+  run_job (window, &a);
+  g_assert_cmpint (a.frames, ==, steps + 1);
+  screenshot (window, shot_a);
+  stepwise_window_set_mode (window, STEPWISE_MODE_HYBRID);
+  Watch h = { 0 };
+  run_job (window, &h);
+  g_assert_true (bytes_differ (a.result, h.result));
+  screenshot (window, shot_h);
+  watch_clear (&a);
+  watch_clear (&h);
+}
+
 static void
 test_anagram_hybrid (void)
 {
@@ -518,20 +546,117 @@ test_anagram_hybrid (void)
   g_settings_set_int (s, "steps", 5);
   StepwiseWindow *window = new_window ();
   stepwise_window_set_prompt (window, "a sneaker");
-  stepwise_window_set_prompt2 (window, "a bag");
-  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
-  Watch a = { 0 };
-  run_job (window, &a);
-  g_assert_cmpint (a.frames, ==, 5 + 1);
-  screenshot (window, "mode-3-anagram.png");
-  stepwise_window_set_mode (window, STEPWISE_MODE_HYBRID);
-  Watch h = { 0 };
-  run_job (window, &h);
-  g_assert_true (bytes_differ (a.result, h.result));
-  screenshot (window, "mode-4-hybrid.png");
-  watch_clear (&a);
-  watch_clear (&h);
+  anagram_then_hybrid (window, "a bag", 5, "mode-3-anagram.png", "mode-4-hybrid.png");
   close_window (window);
+}
+
+/* issue 22's stage I: a 16x16 colour residual attention UNet found in the
+ * window's folder is selected, the canvas takes its geometry (white
+ * paper, a black brush), and every Part A mode runs on it at 16 px:
+ * generate, SDEdit of a red sketch, inpainting that keeps the unmasked
+ * pixels, anagram, hybrid; the trajectory scrubs back to step 0 and its
+ * strip exports */
+static const char * const stage1_captions[] = {
+  "dog face: dog, face", "old man: adult, man, old", "fire: flame", "smiling face: face, smile",
+  "strawberry: berry, fruit", NULL,
+};
+
+static void
+test_stage1 (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  g_settings_set_int (s, "steps", 5);
+  g_settings_set_string (s, "last-model", "");
+  g_autofree char *folder = g_build_filename (dir, "stage1", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_autofree char *path = g_build_filename (folder, "emoji-stage1.safetensors", NULL);
+  sw_test_write_tiny_stage1 (path, stage1_captions);
+  StepwiseWindow *window = stepwise_window_new (NULL, folder);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (has_model, window, 30);
+  iterate_for (300);
+  g_assert_cmpstr (stepwise_model_get_path (stepwise_window_get_model (window)), ==, path);
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  g_assert_cmpint (stepwise_canvas_get_channels (canvas), ==, 3);
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 16);
+  const size_t img = 3 * 16 * 16;
+  /* strokes-undo's layers of this geometry come back from its autosave */
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-image", NULL);
+
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);   /* the mode is remembered */
+  stepwise_window_set_prompt (window, "dog");
+  Watch g = { 0 };
+  run_job (window, &g);
+  g_assert_cmpint (g.frames, ==, 5 + 1);
+  g_assert_cmpuint (g_bytes_get_size (g.result), ==, sizeof (float) * img);
+  StepwiseResult *shown = stepwise_window_get_shown_result (window);
+  g_assert_cmpint (stepwise_result_get_width (shown), ==, 16);
+  g_assert_cmpint (stepwise_result_get_channels (shown), ==, 3);
+  screenshot (window, "stage1-generate.png");
+
+  /* the trajectory: scrubbed back to the noise, forward to the result */
+  StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 5 + 1);
+  stepwise_scrubber_set_position (scrubber, 0);
+  GBytes *start = stepwise_scrubber_get_image (scrubber);   /* the scrubber's */
+  g_assert_cmpuint (g_bytes_get_size (start), ==, sizeof (float) * img);
+  g_assert_false (g_bytes_equal (start, g.result));
+  screenshot (window, "stage1-trajectory-0.png");
+  stepwise_scrubber_set_position (scrubber, 5);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), g.result));
+  g_autofree char *strip = g_build_filename (dir, "strip.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_STRIP, strip, &error));
+  g_assert_no_error (error);
+  g_unlink (strip);
+
+  /* a red sketch on the white paper, SDEdit from i_start 2 */
+  stepwise_canvas_set_color (canvas, &(GdkRGBA) { 0.9, 0.1, 0.1, 1 });
+  stepwise_canvas_set_brush_size (canvas, 3);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 4, 8, 12, 8);
+  g_autoptr (GBytes) comp = stepwise_canvas_get_composite (canvas);
+  const float *c = g_bytes_get_data (comp, NULL);
+  g_assert_cmpfloat (c[8 * 16 + 8], >, 0.5f);            /* red */
+  g_assert_cmpfloat (c[256 + 8 * 16 + 8], <, -0.5f);
+  g_assert_cmpfloat (c[256 + 0], ==, 1.0f);               /* white paper */
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  stepwise_window_set_i_start (window, 2);
+  Watch e = { 0 };
+  run_job (window, &e);
+  g_assert_cmpint (e.first_index, ==, 2);
+  g_assert_cmpint (e.frames, ==, 5 - 2 + 1);
+  g_assert_cmpuint (g_bytes_get_size (e.result), ==, sizeof (float) * img);
+  screenshot (window, "stage1-sdedit.png");
+
+  /* inpainting the top half keeps the bottom half exactly */
+  stepwise_window_set_mode (window, STEPWISE_MODE_INPAINT);
+  stepwise_canvas_set_brush_size (canvas, 8);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 0, 3, 16, 3);
+  Watch m = { 0 };
+  run_job (window, &m);
+  g_autoptr (GBytes) mask = stepwise_canvas_get_mask (canvas);
+  const float *mk = g_bytes_get_data (mask, NULL), *r = g_bytes_get_data (m.result, NULL);
+  int kept = 0;
+  for (int i = 0; i < 256; i++)
+    if (mk[i] == 0.0f)
+      {
+        for (int ch = 0; ch < 3; ch++)
+          g_assert_cmpfloat (r[ch * 256 + i], ==, c[ch * 256 + i]);
+        kept++;
+      }
+  g_assert_cmpint (kept, >=, 7 * 16);   /* the rows below the stroke */
+  screenshot (window, "stage1-inpaint.png");
+  stepwise_canvas_set_brush_size (canvas, 2);
+
+  anagram_then_hybrid (window, "fire", 5, "stage1-anagram.png", "stage1-hybrid.png");
+  watch_clear (&g);
+  watch_clear (&e);
+  watch_clear (&m);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  close_window (window);
+  g_settings_set_string (s, "last-model", "");
 }
 
 int
@@ -561,6 +686,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/canvas/zoom", test_zoom);
   g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
   g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);
+  g_test_add_func ("/ui/canvas/stage1", test_stage1);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);
