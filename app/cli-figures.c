@@ -283,7 +283,7 @@ sw_cli_figures (int argc, char **argv)
   g_autofree char *model = NULL;
   gint64 seed = 0;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, SW_CLI_MODEL_HELP, "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed for every figure (default 0)", "N" },
     { NULL }
   };

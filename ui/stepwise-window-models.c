@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+/* the model selected when none was used before: the one place the window
+ * names it (the CLI's is SW_CLI_DEFAULT_MODEL in app/cli-job.h) */
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
 
 StepwiseModel *
