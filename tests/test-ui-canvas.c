@@ -18,6 +18,7 @@
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
 #include "base/rng.h"
+#include "stepwise-image-view.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
@@ -659,6 +660,66 @@ test_stage1 (void)
   g_settings_set_string (s, "last-model", "");
 }
 
+/* the views a result is shown in (result, history, lab) scale a 16 px
+ * picture up by nearest neighbour: rendered at 200 x 150, a red and blue
+ * checkerboard is whole squares of red and blue, never a blend */
+static void
+test_stage1_crisp (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  GtkWidget *view = stepwise_image_view_new ();
+  gtk_widget_set_size_request (view, 200, 150);
+  gtk_window_set_child (GTK_WINDOW (win), view);
+  gtk_window_present (GTK_WINDOW (win));
+  float *x = g_new (float, 3 * 16 * 16);
+  for (int y = 0; y < 16; y++)
+    for (int i = 0; i < 16; i++)
+      {
+        const gboolean red = (y + i) % 2 == 0;
+        x[y * 16 + i] = red ? 1.0f : -1.0f;
+        x[256 + y * 16 + i] = -1.0f;
+        x[512 + y * 16 + i] = red ? -1.0f : 1.0f;
+      }
+  g_autoptr (GBytes) pixels = g_bytes_new_take (x, sizeof (float) * 3 * 16 * 16);
+  stepwise_image_view_set_pixels (STEPWISE_IMAGE_VIEW (view), pixels, 3, 16, 16);
+  iterate_for (300);
+  const int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_assert_cmpint (w, >=, 200);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (view);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  const int stride = cairo_image_surface_get_stride (surface);
+  long red = 0, blue = 0, other = 0;
+  for (int y = 0; y < h; y++)
+    for (int i = 0; i < w; i++)
+      {
+        const guint32 p = *(const guint32 *) (const void *) (data + (size_t) y * stride + 4 * (size_t) i);
+        if (p >> 24 == 0)
+          continue;   /* around the picture: nothing drawn */
+        if (p == 0xffff0000u)
+          red++;
+        else if (p == 0xff0000ffu)
+          blue++;
+        else
+          other++;
+      }
+  g_test_message ("%ld red, %ld blue, %ld other pixels", red, blue, other);
+  g_assert_cmpint (other, ==, 0);
+  g_assert_cmpint (red, ==, blue);
+  g_assert_cmpint (red, ==, 128 * 7 * 7);   /* 7 times: 150 px less a 12 px pad each side */
+  cairo_surface_destroy (surface);
+  gsk_render_node_unref (node);
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -687,6 +748,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
   g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);
   g_test_add_func ("/ui/canvas/stage1", test_stage1);
+  g_test_add_func ("/ui/canvas/stage1-crisp", test_stage1_crisp);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);
