@@ -489,6 +489,50 @@ test_stage1_figures (void)
   g_unlink (stage1);
 }
 
+/* without --model the Part A commands run the shipped default model
+ * (SW_CLI_DEFAULT_MODEL in app/cli-job.h; here a tiny one of its kind in
+ * $STEPWISE_MODEL_DIR, and a prompt it knows), and --help names it */
+#define CLI_DEFAULT_MODEL "ddpm-prompt-fashion"
+#define CLI_DEFAULT_PROMPT "a sneaker"
+
+static void
+test_default_model (void)
+{
+  g_autofree char *shipped = path_in_dir ("shipped");
+  g_assert_cmpint (g_mkdir_with_parents (shipped, 0755), ==, 0);
+  g_autofree char *def = g_build_filename (shipped, CLI_DEFAULT_MODEL ".safetensors", NULL);
+  sw_test_write_tiny_model (def);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_MODEL_DIR"));
+  g_setenv ("STEPWISE_MODEL_DIR", shipped, TRUE);
+  g_autofree char *out = path_in_dir ("out.png");
+  const char *plain[] = { "generate", "--plain", "-p", CLI_DEFAULT_PROMPT, "--steps", "2", "-o", out, NULL };
+  g_auto (Run) r = run_cli_with (plain, NULL);
+  g_test_message ("generate → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+  g_autoptr (GBytes) png = g_bytes_new_take (data, len);
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) data, len, NULL, NULL, NULL, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, CLI_DEFAULT_MODEL ".safetensors");
+  g_unlink (out);
+  if (saved)
+    g_setenv ("STEPWISE_MODEL_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_MODEL_DIR");
+  const char *commands[] = { "generate", "sdedit", "img2img", "inpaint", "anagram", "hybrid", "trajectory",
+                             "figures" };
+  for (size_t k = 0; k < G_N_ELEMENTS (commands); k++)
+    {
+      const char *help[] = { commands[k], "--help", NULL };
+      g_auto (Run) h = run_cli_with (help, NULL);
+      g_assert_cmpint (h.status, ==, 0);
+      g_assert_nonnull (strstr (h.out, "(default: the shipped " CLI_DEFAULT_MODEL ")"));
+    }
+  g_unlink (def);
+  g_rmdir (shipped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -507,6 +551,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-parta/figures", test_figures);
   g_test_add_func ("/cli-parta/stage1", test_stage1);
   g_test_add_func ("/cli-parta/stage1-figures", test_stage1_figures);
+  g_test_add_func ("/cli-parta/default-model", test_default_model);
   int status = g_test_run ();
   sw_test_remove_dir (dir);
   g_free (dir);

@@ -150,6 +150,9 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   StepwiseWindow *self = user_data;
   /* a model opened meanwhile stays where it is */
   const gboolean had_selection = stepwise_window_get_model (self) != NULL;
+  /* read before the chooser selects the first model added, which
+   * on_model_selected records as the last used */
+  g_autofree char *last = g_settings_get_string (self->settings, "last-model");
   for (guint i = 0; i < found->len; i++)
     {
       guint position;
@@ -158,7 +161,6 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (had_selection)
     return;
-  g_autofree char *last = g_settings_get_string (self->settings, "last-model");
   guint position = 0;
   if (*last && find_model (self, last, &position))
     select_model (self, position);
