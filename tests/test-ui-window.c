@@ -555,6 +555,12 @@ test_settings_without_bus (void)
 #define WINDOW_DEFAULT_MODEL "ddpm-prompt-fashion"
 
 static void
+count_call (int *calls)
+{
+  (*calls)++;
+}
+
+static void
 test_default_model (void)
 {
   g_autoptr (GSettings) s = settings ();
@@ -566,9 +572,16 @@ test_default_model (void)
   sw_test_write_tiny_model (first);
   sw_test_write_tiny_model (def);
   StepwiseWindow *window = stepwise_window_new (NULL, folder);
+  int selected = 0;
+  g_signal_connect_swapped (window, "notify::model", G_CALLBACK (count_call), &selected);
   gtk_window_present (GTK_WINDOW (window));
   iterate_until (has_model, window, 30);
+  iterate_for (200);
   g_assert_cmpstr (stepwise_model_get_name (stepwise_window_get_model (window)), ==, WINDOW_DEFAULT_MODEL);
+  /* never the first model on the way: --generate starts on the first */
+  g_assert_cmpint (selected, ==, 1);
+  g_autofree char *last = g_settings_get_string (s, "last-model");
+  g_assert_cmpstr (last, ==, def);
   close_window (window);
   g_settings_set_string (s, "last-model", "");
   g_unlink (first);
