@@ -596,6 +596,21 @@ test_stage1 (void)
   g_assert_cmpint (stepwise_result_get_width (shown), ==, 16);
   g_assert_cmpint (stepwise_result_get_channels (shown), ==, 3);
   screenshot (window, "stage1-generate.png");
+  /* saved at 8x (128 px), it opens as the 16 px picture it was */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = stepwise_result_to_png (shown, 8, &error);
+  g_assert_no_error (error);
+  g_assert_true (stepwise_window_restore_png (window, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                              "dog.png", &error));
+  g_assert_no_error (error);
+  StepwiseResult *back = stepwise_window_get_shown_result (window);
+  g_assert_cmpint (stepwise_result_get_width (back), ==, 16);
+  g_assert_cmpint (stepwise_result_get_channels (back), ==, 3);
+  const float *saved = g_bytes_get_data (stepwise_result_get_pixels (back), NULL);
+  const float *made = g_bytes_get_data (g.result, NULL);
+  for (size_t i = 0; i < img; i++)
+    g_assert_cmpfloat (fabsf (saved[i] - CLAMP (made[i], -1.0f, 1.0f)), <=, 1.01f / 255);   /* 8 bits */
+  stepwise_window_show_result (window, shown);
 
   /* the trajectory: scrubbed back to the noise, forward to the result */
   StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
@@ -608,7 +623,6 @@ test_stage1 (void)
   stepwise_scrubber_set_position (scrubber, 5);
   g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), g.result));
   g_autofree char *strip = g_build_filename (dir, "strip.png", NULL);
-  g_autoptr (GError) error = NULL;
   g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_STRIP, strip, &error));
   g_assert_no_error (error);
   g_unlink (strip);
