@@ -99,7 +99,14 @@ sw_cli_model_clear (SwCliModel *m)
 char *
 sw_cli_shipped_model_path (const char *kind, const char *dataset)
 {
-  g_autofree char *file = g_strdup_printf ("%s-%s.safetensors", kind, dataset);
+  g_autofree char *name = g_strdup_printf ("%s-%s", kind, dataset);
+  return sw_cli_shipped_model_file (name);
+}
+
+char *
+sw_cli_shipped_model_file (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.safetensors", name);
   const char *env = g_getenv ("STEPWISE_MODEL_DIR");
   if (env)
     return g_build_filename (env, file, NULL);

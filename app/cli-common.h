@@ -31,9 +31,11 @@ typedef struct {
 gboolean sw_cli_model_load (const char *path, SwCliModel *model, GError **error);
 void     sw_cli_model_clear (SwCliModel *model);
 
-/* The shipped model KIND-DATASET.safetensors (e.g. classifier-digits):
- * in $STEPWISE_MODEL_DIR if set, else the installed models folder if it
- * has it, else the source tree's resources/models. */
+/* The shipped model NAME.safetensors (e.g. classifier-digits): in
+ * $STEPWISE_MODEL_DIR if set, else the installed models folder if it has
+ * it, else the source tree's resources/models. */
+char    *sw_cli_shipped_model_file (const char *name);
+/* the same for KIND-DATASET.safetensors */
 char    *sw_cli_shipped_model_path (const char *kind, const char *dataset);
 
 /* "0,0.2,0.5" -> noise levels in [0, 10], 1 to 16 of them */

@@ -283,7 +283,7 @@ sw_cli_figures (int argc, char **argv)
   g_autofree char *model = NULL;
   gint64 seed = 0;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, SW_CLI_MODEL_HELP, "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed for every figure (default 0)", "N" },
     { NULL }
   };
@@ -303,11 +303,12 @@ sw_cli_figures (int argc, char **argv)
   if (!m)
     return sw_cli_fail (CMD, error);
   const Prompts *p = NULL;
+  /* a set's prompts serve its images at every size (emoji16 is emoji's) */
   for (size_t k = 0; k < G_N_ELEMENTS (prompt_sets); k++)
-    if (strcmp (m->dataset, prompt_sets[k].dataset) == 0)
+    if (g_strcmp0 (m->dataset, sw_dataset_at_size (prompt_sets[k].dataset, m->width)) == 0)
       p = &prompt_sets[k];
   if (!p)
-    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion, emoji",
+    return sw_cli_failf (CMD, "“%s” was trained on “%s”; figures knows the prompts for: fashion, emoji (at 32, 64 or 16 px)",
                          path, m->dataset);
 
   /* the inputs: a held-out image, two sketches, a mask over the top half */

@@ -11,7 +11,7 @@
 char *
 sw_cli_default_model_path (void)
 {
-  return sw_cli_shipped_model_path ("ddpm-prompt", "fashion");
+  return sw_cli_shipped_model_file (SW_CLI_DEFAULT_MODEL);
 }
 
 GOptionEntry *
@@ -21,8 +21,7 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
   o->count = SW_CLI_JOB_COUNT_UNSET;
   o->count_default = count_default;
   const GOptionEntry common[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model,
-      "Model file (default: the shipped ddpm-prompt-fashion)", "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model, SW_CLI_MODEL_HELP, "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 0)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps,
       "Strided denoising steps, 1 to 999 (default 33: t = 990, 960, ..., 0)", "N" },

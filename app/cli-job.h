@@ -1,5 +1,5 @@
 /* cli-job.h: what the Part A commands (generate, sdedit, inpaint, ...)
- * share: the model option (default: the shipped ddpm-prompt model), the
+ * share: the model option (default: SW_CLI_DEFAULT_MODEL), the
  * job options every command takes, reading input images and masks, and
  * writing [-1, 1] images as labelled PNG rows or, with --plain, the first
  * image alone; either PNG carries the job's settings
@@ -12,6 +12,13 @@
 #include "models/eps-model.h"
 #include "diffusion/job.h"
 #include "diffusion/job-settings.h"
+
+/* The shipped model the Part A commands and figures run without --model:
+ * the one place that names it (the window's is DEFAULT_MODEL in
+ * ui/stepwise-window-models.c) */
+#define SW_CLI_DEFAULT_MODEL "ddpm-prompt-fashion"
+/* --model's help, naming it */
+#define SW_CLI_MODEL_HELP "Model file (default: the shipped " SW_CLI_DEFAULT_MODEL ")"
 
 /* so that --plain can make one image where a command makes several */
 #define SW_CLI_JOB_COUNT_UNSET G_MININT
@@ -40,6 +47,7 @@ gboolean      sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *j
                                 GError **error);
 void          sw_cli_job_options_clear (SwCliJobOptions *o);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SwCliJobOptions, sw_cli_job_options_clear)
+/* the path of SW_CLI_DEFAULT_MODEL (sw_cli_shipped_model_file) */
 char         *sw_cli_default_model_path (void);
 
 /* an image file as the model's input: centre-cropped, resized, converted;

@@ -10,19 +10,23 @@
 # GtkEntryCompletion's popup grabbed the pointer and the keyboard here:
 # after "a sn" no click or key reached the window.
 #
-# Run by meson under xvfb-run (1400x900): check-window-x11.sh STEPWISE STEPWISE-CLI
+# Run by meson under xvfb-run (1400x900):
+#   check-window-x11.sh STEPWISE STEPWISE-CLI MODEL
+# MODEL is the shipped ddpm-prompt-fashion, whose prompts the script types,
+# opened with --model whatever the window's default model is.
 # The window opens at (0, 0) at its default 1180x720 (no window manager), so
 # the coordinates below are the prompt entry, the Generate button and the
 # history strip's second thumbnail and the Steps entry there.
 set -eu
 stepwise=$1
 cli=$2
+model=$3
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
 history="$XDG_DATA_HOME/stepwise/history"
 
-"$stepwise" &
+"$stepwise" --model "$model" &
 pid=$!
 xdotool search --sync --onlyvisible --name '^Stepwise$' >/dev/null
 sleep 3   # the model loads on a worker

@@ -12,6 +12,7 @@
 #include "models/checkpoint.h"
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
+#include "io/image-io.h"
 #include "io/png.h"
 #include "test-model-util.h"
 
@@ -303,6 +304,235 @@ test_figures (void)
   sw_test_remove_dir (out);
 }
 
+/* issue 22's stage I: a 16x16 colour residual attention UNet runs every
+ * Part A command.  The inputs are a user's: a 64x64 colour drawing (a red
+ * disc on white), masks at the model's size and at the drawing's; every
+ * --plain image is 16x16 RGB with the settings of a 3-channel job, and
+ * what inpainting keeps is the drawing shrunk to 16 px. */
+static const char * const stage1_captions[] = {
+  "cat face: cat, face, pet", "dog face: dog, face", "old man: adult, man, old",
+  "fire: flame, camping", "skull: death, face", "rocket: space", "snowman: snow",
+  "strawberry: berry, fruit", "deciduous tree: tree", "smiling face: face, smile",
+  "pencil: write", "sunset: sun", NULL,
+};
+
+static char *
+write_drawing (void)
+{
+  char *path = path_in_dir ("drawing.ppm");
+  GString *ppm = g_string_new ("P6\n64 64\n255\n");
+  for (int y = 0; y < 64; y++)
+    for (int x = 0; x < 64; x++)
+      {
+        gboolean ink = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 20 * 20;
+        g_string_append_c (ppm, (char) 255);
+        g_string_append_c (ppm, (char) (ink ? 0 : 255));
+        g_string_append_c (ppm, (char) (ink ? 0 : 255));
+      }
+  g_assert_true (g_file_set_contents (path, ppm->str, (gssize) ppm->len, NULL));
+  g_string_free (ppm, TRUE);
+  return path;
+}
+
+/* a mask of SIZE x SIZE, white (regenerate) in its top half */
+static char *
+write_top_mask (int size)
+{
+  char *path = g_strdup_printf ("%s/mask-top-%d.pgm", dir, size);
+  GString *m = g_string_new (NULL);
+  g_string_append_printf (m, "P5\n%d %d\n255\n", size, size);
+  for (int i = 0; i < size * size; i++)
+    g_string_append_c (m, (char) (i < size * size / 2 ? 255 : 0));
+  g_assert_true (g_file_set_contents (path, m->str, (gssize) m->len, NULL));
+  g_string_free (m, TRUE);
+  return path;
+}
+
+/* ARGS writes OUT: a 16x16 image of a 3-channel job in MODE; returns its
+ * pixels, (3, 16, 16) in [0, 1] */
+static float *
+expect_stage1_plain (const char * const *args, const char *stage1, const char *out, const char *mode)
+{
+  const char *tail[] = { "--model", stage1, NULL };
+  g_auto (Run) r = run_cli_with (args, tail);
+  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+  g_autoptr (GBytes) png = g_bytes_new_take (data, len);
+  int width = 0, height = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) data, len, &width, &height, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (width, ==, 16);
+  g_assert_cmpint (height, ==, 16);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.mode"), ==, mode);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.channels"), ==, "3");
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, "stage1.safetensors");
+  float *px = sw_image_load (out, 3, 16, &error);
+  g_assert_no_error (error);
+  g_unlink (out);
+  return px;
+}
+
+static void
+test_stage1 (void)
+{
+  g_autofree char *stage1 = path_in_dir ("stage1.safetensors");
+  sw_test_write_tiny_stage1 (stage1, stage1_captions);
+  g_autofree char *drawing = write_drawing ();
+  g_autofree char *mask16 = write_top_mask (16), *mask64 = write_top_mask (64);
+  g_autofree char *out = path_in_dir ("out.png");
+  const char *tail[] = { "--model", stage1, NULL };
+
+  const char *generate[] = { "generate", "--plain", "-p", "dog", "--steps", "3", "-o", out, NULL };
+  const char *sdedit[] = { "sdedit", drawing, "--plain", "-i", "2", "--steps", "4", "-o", out, NULL };
+  const char *grey[] = { "sdedit", image, "--plain", "-i", "2", "--steps", "4", "-o", out, NULL };
+  const char *img2img[] = { "img2img", drawing, "--plain", "-p", "strawberry", "-i", "1", "--steps", "4",
+                            "-o", out, NULL };
+  const char *anagram[] = { "anagram", "--plain", "-p", "old man", "-q", "fire", "--steps", "3", "-o", out,
+                            NULL };
+  const char *hybrid[] = { "hybrid", "--plain", "-p", "skull", "-q", "fire", "--steps", "3", "-o", out, NULL };
+  const char *trajectory[] = { "trajectory", drawing, "--plain", "--i-start", "2", "--steps", "4", "-o", out,
+                               NULL };
+  const struct { const char * const *args; const char *mode; } plain[] = {
+    { generate, "generate" }, { sdedit, "sdedit" }, { grey, "sdedit" }, { img2img, "sdedit" },
+    { anagram, "anagram" }, { hybrid, "hybrid" }, { trajectory, "sdedit" },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (plain); k++)
+    g_free (expect_stage1_plain (plain[k].args, stage1, out, plain[k].mode));
+
+  /* inpainting keeps the bottom half: the drawing at 16 px, red on white */
+  const char *inpaint[] = { "inpaint", drawing, mask16, "--plain", "-p", "fire", "--steps", "3", "-o", out,
+                            NULL };
+  g_autofree float *kept = expect_stage1_plain (inpaint, stage1, out, "inpaint");
+  g_autoptr (GError) error = NULL;
+  g_autofree float *shrunk = sw_image_load (drawing, 3, 16, &error);
+  g_assert_no_error (error);
+  for (int c = 0; c < 3; c++)
+    for (int j = 8 * 16; j < 16 * 16; j++)
+      g_assert_cmpfloat_with_epsilon (kept[c * 256 + j], shrunk[c * 256 + j], 1.5 / 255);
+  g_assert_cmpfloat (kept[0 * 256 + 8 * 16 + 8], >, 0.9);   /* the disc: red */
+  g_assert_cmpfloat (kept[1 * 256 + 8 * 16 + 8], <, 0.1);
+  /* the drawing's own 64 px mask works too, with a warning naming 16x16 */
+  const char *big_mask[] = { "inpaint", drawing, mask64, "--steps", "2", "-n", "1", "-o", out, NULL };
+  g_auto (Run) warned = run_cli_with (big_mask, tail);
+  g_assert_cmpint (warned.status, ==, 0);
+  g_assert_nonnull (strstr (warned.err, "warning: the mask"));
+  g_assert_nonnull (strstr (warned.err, "is not 16x16"));
+  g_unlink (out);
+
+  /* the tables of every Part A command */
+  const char *t_generate[] = { "generate", "-p", "dog", "-n", "2", "--steps", "3", "-o", out, NULL };
+  const char *t_sdedit[] = { "sdedit", drawing, "-i", "1,2", "--steps", "3", "-n", "1", "-o", out, NULL };
+  const char *t_img2img[] = { "img2img", drawing, "-p", "sunset", "-i", "2", "--steps", "3", "-n", "1",
+                              "-o", out, NULL };
+  const char *t_inpaint[] = { "inpaint", drawing, mask16, "--steps", "3", "-n", "2", "-o", out, NULL };
+  const char *t_anagram[] = { "anagram", "-p", "snowman", "-q", "fire", "--view", "negate", "--steps", "3",
+                              "-n", "1", "-o", out, NULL };
+  const char *t_hybrid[] = { "hybrid", "-p", "skull", "-q", "fire", "--steps", "3", "-n", "1", "-o", out, NULL };
+  const char *t_trajectory[] = { "trajectory", "-p", "rocket", "--steps", "4", "--every", "2", "-o", out, NULL };
+  const char *t_noise[] = { "noise", drawing, "--t", "10,500", "-o", out, NULL };
+  const char *t_onestep[] = { "onestep", drawing, "--t", "250", "-p", "pencil", "-o", out, NULL };
+  const char *t_blur[] = { "blur", drawing, "-o", out, NULL };
+  const char * const *tables[] = { t_generate, t_sdedit, t_img2img, t_inpaint, t_anagram, t_hybrid,
+                                   t_trajectory, t_noise, t_onestep, t_blur };
+  for (size_t k = 0; k < G_N_ELEMENTS (tables); k++)
+    {
+      g_auto (Run) r = run_cli_with (tables[k], tail);
+      g_test_message ("%s → %d: %s", tables[k][0], r.status, r.err);
+      g_assert_cmpint (r.status, ==, 0);
+      g_autofree char *line = g_strdup_printf ("%s\n", out);
+      g_assert_cmpstr (r.out, ==, line);
+      g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+      g_unlink (out);
+    }
+
+  /* the prompts are the model's words */
+  const char *unknown[] = { "generate", "-p", "a sneaker", NULL };
+  expect_error_with (unknown, tail, "a sneaker");
+  g_unlink (stage1);
+}
+
+/* the figures report on stage I: the emoji prompts serve emoji16 */
+static void
+test_stage1_figures (void)
+{
+  g_autofree char *data = path_in_dir ("stage1-data"), *out = path_in_dir ("stage1-figures");
+  g_autofree char *stage1 = path_in_dir ("stage1-figures.safetensors");
+  sw_test_write_tiny_stage1 (stage1, stage1_captions);
+  sw_test_write_emoji_sized (data, "emoji16", 16, stage1_captions);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+  const char *args[] = { "figures", out, "--model", stage1, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  if (saved)
+    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_DATA_DIR");
+  g_test_message ("figures → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *html = expect_figures_report (out, 25);
+  g_assert_nonnull (strstr (html, "sdedit sketch-1.png --prompt strawberry"));
+  int width = 0, height = 0;
+  g_autofree char *test_png = g_build_filename (out, "test.png", NULL);
+  g_autofree char *png = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (test_png, &png, &len, NULL));
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) png, len, &width, &height, NULL, NULL);
+  g_assert_cmpint (width, ==, 16);
+  g_assert_cmpint (height, ==, 16);
+  remove_tree (out);
+  remove_tree (data);
+  g_unlink (stage1);
+}
+
+/* without --model the Part A commands run the shipped default model
+ * (SW_CLI_DEFAULT_MODEL in app/cli-job.h; here a tiny one of its kind in
+ * $STEPWISE_MODEL_DIR, and a prompt it knows), and --help names it */
+#define CLI_DEFAULT_MODEL "ddpm-prompt-fashion"
+#define CLI_DEFAULT_PROMPT "a sneaker"
+
+static void
+test_default_model (void)
+{
+  g_autofree char *shipped = path_in_dir ("shipped");
+  g_assert_cmpint (g_mkdir_with_parents (shipped, 0755), ==, 0);
+  g_autofree char *def = g_build_filename (shipped, CLI_DEFAULT_MODEL ".safetensors", NULL);
+  sw_test_write_tiny_model (def);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_MODEL_DIR"));
+  g_setenv ("STEPWISE_MODEL_DIR", shipped, TRUE);
+  g_autofree char *out = path_in_dir ("out.png");
+  const char *plain[] = { "generate", "--plain", "-p", CLI_DEFAULT_PROMPT, "--steps", "2", "-o", out, NULL };
+  g_auto (Run) r = run_cli_with (plain, NULL);
+  g_test_message ("generate → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+  g_autoptr (GBytes) png = g_bytes_new_take (data, len);
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) data, len, NULL, NULL, NULL, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (text, "stepwise.model"), ==, CLI_DEFAULT_MODEL ".safetensors");
+  g_unlink (out);
+  if (saved)
+    g_setenv ("STEPWISE_MODEL_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_MODEL_DIR");
+  const char *commands[] = { "generate", "sdedit", "img2img", "inpaint", "anagram", "hybrid", "trajectory",
+                             "figures" };
+  for (size_t k = 0; k < G_N_ELEMENTS (commands); k++)
+    {
+      const char *help[] = { commands[k], "--help", NULL };
+      g_auto (Run) h = run_cli_with (help, NULL);
+      g_assert_cmpint (h.status, ==, 0);
+      g_assert_nonnull (strstr (h.out, "(default: the shipped " CLI_DEFAULT_MODEL ")"));
+    }
+  g_unlink (def);
+  g_rmdir (shipped);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -319,6 +549,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-parta/bad-input", test_bad_input);
   g_test_add_func ("/cli-parta/wrong-model", test_wrong_model);
   g_test_add_func ("/cli-parta/figures", test_figures);
+  g_test_add_func ("/cli-parta/stage1", test_stage1);
+  g_test_add_func ("/cli-parta/stage1-figures", test_stage1_figures);
+  g_test_add_func ("/cli-parta/default-model", test_default_model);
   int status = g_test_run ();
   sw_test_remove_dir (dir);
   g_free (dir);

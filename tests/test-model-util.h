@@ -36,28 +36,25 @@ sw_test_write_tiny_model (const char *path)
   sw_unet_free (net);
 }
 
-/* width 8, 8x8x3, two levels with attention at the second, the words of
- * CAPTIONS read pooled and by cross-attention, the emoji-ddpm recipe:
- * an untrained residual attention UNet written to PATH in DTYPE */
+/* an untrained residual attention UNet of shape CFG (its vocabulary the
+ * words of CAPTIONS), random everywhere, the zero-initialised modules
+ * included, so that the output depends on the input and the prompt;
+ * written to PATH in DTYPE with RECIPE's metadata */
 static inline SwResunet *
-sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDtype dtype)
+sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfig cfg,
+                       const char * const *captions, SwDtype dtype, uint64_t seed)
 {
   SwRecipe recipe;
-  g_assert_true (sw_recipe_lookup ("emoji-ddpm", &recipe, NULL));
+  g_assert_true (sw_recipe_lookup (recipe_name, &recipe, NULL));
   g_autoptr (GError) error = NULL;
   SwPromptEncoder *words = sw_prompt_encoder_new (captions, (int) g_strv_length ((char **) captions),
                                                   &error);
   g_assert_no_error (error);
-  SwResunetConfig cfg = { .channels = 3, .size = 8, .width = 8, .levels = 2, .mult = { 1, 2 },
-                          .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .dropout = 0.1f,
-                          .time_dim = 32, .vocab = sw_prompt_encoder_size (words),
-                          .embed_dim = 6, .pool = true, .cross = true, .max_words = 4 };
+  cfg.vocab = sw_prompt_encoder_size (words);
   SwResunet *net = sw_resunet_new (&cfg, &error);
   g_assert_no_error (error);
-  /* random everywhere, the zero-initialised modules included, so that
-   * the output depends on the input and the prompt */
   SwRng rng;
-  sw_rng_init (&rng, 9, 0);
+  sw_rng_init (&rng, seed, 0);
   sw_rng_fill_uniform (&rng, sw_resunet_params (net), sw_resunet_num_params (net), -0.2f, 0.2f);
   g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
   sw_recipe_to_meta (&recipe, meta);
@@ -69,6 +66,32 @@ sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDt
   g_assert_no_error (error);
   sw_prompt_encoder_free (words);
   return net;
+}
+
+/* width 8, 8x8x3, two levels with attention at the second, the words of
+ * CAPTIONS read pooled and by cross-attention, the emoji-ddpm recipe:
+ * an untrained residual attention UNet written to PATH in DTYPE */
+static inline SwResunet *
+sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDtype dtype)
+{
+  const SwResunetConfig cfg = { .channels = 3, .size = 8, .width = 8, .levels = 2, .mult = { 1, 2 },
+                                .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .dropout = 0.1f,
+                                .time_dim = 32, .embed_dim = 6, .pool = true, .cross = true,
+                                .max_words = 4 };
+  return sw_test_write_resunet (path, "emoji-ddpm", cfg, captions, dtype, 9);
+}
+
+/* issue 22's stage I in miniature: the emoji-stage1 recipe and its shape
+ * (16x16x3, the caption words pooled, no cross-attention) at width 8, two
+ * levels with attention at the second, the words of CAPTIONS: an
+ * untrained residual attention UNet written to PATH (F32) */
+static inline void
+sw_test_write_tiny_stage1 (const char *path, const char * const *captions)
+{
+  const SwResunetConfig cfg = { .channels = 3, .size = 16, .width = 8, .levels = 2, .mult = { 1, 2 },
+                                .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .time_dim = 32,
+                                .embed_dim = 6, .pool = true, .max_words = 4 };
+  sw_resunet_free (sw_test_write_resunet (path, "emoji-stage1", cfg, captions, SW_DTYPE_F32, 22));
 }
 
 /* the captions of sw_test_write_tiny_emoji's images */

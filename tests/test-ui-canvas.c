@@ -18,6 +18,7 @@
 #include "models/prompt-classes.h"
 #include "train/recipe.h"
 #include "base/rng.h"
+#include "stepwise-image-view.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
 #include "test-ui-util.h"
@@ -92,6 +93,13 @@ test_strokes_undo (void)
   g_autoptr (GBytes) mask0 = stepwise_canvas_get_mask (canvas);
   g_assert_cmpuint (g_bytes_get_size (comp0), ==, sizeof (float) * 3 * 16 * 16);
   g_assert_cmpuint (g_bytes_get_size (mask0), ==, sizeof (float) * 16 * 16);
+  /* colour paper is white, as the emoji's backgrounds are, and the
+   * brush, white on a new canvas, turns black to show on it */
+  for (int i = 0; i < 3 * 16 * 16; i++)
+    g_assert_cmpfloat (((const float *) g_bytes_get_data (comp0, NULL))[i], ==, 1.0f);
+  GdkRGBA brush;
+  stepwise_canvas_get_color (canvas, &brush);
+  g_assert_true (gdk_rgba_equal (&brush, &(GdkRGBA) { 0, 0, 0, 1 }));
 
   /* a red sketch stroke changes the composite, not the mask */
   stepwise_canvas_set_color (canvas, &(GdkRGBA) { 1, 0, 0, 1 });
@@ -105,7 +113,7 @@ test_strokes_undo (void)
   const int p = 7 * 16 + 7;   /* on the diagonal: red, not green */
   g_assert_cmpfloat (c[p], >, 0.5f);
   g_assert_cmpfloat (c[256 + p], <, -0.5f);
-  g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, -1.0f);   /* far from it: untouched */
+  g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, 1.0f);   /* far from it: untouched */
 
   /* a mask stroke changes the mask, not the composite */
   line (canvas, STEPWISE_CANVAS_TOOL_MASK, 8, 2, 8, 13);
@@ -155,7 +163,7 @@ test_strokes_undo (void)
   line (canvas, STEPWISE_CANVAS_TOOL_ERASER, 2, 2, 12, 12);
   g_assert_false (stepwise_canvas_can_redo (canvas));
   g_autoptr (GBytes) erased = stepwise_canvas_get_composite (canvas);
-  g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, -1.0f);
+  g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, 1.0f);
 
   /* brush size on [ and ] (actions), clamped */
   const double size = stepwise_canvas_get_brush_size (canvas);
@@ -511,6 +519,27 @@ test_inpaint (void)
   close_window (window);
 }
 
+/* an anagram and a hybrid of the prompt and PROMPT2, STEPS steps each:
+ * both complete, and differ; screenshots SHOT_A and SHOT_H */
+static void
+anagram_then_hybrid (StepwiseWindow *window, const char *prompt2, int steps, const char *shot_a,
+                     const char *shot_h)
+{
+  stepwise_window_set_prompt2 (window, prompt2);
+  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
+  Watch a = { 0 };
+  run_job (window, &a);
+  g_assert_cmpint (a.frames, ==, steps + 1);
+  screenshot (window, shot_a);
+  stepwise_window_set_mode (window, STEPWISE_MODE_HYBRID);
+  Watch h = { 0 };
+  run_job (window, &h);
+  g_assert_true (bytes_differ (a.result, h.result));
+  screenshot (window, shot_h);
+  watch_clear (&a);
+  watch_clear (&h);
+}
+
 static void
 test_anagram_hybrid (void)
 {
@@ -518,20 +547,191 @@ test_anagram_hybrid (void)
   g_settings_set_int (s, "steps", 5);
   StepwiseWindow *window = new_window ();
   stepwise_window_set_prompt (window, "a sneaker");
-  stepwise_window_set_prompt2 (window, "a bag");
-  stepwise_window_set_mode (window, STEPWISE_MODE_ANAGRAM);
-  Watch a = { 0 };
-  run_job (window, &a);
-  g_assert_cmpint (a.frames, ==, 5 + 1);
-  screenshot (window, "mode-3-anagram.png");
-  stepwise_window_set_mode (window, STEPWISE_MODE_HYBRID);
-  Watch h = { 0 };
-  run_job (window, &h);
-  g_assert_true (bytes_differ (a.result, h.result));
-  screenshot (window, "mode-4-hybrid.png");
-  watch_clear (&a);
-  watch_clear (&h);
+  anagram_then_hybrid (window, "a bag", 5, "mode-3-anagram.png", "mode-4-hybrid.png");
   close_window (window);
+}
+
+/* issue 22's stage I: a 16x16 colour residual attention UNet found in the
+ * window's folder is selected, the canvas takes its geometry (white
+ * paper, a black brush), and every Part A mode runs on it at 16 px:
+ * generate, SDEdit of a red sketch, inpainting that keeps the unmasked
+ * pixels, anagram, hybrid; the trajectory scrubs back to step 0 and its
+ * strip exports */
+static const char * const stage1_captions[] = {
+  "dog face: dog, face", "old man: adult, man, old", "fire: flame", "smiling face: face, smile",
+  "strawberry: berry, fruit", NULL,
+};
+
+static void
+test_stage1 (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  g_settings_set_int (s, "steps", 5);
+  g_settings_set_string (s, "last-model", "");
+  g_autofree char *folder = g_build_filename (dir, "stage1", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_autofree char *path = g_build_filename (folder, "emoji-stage1.safetensors", NULL);
+  sw_test_write_tiny_stage1 (path, stage1_captions);
+  StepwiseWindow *window = stepwise_window_new (NULL, folder);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (has_model, window, 30);
+  iterate_for (300);
+  g_assert_cmpstr (stepwise_model_get_path (stepwise_window_get_model (window)), ==, path);
+  StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
+  g_assert_cmpint (stepwise_canvas_get_channels (canvas), ==, 3);
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 16);
+  const size_t img = 3 * 16 * 16;
+  /* strokes-undo's layers of this geometry come back from its autosave */
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-image", NULL);
+
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);   /* the mode is remembered */
+  stepwise_window_set_prompt (window, "dog");
+  Watch g = { 0 };
+  run_job (window, &g);
+  g_assert_cmpint (g.frames, ==, 5 + 1);
+  g_assert_cmpuint (g_bytes_get_size (g.result), ==, sizeof (float) * img);
+  StepwiseResult *shown = stepwise_window_get_shown_result (window);
+  g_assert_cmpint (stepwise_result_get_width (shown), ==, 16);
+  g_assert_cmpint (stepwise_result_get_channels (shown), ==, 3);
+  screenshot (window, "stage1-generate.png");
+  /* saved at 8x (128 px), it opens as the 16 px picture it was */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) png = stepwise_result_to_png (shown, 8, &error);
+  g_assert_no_error (error);
+  g_assert_true (stepwise_window_restore_png (window, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                              "dog.png", &error));
+  g_assert_no_error (error);
+  StepwiseResult *back = stepwise_window_get_shown_result (window);
+  g_assert_cmpint (stepwise_result_get_width (back), ==, 16);
+  g_assert_cmpint (stepwise_result_get_channels (back), ==, 3);
+  const float *saved = g_bytes_get_data (stepwise_result_get_pixels (back), NULL);
+  const float *made = g_bytes_get_data (g.result, NULL);
+  for (size_t i = 0; i < img; i++)
+    g_assert_cmpfloat (fabsf (saved[i] - CLAMP (made[i], -1.0f, 1.0f)), <=, 1.01f / 255);   /* 8 bits */
+  stepwise_window_show_result (window, shown);
+
+  /* the trajectory: scrubbed back to the noise, forward to the result */
+  StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 5 + 1);
+  stepwise_scrubber_set_position (scrubber, 0);
+  GBytes *start = stepwise_scrubber_get_image (scrubber);   /* the scrubber's */
+  g_assert_cmpuint (g_bytes_get_size (start), ==, sizeof (float) * img);
+  g_assert_false (g_bytes_equal (start, g.result));
+  screenshot (window, "stage1-trajectory-0.png");
+  stepwise_scrubber_set_position (scrubber, 5);
+  g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), g.result));
+  g_autofree char *strip = g_build_filename (dir, "strip.png", NULL);
+  g_assert_true (stepwise_window_export (window, STEPWISE_EXPORT_STRIP, strip, &error));
+  g_assert_no_error (error);
+  g_unlink (strip);
+
+  /* a red sketch on the white paper, SDEdit from i_start 2 */
+  stepwise_canvas_set_color (canvas, &(GdkRGBA) { 0.9, 0.1, 0.1, 1 });
+  stepwise_canvas_set_brush_size (canvas, 3);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 4, 8, 12, 8);
+  g_autoptr (GBytes) comp = stepwise_canvas_get_composite (canvas);
+  const float *c = g_bytes_get_data (comp, NULL);
+  g_assert_cmpfloat (c[8 * 16 + 8], >, 0.5f);            /* red */
+  g_assert_cmpfloat (c[256 + 8 * 16 + 8], <, -0.5f);
+  g_assert_cmpfloat (c[256 + 0], ==, 1.0f);               /* white paper */
+  stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
+  stepwise_window_set_i_start (window, 2);
+  Watch e = { 0 };
+  run_job (window, &e);
+  g_assert_cmpint (e.first_index, ==, 2);
+  g_assert_cmpint (e.frames, ==, 5 - 2 + 1);
+  g_assert_cmpuint (g_bytes_get_size (e.result), ==, sizeof (float) * img);
+  screenshot (window, "stage1-sdedit.png");
+
+  /* inpainting the top half keeps the bottom half exactly */
+  stepwise_window_set_mode (window, STEPWISE_MODE_INPAINT);
+  stepwise_canvas_set_brush_size (canvas, 8);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 0, 3, 16, 3);
+  Watch m = { 0 };
+  run_job (window, &m);
+  g_autoptr (GBytes) mask = stepwise_canvas_get_mask (canvas);
+  const float *mk = g_bytes_get_data (mask, NULL), *r = g_bytes_get_data (m.result, NULL);
+  int kept = 0;
+  for (int i = 0; i < 256; i++)
+    if (mk[i] == 0.0f)
+      {
+        for (int ch = 0; ch < 3; ch++)
+          g_assert_cmpfloat (r[ch * 256 + i], ==, c[ch * 256 + i]);
+        kept++;
+      }
+  g_assert_cmpint (kept, >=, 7 * 16);   /* the rows below the stroke */
+  screenshot (window, "stage1-inpaint.png");
+  stepwise_canvas_set_brush_size (canvas, 2);
+
+  anagram_then_hybrid (window, "fire", 5, "stage1-anagram.png", "stage1-hybrid.png");
+  watch_clear (&g);
+  watch_clear (&e);
+  watch_clear (&m);
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  close_window (window);
+  g_settings_set_string (s, "last-model", "");
+}
+
+/* the views a result is shown in (result, history, lab) scale a 16 px
+ * picture up by nearest neighbour: rendered at 200 x 150, a red and blue
+ * checkerboard is whole squares of red and blue, never a blend */
+static void
+test_stage1_crisp (void)
+{
+  GtkWidget *win = gtk_window_new ();
+  GtkWidget *view = stepwise_image_view_new ();
+  gtk_widget_set_size_request (view, 200, 150);
+  gtk_window_set_child (GTK_WINDOW (win), view);
+  gtk_window_present (GTK_WINDOW (win));
+  float *x = g_new (float, 3 * 16 * 16);
+  for (int y = 0; y < 16; y++)
+    for (int i = 0; i < 16; i++)
+      {
+        const gboolean red = (y + i) % 2 == 0;
+        x[y * 16 + i] = red ? 1.0f : -1.0f;
+        x[256 + y * 16 + i] = -1.0f;
+        x[512 + y * 16 + i] = red ? -1.0f : 1.0f;
+      }
+  g_autoptr (GBytes) pixels = g_bytes_new_take (x, sizeof (float) * 3 * 16 * 16);
+  stepwise_image_view_set_pixels (STEPWISE_IMAGE_VIEW (view), pixels, 3, 16, 16);
+  iterate_for (300);
+  const int w = gtk_widget_get_width (view), h = gtk_widget_get_height (view);
+  g_assert_cmpint (w, >=, 200);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (view);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cairo_t *cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  const int stride = cairo_image_surface_get_stride (surface);
+  long red = 0, blue = 0, other = 0;
+  for (int y = 0; y < h; y++)
+    for (int i = 0; i < w; i++)
+      {
+        const guint32 p = *(const guint32 *) (const void *) (data + (size_t) y * stride + 4 * (size_t) i);
+        if (p >> 24 == 0)
+          continue;   /* around the picture: nothing drawn */
+        if (p == 0xffff0000u)
+          red++;
+        else if (p == 0xff0000ffu)
+          blue++;
+        else
+          other++;
+      }
+  g_test_message ("%ld red, %ld blue, %ld other pixels", red, blue, other);
+  g_assert_cmpint (other, ==, 0);
+  g_assert_cmpint (red, ==, blue);
+  g_assert_cmpint (red, ==, 128 * 7 * 7);   /* 7 times: 150 px less a 12 px pad each side */
+  cairo_surface_destroy (surface);
+  gsk_render_node_unref (node);
+  gtk_window_destroy (GTK_WINDOW (win));
 }
 
 int
@@ -561,6 +761,8 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/canvas/zoom", test_zoom);
   g_test_add_func ("/ui/canvas/inpaint", test_inpaint);
   g_test_add_func ("/ui/canvas/anagram-hybrid", test_anagram_hybrid);
+  g_test_add_func ("/ui/canvas/stage1", test_stage1);
+  g_test_add_func ("/ui/canvas/stage1-crisp", test_stage1_crisp);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (model_path);

@@ -549,6 +549,46 @@ test_settings_without_bus (void)
   g_rmdir (runtime);
 }
 
+/* with no model used before, the window selects its default model
+ * (DEFAULT_MODEL in ui/stepwise-window-models.c) among those in its
+ * folder, not the first one */
+#define WINDOW_DEFAULT_MODEL "ddpm-prompt-fashion"
+
+static void
+count_call (int *calls)
+{
+  (*calls)++;
+}
+
+static void
+test_default_model (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_string (s, "last-model", "");
+  g_autofree char *folder = g_build_filename (dir, "shipped", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_autofree char *first = g_build_filename (folder, "a-first.safetensors", NULL);
+  g_autofree char *def = g_build_filename (folder, WINDOW_DEFAULT_MODEL ".safetensors", NULL);
+  sw_test_write_tiny_model (first);
+  sw_test_write_tiny_model (def);
+  StepwiseWindow *window = stepwise_window_new (NULL, folder);
+  int selected = 0;
+  g_signal_connect_swapped (window, "notify::model", G_CALLBACK (count_call), &selected);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (has_model, window, 30);
+  iterate_for (200);
+  g_assert_cmpstr (stepwise_model_get_name (stepwise_window_get_model (window)), ==, WINDOW_DEFAULT_MODEL);
+  /* never the first model on the way: --generate starts on the first */
+  g_assert_cmpint (selected, ==, 1);
+  g_autofree char *last = g_settings_get_string (s, "last-model");
+  g_assert_cmpstr (last, ==, def);
+  close_window (window);
+  g_settings_set_string (s, "last-model", "");
+  g_unlink (first);
+  g_unlink (def);
+  g_rmdir (folder);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -573,6 +613,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/main-loop-responsive", test_main_loop_responsive);
   g_test_add_func ("/ui/window/settings-persist", test_settings_persist);
   g_test_add_func ("/ui/window/settings-without-bus", test_settings_without_bus);
+  g_test_add_func ("/ui/window/default-model", test_default_model);
   int status = g_test_run ();
   g_autofree char *saved = g_build_filename (state, "stepwise", "canvas", NULL);
   sw_test_remove_dir (saved);

@@ -161,6 +161,15 @@ _stepwise_canvas_changed (StepwiseCanvas *self, gboolean image_changed)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+/* the blank image's value: black where the model's pictures are drawn on
+ * black (digits and clothes, grey), white where they are drawn on white
+ * (the emoji, colour) */
+static float
+blank_value (StepwiseCanvas *self)
+{
+  return self->channels == 3 ? 1.0f : -1.0f;
+}
+
 static void
 free_layers (StepwiseCanvas *self)
 {
@@ -186,7 +195,11 @@ stepwise_canvas_set_geometry (StepwiseCanvas *self, int channels, int size)
   const size_t n = (size_t) channels * size * size;
   self->image = g_new (float, n);
   for (size_t i = 0; i < n; i++)
-    self->image[i] = -1.0f;
+    self->image[i] = blank_value (self);
+  /* a brush the colour of the paper would draw nothing to be seen */
+  const GdkRGBA paper = { channels == 3, channels == 3, channels == 3, 1 };
+  if (gdk_rgba_equal (&self->color, &paper))
+    stepwise_canvas_set_color (self, &(GdkRGBA) { 1 - paper.red, 1 - paper.green, 1 - paper.blue, 1 });
   const int hi = size * STEPWISE_CANVAS_SCALE;
   self->sketch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, hi, hi);
   self->mask = cairo_image_surface_create (CAIRO_FORMAT_A8, hi, hi);
@@ -529,10 +542,10 @@ clear_image (StepwiseCanvas *self)
   if (self->size <= 0 || self->stroking)
     return;
   const size_t n = (size_t) self->channels * self->size * self->size;
-  g_autofree float *black = g_new (float, n);
+  g_autofree float *blank = g_new (float, n);
   for (size_t i = 0; i < n; i++)
-    black[i] = -1.0f;
-  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&black), sizeof (float) * n);
+    blank[i] = blank_value (self);
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&blank), sizeof (float) * n);
   stepwise_canvas_set_image (self, bytes);
 }
 
@@ -602,6 +615,13 @@ stepwise_canvas_set_color (StepwiseCanvas *self, const GdkRGBA *color)
   gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color_button), &shown);
   if (!gdk_rgba_equal (&shown, &self->color))
     gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &self->color);
+}
+
+void
+stepwise_canvas_get_color (StepwiseCanvas *self, GdkRGBA *color)
+{
+  g_return_if_fail (STEPWISE_IS_CANVAS (self));
+  *color = self->color;
 }
 
 /* ---- actions ---- */

@@ -45,8 +45,10 @@ typedef enum {
 GtkWidget  *stepwise_canvas_new            (void);
 
 /* CHANNELS (1 or 3) x SIZE x SIZE, the model's; the layers of that
- * geometry come back from its autosave, else start blank (a black image,
- * no strokes, no mask).  Changing nothing is a no-op. */
+ * geometry come back from its autosave, else start blank (no strokes, no
+ * mask, and an image black for a grey model, white for a colour one, as
+ * their training pictures' backgrounds are; a brush of the paper's colour
+ * turns to the other, black or white).  Changing nothing is a no-op. */
 void        stepwise_canvas_set_geometry   (StepwiseCanvas *self, int channels, int size);
 int         stepwise_canvas_get_channels   (StepwiseCanvas *self);
 int         stepwise_canvas_get_size       (StepwiseCanvas *self);
@@ -85,6 +87,7 @@ void        stepwise_canvas_set_tool       (StepwiseCanvas *self, StepwiseCanvas
 double      stepwise_canvas_get_brush_size (StepwiseCanvas *self);
 void        stepwise_canvas_set_brush_size (StepwiseCanvas *self, double size);
 void        stepwise_canvas_set_color      (StepwiseCanvas *self, const GdkRGBA *color);
+void        stepwise_canvas_get_color      (StepwiseCanvas *self, GdkRGBA *color);
 
 /* the view's magnification about the area's centre: 1 shows the whole
  * image, up to STEPWISE_CANVAS_ZOOM_MAX (canvas.zoom-in, canvas.zoom-out,

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+/* the model selected when none was used before: the one place the window
+ * names it (the CLI's is SW_CLI_DEFAULT_MODEL in app/cli-job.h) */
 #define DEFAULT_MODEL "ddpm-prompt-fashion"
 
 StepwiseModel *
@@ -148,36 +150,42 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   StepwiseWindow *self = user_data;
   /* a model opened meanwhile stays where it is */
   const gboolean had_selection = stepwise_window_get_model (self) != NULL;
+  /* the chooser selects the first model added by itself; only the choice
+   * below counts, so that the window never starts on a model it then
+   * leaves (and never records it as the last used) */
+  g_signal_handlers_block_by_func (self->model_row, on_model_selected, self);
   for (guint i = 0; i < found->len; i++)
     {
       guint position;
       if (!find_model (self, stepwise_model_get_path (found->pdata[i]), &position))
         g_list_store_append (self->models, found->pdata[i]);
     }
+  g_signal_handlers_unblock_by_func (self->model_row, on_model_selected, self);
   if (had_selection)
     return;
   g_autofree char *last = g_settings_get_string (self->settings, "last-model");
   guint position = 0;
   if (*last && find_model (self, last, &position))
-    select_model (self, position);
-  else if (*last && g_file_test (last, G_FILE_TEST_IS_REGULAR))
-    stepwise_window_open_model (self, last);
-  else
     {
-      const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
-          if (g_strcmp0 (stepwise_model_get_name (m), DEFAULT_MODEL) == 0)
-            position = i;
-        }
-      if (n > 0)
-        select_model (self, position);
-      else
-        {
-          adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
-          _stepwise_window_toast (self, _("No models found: open one with Ctrl+O"));
-        }
+      select_model (self, position);
+      return;
+    }
+  const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
+      if (g_strcmp0 (stepwise_model_get_name (m), DEFAULT_MODEL) == 0)
+        position = i;
+    }
+  if (n > 0)
+    select_model (self, position);
+  /* the last model used, from another folder: the default until it loads */
+  if (*last && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+    stepwise_window_open_model (self, last);
+  else if (n == 0)
+    {
+      adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
+      _stepwise_window_toast (self, _("No models found: open one with Ctrl+O"));
     }
 }
 
