@@ -1,9 +1,10 @@
 /* stepwise-cli export: the model file a training checkpoint would ship,
  * written without training on: the weights' average when the run keeps
  * one (its BatchNorm statistics recomputed on the training images,
- * trainer.h), else the weights, in F16 like train's model.safetensors.
- * It scores a long run part-way (eval-prompts, eval, generate) while the
- * run goes on from the same checkpoint. */
+ * trainer.h), else the weights, in F16 like train's model.safetensors
+ * (--f32: in F32, to check that F16 keeps the scores).  It scores a long
+ * run part-way (eval-prompts, eval, generate) while the run goes on from
+ * the same checkpoint. */
 #include <glib.h>
 
 #include "cli.h"
@@ -18,7 +19,9 @@ int
 sw_cli_export (int argc, char **argv)
 {
   int limit = 0;
+  gboolean f32 = FALSE;
   const GOptionEntry entries[] = {
+    { "f32", 0, 0, G_OPTION_ARG_NONE, &f32, "Write F32 weights, not the F16 that training ships", NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "The run trained on the first N images only (train --limit), for a checkpoint "
       "too old to record it", "N" },
     { NULL }
@@ -45,7 +48,7 @@ sw_cli_export (int argc, char **argv)
     data->n = limit;
   int status = 0;
   SwTrainer *tr = sw_trainer_resume (argv[1], data, NULL, &error);
-  if (!tr || !sw_trainer_save (tr, argv[2], FALSE, SW_DTYPE_F16, NULL, &error))
+  if (!tr || !sw_trainer_save (tr, argv[2], FALSE, f32 ? SW_DTYPE_F32 : SW_DTYPE_F16, NULL, &error))
     status = sw_cli_fail (CMD, error);
   else
     printf ("%s: epoch %d, %s\n", argv[2], sw_trainer_epoch (tr),

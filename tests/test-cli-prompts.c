@@ -4,6 +4,7 @@
  * [0, 1]) and draws its grid, generate gives the same bytes for the same
  * seed, and unknown words and misuses are one clear line each. */
 #include <gio/gio.h>
+#include <math.h>
 #include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -85,6 +86,22 @@ test_export (void)
   g_assert_no_error (error);
   g_assert_cmpmem (sw_unet_params (a), sw_unet_num_params (a) * sizeof (float),
                    sw_unet_params (b), sw_unet_num_params (b) * sizeof (float));
+  /* --f32 keeps the weights unrounded: the same up to F16's rounding */
+  g_autofree char *out32 = path_in ("exported-f32.safetensors");
+  const char * const args32[] = { "export", "--f32", ckpt, out32, NULL };
+  g_auto (Run) r32 = run_cli_with (args32, NULL);
+  g_assert_cmpint (r32.status, ==, 0);
+  SwUnet *c = sw_checkpoint_load (out32, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  gboolean rounded_apart = FALSE;
+  for (size_t i = 0; i < sw_unet_num_params (a); i++)
+    {
+      const float x = sw_unet_params (c)[i], y = sw_unet_params (a)[i];
+      g_assert_cmpfloat (fabsf (x - y), <=, 1e-3f * fabsf (x) + 1e-7f);
+      rounded_apart |= x != y;
+    }
+  g_assert_true (rounded_apart);
+  sw_unet_free (c);
   sw_unet_free (a);
   sw_unet_free (b);
   /* a model file has no optimizer to resume from */
