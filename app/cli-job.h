@@ -16,7 +16,7 @@
 /* The shipped model the Part A commands and figures run without --model:
  * the one place that names it (the window's is DEFAULT_MODEL in
  * ui/stepwise-window-models.c) */
-#define SW_CLI_DEFAULT_MODEL "ddpm-prompt-fashion"
+#define SW_CLI_DEFAULT_MODEL "emoji-stage1"
 /* --model's help, naming it */
 #define SW_CLI_MODEL_HELP "Model file (default: the shipped " SW_CLI_DEFAULT_MODEL ")"
 

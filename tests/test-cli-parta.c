@@ -492,8 +492,8 @@ test_stage1_figures (void)
 /* without --model the Part A commands run the shipped default model
  * (SW_CLI_DEFAULT_MODEL in app/cli-job.h; here a tiny one of its kind in
  * $STEPWISE_MODEL_DIR, and a prompt it knows), and --help names it */
-#define CLI_DEFAULT_MODEL "ddpm-prompt-fashion"
-#define CLI_DEFAULT_PROMPT "a sneaker"
+#define CLI_DEFAULT_MODEL "emoji-stage1"
+#define CLI_DEFAULT_PROMPT "dog"
 
 static void
 test_default_model (void)
@@ -501,7 +501,7 @@ test_default_model (void)
   g_autofree char *shipped = path_in_dir ("shipped");
   g_assert_cmpint (g_mkdir_with_parents (shipped, 0755), ==, 0);
   g_autofree char *def = g_build_filename (shipped, CLI_DEFAULT_MODEL ".safetensors", NULL);
-  sw_test_write_tiny_model (def);
+  sw_test_write_tiny_stage1 (def, stage1_captions);
   g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_MODEL_DIR"));
   g_setenv ("STEPWISE_MODEL_DIR", shipped, TRUE);
   g_autofree char *out = path_in_dir ("out.png");

@@ -552,7 +552,7 @@ test_settings_without_bus (void)
 /* with no model used before, the window selects its default model
  * (DEFAULT_MODEL in ui/stepwise-window-models.c) among those in its
  * folder, not the first one */
-#define WINDOW_DEFAULT_MODEL "ddpm-prompt-fashion"
+#define WINDOW_DEFAULT_MODEL "emoji-stage1"
 
 static void
 count_call (int *calls)

@@ -9,7 +9,7 @@
 
 /* the model selected when none was used before: the one place the window
  * names it (the CLI's is SW_CLI_DEFAULT_MODEL in app/cli-job.h) */
-#define DEFAULT_MODEL "ddpm-prompt-fashion"
+#define DEFAULT_MODEL "emoji-stage1"
 
 StepwiseModel *
 stepwise_window_get_model (StepwiseWindow *self)
