@@ -288,7 +288,7 @@ sw_cli_train (int argc, char **argv)
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Raise the rate linearly to LR over the first N steps (emoji-stage1: 500; 0: none)", "N" },
     { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,609 of 3,655)", NULL },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 64)", "N" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 32)", "N" },
     { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },
     { "blocks", 0, 0, G_OPTION_ARG_INT, &blocks, "Its residual blocks per level (emoji-stage1: 2)", "N" },
     { "attention", 0, 0, G_OPTION_ARG_STRING, &attention, "Its levels with attention, from 0 at full size (emoji-stage1: 1,2, i.e. 8 and 4 px); \"\" for none", "LIST" },

@@ -112,18 +112,13 @@ sw_recipe_lookup (const char *name, SwRecipe *r, GError **error)
        * batch 32 (twice the steps of 64 at about the same images/s on 2
        * cores), the base emoji, AdamW 1e-3 after a 500-step warm-up,
        * Min-SNR-5 weighting and the weights' average. */
-      m->objective = SW_OBJECTIVE_EPS_COSINE;
+      resunet_training (r);
       m->variant = SW_UNET_CLASS;
-      m->T = 1000;
       m->sample_steps = 33;
       m->guidance = 7.0f;
       r->batch = 32;
-      r->epochs = 1000;
       r->lr = 1e-3f;
       r->warmup = 500;
-      r->scheduler = false;
-      r->ema = 0.999f;
-      r->weight_decay = 0.01f;
       r->min_snr = 5.0f;
       r->base_emoji = true;
       r->resunet = (SwResunetConfig) {
