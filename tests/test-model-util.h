@@ -37,7 +37,7 @@ sw_test_write_tiny_model (const char *path)
 }
 
 /* an untrained residual attention UNet of shape CFG (its vocabulary the
- * words of CAPTIONS), random everywhere, the zero-initialised modules
+ * words of CAPTIONS; NULL: no prompt), random everywhere, the zero-initialised modules
  * included, so that the output depends on the input and the prompt;
  * written to PATH in DTYPE with RECIPE's metadata */
 static inline SwResunet *
@@ -47,10 +47,11 @@ sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfi
   SwRecipe recipe;
   g_assert_true (sw_recipe_lookup (recipe_name, &recipe, NULL));
   g_autoptr (GError) error = NULL;
-  SwPromptEncoder *words = sw_prompt_encoder_new (captions, (int) g_strv_length ((char **) captions),
-                                                  &error);
+  SwPromptEncoder *words = captions ? sw_prompt_encoder_new (captions,
+                                                             (int) g_strv_length ((char **) captions),
+                                                             &error) : NULL;
   g_assert_no_error (error);
-  cfg.vocab = sw_prompt_encoder_size (words);
+  cfg.vocab = words ? sw_prompt_encoder_size (words) : 0;
   SwResunet *net = sw_resunet_new (&cfg, &error);
   g_assert_no_error (error);
   SwRng rng;
@@ -58,8 +59,11 @@ sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfi
   sw_rng_fill_uniform (&rng, sw_resunet_params (net), sw_resunet_num_params (net), -0.2f, 0.2f);
   g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
   sw_recipe_to_meta (&recipe, meta);
-  g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
-  g_ptr_array_add (meta, sw_prompt_encoder_to_meta (words));
+  if (words)
+    {
+      g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
+      g_ptr_array_add (meta, sw_prompt_encoder_to_meta (words));
+    }
   g_ptr_array_add (meta, NULL);
   g_assert_true (sw_resunet_save (path, net, NULL, (const char * const *) meta->pdata, dtype,
                                   &error));
@@ -92,6 +96,21 @@ sw_test_write_tiny_stage1 (const char *path, const char * const *captions)
                                 .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .time_dim = 32,
                                 .embed_dim = 6, .pool = true, .max_words = 4 };
   sw_resunet_free (sw_test_write_resunet (path, "emoji-stage1", cfg, captions, SW_DTYPE_F32, 22));
+}
+
+/* issue 24's stage II in miniature: the emoji-stage2 recipe (factor 4)
+ * and its shape (the 3-channel low-res image and its noise level beside
+ * x, no prompt unless CAPTIONS) at width 8 on 16 px crops, two levels:
+ * an untrained super-resolution net written to PATH (F32), which samples
+ * 64 px behind sw_test_write_tiny_stage1's 16 */
+static inline void
+sw_test_write_tiny_stage2 (const char *path, const char * const *captions)
+{
+  const SwResunetConfig cfg = { .channels = 3, .size = 16, .width = 8, .levels = 2, .mult = { 1, 2 },
+                                .blocks = 1, .heads = 2, .groups = 4, .time_dim = 32,
+                                .embed_dim = captions ? 6 : 0, .pool = captions != NULL, .max_words = 4,
+                                .cond_channels = 3, .aug = true };
+  sw_resunet_free (sw_test_write_resunet (path, "emoji-stage2", cfg, captions, SW_DTYPE_F32, 24));
 }
 
 /* the captions of sw_test_write_tiny_emoji's images */

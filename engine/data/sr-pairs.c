@@ -22,6 +22,23 @@ sw_sr_block_means (size_t planes, int S, int factor, const float *hi, float *lo)
         }
 }
 
+void
+sw_sr_area_downsample (size_t planes, int S, int factor, const float *hi, float *lo)
+{
+  const int s = S / factor;
+  const float area = (float) (factor * factor);
+  for (size_t p = 0; p < planes; p++)
+    for (int y = 0; y < s; y++)
+      for (int x = 0; x < s; x++)
+        {
+          float sum = 0.0f;
+          for (int dy = 0; dy < factor; dy++)
+            for (int dx = 0; dx < factor; dx++)
+              sum += hi[(p * S + y * factor + dy) * S + x * factor + dx];
+          lo[(p * s + y) * s + x] = sum / area;
+        }
+}
+
 /* the WxW window at (Y0, X0) of each of C planes of side S */
 static void
 window (const float *src, int C, int S, int y0, int x0, int W, float *dst)

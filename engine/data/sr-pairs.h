@@ -21,6 +21,11 @@
  * S), each rounded to a byte as emoji16's are */
 void sw_sr_block_means (size_t planes, int S, int factor, const float *hi, float *lo);
 
+/* LO (planes, S / factor, S / factor) the block means of HI (planes, S,
+ * S) as they are, unrounded: area downsampling of any float image (the
+ * cascade's input image and mask, at stage I's side) */
+void sw_sr_area_downsample (size_t planes, int S, int factor, const float *hi, float *lo);
+
 /* For i < N, image IDX[i] of HI (C, S, S each) and of LO (C, S / factor,
  * S / factor each, HI's block means): a CROP x CROP window of HI at a
  * position drawn from RNG on the FACTOR-px grid into HI_CROP (N, C, CROP,

@@ -36,6 +36,14 @@ sw_job_validate (const SwJob *job, const SwEpsModel *m, GError **error)
   SW_CHECK (job->view >= SW_VIEW_FLIP && job->view <= SW_VIEW_NEGATE, "unknown view %d", job->view);
   SW_CHECK (job->variance >= SW_VARIANCE_AUTO && job->variance <= SW_VARIANCE_NONE,
          "unknown variance mode %d", job->variance);
+  SW_CHECK (!m->cond_channels || job->cond_image,
+            "a super-resolution model (the cascade's stage II) needs the low-res image it "
+            "upsamples; it runs only as a cascade's second stage (diffusion/cascade.h)");
+  SW_CHECK (m->cond_channels || !job->cond_image,
+            "a conditioning image is for a super-resolution model; this one draws from noise alone");
+  SW_CHECK (job->cond_level >= 0 && job->cond_level < m->T,
+            "the conditioning image's noise level %d is out of range; accepted: 0 to %d",
+            job->cond_level, m->T - 1);
   SW_CHECK (job->batch >= 0 && job->batch <= 1024, "batch %d is out of range; accepted: 1 to 1024",
          job->batch);
   if (job->compose == SW_COMPOSE_HYBRID && (job->hybrid_kernel || job->hybrid_sigma))
@@ -76,9 +84,11 @@ typedef struct {
   SwEpsModel  *m;
   const SwJob *job;
   int          img, cd, kernel;
+  int          lim;           /* a super-resolution model's conditioning image: floats, or 0 */
   float        sigma;
   float       *uncond;        /* (cd) the empty prompt */
   float       *xin, *cin;     /* stacked passes: (rows n, C, H, W), (rows n, cd) */
+  float       *lin;           /* with lim: (rows n, cond_channels, H, W) */
   float       *eout, *vout;   /* model outputs for the stacked passes */
   float       *low;           /* (C, H, W) scratch for the hybrid's low-pass */
 } Est;
@@ -132,6 +142,16 @@ add_pass (Est *e, int *rows, int first, int n, const float *x, const float *cond
         memcpy (dst, src, sizeof (float) * e->img);
       memcpy (e->cin + (size_t) (at + i) * e->cd, cond_of (e, cond, first + i),
               sizeof (float) * e->cd);
+      if (e->lim)
+        {
+          /* the conditioning image is seen as x is */
+          float *ldst = e->lin + (size_t) (at + i) * e->lim;
+          const float *lsrc = e->job->cond_image + (size_t) (first + i) * e->lim;
+          if (viewed)
+            sw_view_apply (e->job->view, m->cond_channels, m->height, m->width, lsrc, ldst);
+          else
+            memcpy (ldst, lsrc, sizeof (float) * e->lim);
+        }
     }
   *rows += n;
   return at;
@@ -175,7 +195,11 @@ estimate (Est *e, int first, int n, const float *x, int t, float *eps, float *va
       p2 = add_pass (e, &rows, first, n, x, job->cond2, FALSE);
       u2 = u1;   /* the same image without a prompt: one pass serves both */
     }
-  e->m->predict (e->m, rows, e->xin, t, e->cin, e->eout, m->predicts_variance ? e->vout : NULL);
+  if (e->lim)
+    e->m->predict_cond (e->m, rows, e->xin, t, e->cin, e->lin, job->cond_level, e->eout,
+                        m->predicts_variance ? e->vout : NULL);
+  else
+    e->m->predict (e->m, rows, e->xin, t, e->cin, e->eout, m->predicts_variance ? e->vout : NULL);
 
   for (int i = 0; i < n; i++)
     {
@@ -221,6 +245,8 @@ est_init (Est *e, SwEpsModel *m, const SwJob *job, int B, float *uncond)
   const size_t rows = (size_t) 4 * B;
   e->xin = g_new (float, rows * e->img);
   e->cin = g_new (float, rows * e->cd);
+  e->lim = m->cond_channels * m->height * m->width;
+  e->lin = e->lim ? g_new (float, rows * e->lim) : NULL;
   e->eout = g_new (float, rows * e->img);
   e->vout = m->predicts_variance ? g_new (float, rows * e->img) : NULL;
   e->low = g_new (float, e->img);
@@ -235,6 +261,7 @@ est_clear (Est *e)
 {
   g_free (e->xin);
   g_free (e->cin);
+  g_free (e->lin);
   g_free (e->eout);
   g_free (e->vout);
   g_free (e->low);
@@ -244,6 +271,8 @@ void
 sw_one_step (SwEpsModel *m, int t, const float *x_t, const float *cond, float g, float *x0)
 {
   SwJob job;
+  /* a super-resolution model needs its conditioning image, which this has not */
+  g_return_if_fail (!m->cond_channels);
   sw_job_init (&job);
   job.guidance = g;
   job.cond = cond;
@@ -311,7 +340,8 @@ sw_job_run (SwEpsModel *m, const SwJob *job, float *out, SwJobStep step, gpointe
               float v = (x[j] - sb * eps[j]) / sa;
               x0[j] = job->clip_x0 ? CLAMP (v, -1.0f, 1.0f) : v;
             }
-          if (step && !step (&(SwJobFrame) { s, job->steps, t, first, n, x, x0 }, user_data))
+          if (step && !step (&(SwJobFrame) { s, job->steps, t, first, n, x, x0, 1, m->channels,
+                                             m->height, m->width }, user_data))
             ok = FALSE;
           if (g_cancellable_is_cancelled (cancel))
             ok = FALSE;
@@ -344,7 +374,8 @@ sw_job_run (SwEpsModel *m, const SwJob *job, float *out, SwJobStep step, gpointe
                   }
             }
         }
-      if (ok && step && !step (&(SwJobFrame) { job->steps, job->steps, 0, first, n, x, x }, user_data))
+      if (ok && step && !step (&(SwJobFrame) { job->steps, job->steps, 0, first, n, x, x, 1,
+                                               m->channels, m->height, m->width }, user_data))
         ok = FALSE;
       if (!ok)
         g_set_error (error, SW_ERROR, SW_ERROR_CANCELLED, "the job was stopped");

@@ -70,6 +70,13 @@ typedef struct {
   SwVarianceMode  variance;
   gboolean        clip_x0;        /* clamp the predicted x0 to [-1, 1] */
   int             batch;          /* images per pass, 0 = 16 */
+  /* A super-resolution model's conditioning (the cascade's stage II,
+   * cascade.h), which it needs and every other model refuses: per image
+   * the low-res image it upsamples, already noised at LEVEL and brought
+   * to the model's grid, (count, model cond_channels, H, W); viewed with
+   * x where the composition views x.  LEVEL is its noise level, 0..T-1. */
+  const float    *cond_image;
+  int             cond_level;
 } SwJob;
 
 /* What a step hands back: the images first..first+n-1 at index I (t =
@@ -81,6 +88,11 @@ typedef struct {
   int          first, n;
   const float *x_t;   /* (n, C, H, W) */
   const float *x0;    /* (n, C, H, W) */
+  /* the frame's stage: 1 for a job of one model and a cascade's stage I,
+   * 2 for its stage II (cascade.h); C, H, W the images' geometry, which
+   * differs between the stages */
+  int          stage;
+  int          channels, height, width;
 } SwJobFrame;
 
 typedef gboolean (*SwJobStep) (const SwJobFrame *frame, gpointer user_data);

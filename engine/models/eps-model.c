@@ -145,10 +145,42 @@ typedef struct {
   SwResunet       *net;
   gboolean         owned;     /* freed with the model (one loaded from a file) */
   SwPromptEncoder *words;     /* NULL for a net without a vocabulary */
-  float           *tt;        /* (cap) the timestep of every image */
+  float           *tt, *ss;   /* (cap) the timestep and conditioning level of every image */
   int              cap;
   double          *alpha_bar; /* (T) a v-prediction net's schedule, else NULL */
 } ResunetImpl;
+
+/* the timestep of every image in R->tt (N of them), as ADM's nets take it */
+static void
+resunet_times (ResunetImpl *r, int N, int t, int level)
+{
+  if (N > r->cap)
+    {
+      r->cap = N;
+      r->tt = g_renew (float, r->tt, N);
+      r->ss = g_renew (float, r->ss, N);
+    }
+  for (int i = 0; i < N; i++)
+    {
+      r->tt[i] = (float) t;
+      r->ss[i] = (float) level;
+    }
+}
+
+/* a v-prediction net's output turned into the noise, in place */
+static void
+resunet_v_to_eps (SwEpsModel *m, int N, const float *x, int t, float *eps)
+{
+  ResunetImpl *r = m->impl;
+  if (!r->alpha_bar)
+    return;
+  /* v = sqrt(ab) eps - sqrt(1-ab) x0 and x_t = sqrt(ab) x0 + sqrt(1-ab) eps
+   * give eps = sqrt(ab) v + sqrt(1-ab) x_t (docs/math.md) */
+  const float a = (float) sqrt (r->alpha_bar[t]), b = (float) sqrt (1.0 - r->alpha_bar[t]);
+  const size_t n = (size_t) N * m->channels * m->height * m->width;
+  for (size_t j = 0; j < n; j++)
+    eps[j] = a * eps[j] + b * x[j];
+}
 
 static void
 resunet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond, float *eps,
@@ -156,24 +188,20 @@ resunet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond,
 {
   ResunetImpl *r = m->impl;
   (void) var;
-  if (N > r->cap)
-    {
-      r->cap = N;
-      r->tt = g_renew (float, r->tt, N);
-    }
-  /* the timestep itself, as ADM's nets take it */
-  for (int i = 0; i < N; i++)
-    r->tt[i] = (float) t;
+  resunet_times (r, N, t, 0);
   sw_resunet_forward (r->net, N, x, r->tt, r->words ? cond : NULL, false, eps);
-  if (r->alpha_bar)
-    {
-      /* v = sqrt(ab) eps - sqrt(1-ab) x0 and x_t = sqrt(ab) x0 + sqrt(1-ab) eps
-       * give eps = sqrt(ab) v + sqrt(1-ab) x_t (docs/math.md) */
-      const float a = (float) sqrt (r->alpha_bar[t]), b = (float) sqrt (1.0 - r->alpha_bar[t]);
-      const size_t n = (size_t) N * m->channels * m->height * m->width;
-      for (size_t j = 0; j < n; j++)
-        eps[j] = a * eps[j] + b * x[j];
-    }
+  resunet_v_to_eps (m, N, x, t, eps);
+}
+
+static void
+resunet_predict_cond (SwEpsModel *m, int N, const float *x, int t, const float *cond,
+                      const float *image, int level, float *eps, float *var)
+{
+  ResunetImpl *r = m->impl;
+  (void) var;
+  resunet_times (r, N, t, level);
+  sw_resunet_forward_cond (r->net, N, x, r->tt, r->words ? cond : NULL, image, r->ss, false, eps);
+  resunet_v_to_eps (m, N, x, t, eps);
 }
 
 static gboolean
@@ -205,13 +233,16 @@ resunet_free (SwEpsModel *m)
     sw_resunet_free (r->net);
   sw_prompt_encoder_free (r->words);
   g_free (r->tt);
+  g_free (r->ss);
   g_free (r->alpha_bar);
   g_free (r);
 }
 
-SwEpsModel *
-sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary,
-                          GError **error)
+/* sw_eps_model_new_resunet's, for a super-resolution net too when
+ * SR_FACTOR > 0 (its upsampling factor, which it samples at) */
+static SwEpsModel *
+new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary, int sr_factor,
+             GError **error)
 {
   const SwResunetConfig *cfg = sw_resunet_config (net);
   SwPromptEncoder *words = NULL;
@@ -222,14 +253,22 @@ sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char
                    "v-cosine", sw_objective_name (model->objective));
       return NULL;
     }
-  if (cfg->cond_channels > 0)
+  if (cfg->cond_channels > 0 && sr_factor == 0)
     {
-      /* it needs a low-res image beside x, which no job gives yet */
+      /* only the cascade gives it the low-res image it needs */
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                    "a super-resolution model (the cascade's stage II: it upsamples a %d-channel "
-                   "image, metadata field “resunet.cond_channels”), which generation jobs cannot "
-                   "run yet; accepted: a model that draws images from noise alone",
-                   cfg->cond_channels);
+                   "image, metadata field “resunet.cond_channels”), which runs only as a "
+                   "cascade's second stage, after a stage I model; accepted here: a model that "
+                   "draws images from noise alone", cfg->cond_channels);
+      return NULL;
+    }
+  if (cfg->cond_channels == 0 && sr_factor > 0)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "not a super-resolution model: it draws images from noise alone (it has no "
+                   "metadata field “resunet.cond_channels”), so it cannot be a cascade's stage "
+                   "II; accepted: a stage II file, such as the emoji-stage2 recipe trains");
       return NULL;
     }
   if (cfg->vocab > 0 && !vocabulary)
@@ -255,14 +294,44 @@ sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char
     .cond_dim = MAX (cfg->vocab, 1), .T = model->T, .predicts_variance = FALSE,
     .predict = resunet_predict, .encode = resunet_encode, .prompts = resunet_prompts,
     .free = resunet_free, .impl = r,
+    .cond_channels = cfg->cond_channels, .sr_factor = sr_factor,
+    .predict_cond = cfg->cond_channels > 0 ? resunet_predict_cond : NULL,
   };
   g_strlcpy (m->dataset, model->dataset, sizeof m->dataset);
   return m;
 }
 
-/* the residual attention UNet's model, from F (read from PATH) */
+SwEpsModel *
+sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary,
+                          GError **error)
+{
+  return new_resunet (net, model, vocabulary, 0, error);
+}
+
+/* a stage II file's upsampling factor, its "recipe.sr_factor" (the
+ * recipe's, train/recipe.h, read here as the model's own: sampling needs
+ * it and never the recipe) */
+static gboolean
+sr_factor_of (GHashTable *meta, int *factor, GError **error)
+{
+  const char *v = g_hash_table_lookup (meta, "recipe.sr_factor");
+  guint64 f;
+  if (!v || !g_ascii_string_to_unsigned (v, 10, 2, 8, &f, NULL))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,
+                   "metadata field “recipe.sr_factor” is %s%s%s; accepted: an integer, 2 to 8",
+                   v ? "“" : "", v ? v : "missing", v ? "”" : "");
+      return FALSE;
+    }
+  *factor = (int) f;
+  return TRUE;
+}
+
+/* the residual attention UNet's model, from F (read from PATH); with
+ * LOW_SIDE > 0, a stage II file's at LOW_SIDE x its factor, else a model
+ * that draws from noise */
 static SwEpsModel *
-load_resunet (const SwStFile *f, const char *path, GError **error)
+load_resunet (const SwStFile *f, const char *path, int low_side, GError **error)
 {
   g_autoptr (GHashTable) meta = NULL;
   SwResunet *net = sw_resunet_load_file (f, path, &meta, NULL, NULL, error);
@@ -271,10 +340,27 @@ load_resunet (const SwStFile *f, const char *path, GError **error)
   SwModelConfig config;
   g_autoptr (GError) local = NULL;
   SwEpsModel *m = NULL;
+  int factor = 0;
   if (!sw_model_config_from_meta (meta, &config, &local))
     g_prefix_error (&local, "no usable training recipe: ");
-  else
-    m = sw_eps_model_new_resunet (net, &config, g_hash_table_lookup (meta, "prompt.vocabulary"), &local);
+  else if (low_side > 0 && sw_resunet_config (net)->cond_channels > 0)
+    {
+      /* it trained on crops: the same weights at the side it samples */
+      SwResunet *whole = sr_factor_of (meta, &factor, &local)
+                       ? sw_resunet_new_at_size (net, low_side * factor, &local) : NULL;
+      if (whole)
+        {
+          sw_resunet_free (net);
+          net = whole;
+        }
+      else
+        factor = 0;
+    }
+  /* asked for stage II, a net without cond_channels still goes with a
+   * factor, so that new_resunet says it is not stage II */
+  if (!local)
+    m = new_resunet (net, &config, g_hash_table_lookup (meta, "prompt.vocabulary"),
+                     low_side > 0 ? MAX (factor, 1) : 0, &local);
   if (!m)
     {
       g_prefix_error (&local, "“%s”: ", path);
@@ -324,10 +410,42 @@ sw_eps_model_load (const char *path, GError **error)
   if (!f)
     return NULL;
   const char *arch = sw_safetensors_meta (f, "arch");
-  SwEpsModel *m = g_strcmp0 (arch, SW_RESUNET_ARCH) == 0 ? load_resunet (f, path, error)
+  SwEpsModel *m = g_strcmp0 (arch, SW_RESUNET_ARCH) == 0 ? load_resunet (f, path, 0, error)
                                                         : load_unet (f, path, error);
   sw_safetensors_close (f);
   return m;
+}
+
+SwEpsModel *
+sw_eps_model_load_stage2 (const char *path, int low_side, GError **error)
+{
+  g_return_val_if_fail (low_side > 0, NULL);
+  SwStFile *f = sw_safetensors_open (path, error);
+  if (!f)
+    return NULL;
+  SwEpsModel *m = NULL;
+  if (g_strcmp0 (sw_safetensors_meta (f, "arch"), SW_RESUNET_ARCH) == 0)
+    m = load_resunet (f, path, low_side, error);
+  else
+    g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                 "“%s”: not a super-resolution model: a course UNet, which draws images from "
+                 "noise alone, so it cannot be a cascade's stage II; accepted: a stage II file, "
+                 "such as the emoji-stage2 recipe trains", path);
+  sw_safetensors_close (f);
+  return m;
+}
+
+gboolean
+sw_eps_model_file_is_stage2 (const char *path)
+{
+  SwStFile *f = sw_safetensors_open (path, NULL);
+  if (!f)
+    return FALSE;
+  const char *cc = sw_safetensors_meta (f, "resunet.cond_channels");
+  gboolean sr = g_strcmp0 (sw_safetensors_meta (f, "arch"), SW_RESUNET_ARCH) == 0 && cc
+                && g_strcmp0 (cc, "0") != 0;
+  sw_safetensors_close (f);
+  return sr;
 }
 
 const SwPromptEncoder *

@@ -41,6 +41,17 @@ struct _SwEpsModel {
   char   **(*prompts) (SwEpsModel *model);
   void     (*free) (SwEpsModel *model);
   gpointer impl;
+
+  /* A super-resolution model (the cascade's stage II, diffusion/cascade.h)
+   * also reads the low-res image it upsamples: cond_channels channels at
+   * 1 / sr_factor of its side, brought to its grid.  0, 0 and NULL for
+   * a model that draws from noise alone.  predict_cond is predict with
+   * IMAGE (N, cond_channels, H, W), that image upsampled, and LEVEL, the
+   * noise level (0..T-1) it was noised at (noise-augment.h); such a
+   * model's predict is never called. */
+  int      cond_channels, sr_factor;
+  void     (*predict_cond) (SwEpsModel *model, int N, const float *x, int t, const float *cond,
+                            const float *image, int level, float *eps, float *var);
 };
 
 /* A model file trained with an eps-cosine recipe: the net its "arch"
@@ -50,6 +61,16 @@ struct _SwEpsModel {
  * (emoji-ddpm, prompt-encoder.h; a resunet's only kind).  The course UNet
  * reads t / T, a resunet the timestep t itself, as ADM's nets do. */
 SwEpsModel *sw_eps_model_load (const char *path, GError **error);
+/* A super-resolution model file (the cascade's stage II: a residual
+ * attention UNet with "resunet.cond_channels" and "recipe.sr_factor"), the
+ * net set to sample images of LOW_SIDE x sr_factor on a side (it trains
+ * on crops; its weights fit any side).  Any other file is an error that
+ * says it is not stage II.  sw_eps_model_load refuses these files, so
+ * only the cascade (diffusion/cascade.h) runs them. */
+SwEpsModel *sw_eps_model_load_stage2 (const char *path, int low_side, GError **error);
+/* whether PATH names a stage II (super-resolution) model file; FALSE for
+ * any file that cannot be read: for a front end's message */
+gboolean    sw_eps_model_file_is_stage2 (const char *path);
 /* Wraps NET (not owned; must outlive the model) trained by RECIPE, with
  * the prompt table of PROMPT_META (a "prompt.classes" value, may be NULL:
  * then classes answer to their index, "0".."K-1"). */
