@@ -18,6 +18,8 @@ GOptionEntry *
 sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_default)
 {
   o->guidance = -1.0;
+  o->sr_guidance = -1.0;
+  o->sr_noise = -1;
   o->count = SW_CLI_JOB_COUNT_UNSET;
   o->count_default = count_default;
   const GOptionEntry common[] = {
@@ -38,12 +40,28 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
       "with its settings); one image unless --count says otherwise", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "PNG to write", "FILE" },
   };
+  const GOptionEntry cascade[] = {
+    { "sr", 0, 0, G_OPTION_ARG_FILENAME, &o->sr,
+      "Stage II of the cascade: a super-resolution model file that makes the stage I images "
+      "bigger (default without --model: the shipped " SW_CLI_DEFAULT_SR_MODEL ", where there is one)",
+      "FILE" },
+    { "stage", 0, 0, G_OPTION_ARG_INT, &o->stage, "1: stop after stage I (default: both stages)", "N" },
+    { "sr-steps", 0, 0, G_OPTION_ARG_INT, &o->sr_steps,
+      "Stage II's strided denoising steps, 1 to 999 (default 20)", "N" },
+    { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->sr_guidance,
+      "Stage II's guidance scale, 0 to 100, for a stage II that reads the prompt (default 4)", "G" },
+    { "sr-noise", 0, 0, G_OPTION_ARG_INT, &o->sr_noise,
+      "The noise level stage I's image is given to stage II at, 0 to 999 of the 1000 timesteps "
+      "(default 100)", "S" },
+  };
   size_t n_extra = 0;
   while (extra && extra[n_extra].long_name)
     n_extra++;
-  GOptionEntry *all = g_new0 (GOptionEntry, n_extra + G_N_ELEMENTS (common) + 1);
+  const size_t n_cascade = o->cascade ? G_N_ELEMENTS (cascade) : 0;
+  GOptionEntry *all = g_new0 (GOptionEntry, n_extra + G_N_ELEMENTS (common) + n_cascade + 1);
   memcpy (all, extra, sizeof (GOptionEntry) * n_extra);
   memcpy (all + n_extra, common, sizeof common);
+  memcpy (all + n_extra + G_N_ELEMENTS (common), cascade, sizeof (GOptionEntry) * n_cascade);
   return all;
 }
 
@@ -53,10 +71,12 @@ sw_cli_job_options_clear (SwCliJobOptions *o)
   g_clear_pointer (&o->model, g_free);
   g_clear_pointer (&o->variance, g_free);
   g_clear_pointer (&o->out, g_free);
+  g_clear_pointer (&o->sr, g_free);
 }
 
-gboolean
-sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **error)
+/* JOB from the options but the model's */
+static gboolean
+job_from_options (SwCliJobOptions *o, SwJob *job, GError **error)
 {
   sw_job_init (job);
   /* the options are in range (cli-numbers.c); unset ones keep the job's defaults */
@@ -89,6 +109,14 @@ sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **e
         }
       job->variance = (SwVarianceMode) k;
     }
+  return TRUE;
+}
+
+gboolean
+sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **error)
+{
+  if (!job_from_options (o, job, error))
+    return FALSE;
   if (!o->model)
     o->model = sw_cli_default_model_path ();
   *model = sw_eps_model_load (o->model, error);
@@ -99,6 +127,88 @@ sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *job, GError **e
       g_clear_pointer (model, sw_eps_model_free);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* the cascade of the options' files (o->sr set to the stage II loaded) */
+static SwCascade *
+load_cascade (SwCliJobOptions *o, GError **error)
+{
+  if (!o->model)
+    {
+      o->model = sw_cli_default_model_path ();
+      g_autofree char *shipped = sw_cli_shipped_model_file (SW_CLI_DEFAULT_SR_MODEL);
+      if (!o->sr && o->stage != 1 && g_file_test (shipped, G_FILE_TEST_EXISTS))
+        o->sr = g_steal_pointer (&shipped);
+    }
+  if (o->stage == 1)
+    g_clear_pointer (&o->sr, g_free);
+  if (sw_eps_model_file_is_stage2 (o->model))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "“%s” is a stage II model (super-resolution: it makes a stage I model's images "
+                   "bigger); give it with --sr, beside a stage I model in --model (default: the "
+                   "shipped " SW_CLI_DEFAULT_MODEL ")", o->model);
+      return NULL;
+    }
+  if (!o->sr && o->stage == 2)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "--stage 2 needs a stage II model; give it with --sr FILE");
+      return NULL;
+    }
+  if (!o->sr && (o->sr_steps || o->sr_guidance >= 0.0 || o->sr_noise >= 0))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "--sr-steps, --sr-guidance and --sr-noise set stage II, which does not run "
+                   "here; give its model with --sr FILE%s", o->stage == 1 ? " and leave out --stage 1" : "");
+      return NULL;
+    }
+  SwEpsModel *one = sw_eps_model_load (o->model, error), *two = NULL;
+  if (!one)
+    return NULL;
+  if (o->sr && !(two = sw_eps_model_load_stage2 (o->sr, one->height, error)))
+    {
+      g_prefix_error (error, "--sr: ");
+      sw_eps_model_free (one);
+      return NULL;
+    }
+  return sw_cascade_new (one, two, error);
+}
+
+gboolean
+sw_cli_cascade_setup (SwCliJobOptions *o, SwCascade **cascade, SwCascadeJob *job, GError **error)
+{
+  sw_cascade_job_init (job);
+  if (!job_from_options (o, &job->job, error) || !(*cascade = load_cascade (o, error)))
+    return FALSE;
+  /* the options are in range (cli-numbers.c); unset ones keep the defaults */
+  job->stage1_only = o->stage == 1;
+  if (o->sr_steps)
+    job->sr_steps = o->sr_steps;
+  if (o->sr_guidance >= 0.0)
+    job->sr_guidance = (float) o->sr_guidance;
+  if (o->sr_noise >= 0)
+    job->sr_level = o->sr_noise;
+  if (!sw_cascade_job_validate (*cascade, job, error))
+    {
+      g_clear_pointer (cascade, sw_cascade_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sw_cli_cascade_encode (SwCascade *c, SwCascadeJob *job, const char *prompt, float **cond,
+                       float **sr_cond, GError **error)
+{
+  *sr_cond = NULL;
+  if (!(*cond = sw_cli_encode (c->stage1, prompt, error)))
+    return FALSE;
+  job->job.cond = *cond;
+  if (sw_cascade_stage2_reads_prompt (c) && !(*sr_cond = sw_cli_encode (c->stage2, prompt, error)))
+    return FALSE;
+  job->sr_cond = *sr_cond;
   return TRUE;
 }
 
@@ -192,6 +302,17 @@ sw_cli_run_job (SwEpsModel *m, const SwJob *job, float *out, GError **error)
   return ok;
 }
 
+gboolean
+sw_cli_run_cascade (SwCascade *c, const SwCascadeJob *job, float *out, GError **error)
+{
+  SwProgress progress;
+  sw_progress_init (&progress, "denoising");
+  SwCliJobProgress p = { &progress, sw_cascade_total_steps (c, job), 0 };
+  gboolean ok = sw_cascade_run (c, job, out, sw_cli_job_progress, &p, NULL, error);
+  sw_progress_end (&progress);
+  return ok;
+}
+
 char *
 sw_cli_prompt_label (const char *prompt)
 {
@@ -204,4 +325,11 @@ sw_cli_job_finish (const char *cmd, SwEpsModel *m, const GError *error, const ch
   int status = error ? sw_cli_fail (cmd, error) : (printf ("%s\n", path), 0);
   sw_eps_model_free (m);
   return status;
+}
+
+int
+sw_cli_cascade_finish (const char *cmd, SwCascade *c, const GError *error, const char *path)
+{
+  sw_cascade_free (c);
+  return sw_cli_job_finish (cmd, NULL, error, path);
 }

@@ -10,6 +10,7 @@
 
 #include "cli-common.h"
 #include "models/eps-model.h"
+#include "diffusion/cascade.h"
 #include "diffusion/job.h"
 #include "diffusion/job-settings.h"
 
@@ -19,6 +20,9 @@
 #define SW_CLI_DEFAULT_MODEL "emoji-stage1"
 /* --model's help, naming it */
 #define SW_CLI_MODEL_HELP "Model file (default: the shipped " SW_CLI_DEFAULT_MODEL ")"
+/* the cascade's stage II the commands take without --model or --sr, when
+ * it is shipped beside SW_CLI_DEFAULT_MODEL */
+#define SW_CLI_DEFAULT_SR_MODEL "emoji-stage2"
 
 /* so that --plain can make one image where a command makes several */
 #define SW_CLI_JOB_COUNT_UNSET G_MININT
@@ -34,6 +38,14 @@ typedef struct {
   gboolean no_clip;
   gboolean plain;      /* --plain: the first image alone, at the model's size */
   char    *out;
+  /* set before sw_cli_job_entries by the commands that run the cascade
+   * (sw_cli_cascade_setup), which take these options too */
+  gboolean cascade;
+  char    *sr;         /* --sr: stage II's file; after setup, the file loaded or NULL */
+  int      stage;      /* --stage: 1 stops after stage I; 0 as far as the models go */
+  int      sr_steps;   /* 0 unless given */
+  double   sr_guidance; /* -1 unless given */
+  int      sr_noise;    /* -1 unless given */
 } SwCliJobOptions;
 
 /* the shared entries, appended after EXTRA's (both end with { NULL });
@@ -47,6 +59,17 @@ gboolean      sw_cli_job_setup (SwCliJobOptions *o, SwEpsModel **model, SwJob *j
                                 GError **error);
 void          sw_cli_job_options_clear (SwCliJobOptions *o);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SwCliJobOptions, sw_cli_job_options_clear)
+/* sw_cli_job_setup for the cascade: stage I from --model (default
+ * SW_CLI_DEFAULT_MODEL; a stage II file there is refused, pointing to
+ * --sr), stage II from --sr (default SW_CLI_DEFAULT_SR_MODEL when shipped
+ * and --model is not given) unless --stage 1, and JOB with the stage II
+ * options, every range checked */
+gboolean      sw_cli_cascade_setup (SwCliJobOptions *o, SwCascade **cascade, SwCascadeJob *job,
+                                    GError **error);
+/* PROMPT's vectors for JOB: *COND for stage I (job.cond) and, when stage
+ * II reads prompts, *SR_COND (sr_cond), else NULL */
+gboolean      sw_cli_cascade_encode (SwCascade *c, SwCascadeJob *job, const char *prompt,
+                                     float **cond, float **sr_cond, GError **error);
 /* the path of SW_CLI_DEFAULT_MODEL (sw_cli_shipped_model_file) */
 char         *sw_cli_default_model_path (void);
 
@@ -88,9 +111,15 @@ float        *sw_cli_encode (SwEpsModel *m, const char *prompt, GError **error);
 
 /* runs JOB with a progress bar into OUT (count, C, H, W) */
 gboolean      sw_cli_run_job (SwEpsModel *m, const SwJob *job, float *out, GError **error);
+/* the same through the cascade, one progress bar over both stages; OUT at
+ * the output's side (sw_cascade_output) */
+gboolean      sw_cli_run_cascade (SwCascade *c, const SwCascadeJob *job, float *out, GError **error);
 /* "a sneaker" -> "“a sneaker”", "" -> "no prompt" */
 char         *sw_cli_prompt_label (const char *prompt);
 /* a job command's ending: prints PATH, or fails with ERROR (may be NULL);
  * frees the model M; returns the exit status */
 int           sw_cli_job_finish (const char *cmd, SwEpsModel *m, const GError *error,
                                  const char *path);
+/* the same, freeing the cascade C */
+int           sw_cli_cascade_finish (const char *cmd, SwCascade *c, const GError *error,
+                                     const char *path);

@@ -10,6 +10,7 @@
 #include "models/cosine-schedule.h"
 #include "diffusion/gaussian-blur.h"
 #include "base/rng.h"
+#include "data/sr-pairs.h"
 
 /* the --t list: each in 0..T-1 */
 static gboolean
@@ -118,23 +119,40 @@ int sw_cli_noise (int argc, char **argv) { return lab (argc, argv, "noise", LAB_
 int sw_cli_onestep (int argc, char **argv) { return lab (argc, argv, "onestep", LAB_ONESTEP); }
 int sw_cli_blur (int argc, char **argv) { return lab (argc, argv, "blur", LAB_BLUR); }
 
-/* every EVERY-th frame of image 0 and the last, x_t and predicted x0 */
+/* every EVERY-th frame of image 0 and each stage's last, x_t and
+ * predicted x0, at the output's side: a stage I frame before a stage II
+ * is nearest-upsampled (as stage II reads it) */
 typedef struct {
-  GArray *x_t, *x0, *t;
-  size_t  img;
-  int     every, i_start;
+  GArray *x_t, *x0, *t, *stage;
+  int     C, side;     /* the output's */
+  int     every, i_start[2];
+  float  *up;          /* (C, side, side) */
   SwCliJobProgress progress;
 } Strip;
+
+static void
+strip_add (Strip *s, GArray *to, const SwJobFrame *f, const float *x)
+{
+  const size_t img = (size_t) s->C * s->side * s->side;
+  if (f->height == s->side)
+    g_array_append_vals (to, x, img);
+  else
+    {
+      sw_sr_upsample (s->C, f->height, s->side / f->height, x, s->up);
+      g_array_append_vals (to, s->up, img);
+    }
+}
 
 static gboolean
 strip_frame (const SwJobFrame *f, gpointer data)
 {
   Strip *s = data;
-  if (f->i == f->steps || (f->i - s->i_start) % s->every == 0)
+  if (f->i == f->steps || (f->i - s->i_start[f->stage - 1]) % s->every == 0)
     {
-      g_array_append_vals (s->x_t, f->x_t, s->img);
-      g_array_append_vals (s->x0, f->x0, s->img);
+      strip_add (s, s->x_t, f, f->x_t);
+      strip_add (s, s->x0, f, f->x0);
       g_array_append_val (s->t, f->t);
+      g_array_append_val (s->stage, f->stage);
     }
   return sw_cli_job_progress (f, &s->progress);
 }
@@ -145,7 +163,7 @@ sw_cli_trajectory (int argc, char **argv)
   const char *cmd = "trajectory";
   g_autofree char *prompt = NULL;
   int every = 3, i_start = 0;
-  g_auto (SwCliJobOptions) o = { 0 };
+  g_auto (SwCliJobOptions) o = { .cascade = TRUE };
   const GOptionEntry extra[] = {
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &prompt, "What to draw (default: none)", "TEXT" },
     { "every", 'e', 0, G_OPTION_ARG_INT, &every, "Show every N-th step (default 3)", "N" },
@@ -161,41 +179,53 @@ sw_cli_trajectory (int argc, char **argv)
     return sw_cli_failf (cmd, "a trajectory follows one image; --count must be 1");
 
   g_autoptr (GError) error = NULL;
+  SwCascade *c = NULL;
+  SwCascadeJob cj;
+  SwJob *job = &cj.job;
   SwEpsModel *m = NULL;
-  SwJob job;
-  g_autofree float *cond = NULL, *image = NULL, *out = NULL;
+  g_autofree float *cond = NULL, *sr_cond = NULL, *image = NULL, *out = NULL, *up = NULL;
   const char *path = o.out ? o.out : "trajectory.png";
-  if (sw_cli_job_setup (&o, &m, &job, &error) && (cond = sw_cli_encode (m, prompt, &error))
-      && (argc < 2 || (image = sw_cli_read_image (m, argv[1], &error))))
+  if (sw_cli_cascade_setup (&o, &c, &cj, &error)
+      && sw_cli_cascade_encode (c, &cj, prompt, &cond, &sr_cond, &error)
+      && (argc < 2 || (image = sw_cli_read_image (sw_cascade_output (c, &cj), argv[1], &error))))
     {
+      m = sw_cascade_output (c, &cj);
       const size_t img = (size_t) m->channels * m->height * m->width;
-      job.cond = cond;
-      job.image = image;
-      job.i_start = i_start;
+      job->image = image;
+      job->i_start = i_start;
       SwProgress progress;
+      up = g_new (float, img);
       Strip s = { g_array_new (FALSE, FALSE, sizeof (float)), g_array_new (FALSE, FALSE, sizeof (float)),
-                  g_array_new (FALSE, FALSE, sizeof (int)), img, every, i_start,
-                  { &progress, job.steps - i_start, 0 } };
+                  g_array_new (FALSE, FALSE, sizeof (int)), g_array_new (FALSE, FALSE, sizeof (int)),
+                  m->channels, m->height, every, { i_start, sw_cascade_sr_i_start (&cj) }, up,
+                  { &progress, 0, 0 } };
       out = g_new (float, img);
-      sw_progress_init (&progress, "denoising");
-      gboolean ok = sw_job_validate (&job, m, &error)
-                    && sw_job_run (m, &job, out, strip_frame, &s, NULL, &error);
-      sw_progress_end (&progress);
+      gboolean ok = sw_cascade_job_validate (c, &cj, &error);
+      if (ok)
+        {
+          s.progress.total_steps = sw_cascade_total_steps (c, &cj);
+          sw_progress_init (&progress, "denoising");
+          ok = sw_cascade_run (c, &cj, out, strip_frame, &s, NULL, &error);
+          sw_progress_end (&progress);
+        }
       if (ok)
         {
           const int cols = s.t->len;
+          const gboolean both = c->stage2 && m == c->stage2;
           g_autofree float *table = g_new (float, 2 * cols * img);
           memcpy (table, s.x_t->data, sizeof (float) * cols * img);
           memcpy (table + cols * img, s.x0->data, sizeof (float) * cols * img);
           g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
           for (int k = 0; k < cols; k++)
-            g_ptr_array_add (labels, g_strdup_printf ("t = %d", g_array_index (s.t, int, k)));
+            g_ptr_array_add (labels, g_strdup_printf ("%st = %d", !both ? ""
+                                                      : g_array_index (s.stage, int, k) == 1 ? "I: " : "II: ",
+                                                      g_array_index (s.t, int, k)));
           const char *rows[] = { "x_t", "predicted x0" };
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("trajectory of %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
-                                                    label, job.guidance, job.steps, o.seed);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, &job, image ? SW_JOB_MODE_SDEDIT
-                                                                            : SW_JOB_MODE_GENERATE,
+                                                    label, job->guidance, job->steps, o.seed);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, image ? SW_JOB_MODE_SDEDIT
+                                                                          : SW_JOB_MODE_GENERATE,
                                                          prompt, NULL);
           sw_cli_write_job (&o, path, m, out, table, 2, cols, rows, (const char * const *) labels->pdata,
                             title, text, &error);
@@ -203,6 +233,7 @@ sw_cli_trajectory (int argc, char **argv)
       g_array_unref (s.x_t);
       g_array_unref (s.x0);
       g_array_unref (s.t);
+      g_array_unref (s.stage);
     }
-  return sw_cli_job_finish (cmd, m, error, path);
+  return sw_cli_cascade_finish (cmd, c, error, path);
 }

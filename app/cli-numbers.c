@@ -17,6 +17,10 @@ typedef struct {
 static const Range ranges[] = {
   { "seed", 0, INFINITY },
   { "steps", 1, 999 },
+  { "sr-steps", 1, 999 },
+  { "sr-guidance", 0, 100 },
+  { "sr-noise", 0, 999 },
+  { "stage", 1, 2 },
   { "sample-steps", 1, 999 },
   { "guidance", 0, 100 },
   { "guide-after", 0, 1, .max_open = TRUE },

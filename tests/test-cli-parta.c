@@ -320,17 +320,7 @@ static char *
 write_drawing (void)
 {
   char *path = path_in_dir ("drawing.ppm");
-  GString *ppm = g_string_new ("P6\n64 64\n255\n");
-  for (int y = 0; y < 64; y++)
-    for (int x = 0; x < 64; x++)
-      {
-        gboolean ink = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 20 * 20;
-        g_string_append_c (ppm, (char) 255);
-        g_string_append_c (ppm, (char) (ink ? 0 : 255));
-        g_string_append_c (ppm, (char) (ink ? 0 : 255));
-      }
-  g_assert_true (g_file_set_contents (path, ppm->str, (gssize) ppm->len, NULL));
-  g_string_free (ppm, TRUE);
+  write_disc_drawing (path);
   return path;
 }
 
@@ -339,12 +329,7 @@ static char *
 write_top_mask (int size)
 {
   char *path = g_strdup_printf ("%s/mask-top-%d.pgm", dir, size);
-  GString *m = g_string_new (NULL);
-  g_string_append_printf (m, "P5\n%d %d\n255\n", size, size);
-  for (int i = 0; i < size * size; i++)
-    g_string_append_c (m, (char) (i < size * size / 2 ? 255 : 0));
-  g_assert_true (g_file_set_contents (path, m->str, (gssize) m->len, NULL));
-  g_string_free (m, TRUE);
+  write_top_mask_file (path, size);
   return path;
 }
 

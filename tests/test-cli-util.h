@@ -43,6 +43,35 @@ run_cli_with (const char * const *args, const char * const *tail)
   return r;
 }
 
+/* a 64 x 64 PPM at PATH: a red disc on white, as a rough drawing */
+static inline void
+write_disc_drawing (const char *path)
+{
+  GString *ppm = g_string_new ("P6\n64 64\n255\n");
+  for (int y = 0; y < 64; y++)
+    for (int x = 0; x < 64; x++)
+      {
+        gboolean ink = (x - 32) * (x - 32) + (y - 32) * (y - 32) < 20 * 20;
+        g_string_append_c (ppm, (char) 255);
+        g_string_append_c (ppm, (char) (ink ? 0 : 255));
+        g_string_append_c (ppm, (char) (ink ? 0 : 255));
+      }
+  g_assert_true (g_file_set_contents (path, ppm->str, (gssize) ppm->len, NULL));
+  g_string_free (ppm, TRUE);
+}
+
+/* a SIZE x SIZE PGM mask at PATH, white (regenerate) in its top half */
+static inline void
+write_top_mask_file (const char *path, int size)
+{
+  GString *m = g_string_new (NULL);
+  g_string_append_printf (m, "P5\n%d %d\n255\n", size, size);
+  for (int i = 0; i < size * size; i++)
+    g_string_append_c (m, (char) (i < size * size / 2 ? 255 : 0));
+  g_assert_true (g_file_set_contents (path, m->str, (gssize) m->len, NULL));
+  g_string_free (m, TRUE);
+}
+
 /* a failing run: non-zero status, nothing on stdout, one line on stderr
  * that contains SAYS */
 static inline void
