@@ -197,7 +197,7 @@ sw_cli_trajectory (int argc, char **argv)
       up = g_new (float, img);
       Strip s = { g_array_new (FALSE, FALSE, sizeof (float)), g_array_new (FALSE, FALSE, sizeof (float)),
                   g_array_new (FALSE, FALSE, sizeof (int)), g_array_new (FALSE, FALSE, sizeof (int)),
-                  m->channels, m->height, every, { i_start, sw_cascade_sr_i_start (&cj) }, up,
+                  m->channels, m->height, every, { i_start, sw_cascade_sr_i_start (c, &cj) }, up,
                   { &progress, 0, 0 } };
       out = g_new (float, img);
       gboolean ok = sw_cascade_job_validate (c, &cj, &error);

@@ -87,11 +87,15 @@ sw_cascade_output (const SwCascade *c, const SwCascadeJob *job)
 }
 
 int
-sw_cascade_sr_i_start (const SwCascadeJob *job)
+sw_cascade_sr_i_start (const SwCascade *c, const SwCascadeJob *job)
 {
-  if (!job->job.image || job->job.steps < 1)
+  const int T1 = c->stage1->T, n1 = job->job.steps;
+  if (!job->job.image || !c->stage2 || n1 < 1 || n1 > T1 - 1 || job->job.i_start < 0
+      || job->job.i_start >= n1 || job->sr_steps < 1 || job->sr_steps > c->stage2->T - 1)
     return 0;
-  return (int) ((gint64) job->job.i_start * job->sr_steps / job->job.steps);
+  g_autofree int *ts = g_new (int, n1 + 1);
+  sw_strided_timesteps (T1, n1, ts);
+  return sw_strided_index (c->stage2->T, job->sr_steps, ts[job->job.i_start]);
 }
 
 int
@@ -99,20 +103,20 @@ sw_cascade_total_steps (const SwCascade *c, const SwCascadeJob *job)
 {
   int per_image = job->job.steps - job->job.i_start;
   if (two_stages (c, job))
-    per_image += job->sr_steps - sw_cascade_sr_i_start (job);
+    per_image += job->sr_steps - sw_cascade_sr_i_start (c, job);
   return job->job.count * per_image;
 }
 
 /* stage II's job: JOB's images, mask, prompt and noise, plainly
  * composed, reading COND_IMAGE */
 static void
-stage2_job (const SwCascadeJob *job, const float *cond_image, SwJob *j2)
+stage2_job (const SwCascade *c, const SwCascadeJob *job, const float *cond_image, SwJob *j2)
 {
   const SwJob *j1 = &job->job;
   sw_job_init (j2);
   j2->count = j1->count;
   j2->steps = job->sr_steps;
-  j2->i_start = sw_cascade_sr_i_start (job);
+  j2->i_start = sw_cascade_sr_i_start (c, job);
   j2->seed = j1->seed + SW_CASCADE_SEED_STEP;
   /* without the prompt both passes of CFG would be the same one */
   j2->guidance = job->sr_cond ? job->sr_guidance : 1.0f;
@@ -149,7 +153,7 @@ sw_cascade_job_validate (const SwCascade *c, const SwCascadeJob *job, GError **e
             "stage II reads no prompt, and the job gives it one");
   /* stage II's job checked whole: a dummy conditioning image stands in */
   SwJob j2;
-  stage2_job (job, (const float *) job, &j2);
+  stage2_job (c, job, (const float *) job, &j2);
   if (!sw_job_validate (&j2, c->stage2, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "stage II: ");
@@ -237,6 +241,6 @@ sw_cascade_run (SwCascade *c, const SwCascadeJob *job, float *out, SwJobStep ste
     }
   g_autofree float *cond_image = conditioning (c, job, lo);
   SwJob j2;
-  stage2_job (job, cond_image, &j2);
+  stage2_job (c, job, cond_image, &j2);
   return sw_job_run (c->stage2, &j2, out, relay, &r2, cancel, error);
 }

@@ -11,8 +11,8 @@
  * runs too (the same update, the model reading the image beside x).
  *
  *   SDEdit, img2img   stage I starts from the input area-downsampled, at
- *                     i_start; stage II from the input itself at the same
- *                     fraction of its own steps, sr_i_start
+ *                     i_start; stage II from the input itself at about the
+ *                     same timestep of its own steps (sw_cascade_sr_i_start)
  *   inpainting        the mask area-downsampled for stage I; stage II
  *                     blends the input back outside the full mask after
  *                     every update and at the end, so the pixels the mask
@@ -62,8 +62,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwCascade, sw_cascade_free)
 
 /* the defaults: stage II's steps are its recipe's (emoji-stage2: 20, for
  * issue 24's budget of a second for both stages), its guidance IF's 4,
- * its level 100 of 1000 (sqrt(1 - ab) = 0.16: hides stage I's small
- * errors, keeps its colours; the recipe trains 0..250) */
+ * its level 100 of 1000 (sqrt(1 - ab) = 0.17: hides stage I's small
+ * errors, keeps its colours; the recipe trains 0..250; to be measured
+ * once emoji-stage2 is trained) */
 #define SW_CASCADE_SR_STEPS    20
 #define SW_CASCADE_SR_GUIDANCE 4.0f
 #define SW_CASCADE_SR_LEVEL    100
@@ -84,9 +85,10 @@ typedef struct {
 void        sw_cascade_job_init (SwCascadeJob *job);
 /* the model whose images JOB gives: stage II's unless it stops after stage I */
 SwEpsModel *sw_cascade_output (const SwCascade *cascade, const SwCascadeJob *job);
-/* stage II's first update: 0 from noise; with an image, i_start's fraction
- * of stage I's steps, of its own, rounded down */
-int         sw_cascade_sr_i_start (const SwCascadeJob *job);
+/* stage II's first update: 0 from noise; with an image, the one whose
+ * timestep is nearest stage I's first (ts[i_start]), so that the input
+ * is noised about as much at both stages */
+int         sw_cascade_sr_i_start (const SwCascade *cascade, const SwCascadeJob *job);
 /* the updates the job makes for all its images, both stages (for progress) */
 int         sw_cascade_total_steps (const SwCascade *cascade, const SwCascadeJob *job);
 /* every field in range for CASCADE, or an error naming the field */
