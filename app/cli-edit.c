@@ -78,7 +78,7 @@ edit (int argc, char **argv, const char *cmd, gboolean need_prompt)
                                                     cmd, argv[1], label, job->guidance, job->steps, o.seed);
           /* the settings of the first column: its i_start */
           job->i_start = g_array_index (starts, int, 0);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, SW_JOB_MODE_SDEDIT, prompt, NULL);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, c, &cj, SW_JOB_MODE_SDEDIT, prompt, NULL);
           sw_cli_write_job (&o, path, m, first, table, rows, cols, NULL, (const char * const *) labels->pdata,
                             title, text, &error);
         }
@@ -153,7 +153,7 @@ sw_cli_inpaint (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("inpainting %s, %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     argv[1], label, job->guidance, job->steps, o.seed);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, SW_JOB_MODE_INPAINT, prompt, NULL);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, c, &cj, SW_JOB_MODE_INPAINT, prompt, NULL);
           sw_cli_write_job (&o, path, m, table + 3 * img, table, 1, cols, NULL,
                             (const char * const *) labels->pdata, title, text, &error);
         }

@@ -41,7 +41,7 @@ sw_cli_generate (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("%s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     label, job->guidance, job->steps, o.seed);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, SW_JOB_MODE_GENERATE, prompt, NULL);
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, c, &cj, SW_JOB_MODE_GENERATE, prompt, NULL);
           sw_cli_write_job (&o, path, m, out, out, 1, job->count, NULL, NULL, title, text, &error);
         }
     }
@@ -141,7 +141,7 @@ two_prompts (int argc, char **argv, const char *cmd, SwCompose compose)
           g_autofree char *title = g_strdup_printf ("%s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     anagram ? "visual anagram" : "hybrid image",
                                                     job->guidance, job->steps, o.seed);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, anagram ? SW_JOB_MODE_ANAGRAM
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, c, &cj, anagram ? SW_JOB_MODE_ANAGRAM
                                                                              : SW_JOB_MODE_HYBRID, p1, p2);
           sw_cli_write_job (&o, path, m, out, out, 2, job->count, rows, NULL, title, text, &error);
         }

@@ -252,13 +252,21 @@ sw_cli_write_table (const char *path, SwEpsModel *m, const float *images, int ro
 }
 
 GHashTable *
-sw_cli_job_text (const SwCliJobOptions *o, SwEpsModel *m, const SwJob *job, SwJobMode mode,
-                 const char *prompt, const char *prompt2)
+sw_cli_job_text (const SwCliJobOptions *o, const SwCascade *c, const SwCascadeJob *job,
+                 SwJobMode mode, const char *prompt, const char *prompt2)
 {
   SwJobSettings settings;
-  sw_job_settings_init (&settings, mode, job, o->model, m->channels);
+  const SwEpsModel *m = sw_cascade_output (c, job);
+  sw_job_settings_init (&settings, mode, &job->job, o->model, m->channels);
   settings.prompt = prompt;
   settings.prompt2 = prompt2;
+  if (m == c->stage2)
+    {
+      settings.sr_model = o->sr;
+      settings.sr_steps = job->sr_steps;
+      settings.sr_guidance = job->sr_guidance;
+      settings.sr_level = job->sr_level;
+    }
   /* no time of creation: the same command gives the same bytes */
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, NULL);
 }

@@ -88,8 +88,9 @@ gboolean      sw_cli_write_table (const char *path, SwEpsModel *m, const float *
                                   GError **error);
 
 /* the settings that make JOB's first image again, in MODE with the
- * prompts given (either may be NULL), as a PNG carries them */
-GHashTable   *sw_cli_job_text (const SwCliJobOptions *o, SwEpsModel *m, const SwJob *job,
+ * prompts given (either may be NULL), as a PNG carries them: stage II's
+ * too when it made the image */
+GHashTable   *sw_cli_job_text (const SwCliJobOptions *o, const SwCascade *c, const SwCascadeJob *job,
                                SwJobMode mode, const char *prompt, const char *prompt2);
 /* writes the job's PNG with its settings TEXT as text chunks: with
  * --plain the image FIRST alone, else the table of sw_cli_write_table */

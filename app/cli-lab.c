@@ -224,7 +224,7 @@ sw_cli_trajectory (int argc, char **argv)
           g_autofree char *label = sw_cli_prompt_label (prompt);
           g_autofree char *title = g_strdup_printf ("trajectory of %s: guidance %g, %d steps, seed %" G_GINT64_FORMAT,
                                                     label, job->guidance, job->steps, o.seed);
-          g_autoptr (GHashTable) text = sw_cli_job_text (&o, m, job, image ? SW_JOB_MODE_SDEDIT
+          g_autoptr (GHashTable) text = sw_cli_job_text (&o, c, &cj, image ? SW_JOB_MODE_SDEDIT
                                                                           : SW_JOB_MODE_GENERATE,
                                                          prompt, NULL);
           sw_cli_write_job (&o, path, m, out, table, 2, cols, rows, (const char * const *) labels->pdata,

@@ -18,8 +18,18 @@ static char *dir, *stage1, *stage2, *drawing, *mask64, *out;
 
 static const char * const captions[] = { "dog face: dog", "fire: flame", "strawberry: berry", NULL };
 
-/* ARGS with the two stages succeeds and writes OUT; returns its bytes
- * and its size in *WIDTH, *HEIGHT */
+/* the text of the PNG at KEY, or NULL */
+static char *
+png_text (GBytes *png, const char *key)
+{
+  g_autoptr (GHashTable) text = sw_png_read_text (g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                                  NULL, NULL, NULL, NULL);
+  g_assert_nonnull (text);
+  return g_strdup (g_hash_table_lookup (text, key));
+}
+
+/* ARGS with TAIL succeeds and writes OUT; returns its bytes and its size
+ * in *WIDTH, *HEIGHT */
 static GBytes *
 expect_png (const char * const *args, const char * const *tail, int *width, int *height)
 {
@@ -55,12 +65,24 @@ test_commands (void)
   for (size_t k = 0; k < G_N_ELEMENTS (runs); k++)
     {
       int w, h;
-      g_bytes_unref (expect_png (runs[k], both, &w, &h));
+      g_autoptr (GBytes) big = expect_png (runs[k], both, &w, &h);
       g_assert_cmpint (w, ==, 64);
       g_assert_cmpint (h, ==, 64);
-      g_bytes_unref (expect_png (runs[k], stage1_only, &w, &h));
+      /* its settings name stage II too */
+      const char * const expect[] = { "stepwise.model", "stage1.safetensors",
+                                      "stepwise.sr-model", "stage2.safetensors", "stepwise.steps", "3",
+                                      "stepwise.sr-steps", "2", "stepwise.sr-guidance", "4",
+                                      "stepwise.sr-noise", "100" };
+      for (size_t e = 0; e < G_N_ELEMENTS (expect); e += 2)
+        {
+          g_autofree char *value = png_text (big, expect[e]);
+          g_assert_cmpstr (value, ==, expect[e + 1]);
+        }
+      g_autoptr (GBytes) small = expect_png (runs[k], stage1_only, &w, &h);
       g_assert_cmpint (w, ==, 16);
       g_assert_cmpint (h, ==, 16);
+      g_autofree char *none = png_text (small, "stepwise.sr-model");
+      g_assert_null (none);
     }
 
   /* tables too, and the same seed gives the same bytes */

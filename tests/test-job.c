@@ -727,12 +727,33 @@ test_settings_round_trip (void)
   g_assert_cmpint (back.i_start, ==, 4);
   g_assert_cmpint (back.channels, ==, 3);
 
-  /* generate keeps no second prompt or view; what the text lacks stays */
+  g_assert_null (back.sr_model);
+
+  /* generate keeps no second prompt or view, nor stage II's without one;
+   * what the text lacks stays */
   settings.mode = SW_JOB_MODE_GENERATE;
   g_autoptr (GHashTable) plain = sw_job_settings_to_text (&settings, "Stepwise test", NULL);
   g_assert_false (g_hash_table_contains (plain, "stepwise.prompt2"));
   g_assert_false (g_hash_table_contains (plain, "stepwise.view"));
   g_assert_false (g_hash_table_contains (plain, "stepwise.created"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.sr-model"));
+  g_assert_false (g_hash_table_contains (plain, "stepwise.sr-steps"));
+
+  /* an image the cascade's stage II made carries its settings too */
+  settings.sr_model = "/models/tiny-sr.safetensors";
+  settings.sr_steps = 25;
+  settings.sr_guidance = 4.5f;
+  settings.sr_level = 120;
+  g_autoptr (GHashTable) sr = sw_job_settings_to_text (&settings, "Stepwise test", NULL);
+  g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-model"), ==, "tiny-sr.safetensors");
+  g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-steps"), ==, "25");
+  g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-guidance"), ==, "4.5");
+  g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-noise"), ==, "120");
+  g_assert_true (sw_job_settings_from_text (sr, &back, &error));
+  g_assert_cmpstr (back.sr_model, ==, "tiny-sr.safetensors");
+  g_assert_cmpint (back.sr_steps, ==, 25);
+  g_assert_cmpfloat (back.sr_guidance, ==, 4.5f);
+  g_assert_cmpint (back.sr_level, ==, 120);
   g_autoptr (GHashTable) few = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (few, "stepwise.mode", "sdedit");
   g_assert_true (sw_job_settings_from_text (few, &back, &error));
@@ -756,6 +777,9 @@ test_settings_bad_values (void)
     { "stepwise.guidance", "7,5", "stepwise.guidance “7,5” is not a number from 0 to 100" },
     { "stepwise.guidance", "nan", "stepwise.guidance “nan” is not a number from 0 to 100" },
     { "stepwise.channels", "2", "stepwise.channels “2” is unknown; accepted: 1, 3" },
+    { "stepwise.sr-steps", "1000", "stepwise.sr-steps “1000” is not a whole number from 1 to 999" },
+    { "stepwise.sr-guidance", "-1", "stepwise.sr-guidance “-1” is not a number from 0 to 100" },
+    { "stepwise.sr-noise", "1000", "stepwise.sr-noise “1000” is not a whole number from 0 to 999" },
   };
   for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
     {

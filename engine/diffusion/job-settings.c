@@ -49,6 +49,14 @@ sw_job_settings_to_text (const SwJobSettings *s, const char *software, GDateTime
   g_hash_table_insert (text, SW_JOB_KEY_GUIDANCE, g_strdup (g_ascii_dtostr (number, sizeof number, s->guidance)));
   g_hash_table_insert (text, SW_JOB_KEY_I_START, g_strdup_printf ("%d", s->i_start));
   g_hash_table_insert (text, SW_JOB_KEY_CHANNELS, g_strdup_printf ("%d", s->channels));
+  if (s->sr_model)
+    {
+      g_hash_table_insert (text, SW_JOB_KEY_SR_MODEL, g_path_get_basename (s->sr_model));
+      g_hash_table_insert (text, SW_JOB_KEY_SR_STEPS, g_strdup_printf ("%d", s->sr_steps));
+      g_hash_table_insert (text, SW_JOB_KEY_SR_GUIDANCE,
+                           g_strdup (g_ascii_dtostr (number, sizeof number, s->sr_guidance)));
+      g_hash_table_insert (text, SW_JOB_KEY_SR_NOISE, g_strdup_printf ("%d", s->sr_level));
+    }
   if (created)
     g_hash_table_insert (text, SW_JOB_KEY_CREATED, g_date_time_format_iso8601 (created));
   return text;
@@ -80,6 +88,20 @@ read_int (const char *key, const char *value, int min, int max, int *out, GError
       return FALSE;
     }
   *out = (int) n;
+  return TRUE;
+}
+
+static gboolean
+read_guidance (const char *key, const char *value, float *out, GError **error)
+{
+  char *end;
+  const double g = g_ascii_strtod (value, &end);
+  if (!*value || *end || !(g >= 0.0 && g <= 100.0))
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "%s “%s” is not a number from 0 to 100", key, value);
+      return FALSE;
+    }
+  *out = (float) g;
   return TRUE;
 }
 
@@ -134,18 +156,20 @@ sw_job_settings_from_text (GHashTable *text, SwJobSettings *settings, GError **e
         return FALSE;
       s.channels = n ? 3 : 1;
     }
-  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_GUIDANCE)))
-    {
-      char *end;
-      const double g = g_ascii_strtod (value, &end);
-      if (!*value || *end || !(g >= 0.0 && g <= 100.0))
-        {
-          g_set_error (error, SW_ERROR, SW_ERROR_FORMAT, "%s “%s” is not a number from 0 to 100",
-                       SW_JOB_KEY_GUIDANCE, value);
-          return FALSE;
-        }
-      s.guidance = (float) g;
-    }
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_GUIDANCE))
+      && !read_guidance (SW_JOB_KEY_GUIDANCE, value, &s.guidance, error))
+    return FALSE;
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_MODEL)))
+    s.sr_model = value;
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_STEPS))
+      && !read_int (SW_JOB_KEY_SR_STEPS, value, 1, 999, &s.sr_steps, error))
+    return FALSE;
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_GUIDANCE))
+      && !read_guidance (SW_JOB_KEY_SR_GUIDANCE, value, &s.sr_guidance, error))
+    return FALSE;
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_NOISE))
+      && !read_int (SW_JOB_KEY_SR_NOISE, value, 0, 999, &s.sr_level, error))
+    return FALSE;
   *settings = s;
   return TRUE;
 }

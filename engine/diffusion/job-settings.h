@@ -25,6 +25,11 @@ G_BEGIN_DECLS
 #define SW_JOB_KEY_CHANNELS "stepwise.channels"
 #define SW_JOB_KEY_CREATED  "stepwise.created"    /* ISO 8601 */
 #define SW_JOB_KEY_SCALE    "stepwise.scale"      /* a saved image's pixels per model pixel, when over 1 */
+/* the cascade's stage II (cascade.h), only for an image it made */
+#define SW_JOB_KEY_SR_MODEL    "stepwise.sr-model"     /* its file name */
+#define SW_JOB_KEY_SR_STEPS    "stepwise.sr-steps"
+#define SW_JOB_KEY_SR_GUIDANCE "stepwise.sr-guidance"
+#define SW_JOB_KEY_SR_NOISE    "stepwise.sr-noise"     /* the level s of stage I's image */
 
 /* what the job does with its inputs, as the window's mode chooser names it */
 typedef enum {
@@ -49,6 +54,12 @@ typedef struct {
   float       guidance;
   int         i_start;
   int         channels;   /* of the model's images, 1 or 3 */
+  /* the cascade's stage II: its file (NULL: the image is stage I's), steps,
+   * guidance and the noise level of stage I's image */
+  const char *sr_model;
+  int         sr_steps;
+  float       sr_guidance;
+  int         sr_level;
 } SwJobSettings;
 
 /* the names in the text, in enum order, NULL-terminated */
@@ -62,7 +73,7 @@ void        sw_job_settings_init      (SwJobSettings *settings, SwJobMode mode, 
                                        const char *model_path, int channels);
 /* the pairs to store (key -> newly allocated value): every setting, the
  * second prompt only for anagram and hybrid, the view only for anagram,
- * SOFTWARE, and CREATED when not NULL (without it the same settings give
+ * stage II's only with sr_model, SOFTWARE, and CREATED when not NULL (without it the same settings give
  * the same bytes) */
 GHashTable *sw_job_settings_to_text   (const SwJobSettings *settings, const char *software,
                                        GDateTime *created);
