@@ -3,7 +3,8 @@
  * means), nearest upsampling, noise conditioning augmentation against
  * its formula, the emoji-stage2 recipe through the trainer on a small
  * synthetic set (its loss falls, a resume gives the same bytes), and a
- * stage II file refused by name where it cannot run yet. */
+ * stage II file refused by name by the loaders that cannot run it (only
+ * the cascade does: test-cascade.c). */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -241,7 +242,7 @@ test_loss_falls (void)
 /* A stage II run stopped and resumed gives the bytes of one never
  * stopped (crops and noise levels come from the epoch's stream); its
  * files hold the recipe's stage II fields, and a stage II file is
- * refused by name where it cannot run yet */
+ * refused by name by the loaders that cannot run it */
 static void
 test_resume_and_refusals (void)
 {
