@@ -485,6 +485,7 @@ stepwise_window_init (StepwiseWindow *self)
   g_settings_bind (self->settings, "prompt", self->prompt_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "prompt2", self->prompt2_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "brush-size", self->canvas, "brush-size", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "brush-color", self->canvas, "color", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "i-start", self->start_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
