@@ -6,6 +6,7 @@
 #include "stepwise-window-private.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* the model selected when none was used before: the one place the window
  * names it (the CLI's is SW_CLI_DEFAULT_MODEL in app/cli-job.h) */
@@ -140,14 +141,63 @@ stepwise_window_open_model (StepwiseWindow *self, const char *path)
   stepwise_model_load_async (path, self->cancellable, model_loaded, self);
 }
 
+GListModel *
+stepwise_window_get_models (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->models);
+}
+
+const char * const *
+stepwise_window_get_unlisted_models (StepwiseWindow *self)
+{
+  static const char * const none[] = { NULL };
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->unlisted ? (const char * const *) self->unlisted : none;
+}
+
+/* the folder's files the chooser leaves out, named under its title, so
+ * no model seems lost; each one's reason in the tooltip */
+static void
+show_unlisted (StepwiseWindow *self, GStrv unlisted)
+{
+  g_strfreev (self->unlisted);
+  self->unlisted = unlisted;
+  const guint n = g_strv_length (unlisted);
+  if (n == 0)
+    {
+      adw_preferences_group_set_description (self->model_group, NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_group), NULL);
+      return;
+    }
+  g_autoptr (GString) names = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *colon = strchr (unlisted[i], ':');
+      if (i > 0)
+        g_string_append (names, ", ");
+      g_string_append_len (names, unlisted[i], colon ? colon - unlisted[i] : (gssize) strlen (unlisted[i]));
+    }
+  /* Translators: the names of the model folder's files that are not
+   * generation models (classifiers, Part B models) */
+  g_autofree char *text = g_strdup_printf (ngettext ("Not listed, as the window cannot run it: %s",
+                                                     "Not listed, as the window cannot run them: %s", n),
+                                           names->str);
+  adw_preferences_group_set_description (self->model_group, text);
+  g_autofree char *reasons = g_strjoinv ("\n", unlisted);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_group), reasons);
+}
+
 static void
 models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) found = stepwise_model_scan_finish (result, &error);
+  GStrv unlisted = NULL;
+  g_autoptr (GPtrArray) found = stepwise_model_scan_finish (result, &unlisted, &error);
   if (!found)
     return;   /* cancelled: the window is gone */
   StepwiseWindow *self = user_data;
+  show_unlisted (self, unlisted);
   /* a model opened meanwhile stays where it is */
   const gboolean had_selection = stepwise_window_get_model (self) != NULL;
   /* the chooser selects the first model added by itself; only the choice

@@ -336,6 +336,7 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->history);
   g_clear_pointer (&self->last_result, g_bytes_unref);
   g_free (self->model_dir);
+  g_strfreev (self->unlisted);
   G_OBJECT_CLASS (stepwise_window_parent_class)->finalize (object);
 }
 
@@ -426,6 +427,7 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_group);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_description);
