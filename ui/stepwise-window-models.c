@@ -6,7 +6,6 @@
 #include "stepwise-window-private.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 /* the model selected when none was used before: the one place the window
  * names it (the CLI's is SW_CLI_DEFAULT_MODEL in app/cli-job.h) */
@@ -156,36 +155,27 @@ stepwise_window_get_unlisted_models (StepwiseWindow *self)
   return self->unlisted ? (const char * const *) self->unlisted : none;
 }
 
-/* the folder's files the chooser leaves out, named under its title, so
- * no model seems lost; each one's reason in the tooltip */
+/* the folder's files the chooser leaves out, so no model seems lost: an
+ * information button beside the chooser's title (its tooltip counts
+ * them) whose popover gives each one's name and reason */
 static void
 show_unlisted (StepwiseWindow *self, GStrv unlisted)
 {
   g_strfreev (self->unlisted);
   self->unlisted = unlisted;
   const guint n = g_strv_length (unlisted);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlisted_button), n > 0);
   if (n == 0)
-    {
-      adw_preferences_group_set_description (self->model_group, NULL);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_group), NULL);
-      return;
-    }
-  g_autoptr (GString) names = g_string_new (NULL);
-  for (guint i = 0; i < n; i++)
-    {
-      const char *colon = strchr (unlisted[i], ':');
-      if (i > 0)
-        g_string_append (names, ", ");
-      g_string_append_len (names, unlisted[i], colon ? colon - unlisted[i] : (gssize) strlen (unlisted[i]));
-    }
-  /* Translators: the names of the model folder's files that are not
-   * generation models (classifiers, Part B models) */
-  g_autofree char *text = g_strdup_printf (ngettext ("Not listed, as the window cannot run it: %s",
-                                                     "Not listed, as the window cannot run them: %s", n),
-                                           names->str);
-  adw_preferences_group_set_description (self->model_group, text);
-  g_autofree char *reasons = g_strjoinv ("\n", unlisted);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_group), reasons);
+    return;
+  /* Translators: how many files of the model folder are not generation
+   * models (classifiers, Part B models); a click lists them */
+  g_autofree char *count = g_strdup_printf (ngettext ("%u other file here cannot run in the window",
+                                                      "%u other files here cannot run in the window", n),
+                                            n);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlisted_button), count);
+  g_autofree char *reasons = g_strjoinv ("\n\n", unlisted);
+  g_autofree char *text = g_strdup_printf ("%s:\n\n%s", count, reasons);
+  gtk_label_set_text (self->unlisted_label, text);
 }
 
 static void

@@ -46,7 +46,8 @@ struct _StepwiseWindow
   AdwStatusPage       *empty_page;
   GtkProgressBar      *progress_bar;
   StepwiseScrubber    *scrubber;
-  AdwPreferencesGroup *model_group;
+  GtkMenuButton       *unlisted_button;
+  GtkLabel            *unlisted_label;
   AdwComboRow         *model_row;
   AdwComboRow         *mode_row;
   GtkLabel            *mode_description;

@@ -427,7 +427,8 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
-  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_group);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, unlisted_button);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, unlisted_label);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_description);

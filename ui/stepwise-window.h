@@ -42,8 +42,8 @@ void               stepwise_window_open_model     (StepwiseWindow *self, const c
 /* the models the chooser lists (StepwiseModel), in its order */
 GListModel        *stepwise_window_get_models     (StepwiseWindow *self);
 /* the files of the model folder that the chooser does not list, as
- * "name: why the window cannot run it" (shown under the chooser's title,
- * the reasons in its tooltip); NULL-terminated, empty before the scan */
+ * "name: why the window cannot run it" (listed by an information
+ * button beside the chooser's title); NULL-terminated, empty before the scan */
 const char * const *stepwise_window_get_unlisted_models (StepwiseWindow *self);
 /* the selected model; NULL while none is loaded (see notify::model) */
 StepwiseModel     *stepwise_window_get_model      (StepwiseWindow *self);
