@@ -3,17 +3,19 @@
 # emoji-stage1 model (16 px colour) in Sketch mode, xdotool clicks the
 # palette's red swatch, makes the brush bigger with its button, drags a
 # horizontal stroke over the canvas, clicks the blue swatch and drags a
-# vertical one, then presses "." (the next swatch, sky blue) and drags a
-# short one.  The canvas's autosave then holds the layers: its grid must
-# be 64 x 64, and the strokes' middles must be exactly those colours on
-# it, with white paper elsewhere.  With STEPWISE_SCREENSHOT_DIR set, the
-# screen is saved there as canvas-x11.png.
+# vertical one, then presses "." (the next swatch, sky blue), types "a.b"
+# into the prompt (that dot must stay the entry's, not step the palette
+# on to green) and drags a short one.  The canvas's autosave then holds
+# the layers: its grid must be 64 x 64, and the strokes' middles must be
+# exactly those colours on it, with white paper elsewhere.  With
+# STEPWISE_SCREENSHOT_DIR set, the screen is saved there as
+# canvas-x11.png.
 #
 # Run by meson under xvfb-run (1400x900):
 #   check-canvas-x11.sh STEPWISE MODEL
 # The window opens at (0, 0) at its default 1180x720 (no window manager);
 # the coordinates below are the palette's swatches, the bigger-brush
-# button and points inside the canvas there.
+# button, the prompt entry and points inside the canvas there.
 set -eu
 stepwise=$1
 model=$2
@@ -43,6 +45,8 @@ stroke 70 300 320 300
 xdotool mousemove 260 166 click 1   # blue
 stroke 190 230 190 500
 xdotool key period                  # the next swatch: sky blue
+xdotool mousemove 960 340 click 1   # the prompt: a typed dot is text, not "."
+xdotool type --delay 50 "a.b"
 stroke 80 450 150 450
 sleep 1.5                           # the autosave waits 0.4 s after a stroke
 [ -z "${STEPWISE_SCREENSHOT_DIR:-}" ] || import -window root "$STEPWISE_SCREENSHOT_DIR/canvas-x11.png"
