@@ -85,7 +85,9 @@ test_strokes_undo (void)
 {
   StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
   stepwise_canvas_set_geometry (canvas, 3, 16);   /* a geometry no other test uses */
-  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 16);
+  /* a 16 px colour model draws on a 64 px grid (issue 24); jobs get 16 px */
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 64);
+  g_assert_cmpint (stepwise_canvas_get_model_size (canvas), ==, 16);
   g_assert_false (stepwise_canvas_can_undo (canvas));
   g_assert_false (stepwise_canvas_has_mask (canvas));
   g_autoptr (GBytes) layers0 = stepwise_canvas_get_layers (canvas);
@@ -101,9 +103,11 @@ test_strokes_undo (void)
   stepwise_canvas_get_color (canvas, &brush);
   g_assert_true (gdk_rgba_equal (&brush, &(GdkRGBA) { 0, 0, 0, 1 }));
 
-  /* a red sketch stroke changes the composite, not the mask */
+  /* a red sketch stroke (2 model pixels wide) changes the composite, not
+   * the mask; strokes are in grid pixels */
   stepwise_canvas_set_color (canvas, &(GdkRGBA) { 1, 0, 0, 1 });
-  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 2, 2, 12, 12);
+  stepwise_canvas_set_brush_size (canvas, 8);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 8, 8, 48, 48);
   g_autoptr (GBytes) layers1 = stepwise_canvas_get_layers (canvas);
   g_autoptr (GBytes) comp1 = stepwise_canvas_get_composite (canvas);
   g_autoptr (GBytes) mask1 = stepwise_canvas_get_mask (canvas);
@@ -116,7 +120,7 @@ test_strokes_undo (void)
   g_assert_cmpfloat (c[0 * 256 + 15 * 16], ==, 1.0f);   /* far from it: untouched */
 
   /* a mask stroke changes the mask, not the composite */
-  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 8, 2, 8, 13);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 32, 8, 32, 52);
   g_autoptr (GBytes) layers2 = stepwise_canvas_get_layers (canvas);
   g_autoptr (GBytes) mask2 = stepwise_canvas_get_mask (canvas);
   g_autoptr (GBytes) comp2 = stepwise_canvas_get_composite (canvas);
@@ -126,6 +130,7 @@ test_strokes_undo (void)
   const float *m = g_bytes_get_data (mask2, NULL);
   g_assert_cmpfloat (m[7 * 16 + 8], >, 0.4f);
   g_assert_cmpfloat (m[7 * 16 + 1], ==, 0.0f);
+  stepwise_canvas_set_brush_size (canvas, 2.0);
 
   /* undo restores every byte, step by step; redo re-applies */
   g_assert_true (stepwise_canvas_can_undo (canvas));
@@ -143,13 +148,16 @@ test_strokes_undo (void)
   g_assert_true (g_bytes_equal (r2, layers2));
   g_assert_false (stepwise_canvas_can_redo (canvas));
 
-  /* the commands are actions, each one undo step */
+  /* the commands are actions, each one undo step; inverting is exact on
+   * the grid */
   GtkWidget *w = GTK_WIDGET (canvas);
+  g_autoptr (GBytes) grid_mask = stepwise_canvas_get_mask_at (canvas, 64);
+  const float *gm = g_bytes_get_data (grid_mask, NULL);
   g_assert_true (gtk_widget_activate_action (w, "canvas.invert-mask", NULL));
-  g_autoptr (GBytes) inverted = stepwise_canvas_get_mask (canvas);
+  g_autoptr (GBytes) inverted = stepwise_canvas_get_mask_at (canvas, 64);
   const float *inv = g_bytes_get_data (inverted, NULL);
-  for (int i = 0; i < 256; i++)
-    g_assert_cmpfloat (fabsf (inv[i] - (1.0f - m[i])), <, 1e-5f);
+  for (int i = 0; i < 64 * 64; i++)
+    g_assert_cmpfloat (fabsf (inv[i] - (1.0f - gm[i])), <, 1e-5f);
   g_assert_true (gtk_widget_activate_action (w, "canvas.undo", NULL));
   g_autoptr (GBytes) after_undo = stepwise_canvas_get_layers (canvas);
   g_assert_true (g_bytes_equal (after_undo, layers2));
@@ -160,7 +168,9 @@ test_strokes_undo (void)
   g_assert_true (stepwise_canvas_has_mask (canvas));
   /* a new stroke after an undo drops the redo */
   g_assert_true (gtk_widget_activate_action (w, "canvas.undo", NULL));
-  line (canvas, STEPWISE_CANVAS_TOOL_ERASER, 2, 2, 12, 12);
+  stepwise_canvas_set_brush_size (canvas, 8);
+  line (canvas, STEPWISE_CANVAS_TOOL_ERASER, 8, 8, 48, 48);
+  stepwise_canvas_set_brush_size (canvas, 2.0);
   g_assert_false (stepwise_canvas_can_redo (canvas));
   g_autoptr (GBytes) erased = stepwise_canvas_get_composite (canvas);
   g_assert_cmpfloat (((const float *) g_bytes_get_data (erased, NULL))[p], ==, 1.0f);
@@ -182,28 +192,229 @@ test_strokes_undo (void)
 
   /* pressure: a light stroke covers less than a firm one */
   gtk_widget_activate_action (w, "canvas.clear-mask", NULL);
-  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 4, 4, 0.2);
-  stepwise_canvas_stroke_to (canvas, 4, 12, 0.2);
+  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 16, 16, 0.2);
+  stepwise_canvas_stroke_to (canvas, 16, 48, 0.2);
   stepwise_canvas_end_stroke (canvas);
-  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 12, 4, 1.0);
-  stepwise_canvas_stroke_to (canvas, 12, 12, 1.0);
+  stepwise_canvas_begin_stroke (canvas, STEPWISE_CANVAS_TOOL_MASK, 48, 16, 1.0);
+  stepwise_canvas_stroke_to (canvas, 48, 48, 1.0);
   stepwise_canvas_end_stroke (canvas);
-  g_autoptr (GBytes) pm = stepwise_canvas_get_mask (canvas);
+  g_autoptr (GBytes) pm = stepwise_canvas_get_mask_at (canvas, 64);
   const float *pmv = g_bytes_get_data (pm, NULL);
   double light = 0, firm = 0;
-  for (int y = 0; y < 16; y++)
-    for (int x = 0; x < 16; x++)
-      *(x < 8 ? &light : &firm) += pmv[y * 16 + x];
+  for (int y = 0; y < 64; y++)
+    for (int x = 0; x < 64; x++)
+      *(x < 32 ? &light : &firm) += pmv[y * 64 + x];
   g_assert_cmpfloat (light, <, firm * 0.5);
 
   /* feathering softens the mask's edge */
+  g_autoptr (GBytes) sharp = stepwise_canvas_get_mask (canvas);
   g_object_set (canvas, "feather", TRUE, NULL);
   g_autoptr (GBytes) feathered = stepwise_canvas_get_mask (canvas);
-  g_assert_true (bytes_differ (feathered, pm));
+  g_assert_true (bytes_differ (feathered, sharp));
   g_object_set (canvas, "feather", FALSE, NULL);
 
   g_object_run_dispose (G_OBJECT (canvas));
   g_object_unref (canvas);
+}
+
+/* ---- issue 24: the 64 px colour grid and the palette ---- */
+
+static float
+level (int x, int y, int c)
+{
+  /* eighths in [-1, 7/8]: any 16 of them sum and average exactly */
+  return (float) ((x * 7 + y * 3 + c * 5) % 16) / 8.0f - 1.0f;
+}
+
+static void
+test_grid (void)
+{
+  /* the grids: 64 for the colour models whose side divides 64 */
+  g_assert_cmpint (stepwise_canvas_grid_size (3, 16), ==, 64);
+  g_assert_cmpint (stepwise_canvas_grid_size (3, 32), ==, 64);
+  g_assert_cmpint (stepwise_canvas_grid_size (3, 64), ==, 64);
+  g_assert_cmpint (stepwise_canvas_grid_size (3, 48), ==, 48);
+  g_assert_cmpint (stepwise_canvas_grid_size (1, 28), ==, 28);
+  g_assert_cmpint (stepwise_canvas_grid_size (1, 32), ==, 32);
+
+  StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
+  stepwise_canvas_set_geometry (canvas, 3, 16);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
+
+  /* a known 64 px pattern shrinks to 16 px by each 4 x 4 block's mean,
+   * exactly */
+  float *x = g_new (float, 3 * 64 * 64);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < 64; y++)
+      for (int i = 0; i < 64; i++)
+        x[(c * 64 + y) * 64 + i] = level (i, y, c);
+  g_autoptr (GBytes) pattern = g_bytes_new_take (x, sizeof (float) * 3 * 64 * 64);
+  stepwise_canvas_set_image (canvas, pattern);
+  g_autoptr (GBytes) grid = stepwise_canvas_get_composite_at (canvas, 64);
+  g_assert_true (g_bytes_equal (grid, pattern));
+  g_autoptr (GBytes) small = stepwise_canvas_get_composite (canvas);
+  g_assert_cmpuint (g_bytes_get_size (small), ==, sizeof (float) * 3 * 16 * 16);
+  const float *sm = g_bytes_get_data (small, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < 16; y++)
+      for (int i = 0; i < 16; i++)
+        {
+          double sum = 0;
+          for (int v = 0; v < 4; v++)
+            for (int u = 0; u < 4; u++)
+              sum += level (4 * i + u, 4 * y + v, c);
+          g_assert_cmpfloat (sm[(c * 16 + y) * 16 + i], ==, (float) (sum / 16));
+        }
+  /* at 32 px, by 2 x 2 blocks */
+  g_autoptr (GBytes) half = stepwise_canvas_get_composite_at (canvas, 32);
+  const float *hf = g_bytes_get_data (half, NULL);
+  g_assert_cmpfloat (hf[0], ==, (level (0, 0, 0) + level (1, 0, 0) + level (0, 1, 0) + level (1, 1, 0)) / 4);
+
+  /* a 16 px picture (a result used as input) goes on as 4 x 4 blocks and
+   * comes back to a job exactly */
+  g_autoptr (GBytes) back = g_bytes_new (sm, sizeof (float) * 3 * 16 * 16);
+  stepwise_canvas_replace_image (canvas, back);
+  g_autoptr (GBytes) image = stepwise_canvas_get_image (canvas);
+  g_assert_cmpuint (g_bytes_get_size (image), ==, sizeof (float) * 3 * 64 * 64);
+  g_assert_cmpfloat (((const float *) g_bytes_get_data (image, NULL))[5 * 64 + 7], ==, sm[1 * 16 + 1]);
+  g_autoptr (GBytes) again = stepwise_canvas_get_composite (canvas);
+  g_assert_true (g_bytes_equal (again, back));
+
+  /* the mask: a stroke one grid pixel wide (column 10) masks the whole
+   * 16 px column it lies in (its blocks' largest value, not their mean
+   * of 1/4) */
+  stepwise_canvas_set_brush_size (canvas, 1);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 10.5, -2, 10.5, 66);
+  g_autoptr (GBytes) gm = stepwise_canvas_get_mask_at (canvas, 64);
+  const float *g = g_bytes_get_data (gm, NULL);
+  for (int y = 0; y < 64; y++)
+    {
+      g_assert_cmpfloat (g[y * 64 + 10], ==, 1.0f);
+      g_assert_cmpfloat (g[y * 64 + 9], ==, 0.0f);
+      g_assert_cmpfloat (g[y * 64 + 11], ==, 0.0f);
+    }
+  g_autoptr (GBytes) mask = stepwise_canvas_get_mask (canvas);
+  g_assert_cmpuint (g_bytes_get_size (mask), ==, sizeof (float) * 16 * 16);
+  const float *mk = g_bytes_get_data (mask, NULL);
+  for (int y = 0; y < 16; y++)
+    for (int i = 0; i < 16; i++)
+      g_assert_cmpfloat (mk[y * 16 + i], ==, i == 2 ? 1.0f : 0.0f);
+  stepwise_canvas_set_brush_size (canvas, 2);
+
+  /* a 32 px colour model shares the grid and keeps the drawing; a grey
+   * one draws at its own size */
+  g_autoptr (GBytes) layers = stepwise_canvas_get_layers (canvas);
+  stepwise_canvas_set_geometry (canvas, 3, 32);
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 64);
+  g_assert_cmpint (stepwise_canvas_get_model_size (canvas), ==, 32);
+  g_autoptr (GBytes) kept = stepwise_canvas_get_layers (canvas);
+  g_assert_true (g_bytes_equal (kept, layers));
+  g_autoptr (GBytes) mask32 = stepwise_canvas_get_mask (canvas);
+  g_assert_cmpuint (g_bytes_get_size (mask32), ==, sizeof (float) * 32 * 32);
+  stepwise_canvas_set_geometry (canvas, 1, 28);
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 28);
+  g_assert_cmpint (stepwise_canvas_get_model_size (canvas), ==, 28);
+  g_assert_true (stepwise_palette_get_monochrome (stepwise_canvas_get_palette (canvas)));
+  stepwise_canvas_set_geometry (canvas, 3, 16);
+  g_assert_false (stepwise_palette_get_monochrome (stepwise_canvas_get_palette (canvas)));
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-image", NULL);
+  g_object_run_dispose (G_OBJECT (canvas));
+  g_object_unref (canvas);
+}
+
+/* the byte of a [-1, 1] value */
+static int
+to_byte (float v)
+{
+  return (int) lrintf ((0.5f * v + 0.5f) * 255.0f);
+}
+
+static void
+test_palette (void)
+{
+  StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
+  stepwise_canvas_set_geometry (canvas, 3, 16);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-image", NULL);
+  StepwisePalette *palette = stepwise_canvas_get_palette (canvas);
+  g_auto (GStrv) swatches = stepwise_palette_get_swatches (palette);
+  g_assert_cmpuint (g_strv_length (swatches), >=, 12);
+  g_assert_true (g_strv_contains ((const char * const *) swatches, "#000000"));
+  g_assert_true (g_strv_contains ((const char * const *) swatches, "#ffffff"));
+
+  /* a swatch chosen by its action is the brush's colour */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.color", "s", "#e53935"));
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#e53935");
+  g_autofree char *prop = NULL;
+  g_object_get (canvas, "color", &prop, NULL);
+  g_assert_cmpstr (prop, ==, "#e53935");
+  GdkRGBA rgba;
+  stepwise_canvas_get_color (canvas, &rgba);
+  g_assert_cmpint (lrint (rgba.red * 255), ==, 0xe5);
+
+  /* and reaches the pixels: a thick stroke's middle is that colour on
+   * the grid, and on the 16 px the job gets */
+  stepwise_canvas_set_brush_size (canvas, 12);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 8, 32, 56, 32);
+  g_autoptr (GBytes) grid = stepwise_canvas_get_composite_at (canvas, 64);
+  g_autoptr (GBytes) small = stepwise_canvas_get_composite (canvas);
+  const float *gp = g_bytes_get_data (grid, NULL), *sp = g_bytes_get_data (small, NULL);
+  const int want[3] = { 0xe5, 0x39, 0x35 };
+  for (int c = 0; c < 3; c++)
+    {
+      g_assert_cmpint (to_byte (gp[(c * 64 + 32) * 64 + 30]), ==, want[c]);
+      g_assert_cmpint (to_byte (sp[(c * 16 + 8) * 16 + 7]), ==, want[c]);
+      g_assert_cmpfloat (sp[(c * 16 + 0) * 16 + 0], ==, 1.0f);   /* the paper */
+    }
+  stepwise_canvas_set_brush_size (canvas, 2);
+
+  /* "." and "," step through the swatches, round */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (palette), "palette.next", NULL));
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#fb8c00");
+  gtk_widget_activate_action (GTK_WIDGET (palette), "palette.previous", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (palette), "palette.previous", NULL);
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#f4c8a0");
+  stepwise_palette_set_color (palette, swatches[0]);
+  gtk_widget_activate_action (GTK_WIDGET (palette), "palette.previous", NULL);
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, swatches[g_strv_length (swatches) - 1]);
+  /* any other colour (the chooser's), and nothing for a bad string */
+  stepwise_canvas_set_color (canvas, &(GdkRGBA) { 0.2, 0.4, 0.6, 0.5 });
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#336699");
+  g_object_set (canvas, "color", "not a colour", NULL);
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#336699");
+  /* a grey model is shown the greys alone */
+  stepwise_palette_set_monochrome (palette, TRUE);
+  g_auto (GStrv) greys = stepwise_palette_get_swatches (palette);
+  for (guint i = 0; greys[i]; i++)
+    g_assert_true (greys[i][1] == greys[i][3] && greys[i][3] == greys[i][5]);
+  stepwise_palette_set_monochrome (palette, FALSE);
+
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-sketch", NULL);
+  g_object_run_dispose (G_OBJECT (canvas));
+  g_object_unref (canvas);
+}
+
+/* the brush colour is the brush-color setting, both ways, and a new
+ * window starts with it */
+static void
+test_palette_settings (void)
+{
+  g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");
+  StepwiseWindow *window = new_window ();
+  StepwisePalette *palette = stepwise_canvas_get_palette (stepwise_window_get_canvas (window));
+  gtk_widget_activate_action (GTK_WIDGET (palette), "palette.color", "s", "#43a047");
+  g_autofree char *saved = g_settings_get_string (s, "brush-color");
+  g_assert_cmpstr (saved, ==, "#43a047");
+  g_settings_set_string (s, "brush-color", "#8e24aa");
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#8e24aa");
+  close_window (window);
+  window = new_window ();
+  palette = stepwise_canvas_get_palette (stepwise_window_get_canvas (window));
+  g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#8e24aa");
+  close_window (window);
+  g_settings_reset (s, "brush-color");
 }
 
 /* ---- the autosave ---- */
@@ -553,7 +764,8 @@ test_anagram_hybrid (void)
 
 /* issue 22's stage I: a 16x16 colour residual attention UNet found in the
  * window's folder is selected, the canvas takes its geometry (white
- * paper, a black brush), and every Part A mode runs on it at 16 px:
+ * paper, a black brush, a 64 px grid handed to jobs at 16 px), and every
+ * Part A mode runs on it at 16 px:
  * generate, SDEdit of a red sketch, inpainting that keeps the unmasked
  * pixels, anagram, hybrid; the trajectory scrubs back to step 0 and its
  * strip exports */
@@ -579,7 +791,9 @@ test_stage1 (void)
   g_assert_cmpstr (stepwise_model_get_path (stepwise_window_get_model (window)), ==, path);
   StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
   g_assert_cmpint (stepwise_canvas_get_channels (canvas), ==, 3);
-  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 16);
+  /* drawn on 64 px (issue 24), handed to the jobs at 16 */
+  g_assert_cmpint (stepwise_canvas_get_size (canvas), ==, 64);
+  g_assert_cmpint (stepwise_canvas_get_model_size (canvas), ==, 16);
   const size_t img = 3 * 16 * 16;
   /* strokes-undo's layers of this geometry come back from its autosave */
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.clear-mask", NULL);
@@ -629,8 +843,8 @@ test_stage1 (void)
 
   /* a red sketch on the white paper, SDEdit from i_start 2 */
   stepwise_canvas_set_color (canvas, &(GdkRGBA) { 0.9, 0.1, 0.1, 1 });
-  stepwise_canvas_set_brush_size (canvas, 3);
-  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 4, 8, 12, 8);
+  stepwise_canvas_set_brush_size (canvas, 12);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 16, 32, 48, 32);
   g_autoptr (GBytes) comp = stepwise_canvas_get_composite (canvas);
   const float *c = g_bytes_get_data (comp, NULL);
   g_assert_cmpfloat (c[8 * 16 + 8], >, 0.5f);            /* red */
@@ -647,8 +861,8 @@ test_stage1 (void)
 
   /* inpainting the top half keeps the bottom half exactly */
   stepwise_window_set_mode (window, STEPWISE_MODE_INPAINT);
-  stepwise_canvas_set_brush_size (canvas, 8);
-  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 0, 3, 16, 3);
+  stepwise_canvas_set_brush_size (canvas, 16);
+  line (canvas, STEPWISE_CANVAS_TOOL_MASK, 0, 12, 64, 12);
   Watch m = { 0 };
   run_job (window, &m);
   g_autoptr (GBytes) mask = stepwise_canvas_get_mask (canvas);
@@ -755,6 +969,9 @@ main (int argc, char **argv)
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/canvas/strokes-undo", test_strokes_undo);
+  g_test_add_func ("/ui/canvas/grid", test_grid);
+  g_test_add_func ("/ui/canvas/palette", test_palette);
+  g_test_add_func ("/ui/canvas/palette-settings", test_palette_settings);
   g_test_add_func ("/ui/canvas/autosave", test_autosave);
   g_test_add_func ("/ui/canvas/open-file", test_open_file);
   g_test_add_func ("/ui/canvas/sdedit", test_sdedit);

@@ -589,6 +589,60 @@ test_default_model (void)
   g_rmdir (folder);
 }
 
+/* issue 24: the chooser lists every model of the shipped folder the
+ * window can run, the Fashion-MNIST one included, and names each other
+ * file with the reason it cannot run; none is left out silently */
+static gboolean
+scanned (gpointer window)
+{
+  return stepwise_window_get_model (window) != NULL && *stepwise_window_get_unlisted_models (window) != NULL;
+}
+
+static void
+test_model_list (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_string (s, "last-model", "");
+  StepwiseWindow *window = stepwise_window_new (NULL, SHIPPED_MODELDIR);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (scanned, window, 60);
+  GListModel *models = stepwise_window_get_models (window);
+  g_autoptr (GPtrArray) listed = g_ptr_array_new ();
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr (StepwiseModel) m = g_list_model_get_item (models, i);
+      g_ptr_array_add (listed, (gpointer) g_intern_string (stepwise_model_get_name (m)));
+    }
+  g_ptr_array_add (listed, NULL);
+  const char * const *names = (const char * const *) listed->pdata;
+  const char * const *unlisted = stepwise_window_get_unlisted_models (window);
+  g_autofree char *l = g_strjoinv (", ", (char **) names);
+  g_autofree char *u = g_strjoinv ("\n  ", (char **) unlisted);
+  g_test_message ("listed: %s\nnot listed:\n  %s", l, u);
+  g_assert_true (g_strv_contains (names, "ddpm-prompt-fashion"));
+  g_assert_true (g_strv_contains (names, "emoji-stage1"));
+  /* every other model file is named, with a reason */
+  guint files = 0;
+  g_autoptr (GDir) d = g_dir_open (SHIPPED_MODELDIR, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d));)
+    if (g_str_has_suffix (name, ".safetensors"))
+      {
+        g_autofree char *base = g_strndup (name, strlen (name) - strlen (".safetensors"));
+        g_autofree char *prefix = g_strconcat (base, ": ", NULL);
+        gboolean named = FALSE;
+        for (guint i = 0; unlisted[i]; i++)
+          if (g_str_has_prefix (unlisted[i], prefix) && strlen (unlisted[i]) > strlen (prefix) + 10)
+            named = TRUE;
+        g_assert_true (named != g_strv_contains (names, base));
+        files++;
+      }
+  g_assert_cmpuint (files, ==, g_strv_length ((char **) names) + g_strv_length ((char **) unlisted));
+  /* the reason is the engine's, without the path */
+  for (guint i = 0; unlisted[i]; i++)
+    g_assert_null (strstr (unlisted[i], SHIPPED_MODELDIR));
+  close_window (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -614,6 +668,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/window/settings-persist", test_settings_persist);
   g_test_add_func ("/ui/window/settings-without-bus", test_settings_without_bus);
   g_test_add_func ("/ui/window/default-model", test_default_model);
+  g_test_add_func ("/ui/window/model-list", test_model_list);
   int status = g_test_run ();
   g_autofree char *saved = g_build_filename (state, "stepwise", "canvas", NULL);
   sw_test_remove_dir (saved);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "stepwise-canvas.h"
+#include "stepwise-palette.h"
 
 G_BEGIN_DECLS
 
@@ -13,17 +14,18 @@ struct _StepwiseCanvas
   /* template children */
   GtkDrawingArea     *area;
   GtkLabel           *size_label;
-  GtkColorButton     *color_button;
+  StepwisePalette    *palette;
 
-  int                 channels, size;    /* model geometry; size 0 = none yet */
-  float              *image;             /* (C, S, S) in [-1, 1] */
+  int                 channels, size;    /* the grid; size 0 = none yet */
+  int                 model_size;        /* the model's side, which divides size */
+  float              *image;             /* (C, S, S) in [-1, 1], S the grid */
   cairo_surface_t    *sketch;            /* ARGB32, (S * SCALE)^2 */
   cairo_surface_t    *mask;              /* A8, (S * SCALE)^2 */
 
   /* tools */
   StepwiseCanvasTool  tool;
-  double              brush_size;        /* model pixels, diameter */
-  GdkRGBA             color;
+  double              brush_size;        /* grid pixels, diameter */
+  GdkRGBA             color;             /* the palette's */
   gboolean            show_grid;
   gboolean            show_mask;
   gboolean            feather;

@@ -1,5 +1,5 @@
 /* stepwise-canvas-render.c: the layers drawn scaled up — the image as
- * crisp model pixels, the sketch from its finer layer, the mask as a
+ * crisp grid pixels, the sketch from its finer layer, the mask as a
  * translucent tint, then the model's pixel grid and the brush outline. */
 #include "stepwise-canvas-private.h"
 
@@ -57,7 +57,7 @@ _stepwise_canvas_layout (StepwiseCanvas *self, double *x0, double *y0, double *s
     return FALSE;
   double s = MIN ((double) (w - 2 * PAD), (double) (h - 2 * PAD)) / self->size * self->zoom;
   if (s >= 1.0)
-    s = floor (s);   /* every model pixel the same size on screen */
+    s = floor (s);   /* every grid pixel the same size on screen */
   *scale = s;
   *x0 = floor ((w - s * self->size) / 2 + self->pan_x);
   *y0 = floor ((h - s * self->size) / 2 + self->pan_y);
@@ -95,11 +95,13 @@ _stepwise_canvas_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
     }
   cairo_restore (cr);
 
-  if (self->show_grid && scale >= 4)
+  /* the model's pixels: a 16 px model's on a 64 px grid are 4 x 4 */
+  const int block = self->model_size > 0 ? S / self->model_size : 1;
+  if (self->show_grid && scale * block >= 4)
     {
       cairo_set_line_width (cr, 1);
       cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.45);
-      for (int i = 1; i < S; i++)
+      for (int i = block; i < S; i += block)
         {
           const double p = floor (i * scale) + 0.5;
           cairo_move_to (cr, p, 0);

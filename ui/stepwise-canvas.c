@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "data/sr-pairs.h"
 #include "diffusion/gaussian-blur.h"
 #include "io/image-io.h"
 
@@ -27,6 +28,7 @@ enum {
   PROP_FEATHER,
   PROP_CAN_UNDO,
   PROP_CAN_REDO,
+  PROP_COLOR,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -179,19 +181,38 @@ free_layers (StepwiseCanvas *self)
   _stepwise_canvas_invalidate_image (self);
 }
 
+int
+stepwise_canvas_grid_size (int channels, int size)
+{
+  if (channels == 3 && size <= STEPWISE_CANVAS_COLOUR_SIZE && STEPWISE_CANVAS_COLOUR_SIZE % size == 0)
+    return STEPWISE_CANVAS_COLOUR_SIZE;
+  return size;
+}
+
 void
 stepwise_canvas_set_geometry (StepwiseCanvas *self, int channels, int size)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_return_if_fail (channels == 1 || channels == 3);
   g_return_if_fail (size >= 1 && size <= 256);
-  if (channels == self->channels && size == self->size)
+  if (channels == self->channels && size == self->model_size)
     return;
+  const int grid = stepwise_canvas_grid_size (channels, size);
+  self->model_size = size;
+  stepwise_palette_set_monochrome (self->palette, channels == 1);
+  if (channels == self->channels && grid == self->size)
+    {
+      /* another model on the same grid: the drawing stays, only what a
+       * job is handed changes */
+      gtk_widget_queue_draw (GTK_WIDGET (self->area));
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      return;
+    }
   stepwise_canvas_save_now (self);   /* the old geometry keeps its drawing */
   free_layers (self);
   _stepwise_canvas_history_clear (self);
   self->channels = channels;
-  self->size = size;
+  self->size = size = grid;
   const size_t n = (size_t) channels * size * size;
   self->image = g_new (float, n);
   for (size_t i = 0; i < n; i++)
@@ -236,6 +257,13 @@ stepwise_canvas_get_size (StepwiseCanvas *self)
   return self->size;
 }
 
+int
+stepwise_canvas_get_model_size (StepwiseCanvas *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), 0);
+  return self->model_size;
+}
+
 static void
 clear_surface (cairo_surface_t *surface)
 {
@@ -250,10 +278,15 @@ set_image (StepwiseCanvas *self, GBytes *pixels, gboolean clear_sketch)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_return_if_fail (self->size > 0);
-  const gsize n = sizeof (float) * self->channels * self->size * self->size;
-  g_return_if_fail (g_bytes_get_size (pixels) == n);
+  const int G = self->size, S = self->model_size;
+  const gsize n = sizeof (float) * self->channels * G * G;
+  const gsize at_model = sizeof (float) * self->channels * S * S;
+  g_return_if_fail (g_bytes_get_size (pixels) == n || g_bytes_get_size (pixels) == at_model);
   _stepwise_canvas_push_undo (self);
-  memcpy (self->image, g_bytes_get_data (pixels, NULL), n);
+  if (g_bytes_get_size (pixels) == n)
+    memcpy (self->image, g_bytes_get_data (pixels, NULL), n);
+  else   /* each model pixel a block of the grid: it downsamples back exactly */
+    sw_sr_upsample (self->channels, S, G / S, g_bytes_get_data (pixels, NULL), self->image);
   if (clear_sketch)
     clear_surface (self->sketch);
   _stepwise_canvas_changed (self, TRUE);
@@ -304,11 +337,10 @@ stepwise_canvas_get_image (StepwiseCanvas *self)
   return g_bytes_new (self->image, sizeof (float) * self->channels * self->size * self->size);
 }
 
-GBytes *
-stepwise_canvas_get_composite (StepwiseCanvas *self)
+/* the image with the sketch over it on the grid, (C, G, G) */
+static float *
+composite_on_grid (StepwiseCanvas *self)
 {
-  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
-  g_return_val_if_fail (self->size > 0, NULL);
   const int S = self->size, K = STEPWISE_CANVAS_SCALE, C = self->channels;
   const size_t plane = (size_t) S * S;
   float *out = g_memdup2 (self->image, sizeof (float) * C * plane);
@@ -345,7 +377,53 @@ stepwise_canvas_get_composite (StepwiseCanvas *self)
             out[c * plane + p] = (float) (2.0 * (under * (1.0 - a) + ink) - 1.0);
           }
       }
-  return g_bytes_new_take (out, sizeof (float) * C * plane);
+  return out;
+}
+
+/* OUT (planes, G / F, G / F): each pixel the mean of its F x F block of
+ * IN (planes, G, G), or with MAX the largest of them */
+static void
+shrink (size_t planes, int G, int F, gboolean max, const float *in, float *out)
+{
+  const int s = G / F;
+  for (size_t p = 0; p < planes; p++)
+    for (int y = 0; y < s; y++)
+      for (int x = 0; x < s; x++)
+        {
+          double sum = 0;
+          float top = 0;
+          for (int v = 0; v < F; v++)
+            for (int u = 0; u < F; u++)
+              {
+                const float a = in[(p * G + y * F + v) * G + x * F + u];
+                sum += a;
+                top = MAX (top, a);
+              }
+          out[(p * s + y) * s + x] = max ? top : (float) (sum / (F * F));
+        }
+}
+
+GBytes *
+stepwise_canvas_get_composite_at (StepwiseCanvas *self, int size)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
+  g_return_val_if_fail (self->size > 0, NULL);
+  g_return_val_if_fail (size >= 1 && self->size % size == 0, NULL);
+  const int C = self->channels;
+  float *grid = composite_on_grid (self);
+  if (size == self->size)
+    return g_bytes_new_take (grid, sizeof (float) * C * size * size);
+  float *out = g_new (float, (size_t) C * size * size);
+  shrink (C, self->size, self->size / size, FALSE, grid, out);
+  g_free (grid);
+  return g_bytes_new_take (out, sizeof (float) * C * size * size);
+}
+
+GBytes *
+stepwise_canvas_get_composite (StepwiseCanvas *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
+  return stepwise_canvas_get_composite_at (self, self->model_size);
 }
 
 static float *
@@ -371,13 +449,25 @@ mask_on_grid (StepwiseCanvas *self, gboolean *any)
 }
 
 GBytes *
-stepwise_canvas_get_mask (StepwiseCanvas *self)
+stepwise_canvas_get_mask_at (StepwiseCanvas *self, int size)
 {
   g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
   g_return_val_if_fail (self->size > 0, NULL);
-  const int S = self->size;
+  g_return_val_if_fail (size >= 1 && self->size % size == 0, NULL);
+  const int S = size;
   gboolean any;
   float *out = mask_on_grid (self, &any);
+  if (size != self->size)
+    {
+      /* a block any part of which is masked is regenerated whole (its
+       * largest value): with the block's mean, a stroke one grid pixel
+       * wide would be 1/4 at 16 px, and inpainting would mostly put the
+       * original back under it */
+      float *grid = out;
+      out = g_new (float, (size_t) S * S);
+      shrink (1, self->size, self->size / S, TRUE, grid, out);
+      g_free (grid);
+    }
   if (self->feather && any)
     {
       sw_gaussian_blur (1, S, S, FEATHER_KERNEL, FEATHER_SIGMA, out, out);
@@ -385,6 +475,13 @@ stepwise_canvas_get_mask (StepwiseCanvas *self)
         out[i] = CLAMP (out[i], 0.0f, 1.0f);
     }
   return g_bytes_new_take (out, sizeof (float) * S * S);
+}
+
+GBytes *
+stepwise_canvas_get_mask (StepwiseCanvas *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
+  return stepwise_canvas_get_mask_at (self, self->model_size);
 }
 
 gboolean
@@ -414,7 +511,7 @@ is_mask_tool (StepwiseCanvasTool tool)
   return tool == STEPWISE_CANVAS_TOOL_MASK || tool == STEPWISE_CANVAS_TOOL_MASK_ERASE;
 }
 
-/* one segment of the stroke, in model pixels, on its layer */
+/* one segment of the stroke, in grid pixels, on its layer */
 static void
 draw_segment (StepwiseCanvas *self, double x0, double y0, double p0, double x1, double y1, double p1)
 {
@@ -554,17 +651,16 @@ clear_image (StepwiseCanvas *self)
 static void
 update_size_label (StepwiseCanvas *self)
 {
-  /* Translators: the brush diameter in model pixels */
+  /* Translators: the brush diameter in canvas pixels */
   g_autofree char *text = g_strdup_printf (_("%.1f px"), self->brush_size);
   gtk_label_set_text (self->size_label, text);
 }
 
 static void
-on_color_set (StepwiseCanvas *self)
+on_palette_color (StepwiseCanvas *self)
 {
-  GdkRGBA color;
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color_button), &color);
-  stepwise_canvas_set_color (self, &color);
+  stepwise_palette_get_rgba (self->palette, &self->color);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOR]);
 }
 
 StepwiseCanvasTool
@@ -609,12 +705,15 @@ void
 stepwise_canvas_set_color (StepwiseCanvas *self, const GdkRGBA *color)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
-  self->color = *color;
-  self->color.alpha = 1.0;
-  GdkRGBA shown;
-  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color_button), &shown);
-  if (!gdk_rgba_equal (&shown, &self->color))
-    gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &self->color);
+  /* the palette keeps it, as "#rrggbb", and tells back */
+  stepwise_palette_set_rgba (self->palette, color);
+}
+
+StepwisePalette *
+stepwise_canvas_get_palette (StepwiseCanvas *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), NULL);
+  return self->palette;
 }
 
 void
@@ -718,6 +817,9 @@ stepwise_canvas_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_CAN_REDO:
       g_value_set_boolean (value, stepwise_canvas_can_redo (self));
       break;
+    case PROP_COLOR:
+      g_value_set_string (value, stepwise_palette_get_color (self->palette));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -752,6 +854,9 @@ stepwise_canvas_set_property (GObject *object, guint prop_id, const GValue *valu
           gtk_widget_queue_draw (GTK_WIDGET (self->area));
           g_object_notify_by_pspec (object, pspec);
         }
+      break;
+    case PROP_COLOR:
+      stepwise_palette_set_color (self->palette, g_value_get_string (value));
       break;
     case PROP_FEATHER:
       if (self->feather != g_value_get_boolean (value))
@@ -804,8 +909,8 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
                                                "/io/github/stepwise/Stepwise/ui/stepwise-canvas.ui");
   gtk_widget_class_bind_template_child (widget_class, StepwiseCanvas, area);
   gtk_widget_class_bind_template_child (widget_class, StepwiseCanvas, size_label);
-  gtk_widget_class_bind_template_child (widget_class, StepwiseCanvas, color_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_color_set);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseCanvas, palette);
+  gtk_widget_class_bind_template_callback (widget_class, on_palette_color);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   properties[PROP_TOOL] =
@@ -828,6 +933,10 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
     g_param_spec_boolean ("can-undo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_CAN_REDO] =
     g_param_spec_boolean ("can-redo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* the brush colour, "#rrggbb": the palette's, as GSettings keeps it */
+  properties[PROP_COLOR] =
+    g_param_spec_string ("color", NULL, NULL, "#ffffff",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* ::changed: a layer changed (a stroke ended, undo, a new image...) */
@@ -905,14 +1014,15 @@ stepwise_canvas_init (StepwiseCanvas *self)
 {
   self->brush_size = 2.0;
   self->show_mask = TRUE;
-  self->color = (GdkRGBA) { 1, 1, 1, 1 };
+  g_type_ensure (STEPWISE_TYPE_PALETTE);
   self->pointer_x = self->pointer_y = -1;
   self->undo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   self->redo_stack = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, _stepwise_canvas_draw, self, NULL);
   _stepwise_canvas_init_view (self);
-  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &self->color);
+  stepwise_canvas_set_color (self, &(GdkRGBA) { 1, 1, 1, 1 });
+  on_palette_color (self);
   update_size_label (self);
   add_shortcuts (self);
   _stepwise_canvas_init_input (self);

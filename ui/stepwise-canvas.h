@@ -1,12 +1,19 @@
-/* stepwise-canvas.h: the input canvas (issue 5) — three layers at the
- * model's pixel size, drawn scaled up:
+/* stepwise-canvas.h: the input canvas (issue 5) — three layers on a
+ * pixel grid, drawn scaled up:
  *
  *   image   (C, S, S) floats in [-1, 1]: opened, dropped, pasted, or a result
  *   sketch  strokes (colour, brush size, eraser) rasterised with cairo at
- *           STEPWISE_CANVAS_SCALE times the model's resolution, area-averaged
- *           onto the model grid for a job
+ *           STEPWISE_CANVAS_SCALE times the grid's resolution, area-averaged
+ *           onto the grid
  *   mask    painted and erased the same way, 1 = regenerate; drawn
  *           translucent over the image
+ *
+ * The grid is the model's size, except for a colour model whose side
+ * divides STEPWISE_CANVAS_COLOUR_SIZE (the emoji at 16, 32 or 64 px):
+ * then it is 64 x 64 (issue 24), as the cascade's pictures are, and a
+ * job is handed the layers shrunk to the model's size (the composite by
+ * each block's mean, the mask by each block's largest value).
+ * The brush's colour comes from a palette (stepwise-palette.h).
  *
  * Every stroke (and every clear, invert or new image) is one undo step;
  * undo restores the layers byte for byte.  After each change the layers
@@ -23,13 +30,17 @@
 
 #include <gtk/gtk.h>
 
+#include "stepwise-palette.h"
+
 G_BEGIN_DECLS
 
 #define STEPWISE_TYPE_CANVAS (stepwise_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (StepwiseCanvas, stepwise_canvas, STEPWISE, CANVAS, GtkWidget)
 
-/* hi-res sketch and mask pixels per model pixel, per side */
+/* hi-res sketch and mask pixels per grid pixel, per side */
 #define STEPWISE_CANVAS_SCALE 8
+/* the grid of a colour model's canvas */
+#define STEPWISE_CANVAS_COLOUR_SIZE 64
 
 typedef enum {
   STEPWISE_CANVAS_TOOL_BRUSH,
@@ -44,16 +55,26 @@ typedef enum {
 
 GtkWidget  *stepwise_canvas_new            (void);
 
-/* CHANNELS (1 or 3) x SIZE x SIZE, the model's; the layers of that
- * geometry come back from its autosave, else start blank (no strokes, no
- * mask, and an image black for a grey model, white for a colour one, as
- * their training pictures' backgrounds are; a brush of the paper's colour
- * turns to the other, black or white).  Changing nothing is a no-op. */
+/* the grid side of a model of CHANNELS x SIZE x SIZE: 64 for a colour
+ * model whose SIZE divides 64, else SIZE */
+int         stepwise_canvas_grid_size      (int channels, int size);
+
+/* CHANNELS (1 or 3) x SIZE x SIZE, the model's.  The grid's layers
+ * come back from its autosave, else start blank (no strokes, no mask,
+ * and an image black for a grey model, white for a colour one, as their
+ * training pictures' backgrounds are; a brush of the paper's colour
+ * turns to the other, black or white); a model on the same grid as the
+ * last keeps the drawing.  Changing nothing is a no-op. */
 void        stepwise_canvas_set_geometry   (StepwiseCanvas *self, int channels, int size);
 int         stepwise_canvas_get_channels   (StepwiseCanvas *self);
+/* the grid's side S (the image's, the strokes' coordinates) */
 int         stepwise_canvas_get_size       (StepwiseCanvas *self);
+/* the model's side, what get_composite and get_mask give */
+int         stepwise_canvas_get_model_size (StepwiseCanvas *self);
 
-/* PIXELS (C, S, S) floats in [-1, 1] of the canvas geometry; one undo step */
+/* PIXELS (C, S, S) floats in [-1, 1] on the grid, or at the model's size
+ * (each pixel then a block of the grid, so the composite gives it back
+ * exactly); one undo step */
 void        stepwise_canvas_set_image      (StepwiseCanvas *self, GBytes *pixels);
 /* the same, and the sketch's strokes cleared (the mask stays): a new
  * picture to draw on, such as a result used as input */
@@ -67,15 +88,21 @@ GBytes     *stepwise_canvas_get_image      (StepwiseCanvas *self);
  * then emits ::file-opened (GBytes *contents, const char *name); an
  * unreadable file is reported in the window */
 void        stepwise_canvas_open_file      (StepwiseCanvas *self, GFile *file);
-/* the image with the sketch over it, area-averaged: (C, S, S) in [-1, 1] */
+/* the image with the sketch over it, area-averaged, at the model's size:
+ * (C, s, s) in [-1, 1]; _at gives it at SIZE, a divisor of the grid's
+ * side (the grid itself included), each pixel its block's mean */
 GBytes     *stepwise_canvas_get_composite  (StepwiseCanvas *self);
-/* the mask on the model grid, (S, S) in [0, 1], feathered when chosen */
+GBytes     *stepwise_canvas_get_composite_at (StepwiseCanvas *self, int size);
+/* the mask at the model's size, (s, s) in [0, 1], feathered when chosen;
+ * _at gives it at SIZE, each pixel its block's largest value, so a block
+ * any of which is masked is regenerated whole */
 GBytes     *stepwise_canvas_get_mask       (StepwiseCanvas *self);
+GBytes     *stepwise_canvas_get_mask_at    (StepwiseCanvas *self, int size);
 gboolean    stepwise_canvas_has_mask       (StepwiseCanvas *self);
 /* every layer as bytes (what undo and the autosave keep) */
 GBytes     *stepwise_canvas_get_layers     (StepwiseCanvas *self);
 
-/* strokes, in model pixels (0..S on each axis); PRESSURE in (0, 1], 1
+/* strokes, in grid pixels (0..S on each axis); PRESSURE in (0, 1], 1
  * without a pressure axis.  A stroke is one undo step. */
 void        stepwise_canvas_begin_stroke   (StepwiseCanvas *self, StepwiseCanvasTool tool,
                                             double x, double y, double pressure);
@@ -86,6 +113,10 @@ StepwiseCanvasTool stepwise_canvas_get_tool (StepwiseCanvas *self);
 void        stepwise_canvas_set_tool       (StepwiseCanvas *self, StepwiseCanvasTool tool);
 double      stepwise_canvas_get_brush_size (StepwiseCanvas *self);
 void        stepwise_canvas_set_brush_size (StepwiseCanvas *self, double size);
+/* the palette the brush's colour comes from */
+StepwisePalette *stepwise_canvas_get_palette (StepwiseCanvas *self);
+/* the brush colour (its alpha ignored): the palette's, rounded to bytes;
+ * also the "color" property, a "#rrggbb" string */
 void        stepwise_canvas_set_color      (StepwiseCanvas *self, const GdkRGBA *color);
 void        stepwise_canvas_get_color      (StepwiseCanvas *self, GdkRGBA *color);
 
@@ -95,7 +126,7 @@ void        stepwise_canvas_get_color      (StepwiseCanvas *self, GdkRGBA *color
  * middle-button drag pan) */
 void        stepwise_canvas_set_zoom       (StepwiseCanvas *self, double zoom);
 double      stepwise_canvas_get_zoom       (StepwiseCanvas *self);
-/* the model pixel (0..S on each axis) under the drawing area's point
+/* the grid pixel (0..S on each axis) under the drawing area's point
  * (X, Y), as a pointer there paints; FALSE before the canvas is laid out */
 gboolean    stepwise_canvas_to_model       (StepwiseCanvas *self, double x, double y, double *mx, double *my);
 

@@ -117,11 +117,37 @@ compare_names (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
 }
 
+typedef struct {
+  GPtrArray *models;    /* StepwiseModel */
+  GStrv      skipped;   /* "name: why" */
+} Scan;
+
+static void
+scan_free (Scan *scan)
+{
+  g_ptr_array_unref (scan->models);
+  g_strfreev (scan->skipped);
+  g_free (scan);
+}
+
+/* why a file is not a model the window runs: the engine's message, less
+ * the path it starts with (the list names the file) */
+static char *
+skip_reason (const char *path, const char *name, const char *message)
+{
+  g_autofree char *quoted = g_strdup_printf ("“%s”: ", path);
+  if (g_str_has_prefix (message, quoted))
+    message += strlen (quoted);
+  return g_strdup_printf ("%s: %s", name, message);
+}
+
 static void
 scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   const char *dir = task_data;
-  GPtrArray *models = g_ptr_array_new_with_free_func (g_object_unref);
+  Scan *scan = g_new0 (Scan, 1);
+  scan->models = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GStrvBuilder) skipped = g_strv_builder_new ();
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   for (const char *name; d && (name = g_dir_read_name (d));)
@@ -134,11 +160,16 @@ scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
       g_autoptr (GError) error = NULL;
       StepwiseModel *model = stepwise_model_load (path, &error);
       if (model)
-        g_ptr_array_add (models, model);
+        g_ptr_array_add (scan->models, model);
       else
-        g_debug ("skipping %s: %s", path, error->message);
+        {
+          g_autofree char *name = g_strndup (names->pdata[i], strlen (names->pdata[i]) - strlen (".safetensors"));
+          g_autofree char *why = skip_reason (path, name, error->message);
+          g_strv_builder_add (skipped, why);
+        }
     }
-  g_task_return_pointer (task, models, (GDestroyNotify) g_ptr_array_unref);
+  scan->skipped = g_strv_builder_end (skipped);
+  g_task_return_pointer (task, scan, (GDestroyNotify) scan_free);
 }
 
 void
@@ -152,9 +183,17 @@ stepwise_model_scan_async (const char *dir, GCancellable *cancellable,
 }
 
 GPtrArray *
-stepwise_model_scan_finish (GAsyncResult *result, GError **error)
+stepwise_model_scan_finish (GAsyncResult *result, GStrv *skipped, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  Scan *scan = g_task_propagate_pointer (G_TASK (result), error);
+  if (!scan)
+    return NULL;
+  GPtrArray *models = g_steal_pointer (&scan->models);
+  if (skipped)
+    *skipped = g_steal_pointer (&scan->skipped);
+  g_strfreev (scan->skipped);
+  g_free (scan);
+  return models;
 }
 
 const char *

@@ -19,11 +19,13 @@ void           stepwise_model_load_async  (const char *path, GCancellable *cance
 StepwiseModel *stepwise_model_load_finish (GAsyncResult *result, GError **error);
 
 /* Every model of DIR (*.safetensors, sorted by name) that loads as a
- * generation model, on a worker thread; files that do not are skipped.
- * Finishes with a GPtrArray of StepwiseModel (never NULL). */
+ * generation model, on a worker thread.  Finishes with a GPtrArray of
+ * StepwiseModel, and in SKIPPED (when not NULL) each other file as
+ * "name: why it cannot run", from the engine's message (a classifier, a
+ * Part B model, a stage II model before the cascade runs it). */
 void           stepwise_model_scan_async  (const char *dir, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
-GPtrArray     *stepwise_model_scan_finish (GAsyncResult *result, GError **error);
+GPtrArray     *stepwise_model_scan_finish (GAsyncResult *result, GStrv *skipped, GError **error);
 
 const char    *stepwise_model_get_path    (StepwiseModel *self);
 /* the file name without ".safetensors" */

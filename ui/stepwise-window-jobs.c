@@ -59,7 +59,7 @@ _stepwise_window_update_preview (StepwiseWindow *self)
   g_autofree char *label = g_strdup_printf (_("i_start %d of %d · t = %d"), i, steps, t);
   gtk_label_set_text (self->start_label, label);
   if (!_stepwise_window_uses_start (_stepwise_window_get_mode (self))
-      || stepwise_canvas_get_size (self->canvas) != eps->height
+      || stepwise_canvas_get_model_size (self->canvas) != eps->height
       || stepwise_canvas_get_channels (self->canvas) != eps->channels)
     return;
   const size_t n = (size_t) eps->channels * eps->height * eps->width;
@@ -255,7 +255,7 @@ start_job (StepwiseWindow *self)
     }
   if (_stepwise_window_uses_canvas (mode))
     {
-      if (stepwise_canvas_get_size (self->canvas) != eps->height)
+      if (stepwise_canvas_get_model_size (self->canvas) != eps->height)
         return FALSE;
       image = stepwise_canvas_get_composite (self->canvas);
       job.image = g_bytes_get_data (image, NULL);

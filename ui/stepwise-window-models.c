@@ -140,14 +140,54 @@ stepwise_window_open_model (StepwiseWindow *self, const char *path)
   stepwise_model_load_async (path, self->cancellable, model_loaded, self);
 }
 
+GListModel *
+stepwise_window_get_models (StepwiseWindow *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->models);
+}
+
+const char * const *
+stepwise_window_get_unlisted_models (StepwiseWindow *self)
+{
+  static const char * const none[] = { NULL };
+  g_return_val_if_fail (STEPWISE_IS_WINDOW (self), NULL);
+  return self->unlisted ? (const char * const *) self->unlisted : none;
+}
+
+/* the folder's files the chooser leaves out, so no model seems lost: an
+ * information button beside the chooser's title (its tooltip counts
+ * them) whose popover gives each one's name and reason */
+static void
+show_unlisted (StepwiseWindow *self, GStrv unlisted)
+{
+  g_strfreev (self->unlisted);
+  self->unlisted = unlisted;
+  const guint n = g_strv_length (unlisted);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlisted_button), n > 0);
+  if (n == 0)
+    return;
+  /* Translators: how many files of the model folder are not generation
+   * models (classifiers, Part B models); a click lists them */
+  g_autofree char *count = g_strdup_printf (ngettext ("%u other file here cannot run in the window",
+                                                      "%u other files here cannot run in the window", n),
+                                            n);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlisted_button), count);
+  g_autofree char *reasons = g_strjoinv ("\n\n", unlisted);
+  g_autofree char *text = g_strdup_printf ("%s:\n\n%s", count, reasons);
+  gtk_label_set_text (self->unlisted_label, text);
+}
+
 static void
 models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) found = stepwise_model_scan_finish (result, &error);
+  GStrv unlisted = NULL;
+  g_autoptr (GPtrArray) found = stepwise_model_scan_finish (result, &unlisted, &error);
   if (!found)
     return;   /* cancelled: the window is gone */
   StepwiseWindow *self = user_data;
+  show_unlisted (self, unlisted);
   /* a model opened meanwhile stays where it is */
   const gboolean had_selection = stepwise_window_get_model (self) != NULL;
   /* the chooser selects the first model added by itself; only the choice

@@ -46,6 +46,8 @@ struct _StepwiseWindow
   AdwStatusPage       *empty_page;
   GtkProgressBar      *progress_bar;
   StepwiseScrubber    *scrubber;
+  GtkMenuButton       *unlisted_button;
+  GtkLabel            *unlisted_label;
   AdwComboRow         *model_row;
   AdwComboRow         *mode_row;
   GtkLabel            *mode_description;
@@ -60,6 +62,7 @@ struct _StepwiseWindow
 
   GSettings           *settings;
   GListStore          *models;        /* StepwiseModel */
+  GStrv                unlisted;      /* the folder's other files: "name: why" */
   StepwiseJobRunner   *runner;
   GCancellable        *cancellable;   /* model loading */
   char                *model_dir;

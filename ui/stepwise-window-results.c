@@ -313,9 +313,11 @@ _stepwise_window_use_result_action (GSimpleAction *action, GVariant *param, gpoi
   StepwiseWindow *self = user_data;
   if (!self->last_result)
     return;
-  if (g_bytes_get_size (self->last_result) != sizeof (float) * stepwise_canvas_get_channels (self->canvas)
-                                              * stepwise_canvas_get_size (self->canvas)
-                                              * stepwise_canvas_get_size (self->canvas))
+  /* the canvas takes a picture at the model's size or its grid's */
+  const gsize side = stepwise_canvas_get_model_size (self->canvas), grid = stepwise_canvas_get_size (self->canvas);
+  const gsize n = g_bytes_get_size (self->last_result) / sizeof (float);
+  if (n != stepwise_canvas_get_channels (self->canvas) * side * side
+      && n != stepwise_canvas_get_channels (self->canvas) * grid * grid)
     {
       _stepwise_window_toast (self, _("The result is not the size of this model’s input"));
       return;

@@ -336,6 +336,7 @@ stepwise_window_finalize (GObject *object)
   g_clear_object (&self->history);
   g_clear_pointer (&self->last_result, g_bytes_unref);
   g_free (self->model_dir);
+  g_strfreev (self->unlisted);
   G_OBJECT_CLASS (stepwise_window_parent_class)->finalize (object);
 }
 
@@ -426,6 +427,8 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, unlisted_button);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, unlisted_label);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, mode_description);
@@ -485,6 +488,7 @@ stepwise_window_init (StepwiseWindow *self)
   g_settings_bind (self->settings, "prompt", self->prompt_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "prompt2", self->prompt2_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "brush-size", self->canvas, "brush-size", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "brush-color", self->canvas, "color", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "i-start", self->start_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

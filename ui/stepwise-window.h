@@ -39,6 +39,12 @@ typedef enum {
 StepwiseWindow    *stepwise_window_new            (GtkApplication *application, const char *model_dir);
 /* loads the model file PATH on a worker, adds it to the chooser and selects it */
 void               stepwise_window_open_model     (StepwiseWindow *self, const char *path);
+/* the models the chooser lists (StepwiseModel), in its order */
+GListModel        *stepwise_window_get_models     (StepwiseWindow *self);
+/* the files of the model folder that the chooser does not list, as
+ * "name: why the window cannot run it" (listed by an information
+ * button beside the chooser's title); NULL-terminated, empty before the scan */
+const char * const *stepwise_window_get_unlisted_models (StepwiseWindow *self);
 /* the selected model; NULL while none is loaded (see notify::model) */
 StepwiseModel     *stepwise_window_get_model      (StepwiseWindow *self);
 void               stepwise_window_set_mode       (StepwiseWindow *self, StepwiseMode mode);
