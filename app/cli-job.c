@@ -137,9 +137,9 @@ load_cascade (SwCliJobOptions *o, GError **error)
   if (!o->model)
     {
       o->model = sw_cli_default_model_path ();
-      g_autofree char *shipped = sw_cli_shipped_model_file (SW_CLI_DEFAULT_SR_MODEL);
-      if (!o->sr && o->stage != 1 && g_file_test (shipped, G_FILE_TEST_EXISTS))
-        o->sr = g_steal_pointer (&shipped);
+      /* the shipped SW_CLI_DEFAULT_SR_MODEL, found as the window finds it */
+      if (!o->sr && o->stage != 1)
+        o->sr = sw_cascade_stage2_beside (o->model);
     }
   if (o->stage == 1)
     g_clear_pointer (&o->sr, g_free);

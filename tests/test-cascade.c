@@ -469,6 +469,26 @@ test_files (void)
   g_assert_true (memcmp (out, again, sizeof out) != 0);
 }
 
+/* the stage II file that goes with a stage I file: NAME-stage2 beside
+ * NAME-stage1, a regular file (stepwise-cli's default, the window's list) */
+static void
+test_stage2_beside (void)
+{
+  g_autofree char *one = g_build_filename (tmpdir, "beside-stage1.safetensors", NULL);
+  g_autofree char *two = g_build_filename (tmpdir, "beside-stage2.safetensors", NULL);
+  g_autofree char *other = g_build_filename (tmpdir, "beside.safetensors", NULL);
+  g_assert_null (sw_cascade_stage2_beside (one));
+  g_assert_cmpint (g_mkdir (two, 0755), ==, 0);   /* a folder is no model file */
+  g_assert_null (sw_cascade_stage2_beside (one));
+  g_rmdir (two);
+  g_assert_true (g_file_set_contents (two, "x", 1, NULL));
+  g_autofree char *found = sw_cascade_stage2_beside (one);
+  g_assert_cmpstr (found, ==, two);
+  g_assert_null (sw_cascade_stage2_beside (other));
+  g_assert_null (sw_cascade_stage2_beside (two));
+  g_unlink (two);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -481,6 +501,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cascade/cancel-in-stage2", test_cancel_in_stage2);
   g_test_add_func ("/cascade/validation", test_validation);
   g_test_add_func ("/cascade/files", test_files);
+  g_test_add_func ("/cascade/stage2-beside", test_stage2_beside);
   int rc = g_test_run ();
   sw_test_remove_dir (tmpdir);
   g_free (tmpdir);

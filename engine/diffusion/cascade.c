@@ -50,6 +50,17 @@ sw_cascade_load (const char *stage1_path, const char *stage2_path, GError **erro
   return sw_cascade_new (one, two, error);
 }
 
+char *
+sw_cascade_stage2_beside (const char *stage1_path)
+{
+  static const char one[] = "-stage1.safetensors", two[] = "-stage2.safetensors";
+  if (!g_str_has_suffix (stage1_path, one))
+    return NULL;
+  const size_t stem = strlen (stage1_path) - strlen (one);
+  g_autofree char *path = g_strdup_printf ("%.*s%s", (int) stem, stage1_path, two);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
 void
 sw_cascade_free (SwCascade *c)
 {

@@ -54,6 +54,12 @@ SwCascade *sw_cascade_new (SwEpsModel *stage1, SwEpsModel *stage2, GError **erro
  * STAGE2_PATH (sw_eps_model_load_stage2), each refusing the other's kind */
 SwCascade *sw_cascade_load (const char *stage1_path, const char *stage2_path, GError **error);
 void       sw_cascade_free (SwCascade *cascade);
+/* the stage II file that goes with the stage I file STAGE1_PATH when none
+ * is named: NAME-stage2.safetensors beside NAME-stage1.safetensors (the
+ * shipped emoji-stage1 and emoji-stage2), where that is a regular file;
+ * else NULL.  stepwise-cli's default and the window's model list both
+ * pair files by it. */
+char      *sw_cascade_stage2_beside (const char *stage1_path);
 /* whether stage II reads the prompt (has a vocabulary), so that a job
  * gives it sr_cond, encoded by stage II's own encode */
 gboolean   sw_cascade_stage2_reads_prompt (const SwCascade *cascade);
