@@ -40,7 +40,7 @@ stroke () {   # x0 y0 x1 y1: a drag in ten moves
 }
 
 xdotool mousemove 342 144 click 1   # red
-for _ in 1 2 3 4; do xdotool mousemove 129 571 click 1; sleep 0.1; done   # brush 2 -> 4.9 px
+for _ in 1 2; do xdotool mousemove 129 571 click 1; sleep 0.1; done   # brush 4 -> 6.25 px
 stroke 70 300 320 300
 xdotool mousemove 260 166 click 1   # blue
 stroke 190 230 190 500

@@ -918,7 +918,8 @@ stepwise_canvas_class_init (StepwiseCanvasClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BRUSH_SIZE] =
     g_param_spec_double ("brush-size", NULL, NULL, STEPWISE_CANVAS_BRUSH_MIN, STEPWISE_CANVAS_BRUSH_MAX,
-                         2.0, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         STEPWISE_CANVAS_BRUSH_DEFAULT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SHOW_GRID] =
     g_param_spec_boolean ("show-grid", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1012,7 +1013,7 @@ add_shortcuts (StepwiseCanvas *self)
 static void
 stepwise_canvas_init (StepwiseCanvas *self)
 {
-  self->brush_size = 2.0;
+  self->brush_size = STEPWISE_CANVAS_BRUSH_DEFAULT;
   self->show_mask = TRUE;
   g_type_ensure (STEPWISE_TYPE_PALETTE);
   self->pointer_x = self->pointer_y = -1;

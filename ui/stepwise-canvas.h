@@ -51,6 +51,9 @@ typedef enum {
 
 #define STEPWISE_CANVAS_BRUSH_MIN 0.5
 #define STEPWISE_CANVAS_BRUSH_MAX 16.0
+/* a line a 64 px colour grid reads at 16 px: one pixel of the cascade's
+ * stage I (also the brush-size setting's default) */
+#define STEPWISE_CANVAS_BRUSH_DEFAULT 4.0
 #define STEPWISE_CANVAS_ZOOM_MAX 16.0
 
 GtkWidget  *stepwise_canvas_new            (void);
