@@ -25,28 +25,10 @@
 
 static char *dir, *model_path;
 
-static gboolean
-has_model (gpointer window)
-{
-  return stepwise_window_get_model (window) != NULL;
-}
-
 static StepwiseWindow *
 new_window (void)
 {
-  StepwiseWindow *window = stepwise_window_new (NULL, dir);
-  gtk_window_present (GTK_WINDOW (window));
-  iterate_until (has_model, window, 30);
-  iterate_for (300);
-  return window;
-}
-
-static void
-close_window (StepwiseWindow *window)
-{
-  gtk_window_close (GTK_WINDOW (window));   /* destroys it, no save step */
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  return ui_window_new (dir);
 }
 
 static void
@@ -409,11 +391,11 @@ test_palette_settings (void)
   g_assert_cmpstr (saved, ==, "#43a047");
   g_settings_set_string (s, "brush-color", "#8e24aa");
   g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#8e24aa");
-  close_window (window);
+  ui_window_close (window);
   window = new_window ();
   palette = stepwise_canvas_get_palette (stepwise_window_get_canvas (window));
   g_assert_cmpstr (stepwise_palette_get_color (palette), ==, "#8e24aa");
-  close_window (window);
+  ui_window_close (window);
   g_settings_reset (s, "brush-color");
 }
 
@@ -430,7 +412,7 @@ test_autosave (void)
   line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 5, 5, 20, 9);
   line (canvas, STEPWISE_CANVAS_TOOL_MASK, 14, 4, 14, 24);
   g_autoptr (GBytes) drawn = stepwise_canvas_get_layers (canvas);
-  close_window (window);   /* within the debounce: nothing was saved by hand */
+  ui_window_close (window);   /* within the debounce: nothing was saved by hand */
 
   StepwiseCanvas *again = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
   stepwise_canvas_set_geometry (again, 1, 28);
@@ -473,7 +455,8 @@ typedef struct {
 } Watch;
 
 static void
-on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0, Watch *w)
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, int stage, GBytes *x_t, GBytes *x0,
+          Watch *w)
 {
   if (w->frames++ == 0)
     {
@@ -639,7 +622,7 @@ test_sdedit (void)
     }
   watch_clear (&lab);
   watch_clear (&w);
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* issue 23: the canvas zooms (about the centre, by its actions) and the
@@ -677,7 +660,7 @@ test_zoom (void)
   gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-out", NULL);
   g_assert_cmpfloat (stepwise_canvas_get_zoom (canvas), ==, 1);
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
-  close_window (window);
+  ui_window_close (window);
 }
 
 static void
@@ -727,7 +710,7 @@ test_inpaint (void)
   stepwise_canvas_set_brush_size (canvas, 2);
   screenshot (window, "mode-2-inpaint.png");
   watch_clear (&w);
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* an anagram and a hybrid of the prompt and PROMPT2, STEPS steps each:
@@ -759,7 +742,7 @@ test_anagram_hybrid (void)
   StepwiseWindow *window = new_window ();
   stepwise_window_set_prompt (window, "a sneaker");
   anagram_then_hybrid (window, "a bag", 5, "mode-3-anagram.png", "mode-4-hybrid.png");
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* issue 22's stage I: a 16x16 colour residual attention UNet found in the
@@ -786,7 +769,7 @@ test_stage1 (void)
   sw_test_write_tiny_stage1 (path, stage1_captions);
   StepwiseWindow *window = stepwise_window_new (NULL, folder);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_until (has_model, window, 30);
+  iterate_until (ui_window_has_model, window, 30);
   iterate_for (300);
   g_assert_cmpstr (stepwise_model_get_path (stepwise_window_get_model (window)), ==, path);
   StepwiseCanvas *canvas = stepwise_window_get_canvas (window);
@@ -884,7 +867,7 @@ test_stage1 (void)
   watch_clear (&e);
   watch_clear (&m);
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
-  close_window (window);
+  ui_window_close (window);
   g_settings_set_string (s, "last-model", "");
 }
 
@@ -951,16 +934,7 @@ test_stage1_crisp (void)
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dir = g_dir_make_tmp ("stepwise-ui-canvas-XXXXXX", NULL);
-  /* the autosave goes under XDG_STATE_HOME, read before GLib caches it */
-  g_autofree char *state = g_build_filename (dir, "state", NULL);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  /* the results' history goes under XDG_DATA_HOME */
-  g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  dir = ui_test_init (&argc, &argv, "stepwise-ui-canvas-XXXXXX");
   {
     /* the jobs here start from seed 0, as their expected pixels do */
     g_autoptr (GSettings) s = g_settings_new ("io.github.stepwise.Stepwise");

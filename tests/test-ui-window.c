@@ -18,35 +18,13 @@
 
 static char *dir, *model_path;
 
-static gboolean
-has_model (gpointer window)
-{
-  return stepwise_window_get_model (window) != NULL;
-}
-
 static StepwiseWindow *
 new_window (void)
 {
-  StepwiseWindow *window = stepwise_window_new (NULL, dir);
-  gtk_window_present (GTK_WINDOW (window));
-  iterate_until (has_model, window, 30);
-  /* let it draw once before anything is measured */
-  const gint64 settle = g_get_monotonic_time () + 300 * 1000;
-  while (g_get_monotonic_time () < settle)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  /* drawn once before anything is measured */
+  StepwiseWindow *window = ui_window_new (dir);
   g_assert_cmpstr (stepwise_model_get_path (stepwise_window_get_model (window)), ==, model_path);
   return window;
-}
-
-static void
-close_window (StepwiseWindow *window)
-{
-  gtk_window_close (GTK_WINDOW (window));   /* destroys it: it is not hidden on close */
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
 }
 
 static gboolean
@@ -73,7 +51,8 @@ typedef struct {
 } Watch;
 
 static void
-on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0, Watch *w)
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, int stage, GBytes *x_t, GBytes *x0,
+          Watch *w)
 {
   g_assert_cmpint (index, ==, w->frames);   /* in order, none missing */
   g_assert_cmpint (g_bytes_get_size (x_t), ==, sizeof (float) * 28 * 28);
@@ -197,7 +176,7 @@ test_window_builds (void)
       g_assert_true (action_enabled (window, "generate"));
     }
   stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
-  close_window (window);
+  ui_window_close (window);
 }
 
 static void
@@ -237,7 +216,7 @@ test_generate (void)
   g_assert_true (g_bytes_equal (again.result, w.result));
   watch_clear (&again);
   watch_clear (&w);
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* issue 23, item 1: the suggestions under the prompt take no grab: while
@@ -280,7 +259,7 @@ test_prompt_suggestions (void)
   while (stepwise_job_runner_get_running (runner))
     g_main_context_iteration (NULL, FALSE);
   stepwise_window_set_prompt (window, "");   /* the next window's, through the settings */
-  close_window (window);
+  ui_window_close (window);
 }
 
 static gboolean
@@ -356,7 +335,7 @@ test_seeds (void)
   generate_results (window, 1);
   g_autoptr (StepwiseResult) alone = g_list_model_get_item (history, 0);
   g_assert_true (g_bytes_equal (stepwise_result_get_pixels (alone), stepwise_result_get_pixels (r42)));
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* issue 23, item 3: each result keeps its own steps, and the scrubber
@@ -400,7 +379,7 @@ test_result_trajectories (void)
   g_assert_false (action_enabled (window, "export-strip"));
   g_assert_true (action_enabled (window, "save"));
   stepwise_window_set_prompt (window, "");
-  close_window (window);
+  ui_window_close (window);
 }
 
 static void
@@ -432,7 +411,7 @@ test_cancel (void)
   g_assert_cmpuint (stepwise_scrubber_get_n_frames (stepwise_window_get_scrubber (window)), ==, 4 + 1);
   watch_clear (&second);
   watch_clear (&w);
-  close_window (window);
+  ui_window_close (window);
 }
 
 static void
@@ -466,7 +445,7 @@ test_main_loop_responsive (void)
       watch_clear (&w);
     }
   g_assert_cmpint (best, <, 50 * 1000);
-  close_window (window);
+  ui_window_close (window);
 }
 
 static void
@@ -478,7 +457,7 @@ test_settings_persist (void)
   g_settings_set_int (s, "steps", 12);
   stepwise_window_set_prompt (window, "a bag");
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  close_window (window);
+  ui_window_close (window);
   g_assert_cmpstr (g_settings_get_string (s, "prompt"), ==, "a bag");
   g_assert_cmpint (g_settings_get_int (s, "window-width"), ==, 1200);
   g_assert_cmpint (g_settings_get_int (s, "window-height"), ==, 800);
@@ -495,7 +474,7 @@ test_settings_persist (void)
   run_job (window, &w);   /* the job uses the remembered steps */
   g_assert_cmpint (w.frames, ==, 12 + 1);
   watch_clear (&w);
-  close_window (window);
+  ui_window_close (window);
 }
 
 /* with no session bus the settings go to the keyfile backend (dconf would
@@ -575,14 +554,14 @@ test_default_model (void)
   int selected = 0;
   g_signal_connect_swapped (window, "notify::model", G_CALLBACK (count_call), &selected);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_until (has_model, window, 30);
+  iterate_until (ui_window_has_model, window, 30);
   iterate_for (200);
   g_assert_cmpstr (stepwise_model_get_name (stepwise_window_get_model (window)), ==, WINDOW_DEFAULT_MODEL);
   /* never the first model on the way: --generate starts on the first */
   g_assert_cmpint (selected, ==, 1);
   g_autofree char *last = g_settings_get_string (s, "last-model");
   g_assert_cmpstr (last, ==, def);
-  close_window (window);
+  ui_window_close (window);
   g_settings_set_string (s, "last-model", "");
   g_unlink (first);
   g_unlink (def);
@@ -640,22 +619,15 @@ test_model_list (void)
   /* the reason is the engine's, without the path */
   for (guint i = 0; unlisted[i]; i++)
     g_assert_null (strstr (unlisted[i], SHIPPED_MODELDIR));
-  close_window (window);
+  ui_window_close (window);
 }
 
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  dir = g_dir_make_tmp ("stepwise-ui-XXXXXX", NULL);
-  /* the canvas autosaves under XDG_STATE_HOME: keep it in the test's folder */
+  dir = ui_test_init (&argc, &argv, "stepwise-ui-XXXXXX");
   g_autofree char *state = g_build_filename (dir, "state", NULL);
-  g_setenv ("XDG_STATE_HOME", state, TRUE);
-  /* the results' history goes under XDG_DATA_HOME */
   g_autofree char *data = g_build_filename (dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
   model_path = g_build_filename (dir, "tiny.safetensors", NULL);
   sw_test_write_tiny_model (model_path);
   g_test_add_func ("/ui/window/builds", test_window_builds);

@@ -1,4 +1,5 @@
-/* stepwise-job-runner.c: one GTask per job.  The worker copies each frame
+/* stepwise-job-runner.c: one GTask per job, run by sw_cascade_run (a
+ * model alone is a cascade without stage II).  The worker copies each frame
  * into a queue shared with the main loop and schedules one idle to drain
  * it; the task's own completion drains what is left before "finished", so
  * frames always come before the end.  A generation number tells a current
@@ -15,7 +16,7 @@
 #define WORKER_NICE 10
 
 typedef struct {
-  int     index, t, steps;
+  int     index, t, steps, stage;
   GBytes *x_t, *x0;
 } Frame;
 
@@ -23,10 +24,9 @@ typedef struct {
   StepwiseJobRunner *runner;    /* strong: lives until the job ends */
   guint              generation;
   StepwiseModel     *model;
-  SwJob              job;
-  float             *cond, *cond2;
+  SwCascadeJob       job;
+  float             *cond, *cond2, *sr_cond;
   float             *image, *mask;
-  size_t             image_floats;
   GMainContext      *context;
   GMutex             lock;      /* guards frames, drain_pending */
   GQueue             frames;
@@ -72,6 +72,7 @@ job_data_free (JobData *d)
   g_main_context_unref (d->context);
   g_free (d->cond);
   g_free (d->cond2);
+  g_free (d->sr_cond);
   g_free (d->image);
   g_free (d->mask);
   g_object_unref (d->model);
@@ -101,7 +102,7 @@ drain (GTask *task)
       if (!f)
         break;
       if (d->generation == d->runner->generation && !g_cancellable_is_cancelled (cancellable))
-        g_signal_emit (d->runner, signals[SIGNAL_FRAME], 0, f->index, f->t, f->steps, f->x_t, f->x0);
+        g_signal_emit (d->runner, signals[SIGNAL_FRAME], 0, f->index, f->t, f->steps, f->stage, f->x_t, f->x0);
       frame_free (f);
       if (g_get_monotonic_time () >= until)
         return TRUE;
@@ -149,12 +150,14 @@ on_step (const SwJobFrame *frame, gpointer user_data)
     g_atomic_int_inc (&d->steps_done);
   if (frame->first == 0)
     {
+      const size_t floats = (size_t) frame->channels * frame->height * frame->width;
       Frame *f = g_new0 (Frame, 1);
       f->index = frame->i;
       f->t = frame->t;
       f->steps = frame->steps;
-      f->x_t = g_bytes_new (frame->x_t, sizeof (float) * d->image_floats);
-      f->x0 = g_bytes_new (frame->x0, sizeof (float) * d->image_floats);
+      f->stage = frame->stage;
+      f->x_t = g_bytes_new (frame->x_t, sizeof (float) * floats);
+      f->x0 = g_bytes_new (frame->x0, sizeof (float) * floats);
       g_mutex_lock (&d->lock);
       g_queue_push_tail (&d->frames, f);
       if (!d->drain_pending)
@@ -171,7 +174,7 @@ static void
 job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   JobData *d = task_data;
-  SwEpsModel *eps = stepwise_model_get_eps (d->model);
+  SwEpsModel *out_model = sw_cascade_output (stepwise_model_get_cascade (d->model), &d->job);
 #ifdef __linux__
   /* per thread on Linux; only ever lowered, which needs no privilege */
   const id_t tid = (id_t) gettid ();
@@ -186,9 +189,10 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
       return;
     }
   GError *error = NULL;
-  const size_t n = (size_t) d->job.count * d->image_floats;
+  const size_t n = (size_t) d->job.job.count * out_model->channels * out_model->height * out_model->width;
   float *out = g_new (float, n);
-  gboolean ok = sw_job_run (eps, &d->job, out, on_step, task, cancellable, &error);
+  gboolean ok = sw_cascade_run (stepwise_model_get_cascade (d->model), &d->job, out, on_step, task,
+                                cancellable, &error);
   g_mutex_unlock (lock);
   if (g_task_had_error (task))    /* on_step already returned "cancelled" */
     {
@@ -244,7 +248,7 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 gboolean
-stepwise_job_runner_start (StepwiseJobRunner *self, StepwiseModel *model, const SwJob *job)
+stepwise_job_runner_start (StepwiseJobRunner *self, StepwiseModel *model, const SwCascadeJob *job)
 {
   g_return_val_if_fail (STEPWISE_IS_JOB_RUNNER (self), FALSE);
   g_return_val_if_fail (STEPWISE_IS_MODEL (model), FALSE);
@@ -257,26 +261,31 @@ stepwise_job_runner_start (StepwiseJobRunner *self, StepwiseModel *model, const 
   self->cancellable = g_cancellable_new ();
   self->last_steps_done = 0;
 
-  SwEpsModel *eps = stepwise_model_get_eps (model);
+  SwCascade *cascade = stepwise_model_get_cascade (model);
+  SwEpsModel *eps = cascade->stage1, *out = sw_cascade_output (cascade, job);
   JobData *d = g_new0 (JobData, 1);
   d->runner = g_object_ref (self);
   d->generation = self->generation;
   d->model = g_object_ref (model);
   d->job = *job;
-  const size_t rows = job->cond_per_image ? (size_t) job->count : 1;
-  if (job->cond)
-    d->cond = g_memdup2 (job->cond, sizeof (float) * eps->cond_dim * rows);
-  if (job->cond2)
-    d->cond2 = g_memdup2 (job->cond2, sizeof (float) * eps->cond_dim * rows);
-  d->job.cond = d->cond;
-  d->job.cond2 = d->cond2;
-  d->image_floats = (size_t) eps->channels * eps->height * eps->width;
-  if (job->image)
-    d->image = g_memdup2 (job->image, sizeof (float) * d->image_floats);
-  if (job->mask)
-    d->mask = g_memdup2 (job->mask, sizeof (float) * eps->height * eps->width);
-  d->job.image = d->image;
-  d->job.mask = d->mask;
+  const SwJob *j = &job->job;
+  const size_t rows = j->cond_per_image ? (size_t) j->count : 1;
+  if (j->cond)
+    d->cond = g_memdup2 (j->cond, sizeof (float) * eps->cond_dim * rows);
+  if (j->cond2)
+    d->cond2 = g_memdup2 (j->cond2, sizeof (float) * eps->cond_dim * rows);
+  if (job->sr_cond && cascade->stage2)
+    d->sr_cond = g_memdup2 (job->sr_cond, sizeof (float) * cascade->stage2->cond_dim * rows);
+  d->job.job.cond = d->cond;
+  d->job.job.cond2 = d->cond2;
+  d->job.sr_cond = d->sr_cond;
+  const size_t pixels = (size_t) out->height * out->width;
+  if (j->image)
+    d->image = g_memdup2 (j->image, sizeof (float) * out->channels * pixels);
+  if (j->mask)
+    d->mask = g_memdup2 (j->mask, sizeof (float) * pixels);
+  d->job.job.image = d->image;
+  d->job.job.mask = d->mask;
   d->context = g_main_context_ref_thread_default ();
   g_mutex_init (&d->lock);
   g_queue_init (&d->frames);
@@ -360,12 +369,15 @@ stepwise_job_runner_class_init (StepwiseJobRunnerClass *klass)
                                                    G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* ::frame (index, t, steps, x_t, x0): image 0 before update INDEX at
-   * timestep T, and the model's x0 there; (C, H, W) floats in [-1, 1].
-   * The last frame has index = steps, t = 0, x_t = x0 = the result. */
+  /* ::frame (index, t, steps, stage, x_t, x0): image 0 before update
+   * INDEX of STEPS at timestep T, and the model's x0 there; (C, H, W)
+   * floats in [-1, 1] at the stage's geometry (STAGE 1, or 2 for a
+   * cascade's stage II, whose frames come after stage I's).  Each
+   * stage's last frame has index = steps, t = 0, x_t = x0 = its result. */
   signals[SIGNAL_FRAME] =
     g_signal_new ("frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 5, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT, G_TYPE_BYTES, G_TYPE_BYTES);
+                  G_TYPE_NONE, 6, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT, G_TYPE_INT, G_TYPE_BYTES,
+                  G_TYPE_BYTES);
   /* ::finished (result, error): RESULT (count, C, H, W) or NULL with ERROR */
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -1,5 +1,6 @@
-/* stepwise-job-runner.h: runs engine generation jobs (sw_job_run) on a
- * worker thread and reports on the main loop.
+/* stepwise-job-runner.h: runs engine generation jobs (sw_cascade_run:
+ * a model alone, or a cascade's two stages as one job) on a worker
+ * thread and reports on the main loop.
  *
  * Each step's x_t and predicted x0 of image 0 are copied on the worker and
  * arrive, in order, as the "frame" signal; then "finished" comes once with
@@ -13,7 +14,7 @@
 
 #include <gio/gio.h>
 
-#include "diffusion/job.h"
+#include "diffusion/cascade.h"
 #include "stepwise-model.h"
 
 G_BEGIN_DECLS
@@ -22,12 +23,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StepwiseJobRunner, stepwise_job_runner, STEPWISE, JOB_RUNNER, GObject)
 
 StepwiseJobRunner *stepwise_job_runner_new         (void);
-/* Runs JOB (copied; its cond and cond2 must be MODEL's cond_dim floats,
- * its image (C, H, W) and mask (H, W) of MODEL's size: all copied too) on
- * MODEL.  Returns
- * TRUE when it cancelled a job that was running. */
+/* Runs JOB (copied; its cond and cond2 must be stage I's cond_dim
+ * floats, sr_cond stage II's, its image (C, H, W) and mask (H, W) of the
+ * output's size, sw_cascade_output: all copied too) on MODEL's cascade.
+ * Returns TRUE when it cancelled a job that was running. */
 gboolean           stepwise_job_runner_start       (StepwiseJobRunner *self, StepwiseModel *model,
-                                                    const SwJob *job);
+                                                    const SwCascadeJob *job);
 /* asks the running job to stop; "finished" follows within one step */
 void               stepwise_job_runner_cancel      (StepwiseJobRunner *self);
 gboolean           stepwise_job_runner_get_running (StepwiseJobRunner *self);

@@ -1,13 +1,18 @@
+#include "config.h"
+
 #include "stepwise-model.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 struct _StepwiseModel
 {
   GObject     parent_instance;
-  char       *path;
+  char       *path;      /* stage I's file */
+  char       *sr_path;   /* stage II's, or NULL */
+  char       *id;
   char       *name;
-  SwEpsModel *eps;
+  SwCascade  *cascade;   /* stage II NULL for a model alone */
   char      **prompts;
   GMutex      lock;
 };
@@ -22,9 +27,11 @@ stepwise_model_finalize (GObject *object)
 {
   StepwiseModel *self = STEPWISE_MODEL (object);
   g_free (self->path);
+  g_free (self->sr_path);
+  g_free (self->id);
   g_free (self->name);
   g_strfreev (self->prompts);
-  sw_eps_model_free (self->eps);
+  sw_cascade_free (self->cascade);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (stepwise_model_parent_class)->finalize (object);
 }
@@ -65,23 +72,60 @@ stepwise_model_init (StepwiseModel *self)
   g_mutex_init (&self->lock);
 }
 
-StepwiseModel *
-stepwise_model_load (const char *path, GError **error)
+/* a file's name without ".safetensors" */
+static char *
+file_name (const char *path)
 {
-  SwEpsModel *eps = sw_eps_model_load (path, error);
-  if (!eps)
+  char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  return base;
+}
+
+/* the cascade's name: "Emoji, 16 → 64 (cascade)" for emoji-stage1 */
+static char *
+cascade_name (const char *stage1_name, const SwCascade *c)
+{
+  g_autofree char *stem = g_strdup (stage1_name);
+  if (g_str_has_suffix (stem, "-stage1"))
+    stem[strlen (stem) - strlen ("-stage1")] = '\0';
+  if (g_ascii_islower (stem[0]))
+    stem[0] = g_ascii_toupper (stem[0]);
+  /* Translators: a cascade of two models in the model chooser: its name,
+   * stage I's image side and stage II's, in pixels */
+  return g_strdup_printf (_("%s, %d → %d (cascade)"), stem, c->stage1->height, c->stage2->height);
+}
+
+StepwiseModel *
+stepwise_model_load_cascade (const char *path, const char *sr_path, GError **error)
+{
+  SwCascade *cascade = sw_cascade_load (path, sr_path, error);
+  if (!cascade)
     return NULL;
   StepwiseModel *self = g_object_new (STEPWISE_TYPE_MODEL, NULL);
   self->path = g_strdup (path);
-  g_autofree char *base = g_path_get_basename (path);
-  if (g_str_has_suffix (base, ".safetensors"))
-    base[strlen (base) - strlen (".safetensors")] = '\0';
-  self->name = g_steal_pointer (&base);
-  self->eps = eps;
+  self->name = file_name (path);
+  self->id = g_strdup (path);
+  if (sr_path)
+    {
+      self->sr_path = g_strdup (sr_path);
+      g_autofree char *name = g_steal_pointer (&self->name);
+      self->name = cascade_name (name, cascade);
+      g_free (self->id);
+      self->id = g_strconcat (path, G_SEARCHPATH_SEPARATOR_S, sr_path, NULL);
+    }
+  self->cascade = cascade;
+  SwEpsModel *eps = cascade->stage1;
   self->prompts = eps->prompts ? eps->prompts (eps) : NULL;
   if (!self->prompts)
     self->prompts = g_new0 (char *, 1);
   return self;
+}
+
+StepwiseModel *
+stepwise_model_load (const char *path, GError **error)
+{
+  return stepwise_model_load_cascade (path, NULL, error);
 }
 
 static void
@@ -147,28 +191,45 @@ scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   const char *dir = task_data;
   Scan *scan = g_new0 (Scan, 1);
   scan->models = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GStrvBuilder) skipped = g_strv_builder_new ();
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   for (const char *name; d && (name = g_dir_read_name (d));)
     if (g_str_has_suffix (name, ".safetensors"))
       g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
+  /* each file's reason, and the stage II files a cascade takes */
+  g_autoptr (GHashTable) skipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
       g_autoptr (GError) error = NULL;
       StepwiseModel *model = stepwise_model_load (path, &error);
-      if (model)
-        g_ptr_array_add (scan->models, model);
-      else
+      if (!model)
         {
-          g_autofree char *name = g_strndup (names->pdata[i], strlen (names->pdata[i]) - strlen (".safetensors"));
-          g_autofree char *why = skip_reason (path, name, error->message);
-          g_strv_builder_add (skipped, why);
+          g_autofree char *name = file_name (path);
+          g_hash_table_insert (skipped, g_strdup (path), skip_reason (path, name, error->message));
+          continue;
         }
+      /* a stage I model with its stage II beside it: the cascade first */
+      g_autofree char *sr_path = sw_cascade_stage2_beside (path);
+      StepwiseModel *cascade = sr_path ? stepwise_model_load_cascade (path, sr_path, NULL) : NULL;
+      if (cascade)
+        {
+          g_ptr_array_add (scan->models, cascade);
+          g_hash_table_add (taken, g_steal_pointer (&sr_path));
+        }
+      g_ptr_array_add (scan->models, model);
     }
-  scan->skipped = g_strv_builder_end (skipped);
+  g_autoptr (GStrvBuilder) reasons = g_strv_builder_new ();
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names->pdata[i], NULL);
+      const char *why = g_hash_table_lookup (skipped, path);
+      if (why && !g_hash_table_contains (taken, path))
+        g_strv_builder_add (reasons, why);
+    }
+  scan->skipped = g_strv_builder_end (reasons);
   g_task_return_pointer (task, scan, (GDestroyNotify) scan_free);
 }
 
@@ -210,11 +271,39 @@ stepwise_model_get_name (StepwiseModel *self)
   return self->name;
 }
 
+const char *
+stepwise_model_get_sr_path (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->sr_path;
+}
+
+const char *
+stepwise_model_get_id (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->id;
+}
+
 SwEpsModel *
 stepwise_model_get_eps (StepwiseModel *self)
 {
   g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
-  return self->eps;
+  return self->cascade->stage1;
+}
+
+SwCascade *
+stepwise_model_get_cascade (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->cascade;
+}
+
+SwEpsModel *
+stepwise_model_get_output (StepwiseModel *self)
+{
+  g_return_val_if_fail (STEPWISE_IS_MODEL (self), NULL);
+  return self->cascade->stage2 ? self->cascade->stage2 : self->cascade->stage1;
 }
 
 const char * const *

@@ -1,6 +1,7 @@
 /* stepwise-scrubber.c: frames live in the trajectory shown, indexed by
- * arrival order (frame k is update i_start + k); the scale runs over
- * 0..steps and refuses positions not yet computed.  "image-changed" tells
+ * arrival order (frame k is update i_start + k of stage I, then stage
+ * II's); the scale runs over the frames the job makes and refuses
+ * positions not yet computed.  "image-changed" tells
  * the window to redraw. */
 #include "stepwise-scrubber.h"
 
@@ -45,15 +46,25 @@ update_label (StepwiseScrubber *self)
       gtk_label_set_text (self->step_label, self->missing ? _("No steps kept for this result") : "");
       return;
     }
-  int index, t;
+  int index, t, stage, steps;
   if (!stepwise_trajectory_get_frame (self->trajectory, self->position, &index, &t, NULL, NULL))
     {
       gtk_label_set_text (self->step_label, "");
       return;
     }
-  /* Translators: a step of the denoising trajectory and its timestep */
-  g_autofree char *text = g_strdup_printf (_("Step %d of %d · t = %d"), index,
-                                           stepwise_trajectory_get_steps (self->trajectory), t);
+  stepwise_trajectory_get_frame_stage (self->trajectory, self->position, &stage, &steps, NULL);
+  g_autofree char *text = NULL;
+  if (stepwise_trajectory_get_stages (self->trajectory) == 1)
+    /* Translators: a step of the denoising trajectory and its timestep */
+    text = g_strdup_printf (_("Step %d of %d · t = %d"), index, steps, t);
+  else if (stage == 1)
+    /* Translators: a step of a cascade's first stage (the small image)
+     * and its timestep */
+    text = g_strdup_printf (_("Stage I · step %d of %d · t = %d"), index, steps, t);
+  else
+    /* Translators: a step of a cascade's second stage (super-resolution,
+     * the big image) and its timestep */
+    text = g_strdup_printf (_("Stage II · step %d of %d · t = %d"), index, steps, t);
   gtk_label_set_text (self->step_label, text);
 }
 
@@ -179,9 +190,11 @@ stepwise_scrubber_get_show_x0 (StepwiseScrubber *self)
 static void
 add_mark (StepwiseScrubber *self, int k)
 {
-  int index;
+  int index, steps;
   stepwise_trajectory_get_frame (self->trajectory, k, &index, NULL, NULL, NULL);
-  if (k > 0 && (k % self->mark_every == 0 || index == stepwise_trajectory_get_steps (self->trajectory)))
+  stepwise_trajectory_get_frame_stage (self->trajectory, k, NULL, &steps, NULL);
+  /* each stage's result has a mark */
+  if (k > 0 && (k % self->mark_every == 0 || index == steps))
     gtk_scale_add_mark (self->scale, k, GTK_POS_BOTTOM, NULL);
 }
 
@@ -198,13 +211,15 @@ stepwise_scrubber_set_trajectory (StepwiseScrubber *self, StepwiseTrajectory *tr
   gtk_scale_clear_marks (self->scale);
   /* the first mark now, so the row of marks never changes the layout */
   gtk_scale_add_mark (self->scale, 0, GTK_POS_BOTTOM, NULL);
-  const int steps = trajectory ? stepwise_trajectory_get_steps (trajectory) : 1;
+  /* the track spans the frames the job makes, not its step count: an
+   * SDEdit from i_start 10 of 33 makes 24, and its last sits at the end */
+  const int last = trajectory ? MAX (stepwise_trajectory_get_max_frames (trajectory) - 1, 1) : 1;
   const int n = (int) stepwise_scrubber_get_n_frames (self);
-  self->mark_every = (steps + MAX_MARKS - 1) / MAX_MARKS;
+  self->mark_every = (last + MAX_MARKS - 1) / MAX_MARKS;
   for (int k = 1; k < n; k++)
     add_mark (self, k);
   self->updating = TRUE;
-  gtk_adjustment_configure (self->adjustment, 0, 0, steps, 1, MAX (1, steps / 10), 0);
+  gtk_adjustment_configure (self->adjustment, 0, 0, last, 1, MAX (1, last / 10), 0);
   self->updating = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self), trajectory != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), n > 0);
@@ -224,12 +239,13 @@ stepwise_scrubber_get_trajectory (StepwiseScrubber *self)
 }
 
 void
-stepwise_scrubber_add_frame (StepwiseScrubber *self, int index, int t, GBytes *x_t, GBytes *x0)
+stepwise_scrubber_add_frame (StepwiseScrubber *self, int stage, int index, int steps, int t, int size,
+                             GBytes *x_t, GBytes *x0)
 {
   g_return_if_fail (STEPWISE_IS_SCRUBBER (self));
   g_return_if_fail (self->trajectory != NULL);
   const gboolean follow = self->position == (int) stepwise_scrubber_get_n_frames (self) - 1;
-  stepwise_trajectory_add (self->trajectory, index, t, x_t, x0);
+  stepwise_trajectory_add (self->trajectory, stage, index, steps, t, size, x_t, x0);
   const int k = (int) stepwise_scrubber_get_n_frames (self) - 1;
   add_mark (self, k);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), TRUE);

@@ -2,15 +2,17 @@
  * main loop touches it: the job runner hands frames over there. */
 #include "stepwise-trajectory.h"
 
+#include "data/sr-pairs.h"
+
 typedef struct {
-  int     index, t;
+  int     stage, index, steps, t, size;
   GBytes *x_t, *x0;
 } Frame;
 
 struct _StepwiseTrajectory
 {
   gatomicrefcount ref;
-  int             steps, channels, height, width;
+  int             max_frames, stages, channels, height, width;
   GArray         *frames;   /* Frame */
 };
 
@@ -24,11 +26,12 @@ frame_clear (Frame *f)
 }
 
 StepwiseTrajectory *
-stepwise_trajectory_new (int steps, int channels, int height, int width)
+stepwise_trajectory_new (int n_frames, int stages, int channels, int height, int width)
 {
   StepwiseTrajectory *self = g_new0 (StepwiseTrajectory, 1);
   g_atomic_ref_count_init (&self->ref);
-  self->steps = MAX (steps, 1);
+  self->max_frames = MAX (n_frames, 1);
+  self->stages = CLAMP (stages, 1, 2);
   self->channels = channels;
   self->height = height;
   self->width = width;
@@ -55,11 +58,27 @@ stepwise_trajectory_unref (StepwiseTrajectory *self)
   g_free (self);
 }
 
+/* IMAGE (C, SIZE, SIZE) at the trajectory's side, each pixel a block */
+static GBytes *
+at_side (StepwiseTrajectory *self, int size, GBytes *image)
+{
+  if (size == self->height)
+    return g_bytes_ref (image);
+  const int factor = self->height / size;
+  const size_t n = (size_t) self->channels * self->height * self->width;
+  float *up = g_new (float, n);
+  sw_sr_upsample ((size_t) self->channels, size, factor, g_bytes_get_data (image, NULL), up);
+  return g_bytes_new_take (up, sizeof (float) * n);
+}
+
 void
-stepwise_trajectory_add (StepwiseTrajectory *self, int index, int t, GBytes *x_t, GBytes *x0)
+stepwise_trajectory_add (StepwiseTrajectory *self, int stage, int index, int steps, int t, int size,
+                         GBytes *x_t, GBytes *x0)
 {
   g_return_if_fail (self != NULL);
-  Frame f = { index, t, g_bytes_ref (x_t), g_bytes_ref (x0) };
+  g_return_if_fail (size > 0 && self->height % size == 0 && self->height == self->width);
+  g_return_if_fail (g_bytes_get_size (x_t) == sizeof (float) * self->channels * size * size);
+  Frame f = { stage, index, steps, t, size, at_side (self, size, x_t), at_side (self, size, x0) };
   g_array_append_val (self->frames, f);
 }
 
@@ -71,10 +90,17 @@ stepwise_trajectory_get_n_frames (StepwiseTrajectory *self)
 }
 
 int
-stepwise_trajectory_get_steps (StepwiseTrajectory *self)
+stepwise_trajectory_get_max_frames (StepwiseTrajectory *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->steps;
+  return self->max_frames;
+}
+
+int
+stepwise_trajectory_get_stages (StepwiseTrajectory *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->stages;
 }
 
 void
@@ -101,5 +127,21 @@ stepwise_trajectory_get_frame (StepwiseTrajectory *self, guint k, int *index, in
     *x_t = f->x_t;
   if (x0)
     *x0 = f->x0;
+  return TRUE;
+}
+
+gboolean
+stepwise_trajectory_get_frame_stage (StepwiseTrajectory *self, guint k, int *stage, int *steps, int *size)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (k >= self->frames->len)
+    return FALSE;
+  const Frame *f = &g_array_index (self->frames, Frame, k);
+  if (stage)
+    *stage = f->stage;
+  if (steps)
+    *steps = f->steps;
+  if (size)
+    *size = f->size;
   return TRUE;
 }

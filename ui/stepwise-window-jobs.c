@@ -1,5 +1,6 @@
-/* stepwise-window-jobs.c: the window's jobs — built from the controls,
- * run by its StepwiseJobRunner, every frame to the scrubber (and the
+/* stepwise-window-jobs.c: the window's jobs — built from the controls
+ * into a cascade job (cascade.h: stage I alone for a model alone), run by
+ * its StepwiseJobRunner, every frame to the scrubber (and the
  * denoising lab's views), progress while it runs; and the preview of
  * where a job from the canvas starts. */
 #include "config.h"
@@ -99,11 +100,20 @@ set_progress_text (StepwiseWindow *self, const char *text)
   gtk_progress_bar_set_text (self->progress_bar, batch);
 }
 
+/* the model whose images the frames of STAGE are: stage I, or a
+ * cascade's stage II */
+static SwEpsModel *
+stage_model (StepwiseModel *model, int stage)
+{
+  SwCascade *cascade = stepwise_model_get_cascade (model);
+  return stage == 2 && cascade->stage2 ? cascade->stage2 : cascade->stage1;
+}
+
 static void
-on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, GBytes *x0,
+on_frame (StepwiseJobRunner *runner, int index, int t, int steps, int stage, GBytes *x_t, GBytes *x0,
           StepwiseWindow *self)
 {
-  SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+  SwEpsModel *eps = stage_model (self->job_model, stage);
   const int C = eps->channels, H = eps->height, W = eps->width;
   const gboolean first = stepwise_trajectory_get_n_frames (self->job_trajectory) == 0;
   if (first && !_stepwise_window_uses_canvas (self->job_mode))
@@ -132,21 +142,30 @@ on_frame (StepwiseJobRunner *runner, int index, int t, int steps, GBytes *x_t, G
     }
   /* the scrubber may show a result from the history meanwhile */
   if (stepwise_scrubber_get_trajectory (self->scrubber) == self->job_trajectory)
-    stepwise_scrubber_add_frame (self->scrubber, index, t, x_t, x0);
+    stepwise_scrubber_add_frame (self->scrubber, stage, index, steps, t, H, x_t, x0);
   else
-    stepwise_trajectory_add (self->job_trajectory, index, t, x_t, x0);
-  self->job_done = index;
-  const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
-  gtk_progress_bar_set_fraction (self->progress_bar, (double) index / MAX (steps, 1));
-  g_autofree char *text = NULL;
-  if (index > 0 && index < steps)
+    stepwise_trajectory_add (self->job_trajectory, stage, index, steps, t, H, x_t, x0);
+  /* the updates made, of both stages: a stage's first frame comes before
+   * its first update */
+  if (stage != self->job_stage)
     {
-      g_autofree char *left = sw_format_duration (elapsed / index * (steps - index));
-      /* Translators: progress of a job, then the time it still needs */
-      text = g_strdup_printf (_("Step %d of %d · about %s left"), index, steps, left);
+      self->job_stage = stage;
+      self->job_stage_first = index;
+      self->job_stage_base = self->job_done;
     }
-  else if (index < steps)
-    text = g_strdup_printf (_("Step %d of %d"), index, steps);
+  self->job_done = self->job_stage_base + index - self->job_stage_first;
+  const int done = self->job_done, total = MAX (self->job_steps, 1);
+  const double elapsed = (g_get_monotonic_time () - self->job_start_us) / 1e6;
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  g_autofree char *text = NULL;
+  if (done > 0 && done < total)
+    {
+      g_autofree char *left = sw_format_duration (elapsed / done * (total - done));
+      /* Translators: progress of a job, then the time it still needs */
+      text = g_strdup_printf (_("Step %d of %d · about %s left"), done, total, left);
+    }
+  else if (done < total)
+    text = g_strdup_printf (_("Step %d of %d"), done, total);
   if (text)
     set_progress_text (self, text);
   _stepwise_window_update_actions (self);
@@ -167,7 +186,7 @@ on_finished (StepwiseJobRunner *runner, GBytes *result, GError *error, StepwiseW
     }
   else
     {
-      SwEpsModel *eps = stepwise_model_get_eps (self->job_model);
+      SwEpsModel *eps = stepwise_model_get_output (self->job_model);
       const gsize image = sizeof (float) * eps->channels * eps->height * eps->width;
       g_clear_pointer (&self->last_result, g_bytes_unref);
       self->last_result = g_bytes_new_from_bytes (result, 0, image);
@@ -212,23 +231,33 @@ encode (SwEpsModel *eps, GtkEditable *entry, float *cond, GError **error)
   return eps->encode (eps, stripped, cond, error);
 }
 
-/* the settings that make the job again, as a PNG carries them */
+/* the settings that make the job again, as a PNG carries them: stage
+ * II's too when it made the image */
 static GHashTable *
-job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const SwJob *job)
+job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const SwCascadeJob *job)
 {
   g_autofree char *prompt = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt_entry))));
   g_autofree char *prompt2 = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->prompt2_entry))));
+  SwCascade *cascade = stepwise_model_get_cascade (model);
   SwJobSettings settings;
-  sw_job_settings_init (&settings, (SwJobMode) mode, job, stepwise_model_get_path (model),
-                        stepwise_model_get_eps (model)->channels);
+  sw_job_settings_init (&settings, (SwJobMode) mode, &job->job, stepwise_model_get_path (model),
+                        cascade->stage1->channels);
   settings.prompt = prompt;
   settings.prompt2 = prompt2;
+  if (sw_cascade_output (cascade, job) == cascade->stage2)
+    {
+      settings.sr_model = stepwise_model_get_sr_path (model);
+      settings.sr_steps = job->sr_steps;
+      settings.sr_guidance = job->sr_guidance;
+      settings.sr_level = job->sr_level;
+    }
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);
 }
 
-/* starts a job from the controls with the seed shown; FALSE (with a
- * toast) when they do not make one */
+/* starts a job from the controls with the seed shown, through the
+ * model's cascade (stage I alone for a model alone); FALSE (with a toast)
+ * when they do not make one */
 static gboolean
 start_job (StepwiseWindow *self)
 {
@@ -236,32 +265,50 @@ start_job (StepwiseWindow *self)
   if (!model)
     return FALSE;
   const StepwiseMode mode = _stepwise_window_get_mode (self);
-  SwEpsModel *eps = stepwise_model_get_eps (model);
+  SwCascade *cascade = stepwise_model_get_cascade (model);
+  SwEpsModel *eps = cascade->stage1;
   g_autoptr (GError) error = NULL;
   g_autofree float *cond = g_new (float, eps->cond_dim);
   g_autofree float *cond2 = g_new (float, eps->cond_dim);
+  g_autofree float *sr_cond = NULL;
   g_autoptr (GBytes) image = NULL, mask = NULL;
-  SwJob job;
-  sw_job_init (&job);
-  job.count = 1;
-  job.steps = gtk_spin_button_get_value_as_int (self->steps_spin);
-  job.guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
-  job.seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
-  job.cond = cond;
+  SwCascadeJob cjob;
+  sw_cascade_job_init (&cjob);
+  SwJob *job = &cjob.job;
+  job->count = 1;
+  job->steps = gtk_spin_button_get_value_as_int (self->steps_spin);
+  job->guidance = (float) gtk_spin_button_get_value (self->guidance_spin);
+  job->seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
+  job->cond = cond;
+  if (cascade->stage2)
+    cjob.sr_steps = gtk_spin_button_get_value_as_int (self->sr_steps_spin);
   if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
     {
       _stepwise_window_toast (self, error->message);
       return FALSE;
     }
+  if (sw_cascade_stage2_reads_prompt (cascade))
+    {
+      sr_cond = g_new (float, cascade->stage2->cond_dim);
+      if (!encode (cascade->stage2, GTK_EDITABLE (self->prompt_entry), sr_cond, &error))
+        {
+          _stepwise_window_toast (self, error->message);
+          return FALSE;
+        }
+      cjob.sr_cond = sr_cond;
+    }
+  /* the canvas at the output's side: a cascade reads it at 64 px */
+  SwEpsModel *out = sw_cascade_output (cascade, &cjob);
   if (_stepwise_window_uses_canvas (mode))
     {
-      if (stepwise_canvas_get_model_size (self->canvas) != eps->height)
+      if (stepwise_canvas_get_model_size (self->canvas) != eps->height
+          || stepwise_canvas_get_size (self->canvas) % out->height != 0)
         return FALSE;
-      image = stepwise_canvas_get_composite (self->canvas);
-      job.image = g_bytes_get_data (image, NULL);
+      image = stepwise_canvas_get_composite_at (self->canvas, out->height);
+      job->image = g_bytes_get_data (image, NULL);
     }
   if (_stepwise_window_uses_start (mode))
-    job.i_start = (int) gtk_adjustment_get_value (self->start_adjustment);
+    job->i_start = (int) gtk_adjustment_get_value (self->start_adjustment);
   if (mode == STEPWISE_MODE_INPAINT)
     {
       if (!stepwise_canvas_has_mask (self->canvas))
@@ -269,8 +316,8 @@ start_job (StepwiseWindow *self)
           _stepwise_window_toast (self, _("Paint what to regenerate with the Mask tool first"));
           return FALSE;
         }
-      mask = stepwise_canvas_get_mask (self->canvas);
-      job.mask = g_bytes_get_data (mask, NULL);
+      mask = stepwise_canvas_get_mask_at (self->canvas, out->height);
+      job->mask = g_bytes_get_data (mask, NULL);
     }
   if (mode == STEPWISE_MODE_ANAGRAM || mode == STEPWISE_MODE_HYBRID)
     {
@@ -279,24 +326,29 @@ start_job (StepwiseWindow *self)
           _stepwise_window_toast (self, error->message);
           return FALSE;
         }
-      job.cond2 = cond2;
-      job.compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
-      job.view = (SwView) adw_combo_row_get_selected (self->view_row);
+      job->cond2 = cond2;
+      job->compose = mode == STEPWISE_MODE_ANAGRAM ? SW_COMPOSE_ANAGRAM : SW_COMPOSE_HYBRID;
+      job->view = (SwView) adw_combo_row_get_selected (self->view_row);
     }
-  if (!sw_job_validate (&job, eps, &error))
+  if (!sw_cascade_job_validate (cascade, &cjob, &error))
     {
       _stepwise_window_toast (self, error->message);
       return FALSE;
     }
   g_set_object (&self->job_model, model);
   g_clear_pointer (&self->job_meta, g_hash_table_unref);
-  self->job_meta = job_meta (self, model, mode, &job);
+  self->job_meta = job_meta (self, model, mode, &cjob);
   self->job_mode = mode;
-  self->job_steps = job.steps;
-  self->job_done = job.i_start;
+  self->job_steps = sw_cascade_total_steps (cascade, &cjob);
+  self->job_done = 0;
+  self->job_stage = 0;
   self->job_start_us = g_get_monotonic_time ();
+  /* each stage's updates from its first, and its result */
+  const gboolean two = out != eps;
+  const int frames = job->steps - job->i_start + 1
+                     + (two ? cjob.sr_steps - sw_cascade_sr_i_start (cascade, &cjob) + 1 : 0);
   g_clear_pointer (&self->job_trajectory, stepwise_trajectory_unref);
-  self->job_trajectory = stepwise_trajectory_new (job.steps, eps->channels, eps->height, eps->width);
+  self->job_trajectory = stepwise_trajectory_new (frames, two ? 2 : 1, out->channels, out->height, out->width);
   stepwise_scrubber_set_trajectory (self->scrubber, self->job_trajectory);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   set_progress_text (self, _("Starting…"));
@@ -306,7 +358,7 @@ start_job (StepwiseWindow *self)
       stepwise_image_view_set_pixels (self->lab_onestep, NULL, 0, 0, 0);
       stepwise_image_view_set_pixels (self->lab_iterative, NULL, 0, 0, 0);
     }
-  if (stepwise_job_runner_start (self->runner, model, &job))
+  if (stepwise_job_runner_start (self->runner, model, &cjob))
     _stepwise_window_toast (self, _("Previous job cancelled"));
   _stepwise_window_update_actions (self);
   return TRUE;

@@ -45,14 +45,16 @@ on_model_selected (StepwiseWindow *self)
   StepwiseModel *model = stepwise_window_get_model (self);
   if (model)
     {
-      SwEpsModel *eps = stepwise_model_get_eps (model);
+      SwEpsModel *eps = stepwise_model_get_eps (model), *out = stepwise_model_get_output (model);
       /* Translators: a model's name, then its image size and channels */
       g_autofree char *subtitle = g_strdup_printf (_("%s · %d×%d %s"), stepwise_model_get_name (model),
-                                                   eps->width, eps->height,
-                                                   eps->channels == 1 ? _("grey") : _("colour"));
+                                                   out->width, out->height,
+                                                   out->channels == 1 ? _("grey") : _("colour"));
       adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
-      g_settings_set_string (self->settings, "last-model", stepwise_model_get_path (model));
+      g_settings_set_string (self->settings, "last-model", stepwise_model_get_id (model));
+      /* the canvas follows stage I; a cascade reads it at its output's side */
       stepwise_canvas_set_geometry (self->canvas, eps->channels, eps->height);
+      gtk_widget_set_visible (GTK_WIDGET (self->sr_steps_row), out != eps);
     }
   else
     adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
@@ -62,14 +64,15 @@ on_model_selected (StepwiseWindow *self)
   g_object_notify (G_OBJECT (self), "model");
 }
 
+/* the model of ID (stepwise_model_get_id) */
 static gboolean
-find_model (StepwiseWindow *self, const char *path, guint *position)
+find_model (StepwiseWindow *self, const char *id, guint *position)
 {
   const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
-      if (g_strcmp0 (stepwise_model_get_path (m), path) == 0)
+      if (g_strcmp0 (stepwise_model_get_id (m), id) == 0)
         {
           *position = i;
           return TRUE;
@@ -87,17 +90,25 @@ select_model (StepwiseWindow *self, guint position)
     adw_combo_row_set_selected (self->model_row, position);
 }
 
-/* the model whose file is called NAME, selected; FALSE (with a toast)
- * when the window has none */
+/* whether PATH's file is called NAME; no file and no name match too */
+static gboolean
+named (const char *path, const char *name)
+{
+  g_autofree char *base = path ? g_path_get_basename (path) : NULL;
+  return g_strcmp0 (base, name) == 0;
+}
+
+/* the model whose file is called NAME, with stage II's called SR_NAME
+ * (NULL: the model alone), selected; FALSE (with a toast) when the
+ * window has none */
 gboolean
-_stepwise_window_select_model_named (StepwiseWindow *self, const char *name)
+_stepwise_window_select_model_named (StepwiseWindow *self, const char *name, const char *sr_name)
 {
   const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
-      g_autofree char *base = g_path_get_basename (stepwise_model_get_path (m));
-      if (g_str_equal (base, name))
+      if (named (stepwise_model_get_path (m), name) && named (stepwise_model_get_sr_path (m), sr_name))
         {
           if (stepwise_window_get_model (self) != m)
             select_model (self, i);
@@ -125,7 +136,7 @@ model_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   guint position;
-  if (!find_model (self, stepwise_model_get_path (model), &position))
+  if (!find_model (self, stepwise_model_get_id (model), &position))
     {
       g_list_store_append (self->models, model);
       position = g_list_model_get_n_items (G_LIST_MODEL (self->models)) - 1;
@@ -197,7 +208,7 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
   for (guint i = 0; i < found->len; i++)
     {
       guint position;
-      if (!find_model (self, stepwise_model_get_path (found->pdata[i]), &position))
+      if (!find_model (self, stepwise_model_get_id (found->pdata[i]), &position))
         g_list_store_append (self->models, found->pdata[i]);
     }
   g_signal_handlers_unblock_by_func (self->model_row, on_model_selected, self);
@@ -210,11 +221,13 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
       select_model (self, position);
       return;
     }
+  /* DEFAULT_MODEL's cascade when it has a stage II beside it (the scan
+   * lists it first), else DEFAULT_MODEL alone */
   const guint n = g_list_model_get_n_items (G_LIST_MODEL (self->models));
-  for (guint i = 0; i < n; i++)
+  for (guint i = n; i-- > 0;)
     {
       g_autoptr (StepwiseModel) m = g_list_model_get_item (G_LIST_MODEL (self->models), i);
-      if (g_strcmp0 (stepwise_model_get_name (m), DEFAULT_MODEL) == 0)
+      if (named (stepwise_model_get_path (m), DEFAULT_MODEL ".safetensors"))
         position = i;
     }
   if (n > 0)

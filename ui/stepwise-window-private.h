@@ -56,6 +56,8 @@ struct _StepwiseWindow
   StepwisePromptSuggestions *prompt_suggestions;
   GtkSpinButton       *guidance_spin;
   GtkSpinButton       *steps_spin;
+  AdwActionRow        *sr_steps_row;
+  GtkSpinButton       *sr_steps_spin;
   GtkSpinButton       *seed_spin;
   GtkSpinButton       *batch_spin;
   StepwiseHistoryStrip *history_strip;
@@ -75,8 +77,11 @@ struct _StepwiseWindow
   StepwiseMode         job_mode;
   GBytes              *last_result;   /* image 0 of the last finished job */
   gint64               job_start_us;
-  int                  job_steps;
-  int                  job_done;
+  int                  job_steps;     /* the updates of both stages */
+  int                  job_done;      /* of them */
+  int                  job_stage;     /* of the last frame, 0 before the first */
+  int                  job_stage_first; /* its stage's first step index */
+  int                  job_stage_base;  /* the updates before its stage */
   int                  batch_left;    /* jobs Generate still starts, seed + 1 each */
   int                  batch_count;   /* the jobs of this Generate */
   GHashTable          *job_meta;      /* the settings of the job shown */
@@ -97,7 +102,8 @@ void         _stepwise_window_update_actions          (StepwiseWindow *self);
 /* stepwise-window-models.c */
 void         _stepwise_window_models_init             (StepwiseWindow *self);
 void         _stepwise_window_scan_models             (StepwiseWindow *self);
-gboolean     _stepwise_window_select_model_named      (StepwiseWindow *self, const char *name);
+gboolean     _stepwise_window_select_model_named      (StepwiseWindow *self, const char *name,
+                                                       const char *sr_name);
 void         _stepwise_window_open_model_action       (GSimpleAction *action, GVariant *param,
                                                        gpointer user_data);
 

@@ -28,6 +28,7 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
     .steps = gtk_spin_button_get_value_as_int (self->steps_spin),
     .guidance = (float) gtk_spin_button_get_value (self->guidance_spin),
     .i_start = (int) gtk_adjustment_get_value (self->start_adjustment),
+    .sr_steps = gtk_spin_button_get_value_as_int (self->sr_steps_spin),
   };
   if (!sw_job_settings_from_text (meta, &s, &error))
     {
@@ -36,7 +37,8 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
     }
   /* the entries' texts are borrowed: copy them before setting them */
   g_autofree char *prompt = g_strdup (s.prompt), *prompt2 = g_strdup (s.prompt2);
-  const gboolean model_found = !s.model || _stepwise_window_select_model_named (self, s.model);
+  /* a picture stage II made names its cascade */
+  const gboolean model_found = !s.model || _stepwise_window_select_model_named (self, s.model, s.sr_model);
   stepwise_window_set_mode (self, (StepwiseMode) s.mode);
   stepwise_window_set_prompt (self, prompt);
   stepwise_window_set_prompt2 (self, prompt2);
@@ -48,6 +50,7 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
   gtk_spin_button_set_value (self->guidance_spin, s.guidance);
   /* steps first: they bound i_start */
   gtk_spin_button_set_value (self->steps_spin, s.steps);
+  gtk_spin_button_set_value (self->sr_steps_spin, s.sr_steps);
   _stepwise_window_update_preview (self);
   if (g_hash_table_contains (meta, SW_JOB_KEY_I_START)
       && _stepwise_window_uses_start (_stepwise_window_get_mode (self)))

@@ -437,6 +437,8 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, prompt_suggestions);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, guidance_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_steps_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_steps_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, history_strip);
@@ -478,6 +480,8 @@ stepwise_window_init (StepwiseWindow *self)
   g_settings_bind (self->settings, "guidance", gtk_spin_button_get_adjustment (self->guidance_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sr-steps", gtk_spin_button_get_adjustment (self->sr_steps_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   /* the mode too: a sketch that comes back from the autosave shows */
   g_settings_bind (self->settings, "mode", self->mode_row, "selected", G_SETTINGS_BIND_DEFAULT);
