@@ -6,8 +6,9 @@
  * 4 x 4 blocks) then stage II's, labelled with their stage; Cancel stops
  * it during stage II within one step; SDEdit reads the canvas at 64 px
  * (stage I its block means, stage II the pixels); inpainting keeps the
- * unmasked 64 px pixels exactly; and after an SDEdit the scrubber's
- * handle sits at its end when its label says the last step.  With
+ * unmasked 64 px pixels exactly; anagram, hybrid and the denoising lab
+ * end in 64 px too; and after an SDEdit the scrubber's handle sits at
+ * its end when its label says the last step.  With
  * STEPWISE_SCREENSHOT_DIR set, the window showing a cascade result is
  * saved there as cascade-window.png (ImageMagick's import).  Runs under
  * Xvfb (see tests/meson.build). */
@@ -482,6 +483,43 @@ test_inpaint (void)
   ui_window_close (window);
 }
 
+/* the other modes through the cascade: anagram and hybrid composed at
+ * stage I, and the denoising lab from the canvas, each ending in 64 px
+ * after stage I's frames */
+static void
+test_other_modes (void)
+{
+  g_autoptr (GSettings) s = settings ();
+  g_settings_set_string (s, "last-model", "");
+  g_settings_set_int (s, "steps", 4);
+  g_settings_set_int (s, "sr-steps", 3);
+  StepwiseWindow *window = new_window ();
+  stepwise_window_set_prompt (window, "strawberry");
+  stepwise_window_set_prompt2 (window, "smiling face");
+  g_autoptr (GBytes) picture = drawing ();
+  stepwise_canvas_replace_image (stepwise_window_get_canvas (window), picture);
+  const StepwiseMode modes[] = { STEPWISE_MODE_ANAGRAM, STEPWISE_MODE_HYBRID, STEPWISE_MODE_DENOISE_LAB };
+  for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
+    {
+      stepwise_window_set_mode (window, modes[m]);
+      stepwise_window_set_i_start (window, modes[m] == STEPWISE_MODE_DENOISE_LAB ? 2 : 0);
+      Watch w = { .cancel_stage2_at = -1 };
+      run_job (window, &w);
+      g_assert_no_error (w.error);
+      g_assert_cmpuint (g_bytes_get_size (w.result), ==, sizeof (float) * IMG2);
+      const Seen *first = &g_array_index (w.seen, Seen, 0), *last = &g_array_index (w.seen, Seen, w.seen->len - 1);
+      g_assert_cmpint (first->stage, ==, 1);
+      g_assert_cmpuint (first->floats, ==, IMG1);
+      g_assert_cmpint (last->stage, ==, 2);
+      g_assert_cmpint (last->index, ==, 3);
+      g_assert_cmpuint (last->floats, ==, IMG2);
+      watch_clear (&w);
+    }
+  stepwise_window_set_mode (window, STEPWISE_MODE_GENERATE);
+  stepwise_window_set_prompt2 (window, "");
+  ui_window_close (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,6 +535,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ui/cascade/cancel-stage2", test_cancel_stage2);
   g_test_add_func ("/ui/cascade/sdedit", test_sdedit);
   g_test_add_func ("/ui/cascade/inpaint", test_inpaint);
+  g_test_add_func ("/ui/cascade/other-modes", test_other_modes);
   int status = g_test_run ();
   remove_tree (dir);
   g_free (stage1_path);
