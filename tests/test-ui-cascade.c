@@ -203,10 +203,18 @@ test_model_list (void)
   g_assert_cmpfloat (stepwise_canvas_get_brush_size (stepwise_window_get_canvas (window)), ==, 4.0);
   g_assert_cmpint (stepwise_canvas_get_size (stepwise_window_get_canvas (window)), ==, 64);
   ui_window_close (window);
-  /* a new window comes back to the cascade */
+  /* a new window comes back to the cascade, and so does one on another
+   * folder: the last model used loads there */
   window = new_window ();
   g_assert_nonnull (stepwise_model_get_sr_path (stepwise_window_get_model (window)));
   ui_window_close (window);
+  g_autofree char *elsewhere = g_build_filename (dir, "elsewhere", NULL);
+  g_assert_cmpint (g_mkdir (elsewhere, 0755), ==, 0);
+  window = ui_window_new (elsewhere);
+  g_assert_cmpstr (stepwise_model_get_id (stepwise_window_get_model (window)), ==, last);
+  g_assert_cmpstr (stepwise_model_get_sr_path (stepwise_window_get_model (window)), ==, stage2_path);
+  ui_window_close (window);
+  g_rmdir (elsewhere);
 }
 
 /* the frames of a cascade job from noise: stage I's, then stage II's */

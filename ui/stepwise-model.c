@@ -112,7 +112,7 @@ stepwise_model_load_cascade (const char *path, const char *sr_path, GError **err
       g_autofree char *name = g_steal_pointer (&self->name);
       self->name = cascade_name (name, cascade);
       g_free (self->id);
-      self->id = g_strconcat (path, G_SEARCHPATH_SEPARATOR_S, sr_path, NULL);
+      self->id = g_strconcat (path, "\n", sr_path, NULL);
     }
   self->cascade = cascade;
   SwEpsModel *eps = cascade->stage1;
@@ -131,8 +131,9 @@ stepwise_model_load (const char *path, GError **error)
 static void
 load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  char **paths = task_data;
   GError *error = NULL;
-  StepwiseModel *model = stepwise_model_load (task_data, &error);
+  StepwiseModel *model = stepwise_model_load_cascade (paths[0], paths[1], &error);
   if (model)
     g_task_return_pointer (task, model, g_object_unref);
   else
@@ -140,13 +141,23 @@ load_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 }
 
 void
+stepwise_model_load_cascade_async (const char *path, const char *sr_path, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, stepwise_model_load_cascade_async);
+  char **paths = g_new0 (char *, 3);
+  paths[0] = g_strdup (path);
+  paths[1] = g_strdup (sr_path);
+  g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, load_thread);
+}
+
+void
 stepwise_model_load_async (const char *path, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stepwise_model_load_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, load_thread);
+  stepwise_model_load_cascade_async (path, NULL, cancellable, callback, user_data);
 }
 
 StepwiseModel *

@@ -22,6 +22,10 @@ StepwiseModel *stepwise_model_load        (const char *path, GError **error);
 StepwiseModel *stepwise_model_load_cascade (const char *path, const char *sr_path, GError **error);
 void           stepwise_model_load_async  (const char *path, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
+/* the same for the cascade of PATH and SR_PATH (NULL: PATH alone) */
+void           stepwise_model_load_cascade_async (const char *path, const char *sr_path,
+                                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                                  gpointer user_data);
 StepwiseModel *stepwise_model_load_finish (GAsyncResult *result, GError **error);
 
 /* Every model of DIR (*.safetensors, sorted by name) that loads as a
@@ -38,7 +42,7 @@ const char    *stepwise_model_get_path    (StepwiseModel *self);
 /* stage II's file, NULL for a model alone */
 const char    *stepwise_model_get_sr_path (StepwiseModel *self);
 /* what tells models apart (the last-model setting): the path, or for a
- * cascade both paths */
+ * cascade both paths, a newline between them */
 const char    *stepwise_model_get_id      (StepwiseModel *self);
 /* the file name without ".safetensors"; for a cascade, a name such as
  * "Emoji, 16 → 64 (cascade)" */

@@ -232,9 +232,12 @@ models_scanned (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (n > 0)
     select_model (self, position);
-  /* the last model used, from another folder: the default until it loads */
-  if (*last && g_file_test (last, G_FILE_TEST_IS_REGULAR))
-    stepwise_window_open_model (self, last);
+  /* the last model used, from another folder (a cascade: its two files):
+   * the default until it loads */
+  g_auto (GStrv) files = g_strsplit (last, "\n", 2);
+  if (*last && g_file_test (files[0], G_FILE_TEST_IS_REGULAR)
+      && (!files[1] || g_file_test (files[1], G_FILE_TEST_IS_REGULAR)))
+    stepwise_model_load_cascade_async (files[0], files[1], self->cancellable, model_loaded, self);
   else if (n == 0)
     {
       adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));
