@@ -286,6 +286,7 @@ test_generate (void)
   g_assert_true (g_str_has_prefix (scrubber_label (scrubber), "Stage I · step 0 of 5 · t = "));
   stepwise_scrubber_set_position (scrubber, 5);
   g_assert_cmpstr (scrubber_label (scrubber), ==, "Stage I · step 5 of 5 · t = 0");
+  screenshot ("cascade-stage1-frame.png");
 
   /* the result carries stage II's settings */
   StepwiseResult *r = stepwise_window_get_shown_result (window);
