@@ -261,9 +261,9 @@ test_inpaint_exact (void)
   float mask[S2 * S2], small[S1 * S1], down[IMG1];
   for (int j = 0; j < S2 * S2; j++)
     mask[j] = j % S2 < 10 ? 1.0f : 0.0f;
-  sw_sr_area_downsample (1, S2, F, mask, small);
+  sw_sr_block_max (1, S2, F, mask, small);
   sw_sr_area_downsample (C, S2, F, image, down);
-  g_assert_cmpfloat (small[2], ==, 0.5f);
+  g_assert_cmpfloat (small[2], ==, 1.0f);   /* a block half masked is regenerated */
   SwCascadeJob job = job_of (2, 4, 3);
   job.job.image = image;
   job.job.mask = mask;
@@ -295,6 +295,42 @@ test_inpaint_exact (void)
   g_assert_cmpint (kept, ==, 2 * C * S1 * 5);
   g_assert_cmpint (changed, >, 2 * C * S2 * 10 * 9 / 10);
   frames_clear (&fr);
+}
+
+/* stage I reads the mask's block maxima: masks that differ only inside
+ * blocks they both touch give stage I the same mask, so the same result
+ * (with block means, a stroke one pixel wide would weigh 1/16 there) */
+static void
+test_inpaint_block_max (void)
+{
+  Seen seen;
+  g_autoptr (SwCascade) c = synthetic_cascade (&seen);
+  g_autofree float *image = random_image (IMG2, 5);
+  float thin[S2 * S2], wide[S2 * S2];
+  for (int j = 0; j < S2 * S2; j++)
+    {
+      thin[j] = j % S2 == 9 ? 1.0f : 0.0f;   /* one column of block 2 */
+      wide[j] = j % S2 >= 8 && j % S2 < 12 ? 1.0f : 0.0f;   /* all of block 2 */
+    }
+  float *masks[2] = { thin, wide };
+  float lo[2][IMG1];
+  for (int m = 0; m < 2; m++)
+    {
+      SwCascadeJob job = job_of (1, 4, 3);
+      job.job.image = image;
+      job.job.mask = masks[m];
+      Frames fr;
+      frames_init (&fr, &seen);
+      g_autofree float *out = g_new (float, IMG2);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (sw_cascade_run (c, &job, out, record, &fr, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (AT (fr.stage, 4), ==, 1);   /* stage I's result */
+      g_assert_cmpint (AT (fr.i, 4), ==, 4);
+      memcpy (lo[m], fr.x_t->pdata[4], sizeof lo[m]);
+      frames_clear (&fr);
+    }
+  g_assert_cmpmem (lo[0], sizeof lo[0], lo[1], sizeof lo[1]);
 }
 
 /* the same seed gives the same bytes, in any count and batch; another
@@ -497,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cascade/frames", test_frames);
   g_test_add_func ("/cascade/noise-augmentation", test_noise_augmentation);
   g_test_add_func ("/cascade/inpaint-exact", test_inpaint_exact);
+  g_test_add_func ("/cascade/inpaint-block-max", test_inpaint_block_max);
   g_test_add_func ("/cascade/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/cascade/cancel-in-stage2", test_cancel_in_stage2);
   g_test_add_func ("/cascade/validation", test_validation);

@@ -380,29 +380,6 @@ composite_on_grid (StepwiseCanvas *self)
   return out;
 }
 
-/* OUT (planes, G / F, G / F): each pixel the mean of its F x F block of
- * IN (planes, G, G), or with MAX the largest of them */
-static void
-shrink (size_t planes, int G, int F, gboolean max, const float *in, float *out)
-{
-  const int s = G / F;
-  for (size_t p = 0; p < planes; p++)
-    for (int y = 0; y < s; y++)
-      for (int x = 0; x < s; x++)
-        {
-          double sum = 0;
-          float top = 0;
-          for (int v = 0; v < F; v++)
-            for (int u = 0; u < F; u++)
-              {
-                const float a = in[(p * G + y * F + v) * G + x * F + u];
-                sum += a;
-                top = MAX (top, a);
-              }
-          out[(p * s + y) * s + x] = max ? top : (float) (sum / (F * F));
-        }
-}
-
 GBytes *
 stepwise_canvas_get_composite_at (StepwiseCanvas *self, int size)
 {
@@ -414,7 +391,7 @@ stepwise_canvas_get_composite_at (StepwiseCanvas *self, int size)
   if (size == self->size)
     return g_bytes_new_take (grid, sizeof (float) * C * size * size);
   float *out = g_new (float, (size_t) C * size * size);
-  shrink (C, self->size, self->size / size, FALSE, grid, out);
+  sw_sr_area_downsample (C, self->size, self->size / size, grid, out);
   g_free (grid);
   return g_bytes_new_take (out, sizeof (float) * C * size * size);
 }
@@ -459,13 +436,11 @@ stepwise_canvas_get_mask_at (StepwiseCanvas *self, int size)
   float *out = mask_on_grid (self, &any);
   if (size != self->size)
     {
-      /* a block any part of which is masked is regenerated whole (its
-       * largest value): with the block's mean, a stroke one grid pixel
-       * wide would be 1/4 at 16 px, and inpainting would mostly put the
-       * original back under it */
+      /* a block any part of which is masked is regenerated whole, as
+       * the cascade's stage I reads it (sr-pairs.h) */
       float *grid = out;
       out = g_new (float, (size_t) S * S);
-      shrink (1, self->size, self->size / S, TRUE, grid, out);
+      sw_sr_block_max (1, self->size, self->size / S, grid, out);
       g_free (grid);
     }
   if (self->feather && any)

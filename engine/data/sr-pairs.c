@@ -39,6 +39,22 @@ sw_sr_area_downsample (size_t planes, int S, int factor, const float *hi, float 
         }
 }
 
+void
+sw_sr_block_max (size_t planes, int S, int factor, const float *hi, float *lo)
+{
+  const int s = S / factor;
+  for (size_t p = 0; p < planes; p++)
+    for (int y = 0; y < s; y++)
+      for (int x = 0; x < s; x++)
+        {
+          float top = hi[(p * S + y * factor) * S + x * factor];
+          for (int dy = 0; dy < factor; dy++)
+            for (int dx = 0; dx < factor; dx++)
+              top = fmaxf (top, hi[(p * S + y * factor + dy) * S + x * factor + dx]);
+          lo[(p * s + y) * s + x] = top;
+        }
+}
+
 /* the WxW window at (Y0, X0) of each of C planes of side S */
 static void
 window (const float *src, int C, int S, int y0, int x0, int W, float *dst)

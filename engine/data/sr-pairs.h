@@ -25,6 +25,12 @@ void sw_sr_block_means (size_t planes, int S, int factor, const float *hi, float
  * S) as they are, unrounded: area downsampling of any float image (the
  * cascade's input image and mask, at stage I's side) */
 void sw_sr_area_downsample (size_t planes, int S, int factor, const float *hi, float *lo);
+/* LO (planes, S / factor, S / factor) the largest value of each block of
+ * HI (planes, S, S): a mask's downsampling, so that a block any part of
+ * which is masked is regenerated whole (with the block's mean a stroke
+ * one pixel wide would weigh 1/16 at a factor of 4, and inpainting would
+ * mostly put the original back under it) */
+void sw_sr_block_max (size_t planes, int S, int factor, const float *hi, float *lo);
 
 /* For i < N, image IDX[i] of HI (C, S, S each) and of LO (C, S / factor,
  * S / factor each, HI's block means): a CROP x CROP window of HI at a

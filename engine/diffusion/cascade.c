@@ -239,7 +239,7 @@ sw_cascade_run (SwCascade *c, const SwCascadeJob *job, float *out, SwJobStep ste
   if (j1.mask)
     {
       mask = g_new (float, (size_t) one->height * one->width);
-      sw_sr_area_downsample (1, two->height, f, j1.mask, mask);
+      sw_sr_block_max (1, two->height, f, j1.mask, mask);
       j1.mask = mask;
     }
   g_autofree float *lo = g_new (float, (size_t) j1.count * img1);

@@ -13,7 +13,7 @@
  *   SDEdit, img2img   stage I starts from the input area-downsampled, at
  *                     i_start; stage II from the input itself at about the
  *                     same timestep of its own steps (sw_cascade_sr_i_start)
- *   inpainting        the mask area-downsampled for stage I; stage II
+ *   inpainting        the mask's block maxima for stage I; stage II
  *                     blends the input back outside the full mask after
  *                     every update and at the end, so the pixels the mask
  *                     leaves are the input's exactly
