@@ -19,7 +19,6 @@
 #include "train/recipe.h"
 #include "train/train-net.h"
 
-#define STAGE1_VOCAB 2424        /* words of the emoji captions' vocabulary */
 #define STAGE1_TARGET_RATIO 1.5  /* issue 22: training at least 1.5x PyTorch */
 #define STAGE1_TARGET_GEN_S 0.25 /* issue 22: one prompt -> image, 33 steps, CFG */
 #define PYTHON "/usr/bin/python3"
@@ -131,9 +130,8 @@ torch_train (const SwBenchReport *r, const SwResunetConfig *cfg, int N, TorchTra
   return TRUE;
 }
 
-/* "w0 w1 ... w{V-1}": a vocabulary of V words for the eps-model */
-static char *
-vocabulary_meta (int V)
+char *
+sw_bench_vocabulary_meta (int V)
 {
   GString *s = g_string_new (NULL);
   for (int i = 0; i < V; i++)
@@ -147,7 +145,7 @@ sw_bench_stage1 (SwBenchReport *r, double sgemm)
   SwRecipe recipe;
   sw_recipe_lookup ("emoji-stage1", &recipe, NULL);
   SwResunetConfig cfg = recipe.resunet;
-  cfg.vocab = STAGE1_VOCAB;   /* the recipe takes it from the captions */
+  cfg.vocab = SW_BENCH_STAGE1_VOCAB;   /* the recipe takes it from the captions */
   g_autoptr (GError) error = NULL;
   SwTrainNet net = { .resunet = sw_resunet_new (&cfg, &error) };
   if (!net.resunet)
@@ -219,7 +217,7 @@ sw_bench_stage1 (SwBenchReport *r, double sgemm)
   sw_bench_json_field (r, "stage1_forward_batch2_ms", ms);
 
   /* one prompt -> image through the eps-model, as `generate` runs it */
-  g_autofree char *vocabulary = vocabulary_meta (cfg.vocab);
+  g_autofree char *vocabulary = sw_bench_vocabulary_meta (cfg.vocab);
   SwEpsModel *m = sw_eps_model_new_resunet (net.resunet, &recipe.model, vocabulary, &error);
   if (m)
     {

@@ -53,7 +53,16 @@ double sw_bench_job_s (const SwBenchReport *r, SwEpsModel *m, const float *cond)
 void   sw_bench_generate_report (SwBenchReport *r, const char *label, const char *key, double s,
                                  double target_s);
 
+/* the emoji-stage1 net's vocabulary: the emoji captions' words */
+#define SW_BENCH_STAGE1_VOCAB 2424
+/* "w0 w1 ... w{V-1}": a vocabulary of V words for an eps-model */
+char  *sw_bench_vocabulary_meta (int V);
+
 /* the stage I section (cli-bench-stage1.c): emoji-stage1's residual
  * attention UNet beside PyTorch running the reference's net, measured in
  * the same run */
 void sw_bench_stage1 (SwBenchReport *r, double sgemm);
+/* the cascade section (cli-bench-cascade.c): one prompt -> 64x64 through
+ * both stages with the shipped defaults, each stage's ms per step beside
+ * issue 24's budget of 1 s */
+void sw_bench_cascade (SwBenchReport *r);

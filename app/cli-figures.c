@@ -1,5 +1,13 @@
 /* stepwise-cli figures OUTDIR: the write-up's Part A figures on a
- * Stepwise model, with an index.html that lays them out with captions.
+ * Stepwise model or cascade, with an index.html that lays them out with
+ * captions.
+ *
+ * On the cascade (--sr, or the shipped stage II without --model, as the
+ * Part A commands take it: sw_cli_cascade_setup) every sampling figure
+ * goes through both stages at stage II's side, and the inputs are drawn
+ * there; the forward process and the denoising lab (noise, blur,
+ * onestep, the comparison) show stage I's estimates at its own side, the
+ * commands that make them running one model.
  *
  * It writes its inputs first (a held-out test image, two sketches drawn
  * with cairo strokes, a mask) as PNG files beside the figures, then runs
@@ -17,6 +25,7 @@
 #include "cli-common.h"
 #include "cli-job.h"
 #include "data/dataset.h"
+#include "data/sr-pairs.h"
 #include "io/output-file.h"
 #include "figures.h"
 #include "diffusion/gaussian-blur.h"
@@ -57,12 +66,13 @@ typedef struct {
   GString    *html;
   const char *dir;
   char       *model;
+  const char *sr;      /* stage II's file, given to the commands that run the cascade; or NULL */
   gint64      seed;
   gboolean    ok;
 } Report;
 
-/* runs "stepwise-cli ARGS... --model M --seed S" writing OUT in the
- * report's folder, and adds it to index.html with CAPTION */
+/* runs "stepwise-cli ARGS... --model M [--sr SR] --seed S" writing OUT
+ * in the report's folder, and adds it to index.html with CAPTION */
 static void
 figure (Report *r, const char *out, const char *caption, const char *first, ...)
 {
@@ -99,22 +109,32 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
   g_ptr_array_add (args, g_strdup ("--seed"));
   g_ptr_array_add (args, g_strdup_printf ("%" G_GINT64_FORMAT, r->seed));
   g_string_append_printf (shown, " --out %s --seed %" G_GINT64_FORMAT, out, r->seed);
-  g_ptr_array_add (args, NULL);
 
-  static const struct { const char *name; int (*run) (int, char **); } commands[] = {
-    { "noise", sw_cli_noise }, { "onestep", sw_cli_onestep }, { "blur", sw_cli_blur },
-    { "trajectory", sw_cli_trajectory }, { "generate", sw_cli_generate },
-    { "sample", sw_cli_sample }, { "sdedit", sw_cli_sdedit }, { "img2img", sw_cli_img2img },
-    { "inpaint", sw_cli_inpaint }, { "anagram", sw_cli_anagram }, { "hybrid", sw_cli_hybrid },
+  /* the commands that run the cascade (sw_cli_cascade_setup) */
+  static const struct { const char *name; int (*run) (int, char **); gboolean cascade; } commands[] = {
+    { "noise", sw_cli_noise, FALSE }, { "onestep", sw_cli_onestep, FALSE },
+    { "blur", sw_cli_blur, FALSE }, { "trajectory", sw_cli_trajectory, TRUE },
+    { "generate", sw_cli_generate, TRUE }, { "sample", sw_cli_sample, FALSE },
+    { "sdedit", sw_cli_sdedit, TRUE }, { "img2img", sw_cli_img2img, TRUE },
+    { "inpaint", sw_cli_inpaint, TRUE }, { "anagram", sw_cli_anagram, TRUE },
+    { "hybrid", sw_cli_hybrid, TRUE },
   };
+  size_t k = 0;
+  while (k < G_N_ELEMENTS (commands) && strcmp (first, commands[k].name) != 0)
+    k++;
+  g_assert (k < G_N_ELEMENTS (commands));
+  if (r->sr && commands[k].cascade)
+    {
+      g_ptr_array_add (args, g_strdup ("--sr"));
+      g_ptr_array_add (args, g_strdup (r->sr));
+    }
+  g_ptr_array_add (args, NULL);
   /* GOption drops what it parsed from argv: hand it a shallow copy, the
    * strings stay owned by ARGS */
   g_autofree char **argv = g_memdup2 (args->pdata, sizeof (char *) * args->len);
-  int argc = (int) args->len - 1, status = 2;
+  int argc = (int) args->len - 1;
   fprintf (stderr, "%s\n", shown->str);
-  for (size_t k = 0; k < G_N_ELEMENTS (commands); k++)
-    if (strcmp (first, commands[k].name) == 0)
-      status = commands[k].run (argc, argv);
+  int status = commands[k].run (argc, argv);
   if (status != 0)
     {
       r->ok = FALSE;
@@ -280,10 +300,14 @@ compare_figure (Report *r, SwEpsModel *m, const float *image, GError **error)
 int
 sw_cli_figures (int argc, char **argv)
 {
-  g_autofree char *model = NULL;
+  /* the cascade's options as the Part A commands take them, the others
+   * left at their defaults */
+  g_auto (SwCliJobOptions) o = { .cascade = TRUE, .count = 1, .guidance = -1.0, .sr_guidance = -1.0,
+                                 .sr_noise = -1 };
   gint64 seed = 0;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model, SW_CLI_MODEL_HELP, "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o.model, SW_CLI_CASCADE_MODEL_HELP, "FILE" },
+    { "sr", 0, 0, G_OPTION_ARG_FILENAME, &o.sr, SW_CLI_SR_HELP, "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed for every figure (default 0)", "N" },
     { NULL }
   };
@@ -298,10 +322,13 @@ sw_cli_figures (int argc, char **argv)
     return sw_cli_failf (CMD, "cannot make the folder “%s”: %s", dir, g_strerror (errno));
 
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = model ? g_strdup (model) : sw_cli_default_model_path ();
-  g_autoptr (SwEpsModel) m = sw_eps_model_load (path, &error);
-  if (!m)
+  g_autoptr (SwCascade) c = NULL;
+  SwCascadeJob cj;
+  if (!sw_cli_cascade_setup (&o, &c, &cj, &error))
     return sw_cli_fail (CMD, error);
+  /* the prompts and the lab are stage I's; the inputs at the output's side */
+  const char *path = o.model;
+  SwEpsModel *m = c->stage1, *big = sw_cascade_output (c, &cj);
   const Prompts *p = NULL;
   /* a set's prompts serve its images at every size (emoji16 is emoji's) */
   for (size_t k = 0; k < G_N_ELEMENTS (prompt_sets); k++)
@@ -312,10 +339,10 @@ sw_cli_figures (int argc, char **argv)
                          path, m->dataset);
 
   /* the inputs: a held-out image, two sketches, a mask over the top half */
-  SwDataset *test = sw_dataset_load (m->dataset, SW_SPLIT_TEST, &error);
+  SwDataset *test = sw_dataset_load (big->dataset, SW_SPLIT_TEST, &error);
   if (!test)
     return sw_cli_fail (CMD, error);
-  const size_t img = (size_t) m->channels * m->height * m->width;
+  const size_t img = (size_t) big->channels * big->height * big->width;
   g_autofree float *image = g_new (float, img), *unit = g_new (float, img);
   int index = 0;
   while (index < test->n - 1 && (test->labels ? test->labels[index] != p->test_class
@@ -326,21 +353,39 @@ sw_cli_figures (int argc, char **argv)
   for (size_t j = 0; j < img; j++)
     image[j] = 2.0f * unit[j] - 1.0f;
   g_autofree float *mask = g_new0 (float, img);
-  for (int j = 0; j < m->height / 2 * m->width; j++)
+  for (int j = 0; j < big->height / 2 * big->width; j++)
     mask[j] = 1.0f;
+  /* the comparison's image at stage I's side, as the cascade shrinks it */
+  g_autofree float *small = NULL;
+  if (big != m)
+    {
+      small = g_new (float, (size_t) m->channels * m->height * m->width);
+      sw_sr_area_downsample (m->channels, big->height, big->height / m->height, image, small);
+    }
   g_autofree char *test_png = g_build_filename (dir, "test.png", NULL);
   g_autofree char *mask_png = g_build_filename (dir, "mask.png", NULL);
   g_autofree char *sketch1 = g_build_filename (dir, "sketch-1.png", NULL);
   g_autofree char *sketch2 = g_build_filename (dir, "sketch-2.png", NULL);
-  if (!sw_figure_image (test_png, unit, m->channels, m->height, m->width, &error)
-      || !sw_figure_image (mask_png, mask, 1, m->height, m->width, &error)
-      || !write_sketch (sketch1, p->sketches, m->channels, m->width, &error)
-      || !write_sketch (sketch2, p->sketches + 1, m->channels, m->width, &error))
+  if (!sw_figure_image (test_png, unit, big->channels, big->height, big->width, &error)
+      || !sw_figure_image (mask_png, mask, 1, big->height, big->width, &error)
+      || !write_sketch (sketch1, p->sketches, big->channels, big->width, &error)
+      || !write_sketch (sketch2, p->sketches + 1, big->channels, big->width, &error))
     return sw_cli_fail (CMD, error);
 
   g_autofree char *seed_text = g_strdup_printf ("%" G_GINT64_FORMAT, seed);
-  Report r = { g_string_new (NULL), dir, g_strdup (path), seed, TRUE };
+  Report r = { g_string_new (NULL), dir, g_strdup (path), big != m ? o.sr : NULL, seed, TRUE };
   g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *sr_base = r.sr ? g_path_get_basename (r.sr) : NULL;
+  g_autofree char *on = r.sr ? g_strdup_printf ("the cascade %s → %s", base, sr_base) : g_strdup (base);
+  g_autofree char *cascade_note = r.sr
+    ? g_strdup_printf ("<p>Every sampling figure runs through the cascade: stage I draws at %dx%d, "
+                       "then stage II draws at %dx%d beside its image (%d steps, its noise level %d), "
+                       "and the inputs are at %dx%d. The forward process, the blur, the one-step "
+                       "estimates and the comparison of the three denoisers show stage I alone at "
+                       "%dx%d, the inputs shrunk to it.</p>\n",
+                       m->width, m->height, big->width, big->height, cj.sr_steps, cj.sr_level,
+                       big->width, big->height, m->width, m->height)
+    : g_strdup ("");
   g_string_append_printf (r.html,
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stepwise: Part A figures</title>\n"
     "<style>body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}"
@@ -350,12 +395,12 @@ sw_cli_figures (int argc, char **argv)
     "<p>The algorithms of the write-up's Part A (forward process, denoising, CFG, SDEdit, "
     "inpainting, image-to-image, visual anagrams, hybrid images), run by Stepwise on its own "
     "DDPM (cosine schedule, 1000 steps, 33 strided steps from t = 990) with seed %s. "
-    "Each figure shows the command that redoes it.</p>\n"
+    "Each figure shows the command that redoes it.</p>\n%s"
     "<div class=\"in\"><figure><img src=\"test.png\" alt=\"\"><figcaption>test image</figcaption></figure>"
     "<figure><img src=\"sketch-1.png\" alt=\"\"><figcaption>sketch 1</figcaption></figure>"
     "<figure><img src=\"sketch-2.png\" alt=\"\"><figcaption>sketch 2</figcaption></figure>"
     "<figure><img src=\"mask.png\" alt=\"\"><figcaption>mask</figcaption></figure></div>\n",
-    base, seed_text);
+    on, seed_text, cascade_note);
 
   section (&r, "Forward process", "x_t = sqrt(ab_t) x0 + sqrt(1 - ab_t) eps at t = 250, 500, 750.");
   figure (&r, "forward.png", "The test image noised to t = 250, 500 and 750.",
@@ -368,7 +413,7 @@ sw_cli_figures (int argc, char **argv)
   figure (&r, "iterative.png", "Iterative denoising from i_start = 10 (t = 690), every 5th step: "
           "x_t above, the predicted x0 below.",
           "trajectory", "test.png", "--i-start", "10", "--every", "5", "--guidance", "1", NULL);
-  compare_figure (&r, m, image, &error);
+  compare_figure (&r, m, small ? small : image, &error);
   section (&r, "Sampling", "From pure noise: 5 samples without a prompt or guidance, then "
            "prompts with and without classifier-free guidance (scale 7).");
   figure (&r, "samples-no-cfg.png", "5 samples, no prompt, no guidance.",

@@ -23,7 +23,8 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
   o->count = SW_CLI_JOB_COUNT_UNSET;
   o->count_default = count_default;
   const GOptionEntry common[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model, SW_CLI_MODEL_HELP, "FILE" },
+    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o->model,
+      o->cascade ? SW_CLI_CASCADE_MODEL_HELP : SW_CLI_MODEL_HELP, "FILE" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 0)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps,
       "Strided denoising steps, 1 to 999 (default 33: t = 990, 960, ..., 0)", "N" },
@@ -41,10 +42,7 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "PNG to write", "FILE" },
   };
   const GOptionEntry cascade[] = {
-    { "sr", 0, 0, G_OPTION_ARG_FILENAME, &o->sr,
-      "Stage II of the cascade: a super-resolution model file that makes the stage I images "
-      "bigger (default without --model: the shipped " SW_CLI_DEFAULT_SR_MODEL ", where there is one)",
-      "FILE" },
+    { "sr", 0, 0, G_OPTION_ARG_FILENAME, &o->sr, SW_CLI_SR_HELP, "FILE" },
     { "stage", 0, 0, G_OPTION_ARG_INT, &o->stage, "1: stop after stage I (default: both stages)", "N" },
     { "sr-steps", 0, 0, G_OPTION_ARG_INT, &o->sr_steps,
       "Stage II's strided denoising steps, 1 to 999 (default 20)", "N" },

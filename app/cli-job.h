@@ -23,6 +23,13 @@
 /* the cascade's stage II the commands take without --model or --sr, when
  * it is shipped beside SW_CLI_DEFAULT_MODEL */
 #define SW_CLI_DEFAULT_SR_MODEL "emoji-stage2"
+/* --model's and --sr's help in the commands that run the cascade */
+#define SW_CLI_CASCADE_MODEL_HELP \
+  "Model file, or the cascade's stage I when --sr gives its stage II (default: the shipped " \
+  SW_CLI_DEFAULT_MODEL ")"
+#define SW_CLI_SR_HELP \
+  "Stage II of the cascade: a super-resolution model file that makes the stage I images " \
+  "bigger (default without --model: the shipped " SW_CLI_DEFAULT_SR_MODEL ", where there is one)"
 
 /* so that --plain can make one image where a command makes several */
 #define SW_CLI_JOB_COUNT_UNSET G_MININT

@@ -441,6 +441,25 @@ test_stage1 (void)
   g_unlink (stage1);
 }
 
+/* figures ARGS on the datasets of DATA succeeds: returns the report it
+ * wrote in OUT, its emoji prompts checked */
+static char *
+expect_emoji_figures (const char *data, const char * const *args, const char *out)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+  g_auto (Run) r = run_cli_with (args, NULL);
+  if (saved)
+    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STEPWISE_DATA_DIR");
+  g_test_message ("figures → %d: %s", r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  char *html = expect_figures_report (out, 25);
+  g_assert_nonnull (strstr (html, "sdedit sketch-1.png --prompt strawberry"));
+  return html;
+}
+
 /* the figures report on stage I: the emoji prompts serve emoji16 */
 static void
 test_stage1_figures (void)
@@ -449,18 +468,8 @@ test_stage1_figures (void)
   g_autofree char *stage1 = path_in_dir ("stage1-figures.safetensors");
   sw_test_write_tiny_stage1 (stage1, stage1_captions);
   sw_test_write_emoji_sized (data, "emoji16", 16, stage1_captions);
-  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
-  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
   const char *args[] = { "figures", out, "--model", stage1, NULL };
-  g_auto (Run) r = run_cli_with (args, NULL);
-  if (saved)
-    g_setenv ("STEPWISE_DATA_DIR", saved, TRUE);
-  else
-    g_unsetenv ("STEPWISE_DATA_DIR");
-  g_test_message ("figures → %d: %s", r.status, r.err);
-  g_assert_cmpint (r.status, ==, 0);
-  g_autofree char *html = expect_figures_report (out, 25);
-  g_assert_nonnull (strstr (html, "sdedit sketch-1.png --prompt strawberry"));
+  g_free (expect_emoji_figures (data, args, out));
   int width = 0, height = 0;
   g_autofree char *test_png = g_build_filename (out, "test.png", NULL);
   g_autofree char *png = NULL;
@@ -472,6 +481,69 @@ test_stage1_figures (void)
   remove_tree (out);
   remove_tree (data);
   g_unlink (stage1);
+}
+
+/* PATH's text chunk KEY (NULL when it has none) and its width */
+static char *
+png_text_of (const char *path, const char *key, int *width)
+{
+  g_autofree char *png = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &png, &len, NULL));
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) png, len, width, NULL, NULL, NULL);
+  g_assert_nonnull (text);
+  return g_strdup (g_hash_table_lookup (text, key));
+}
+
+/* the figures report on the cascade (issue 24): given --sr, every
+ * sampling figure is made through both stages at 64 px (its PNG names
+ * stage II, its images are 64 px), the inputs are 64 px, the lab's
+ * figures are stage I's alone; a stage II file in --model is refused */
+static void
+test_cascade_figures (void)
+{
+  g_autofree char *data = path_in_dir ("cascade-data"), *out = path_in_dir ("cascade-figures");
+  g_autofree char *stage1 = path_in_dir ("stage1-c.safetensors");
+  g_autofree char *stage2 = path_in_dir ("stage2-c.safetensors");
+  sw_test_write_tiny_stage1 (stage1, stage1_captions);
+  sw_test_write_tiny_stage2 (stage2, NULL);
+  sw_test_write_emoji_sized (data, "emoji64", 64, stage1_captions);
+  const char *swapped[] = { "figures", out, "--model", stage2, NULL };
+  expect_error_with (swapped, NULL, "give it with --sr");
+  const char *args[] = { "figures", out, "--model", stage1, "--sr", stage2, NULL };
+  g_autofree char *html = expect_emoji_figures (data, args, out);
+  g_assert_nonnull (strstr (html, "Part A figures on the cascade stage1-c.safetensors → stage2-c.safetensors"));
+  int width = 0;
+  g_autofree char *test_png = g_build_filename (out, "test.png", NULL);
+  g_free (png_text_of (test_png, "stepwise.mode", &width));
+  g_assert_cmpint (width, ==, 64);
+  /* the sampling figures: both stages, each image drawn 4x at 64 px */
+  const struct { const char *name; int images_a_row; } cascade[] = {
+    { "iterative.png", 1 }, { "samples-no-cfg.png", 5 }, { "samples-cfg-1.png", 5 },
+    { "sdedit-test.png", 1 }, { "sdedit-sketch-2.png", 1 }, { "inpaint.png", 1 },
+    { "img2img.png", 1 }, { "anagram-1.png", 4 }, { "hybrid-2.png", 4 },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (cascade); k++)
+    {
+      g_autofree char *file = g_build_filename (out, cascade[k].name, NULL);
+      g_autofree char *sr = png_text_of (file, "stepwise.sr-model", &width);
+      g_test_message ("%s: stage II %s, %d px wide", cascade[k].name, sr, width);
+      g_assert_cmpstr (sr, ==, "stage2-c.safetensors");
+      g_assert_cmpint (width, >=, cascade[k].images_a_row * 64 * 4);
+    }
+  /* the lab's: stage I alone */
+  const char * const lab[] = { "forward.png", "blur.png", "onestep.png", "denoise-compare.png" };
+  for (size_t k = 0; k < G_N_ELEMENTS (lab); k++)
+    {
+      g_autofree char *file = g_build_filename (out, lab[k], NULL);
+      g_autofree char *sr = png_text_of (file, "stepwise.sr-model", &width);
+      g_assert_null (sr);
+      g_assert_cmpint (width, <, 3 * 64 * 4);
+    }
+  remove_tree (out);
+  remove_tree (data);
+  g_unlink (stage1);
+  g_unlink (stage2);
 }
 
 /* without --model the Part A commands run the shipped default model
@@ -536,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-parta/figures", test_figures);
   g_test_add_func ("/cli-parta/stage1", test_stage1);
   g_test_add_func ("/cli-parta/stage1-figures", test_stage1_figures);
+  g_test_add_func ("/cli-parta/cascade-figures", test_cascade_figures);
   g_test_add_func ("/cli-parta/default-model", test_default_model);
   int status = g_test_run ();
   sw_test_remove_dir (dir);
