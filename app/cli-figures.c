@@ -101,14 +101,19 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
   va_end (ap);
   g_ptr_array_add (args, g_strdup ("--out"));
   g_ptr_array_add (args, g_build_filename (r->dir, out, NULL));
+  g_string_append_printf (shown, " --out %s", out);
   if (!positional_model)
     {
       g_ptr_array_add (args, g_strdup ("--model"));
       g_ptr_array_add (args, g_strdup (r->model));
+      /* shown too, so that the command redoes the figure on this model
+       * rather than on the default one */
+      g_autofree char *q = g_shell_quote (r->model);
+      g_string_append_printf (shown, " --model %s", q);
     }
   g_ptr_array_add (args, g_strdup ("--seed"));
   g_ptr_array_add (args, g_strdup_printf ("%" G_GINT64_FORMAT, r->seed));
-  g_string_append_printf (shown, " --out %s --seed %" G_GINT64_FORMAT, out, r->seed);
+  g_string_append_printf (shown, " --seed %" G_GINT64_FORMAT, r->seed);
 
   /* the commands that run the cascade (sw_cli_cascade_setup) */
   static const struct { const char *name; int (*run) (int, char **); gboolean cascade; } commands[] = {
@@ -127,6 +132,8 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
     {
       g_ptr_array_add (args, g_strdup ("--sr"));
       g_ptr_array_add (args, g_strdup (r->sr));
+      g_autofree char *q = g_shell_quote (r->sr);
+      g_string_append_printf (shown, " --sr %s", q);
     }
   g_ptr_array_add (args, NULL);
   /* GOption drops what it parsed from argv: hand it a shallow copy, the

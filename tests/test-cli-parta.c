@@ -513,6 +513,11 @@ test_cascade_figures (void)
   const char *args[] = { "figures", out, "--model", stage1, "--sr", stage2, NULL };
   g_autofree char *html = expect_emoji_figures (data, args, out);
   g_assert_nonnull (strstr (html, "Part A figures on the cascade stage1-c.safetensors → stage2-c.safetensors"));
+  /* the command under a figure redoes it on these two files */
+  g_autofree char *q1 = g_shell_quote (stage1), *q2 = g_shell_quote (stage2);
+  g_autofree char *shown = g_strdup_printf ("--out sdedit-test.png --model %s --seed 0 --sr %s", q1, q2);
+  g_autofree char *shown_html = g_markup_escape_text (shown, -1);
+  g_assert_nonnull (strstr (html, shown_html));
   int width = 0;
   g_autofree char *test_png = g_build_filename (out, "test.png", NULL);
   g_free (png_text_of (test_png, "stepwise.mode", &width));
