@@ -44,7 +44,9 @@ for _ in 1 2; do xdotool mousemove 129 571 click 1; sleep 0.1; done   # brush 4 
 stroke 70 300 320 300
 xdotool mousemove 260 166 click 1   # blue
 stroke 190 230 190 500
+sleep 0.5                           # the stroke's release reaches the window first
 xdotool key period                  # the next swatch: sky blue
+sleep 0.5                           # handled before the click below moves the focus
 xdotool mousemove 960 340 click 1   # the prompt: a typed dot is text, not "."
 xdotool type --delay 50 "a.b"
 stroke 80 450 150 450
