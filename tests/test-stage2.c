@@ -210,6 +210,8 @@ tiny_recipe (void)
   SwResunetConfig *c = &r.resunet;
   c->width = 8, c->groups = 8, c->time_dim = 32, c->levels = 2;   /* mult 1,2 */
   r.crop = 8, r.batch = 16, r.epochs = 8, r.lr = 2e-3f, r.ema = 0.0f;
+  r.warmup = 0;     /* the recipe's 500 steps would be the whole run */
+  r.hold_out = 8;   /* the recipe's 64 would be all the discs */
   return r;
 }
 
@@ -288,6 +290,43 @@ test_resume_and_refusals (void)
 }
 
 /* the recipe's own checks */
+/* the held-out images are spread through the set, as many as asked, and
+ * the held and the rest split it between them */
+static void
+test_hold_out (void)
+{
+  int held = 0, first = -1, last = -1;
+  for (int i = 0; i < 3655; i++)
+    if (sw_dataset_is_held_out (i, 3655, 64))
+      {
+        held++;
+        first = first < 0 ? i : first;
+        last = i;
+      }
+  g_assert_cmpint (held, ==, 64);
+  g_assert_cmpint (first, ==, 28);          /* the middle of the first stride of 57 */
+  g_assert_cmpint (last, ==, 28 + 63 * 57);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwDataset) in = sw_dataset_hold_out (&discs, 8, TRUE, &error);
+  g_assert_no_error (error);
+  g_autoptr (SwDataset) out = sw_dataset_hold_out (&discs, 8, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (in->n, ==, 8);
+  g_assert_cmpint (out->n, ==, N_IMAGES - 8);
+  const size_t img = 3 * S * S;
+  for (int i = 0, a = 0, b = 0; i < N_IMAGES; i++)
+    {
+      const gboolean h = sw_dataset_is_held_out (i, N_IMAGES, 8);
+      const SwDataset *d = h ? in : out;
+      const int at = h ? a++ : b++;
+      g_assert_cmpstr (d->captions[at], ==, discs.captions[i]);
+      g_assert_cmpmem (d->images + at * img, sizeof (float) * img, discs.images + i * img,
+                       sizeof (float) * img);
+    }
+  g_assert_null (sw_dataset_hold_out (&discs, 33, FALSE, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "cannot hold out 33 images");
+}
+
 static void
 test_recipe_refused (void)
 {
@@ -321,6 +360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stage2/noise-augment", test_noise_augment);
   g_test_add_func ("/stage2/loss-falls", test_loss_falls);
   g_test_add_func ("/stage2/resume-and-refusals", test_resume_and_refusals);
+  g_test_add_func ("/stage2/hold-out", test_hold_out);
   g_test_add_func ("/stage2/recipe-refused", test_recipe_refused);
   int rc = g_test_run ();
   sw_test_remove_dir (tmpdir);

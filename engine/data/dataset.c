@@ -360,6 +360,38 @@ is_base_emoji (const char *caption)
   return !g_str_has_prefix (caption, "flag:") && !strstr (caption, "skin tone");
 }
 
+/* a copy of D's images I for which KEEP (D, I, DATA) holds, in order; it
+ * keeps D's name, and its captions if it has them (labels are not kept:
+ * both callers take captioned datasets) */
+typedef gboolean (*Keep) (const SwDataset *d, int i, gpointer data);
+
+static SwDataset *
+filtered (const SwDataset *d, Keep keep, gpointer data)
+{
+  const size_t img = (size_t) d->channels * d->height * d->width;
+  SwDataset *out = g_new0 (SwDataset, 1);
+  out->name = g_strdup (d->name);
+  out->channels = d->channels;
+  out->height = d->height;
+  out->width = d->width;
+  out->images = g_new (float, img * MAX (d->n, 1));
+  out->captions = g_new0 (char *, d->n + 1);
+  for (int i = 0; i < d->n; i++)
+    if (keep (d, i, data))
+      {
+        memcpy (out->images + img * out->n, d->images + img * i, sizeof (float) * img);
+        out->captions[out->n++] = g_strdup (d->captions[i]);
+      }
+  return out;
+}
+
+static gboolean
+keep_base (const SwDataset *d, int i, gpointer data)
+{
+  (void) data;
+  return is_base_emoji (d->captions[i]);
+}
+
 SwDataset *
 sw_dataset_base_emoji (const SwDataset *d, GError **error)
 {
@@ -369,20 +401,7 @@ sw_dataset_base_emoji (const SwDataset *d, GError **error)
                    "base emoji are chosen by caption (accepted: emoji, emoji64, emoji16)", d->name);
       return NULL;
     }
-  const size_t img = (size_t) d->channels * d->height * d->width;
-  SwDataset *out = g_new0 (SwDataset, 1);
-  out->name = g_strdup (d->name);
-  out->channels = d->channels;
-  out->height = d->height;
-  out->width = d->width;
-  out->images = g_new (float, img * d->n);
-  out->captions = g_new0 (char *, d->n + 1);
-  for (int i = 0; i < d->n; i++)
-    if (is_base_emoji (d->captions[i]))
-      {
-        memcpy (out->images + img * out->n, d->images + img * i, sizeof (float) * img);
-        out->captions[out->n++] = g_strdup (d->captions[i]);
-      }
+  SwDataset *out = filtered (d, keep_base, NULL);
   if (out->n == 0)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID, "the dataset “%s” holds no base emoji: every "
@@ -390,4 +409,38 @@ sw_dataset_base_emoji (const SwDataset *d, GError **error)
       g_clear_pointer (&out, sw_dataset_free);
     }
   return out;
+}
+
+gboolean
+sw_dataset_is_held_out (int i, int n, int hold)
+{
+  const int stride = n / hold;
+  return hold > 0 && stride > 0 && i % stride == stride / 2 && i / stride < hold;
+}
+
+typedef struct {
+  int      hold;
+  gboolean held;
+} HoldOut;
+
+static gboolean
+keep_held (const SwDataset *d, int i, gpointer data)
+{
+  const HoldOut *h = data;
+  return sw_dataset_is_held_out (i, d->n, h->hold) == h->held;
+}
+
+SwDataset *
+sw_dataset_hold_out (const SwDataset *d, int hold, gboolean held, GError **error)
+{
+  if (!d->captions || hold < 1 || hold > d->n / 2)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "cannot hold out %d images of the dataset “%s” (%d images%s); accepted: a "
+                   "captioned dataset, 1 to half its images", hold, d->name, d->n,
+                   d->captions ? "" : ", with classes");
+      return NULL;
+    }
+  HoldOut h = { hold, held };
+  return filtered (d, keep_held, &h);
 }

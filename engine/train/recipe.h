@@ -43,6 +43,8 @@ typedef struct {
   float         min_snr;      /* Min-SNR-gamma loss weighting's gamma (docs/math.md), 0: none */
   int           warmup;       /* the rate rises linearly from lr / warmup to lr over the first
                                * warmup steps of a run from scratch; 0: none */
+  int           hold_out;     /* keep back this many images spread through the dataset
+                               * (sw_dataset_hold_out) to evaluate on; 0: none; recorded */
   bool          base_emoji;   /* train on the emoji that are neither a skin-tone variant nor a
                                * flag (sw_dataset_base_emoji); recorded, like limit */
   /* a super-resolution stage (the cascade's stage II, issue 24; docs/math.md 3.2):

@@ -139,8 +139,9 @@ conditioning (const SwRecipe *recipe, const SwDataset *data, SwPromptEncoder **v
 }
 
 /* DATA seen through VIEW, cut to the recipe's first images (its limit),
- * then to their base emoji if the recipe asks: *BASE, a copy the caller
- * frees (NULL otherwise); NULL with an error if none is left */
+ * less the images it holds out (recipe.hold_out), then to their base emoji
+ * if the recipe asks: *BASE, a copy the caller frees (NULL when VIEW
+ * serves); NULL with an error if none is left */
 static const SwDataset *
 selected (const SwRecipe *r, const SwDataset *data, SwDataset *view, SwDataset **base,
           GError **error)
@@ -149,10 +150,14 @@ selected (const SwRecipe *r, const SwDataset *data, SwDataset *view, SwDataset *
   *base = NULL;
   if (r->limit > 0 && r->limit < view->n)
     view->n = r->limit;
+  if (r->hold_out > 0 && !(*base = sw_dataset_hold_out (view, r->hold_out, FALSE, error)))
+    return NULL;
   if (!r->base_emoji)
-    return view;
-  *base = sw_dataset_base_emoji (view, error);
-  return *base;
+    return *base ? *base : view;
+  SwDataset *b = sw_dataset_base_emoji (*base ? *base : view, error);
+  g_clear_pointer (base, sw_dataset_free);
+  *base = b;
+  return b;
 }
 
 /* takes VOCAB, TERMS and BASE (selected's copy, or NULL) */
