@@ -7,13 +7,20 @@
  * distinct images a prompt's samples come nearest to.  The training
  * images are the model's dataset at the model's size: a 16 px model is
  * matched against emoji16.  --names takes as prompts every one-word name
- * of the captions ("banana", "ghost", "frog"), 2 samples each. */
+ * of the captions ("banana", "ghost", "frog"), 2 samples each.
+ *
+ * With --sr it scores the cascade (issue 24): stage I then stage II, whose
+ * 64 px samples are area-downsampled to 32 px and matched against the
+ * dataset drawn at 32 px (emoji), where a 2 px blur still leaves the
+ * detail stage II adds. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cli-common.h"
+#include "cli-job.h"
+#include "data/sr-pairs.h"
 #include "models/cosine-schedule.h"
 #include "data/dataset.h"
 #include "models/eps-model.h"
@@ -35,6 +42,8 @@ static const int LOSS_TS[3] = { 300, 600, 900 };
 #define NAMES_GRID_SEED 22
 /* at most this many images in all (--names: about 500 names) */
 #define MAX_IMAGES 1000
+/* a cascade's samples are scored at this side (issue 24: at 32 px) */
+#define CASCADE_SCORE_SIDE 32
 #define MAX_NAME_IMAGES 10000
 
 /* "dog face" of "dog face: dog, face, pet" */
@@ -81,6 +90,9 @@ names_summary (const SwDataset *d, const int *idx, int n)
 /* How the report says what was sampled and scored */
 typedef struct {
   const char *model;
+  const char *sr;         /* --sr: stage II's file, or NULL */
+  int         sr_steps, sr_level;
+  int         side;       /* the samples' side (a cascade's: 64) */
   int         steps;
   double      guidance;
   gint64      seed;
@@ -96,6 +108,13 @@ print_json (const Report *r, const SwPromptScore *sc, const SwDataset *d, int ca
   g_autoptr (GString) s = g_string_new ("{\n  \"model\": ");
   const int per = sc->per, n = sc->n_prompts * per;
   sw_json_append_string (s, r->model);
+  if (r->sr)
+    {
+      g_string_append (s, ",\n  \"sr_model\": ");
+      sw_json_append_string (s, r->sr);
+      g_string_append_printf (s, ",\n  \"sr_steps\": %d,\n  \"sr_noise\": %d,\n  \"sample_side\": %d",
+                              r->sr_steps, r->sr_level, r->side);
+    }
   g_string_append (s, ",\n  \"dataset\": ");
   sw_json_append_string (s, d->name);
   g_string_append_printf (s, ",\n  \"per_prompt\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n"
@@ -190,14 +209,16 @@ caption_losses (SwEpsModel *m, const SwDataset *d, int n, gint64 seed, double lo
 }
 
 /* The grid of the N_PICKS prompts PICKS (indices into SC's prompts),
- * ACROSS to a row: each one's samples, then their nearest training images;
- * a row's label is "prompt matched/per" for each of its prompts */
+ * ACROSS to a row: each one's samples (SIDE x SIDE, a multiple of D's),
+ * then their nearest training images, nearest-upsampled to SIDE; a row's
+ * label is "prompt matched/per" for each of its prompts */
 static gboolean
 write_grid (const char *path, const char *title, const SwPromptScore *sc, const int *picks,
-            int n_picks, int across, const float *samples, const SwDataset *d, GError **error)
+            int n_picks, int across, const float *samples, int side, const SwDataset *d,
+            GError **error)
 {
-  const int per = sc->per, C = d->channels, H = d->height, W = d->width;
-  const size_t img = (size_t) C * H * W;
+  const int per = sc->per, C = d->channels, H = side, W = side, f = side / d->height;
+  const size_t img = (size_t) C * H * W, small = (size_t) C * d->height * d->width;
   g_autofree float *cells = g_new (float, (size_t) n_picks * 2 * per * img);
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   for (int k = 0; k < n_picks; k++)
@@ -206,8 +227,8 @@ write_grid (const char *path, const char *title, const SwPromptScore *sc, const 
       float *cell = cells + (size_t) k * 2 * per * img;
       memcpy (cell, samples + (size_t) p * per * img, sizeof (float) * per * img);
       for (int i = 0; i < per; i++)
-        memcpy (cell + (per + i) * img, d->images + sc->nearest[p * per + i] * img,
-                sizeof (float) * img);
+        sw_sr_upsample ((size_t) C, d->height, f, d->images + sc->nearest[p * per + i] * small,
+                        cell + (per + i) * img);
       g_autofree char *label = g_strdup_printf ("%s %d/%d", sc->prompts[p], sc->matched[p], per);
       if (k % across == 0)
         g_ptr_array_add (labels, g_steal_pointer (&label));
@@ -220,7 +241,7 @@ write_grid (const char *path, const char *title, const SwPromptScore *sc, const 
         }
     }
   g_ptr_array_add (labels, NULL);
-  /* cells of about 96 px, as 32 px images at 3x */
+  /* cells of about 96 px, as 32 px images at 3x (64 px ones at 1x) */
   return sw_figure_image_grid (path, cells, n_picks * 2 * per, C, H, W, across * 2 * per,
                                MAX (1, 96 / H), (const char * const *) labels->pdata, title,
                                error);
@@ -257,11 +278,17 @@ names_for_grid (int n, int *n_picks)
 }
 
 /* The training images to score MODEL's samples against: its dataset drawn
- * at its size (emoji16 for a 16 px model of the emoji) */
+ * at SIDE (emoji16 for a 16 px model of the emoji, emoji at 32 px) */
 static SwDataset *
-load_training_images (const SwEpsModel *m, GError **error)
+load_training_images (const SwEpsModel *m, int side, GError **error)
 {
-  const char *name = sw_dataset_at_size (m->dataset, m->height);
+  const char *name = sw_dataset_at_size (m->dataset, side);
+  if (!name && side != m->height)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID, "the dataset “%s” is not drawn at %d px, "
+                   "where a cascade's samples are scored", m->dataset, side);
+      return NULL;
+    }
   return sw_dataset_load (name ? name : m->dataset, SW_SPLIT_TRAIN, error);
 }
 
@@ -297,10 +324,14 @@ print_text (const Report *r, const SwPromptScore *sc, const SwDataset *train, co
             int caption_images, const double loss[3][2])
 {
   const int per = sc->per, n = sc->n_prompts * per;
-  printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "; "
+  g_autofree char *sr = r->sr ? g_strdup_printf (", then %s (%d steps, noise level %d) to %d px, "
+                                                 "scored at %d px", r->sr, r->sr_steps, r->sr_level,
+                                                 r->side, train->height)
+                              : g_strdup ("");
+  printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "%s; "
           "nearest of %d training images (%s) after a %g px blur; \"images\": how many "
           "training images the prompt names; \"distinct\": how many different nearest images "
-          "its samples have\n", r->model, per, r->steps, r->guidance, r->seed, train->n,
+          "its samples have\n", r->model, per, r->steps, r->guidance, r->seed, sr, train->n,
           train->name, SW_PROMPT_SCORE_BLUR_SIGMA);
   if (r->names)
     {
@@ -350,28 +381,31 @@ all_progress (double done, double total, gpointer user_data)
   return sw_cli_grid_progress (a->before + done, a->total, a->progress);
 }
 
-/* SC's samples into OUT, as sw_sample_prompts draws them, in jobs of at
- * most MAX_IMAGES (a job's limit): the job of prompts from P on samples
+/* SC's samples into OUT, as sw_sample_prompts draws them (through
+ * cascade C with SR's stage II settings when C has a stage II), in jobs of
+ * at most MAX_IMAGES (a job's limit): the job of prompts from P on samples
  * with SEED + P, so no two prompts share their noise */
 static gboolean
-sample_all (SwEpsModel *m, const SwPromptScore *sc, int steps, double guidance, gint64 seed,
-            float *out, GError **error)
+sample_all (SwCascade *c, const SwCascadeJob *sr, const SwPromptScore *sc, int steps,
+            double guidance, gint64 seed, float *out, GError **error)
 {
   const int per = sc->per, chunk = MAX (1, MAX_IMAGES / per);
-  const size_t img = (size_t) m->channels * m->height * m->width;
+  const SwEpsModel *o = sw_cascade_output (c, sr);
+  const size_t img = (size_t) o->channels * o->height * o->width;
+  const int sr_steps = o == c->stage1 ? 0 : sr->sr_steps;
   SwProgress progress;
   sw_progress_init (&progress, "denoising");
-  AllProgress all = { &progress, 0.0, (double) sc->n_prompts * per * steps };
+  AllProgress all = { &progress, 0.0, (double) sc->n_prompts * per * (steps + sr_steps) };
   gboolean ok = TRUE;
   for (int p = 0; ok && p < sc->n_prompts; p += chunk)
     {
       const int k = MIN (chunk, sc->n_prompts - p);
       g_autofree const char **prompts = g_new0 (const char *, k + 1);
       memcpy (prompts, sc->prompts + p, sizeof (char *) * k);
-      ok = sw_sample_prompts (m, prompts, per, steps, (float) guidance,
-                              (uint64_t) seed + (uint64_t) p, out + (size_t) p * per * img,
-                              all_progress, &all, error);
-      all.before += (double) k * per * steps;
+      ok = sw_sample_prompts_cascade (c, prompts, per, steps, (float) guidance, sr,
+                                      (uint64_t) seed + (uint64_t) p, out + (size_t) p * per * img,
+                                      all_progress, &all, error);
+      all.before += (double) k * per * (steps + sr_steps);
     }
   sw_progress_end (&progress);
   return ok;
@@ -380,8 +414,10 @@ sample_all (SwEpsModel *m, const SwPromptScore *sc, int steps, double guidance, 
 int
 sw_cli_eval_prompts (int argc, char **argv)
 {
-  g_autofree char *prompt_list = NULL, *grid = NULL;
+  g_autofree char *prompt_list = NULL, *grid = NULL, *sr_path = NULL;
   int per = G_MININT, steps = 33;   /* G_MININT: --per-prompt not given */
+  int sr_steps = 0, sr_level = -1;   /* not given: the cascade's defaults */
+  double sr_guidance = -1.0;
   double guidance = 7.0;
   gint64 seed = 0;
   gboolean json = FALSE, names = FALSE;
@@ -404,6 +440,14 @@ sw_cli_eval_prompts (int argc, char **argv)
       "Write a PNG: a row per prompt, its samples then their nearest training images (with "
       "--names: 48 names drawn at random with a fixed seed, three to a row)", "PNG" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the report as JSON", NULL },
+    { "sr", 0, 0, G_OPTION_ARG_FILENAME, &sr_path,
+      "Score the cascade: MODEL is its stage I and FILE its stage II; the samples are scored at "
+      "32 px", "FILE" },
+    { "sr-steps", 0, 0, G_OPTION_ARG_INT, &sr_steps, "Stage II's strided steps (default 20)", "N" },
+    { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &sr_guidance,
+      "Stage II's guidance, when it reads the prompt (default 4)", "G" },
+    { "sr-noise", 0, 0, G_OPTION_ARG_INT, &sr_level,
+      "The noise level of stage I's images that stage II reads, 0 to T-1 (default 100)", "S" },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "MODEL.safetensors — how often prompts give their own emoji",
@@ -429,22 +473,38 @@ sw_cli_eval_prompts (int argc, char **argv)
                          (int) list->len, per, (int) list->len * per, MAX_IMAGES);
 
   g_autoptr (GError) error = NULL;
-  g_autoptr (SwEpsModel) m = sw_eps_model_load (argv[1], &error);
-  if (!m)
+  g_autoptr (SwCascade) c = sw_cascade_load (argv[1], sr_path, &error);
+  if (!c)
     return sw_cli_fail (CMD, error);
+  SwEpsModel *m = c->stage1;
+  SwCascadeJob sr;
+  sw_cascade_job_init (&sr);
+  if (!c->stage2 && (sr_steps || sr_level >= 0 || sr_guidance >= 0.0))
+    return sw_cli_failf (CMD, "--sr-steps, --sr-guidance and --sr-noise set stage II; give its "
+                         "model with --sr FILE");
+  if (sr_steps)
+    sr.sr_steps = sr_steps;
+  if (sr_level >= 0)
+    sr.sr_level = sr_level;
+  if (sr_guidance >= 0.0)
+    sr.sr_guidance = (float) sr_guidance;
+  if (!sw_cascade_job_validate (c, &sr, &error))
+    return sw_cli_fail (CMD, error);
+  const SwEpsModel *out_model = sw_cascade_output (c, &sr);
+  const int side = out_model->height, score_side = c->stage2 ? CASCADE_SCORE_SIDE : side;
   const SwPromptEncoder *vocab = sw_eps_model_vocabulary (m);
   if (!vocab)
     return sw_cli_failf (CMD, "“%s” selects classes by name; eval-prompts scores a model that "
                          "reads prompts as words, such as emoji-ddpm's (for a class model: "
                          "stepwise-cli eval)", argv[1]);
-  g_autoptr (SwDataset) train = load_training_images (m, &error);
+  g_autoptr (SwDataset) train = load_training_images (m, score_side, &error);
   if (!train)
     return sw_cli_fail (CMD, error);
-  if (!train->captions || train->channels != m->channels || train->height != m->height
-      || train->width != m->width)
+  if (!train->captions || train->channels != m->channels || train->height != score_side
+      || train->width != score_side || side % score_side != 0)
     return sw_cli_failf (CMD, "the dataset “%s” has no captions or not the model's image size",
                          train->name);
-  Report r = { argv[1], steps, guidance, seed, names, 0, 0.0 };
+  Report r = { argv[1], sr_path, sr.sr_steps, sr.sr_level, side, steps, guidance, seed, names, 0, 0.0 };
   if (names)
     {
       g_auto (GStrv) words = sw_name_prompts (vocab, (const char * const *) train->captions,
@@ -464,13 +524,18 @@ sw_cli_eval_prompts (int argc, char **argv)
     return sw_cli_fail (CMD, error);
 
   const int n = sc->n_prompts * per;
-  const size_t img = (size_t) m->channels * m->height * m->width;
+  const size_t img = (size_t) m->channels * side * side;
   g_autofree float *samples = g_new (float, n * img);
   gint64 t0 = g_get_monotonic_time ();
-  if (!sample_all (m, sc, steps, guidance, seed, samples, &error))
+  if (!sample_all (c, &sr, sc, steps, guidance, seed, samples, &error))
     return sw_cli_fail (CMD, error);
   r.seconds = (g_get_monotonic_time () - t0) / 1e6;
-  if (!sw_prompt_score_run (sc, vocab, train, samples, m->channels, m->height, m->width, &error))
+  /* a cascade's samples at the side they are scored at (their block means) */
+  g_autofree float *scored = side == score_side ? NULL : g_new (float, n * img);
+  if (scored)
+    sw_sr_area_downsample ((size_t) n * m->channels, side, side / score_side, samples, scored);
+  if (!sw_prompt_score_run (sc, vocab, train, scored ? scored : samples, m->channels, score_side,
+                            score_side, &error))
     return sw_cli_fail (CMD, error);
 
   if (grid)
@@ -495,7 +560,7 @@ sw_cli_eval_prompts (int argc, char **argv)
           title = g_strdup_printf ("%s: %d samples per prompt, then the nearest training "
                                    "image of each", base, per);
         }
-      if (!write_grid (grid, title, sc, picks, n_picks, across, samples, train, &error))
+      if (!write_grid (grid, title, sc, picks, n_picks, across, samples, side, train, &error))
         return sw_cli_fail (CMD, error);
     }
   double loss[3][2] = { { 0 } };

@@ -3,7 +3,8 @@
  * --sr and writes 64 px images, --stage 1 stops at 16 px, the same seed
  * gives the same bytes, inpainting keeps the unmasked 64 px pixels
  * exactly, trajectory shows both stages' frames, each stage's file is
- * refused in the other's place, and the stage II options are checked. */
+ * refused in the other's place, the stage II options are checked, and
+ * eval-prompts scores the cascade's 64 px samples at 32 px. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -178,6 +179,41 @@ test_refusals (void)
   expect_error_with (stage2_only, no_sr, "--stage 2 needs a stage II model");
 }
 
+/* eval-prompts --sr: the cascade's 64 px samples, scored against the
+ * emoji drawn at 32 px, their grid at 64 px */
+static void
+test_eval_prompts (void)
+{
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("STEPWISE_DATA_DIR"));
+  sw_test_write_emoji_sized (data, "emoji", 32, captions);
+  g_setenv ("STEPWISE_DATA_DIR", data, TRUE);
+  g_autofree char *grid = g_build_filename (dir, "grid.png", NULL);
+  const char * const args[] = { "eval-prompts", stage1, "--sr", stage2, "--prompts", "dog,fire",
+                                "-n", "2", "--steps", "2", "--sr-steps", "2", "--sr-noise", "50",
+                                "--json", "--grid", grid, NULL };
+  g_auto (Run) r = run_cli_with (args, NULL);
+  g_test_message ("eval-prompts --sr → %d: %s\n%s", r.status, r.err, r.out);
+  g_assert_cmpint (r.status, ==, 0);
+  const char *expect[] = { "\"sr_model\": ", "\"sr_steps\": 2", "\"sr_noise\": 50",
+                           "\"sample_side\": 64", "\"dataset\": \"emoji\"", "\"samples\": 4" };
+  for (size_t k = 0; k < G_N_ELEMENTS (expect); k++)
+    g_assert_nonnull (strstr (r.out, expect[k]));
+  int w, h;
+  g_autofree char *png = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (grid, &png, &len, NULL));
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) png, len, &w, &h, NULL, NULL);
+  g_assert_nonnull (text);
+  g_assert_cmpint (w, >=, 4 * 64);   /* two samples and their two nearest images a row, at 64 px */
+
+  const char * const no_sr[] = { "eval-prompts", stage1, "--sr-noise", "50", NULL };
+  expect_error_with (no_sr, NULL, "give its model with --sr FILE");
+  const char * const bad[] = { "eval-prompts", stage1, "--sr", stage2, "--sr-noise", "1000", NULL };
+  expect_error_with (bad, NULL, "--sr-noise");
+  g_setenv ("STEPWISE_DATA_DIR", saved ? saved : "", TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -198,6 +234,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli-cascade/inpaint-keeps-pixels", test_inpaint_keeps_pixels);
   g_test_add_func ("/cli-cascade/trajectory-both-stages", test_trajectory_both_stages);
   g_test_add_func ("/cli-cascade/refusals", test_refusals);
+  g_test_add_func ("/cli-cascade/eval-prompts", test_eval_prompts);
   int status = g_test_run ();
   sw_test_remove_dir (dir);
   g_free (dir);

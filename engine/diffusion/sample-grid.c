@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "diffusion/cascade.h"
 #include "diffusion/job.h"
 #include "diffusion/sampler.h"
 
@@ -72,24 +73,35 @@ sw_grid_prompts (SwEpsModel *m, int max)
   return (const char **) g_ptr_array_free (g_steal_pointer (&prompts), FALSE);
 }
 
+/* CONDS (n_prompts * PER, M's cond_dim): each prompt's vector PER times;
+ * NULL after an error naming an unknown prompt */
+static float *
+prompt_conds (SwEpsModel *m, const char * const *prompts, int per, GError **error)
+{
+  const int n_prompts = (int) g_strv_length ((char **) prompts), K = m->cond_dim;
+  g_autofree float *cond = g_new (float, (size_t) MAX (n_prompts, 1) * per * K);
+  for (int p = 0; p < n_prompts; p++)
+    {
+      float *row = cond + (size_t) p * per * K;
+      if (!m->encode (m, prompts[p], row, error))
+        return NULL;
+      for (int i = 1; i < per; i++)
+        memcpy (row + (size_t) i * K, row, sizeof (float) * K);
+    }
+  return g_steal_pointer (&cond);
+}
+
 gboolean
 sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int steps,
                    float guidance, uint64_t seed, float *out, SwGridProgress progress,
                    gpointer user_data, GError **error)
 {
-  const int n_prompts = (int) g_strv_length ((char **) prompts), K = m->cond_dim;
-  g_autofree float *cond = g_new (float, (size_t) n_prompts * per * K);
-  for (int p = 0; p < n_prompts; p++)
-    {
-      float *row = cond + (size_t) p * per * K;
-      if (!m->encode (m, prompts[p], row, error))
-        return FALSE;
-      for (int i = 1; i < per; i++)
-        memcpy (row + (size_t) i * K, row, sizeof (float) * K);
-    }
+  g_autofree float *cond = prompt_conds (m, prompts, per, error);
+  if (!cond)
+    return FALSE;
   SwJob job;
   sw_job_init (&job);
-  job.count = n_prompts * per;
+  job.count = (int) g_strv_length ((char **) prompts) * per;
   job.steps = steps;
   job.guidance = guidance;
   job.seed = seed;
@@ -100,6 +112,36 @@ sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int step
       || !sw_job_run (m, &job, out, progress ? on_job_step : NULL, &p, NULL, error))
     return FALSE;
   const size_t size = (size_t) job.count * m->channels * m->height * m->width;
+  for (size_t i = 0; i < size; i++)
+    out[i] = 0.5f * out[i] + 0.5f;
+  to_unit (out, size);
+  return TRUE;
+}
+
+gboolean
+sw_sample_prompts_cascade (SwCascade *c, const char * const *prompts, int per, int steps,
+                           float guidance, const SwCascadeJob *sr, uint64_t seed, float *out,
+                           SwGridProgress progress, gpointer user_data, GError **error)
+{
+  g_autofree float *cond = prompt_conds (c->stage1, prompts, per, error);
+  g_autofree float *sr_cond = NULL;
+  if (!cond || (sw_cascade_stage2_reads_prompt (c)
+                && !(sr_cond = prompt_conds (c->stage2, prompts, per, error))))
+    return FALSE;
+  SwCascadeJob job = *sr;
+  job.job.count = (int) g_strv_length ((char **) prompts) * per;
+  job.job.steps = steps;
+  job.job.guidance = guidance;
+  job.job.seed = seed;
+  job.job.cond = cond;
+  job.job.cond_per_image = TRUE;
+  job.sr_cond = sr_cond;
+  Progress p = { progress, user_data, 0, (double) sw_cascade_total_steps (c, &job) };
+  if (!sw_cascade_job_validate (c, &job, error)
+      || !sw_cascade_run (c, &job, out, progress ? on_job_step : NULL, &p, NULL, error))
+    return FALSE;
+  const SwEpsModel *o = sw_cascade_output (c, &job);
+  const size_t size = (size_t) job.job.count * o->channels * o->height * o->width;
   for (size_t i = 0; i < size; i++)
     out[i] = 0.5f * out[i] + 0.5f;
   to_unit (out, size);

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "diffusion/cascade.h"
 #include "models/eps-model.h"
 #include "models/model-config.h"
 #include "models/unet.h"
@@ -41,5 +42,14 @@ const char **sw_grid_prompts (SwEpsModel *m, int max);
 gboolean sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int steps,
                             float guidance, uint64_t seed, float *out, SwGridProgress progress,
                             gpointer user_data, GError **error);
+
+/* The same through cascade C: stage I as sw_sample_prompts, stage II
+ * (when C has one and SR does not stop after stage I) with SR's sr_steps,
+ * sr_level and sr_guidance (its other fields are ignored), reading the
+ * prompts when it has a vocabulary; OUT at the output's side. */
+gboolean sw_sample_prompts_cascade (SwCascade *c, const char * const *prompts, int per, int steps,
+                                    float guidance, const SwCascadeJob *sr, uint64_t seed,
+                                    float *out, SwGridProgress progress, gpointer user_data,
+                                    GError **error);
 
 G_END_DECLS
