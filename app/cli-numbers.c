@@ -31,6 +31,8 @@ static const Range ranges[] = {
   { "per-prompt", 1, 100 },
   { "caption-loss", 0, 100000 },
   { "images", 1, 32 },
+  { "eval-sr/images", 1, 1000 },
+  { "figure-level", 0, 999 },
   { "epochs", 1, 10000 },
   { "train-classifier/epochs", 1, 1000 },
   { "batch", 2, 4096 },

@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "train-classifier", sw_cli_train_classifier, "train the classifier behind eval's quality score" },
   { "eval", sw_cli_eval, "score a class-conditioned model with the built-in classifier" },
   { "eval-prompts", sw_cli_eval_prompts, "how often prompts give their own emoji (nearest training image)" },
+  { "eval-sr", sw_cli_eval_sr, "the cascade's stage II against bicubic on held-out images (PSNR, sharpness)" },
   { "generate", sw_cli_generate, "images from noise for a prompt (DDPM, CFG)" },
   { "noise", sw_cli_noise, "the forward process: an image noised to each t" },
   { "onestep", sw_cli_onestep, "noise an image and denoise it in one step" },

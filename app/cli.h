@@ -11,6 +11,7 @@ int sw_cli_sample (int argc, char **argv);
 int sw_cli_denoise (int argc, char **argv);
 int sw_cli_eval (int argc, char **argv);
 int sw_cli_eval_prompts (int argc, char **argv);
+int sw_cli_eval_sr (int argc, char **argv);
 int sw_cli_train_classifier (int argc, char **argv);
 int sw_cli_import_digits (int argc, char **argv);
 int sw_cli_datasets (int argc, char **argv);

@@ -333,8 +333,10 @@ test_inpaint_block_max (void)
   g_assert_cmpmem (lo[0], sizeof lo[0], lo[1], sizeof lo[1]);
 }
 
-/* the same seed gives the same bytes, in any count and batch; another
- * seed does not; an SDEdit's stage II starts at stage I's timestep */
+/* the same seed gives the same bytes, in any count and batch, and
+ * stage II alone on stage I's images (sw_cascade_super_resolve) the
+ * cascade's; another seed does not; an SDEdit's stage II starts at stage
+ * I's timestep */
 static void
 test_same_seed_same_bytes (void)
 {
@@ -354,6 +356,27 @@ test_same_seed_same_bytes (void)
   job.job.seed = 8;
   g_assert_true (sw_cascade_run (c, &job, one, NULL, NULL, NULL, NULL));
   g_assert_true (memcmp (a, one, sizeof (float) * IMG2) != 0);
+
+  /* stage II alone on stage I's images gives the cascade's bytes */
+  job.job.count = 3;
+  job.job.seed = 7;
+  job.stage1_only = TRUE;
+  g_autofree float *lo = g_new (float, 3 * IMG1);
+  g_assert_true (sw_cascade_run (c, &job, lo, NULL, NULL, NULL, NULL));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sw_cascade_super_resolve (c->stage2, lo, 3, 3, job.sr_level, 7, b, NULL, NULL,
+                                           NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (a, sizeof (float) * 3 * IMG2, b, sizeof (float) * 3 * IMG2);
+  /* a model that draws from noise, a level out of range */
+  g_assert_false (sw_cascade_super_resolve (c->stage1, lo, 3, 3, 0, 7, b, NULL, NULL, NULL,
+                                            &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sw_cascade_super_resolve (c->stage2, lo, 3, 3, SW_COSINE_T, 7, b, NULL, NULL,
+                                            NULL, &error));
+  g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
+  job = job_of (1, 4, 3);
 
   g_autofree float *image = random_image (IMG2, 3);
   job.job.image = image;

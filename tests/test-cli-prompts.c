@@ -220,17 +220,6 @@ test_eval_prompts (void)
   expect_error_with (bad, NULL, "--caption-loss -1 is out of range; accepted: 0 to 100000");
 }
 
-/* the value of KEY in the JSON object O */
-static const SwJson *
-json_member (const SwJson *o, const char *key)
-{
-  g_assert_cmpint (o->type, ==, SW_JSON_OBJECT);
-  for (size_t i = 0; i < o->object.n; i++)
-    if (strcmp (o->object.members[i].key, key) == 0)
-      return o->object.members[i].value;
-  g_error ("no “%s” in the JSON object", key);
-}
-
 /* --names: the tiny set's one-word names (fire, man, strawberry,
  * hamburger, tree, rocket), 2 samples each, and a grid of them */
 static void

@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "io/json.h"
+
 typedef struct {
   int status;
   char *out, *err;
@@ -106,4 +108,15 @@ expect_figures_report (const char *out, int at_least)
     }
   g_assert_cmpint (shown, >=, at_least);
   return html;
+}
+
+/* the value of KEY in the JSON object O */
+static inline const SwJson *
+json_member (const SwJson *o, const char *key)
+{
+  g_assert_cmpint (o->type, ==, SW_JSON_OBJECT);
+  for (size_t i = 0; i < o->object.n; i++)
+    if (strcmp (o->object.members[i].key, key) == 0)
+      return o->object.members[i].value;
+  g_error ("no “%s” in the JSON object", key);
 }

@@ -33,7 +33,7 @@ test_help (void)
    * range (cli-numbers.c), or the parse fails */
   const char *cmds[] = { "info", "inspect", "datasets", "import-digits", "emoji-dataset", "train",
                          "export", "sample", "denoise", "train-classifier", "eval", "eval-prompts",
-                         "generate", "noise", "onestep", "blur", "trajectory", "sdedit", "img2img",
+                         "eval-sr", "generate", "noise", "onestep", "blur", "trajectory", "sdedit", "img2img",
                          "inpaint", "anagram", "hybrid", "figures", "bench" };
   for (size_t i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
@@ -70,6 +70,8 @@ test_numbers (void)
     { "train-classifier", "--batch", "0", "--batch 0 is out of range; accepted: 1 to 4096" },
     { "blur", "--sigma", "inf", "--sigma inf is out of range; accepted: more than 0, at most 100" },
     { "bench", "--seconds", "0", "--seconds 0 is out of range; accepted: more than 0, at most 600" },
+    { "eval-sr", "--figure-level", "1000", "--figure-level 1000 is out of range; accepted: 0 to 999" },
+    { "eval-sr", "--images", "0", "--images 0 is out of range; accepted: 1 to 1000" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {

@@ -41,11 +41,9 @@ sw_test_write_tiny_model (const char *path)
  * included, so that the output depends on the input and the prompt;
  * written to PATH in DTYPE with RECIPE's metadata */
 static inline SwResunet *
-sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfig cfg,
-                       const char * const *captions, SwDtype dtype, uint64_t seed)
+sw_test_write_resunet_of (const char *path, const SwRecipe *recipe, SwResunetConfig cfg,
+                          const char * const *captions, SwDtype dtype, uint64_t seed)
 {
-  SwRecipe recipe;
-  g_assert_true (sw_recipe_lookup (recipe_name, &recipe, NULL));
   g_autoptr (GError) error = NULL;
   SwPromptEncoder *words = captions ? sw_prompt_encoder_new (captions,
                                                              (int) g_strv_length ((char **) captions),
@@ -58,7 +56,7 @@ sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfi
   sw_rng_init (&rng, seed, 0);
   sw_rng_fill_uniform (&rng, sw_resunet_params (net), sw_resunet_num_params (net), -0.2f, 0.2f);
   g_autoptr (GPtrArray) meta = g_ptr_array_new_with_free_func (g_free);
-  sw_recipe_to_meta (&recipe, meta);
+  sw_recipe_to_meta (recipe, meta);
   if (words)
     {
       g_ptr_array_add (meta, g_strdup ("prompt.vocabulary"));
@@ -70,6 +68,16 @@ sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfi
   g_assert_no_error (error);
   sw_prompt_encoder_free (words);
   return net;
+}
+
+/* the same with the recipe RECIPE_NAME */
+static inline SwResunet *
+sw_test_write_resunet (const char *path, const char *recipe_name, SwResunetConfig cfg,
+                       const char * const *captions, SwDtype dtype, uint64_t seed)
+{
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup (recipe_name, &recipe, NULL));
+  return sw_test_write_resunet_of (path, &recipe, cfg, captions, dtype, seed);
 }
 
 /* width 8, 8x8x3, two levels with attention at the second, the words of
@@ -98,19 +106,31 @@ sw_test_write_tiny_stage1 (const char *path, const char * const *captions)
   sw_resunet_free (sw_test_write_resunet (path, "emoji-stage1", cfg, captions, SW_DTYPE_F32, 22));
 }
 
-/* issue 24's stage II in miniature: the emoji-stage2 recipe (factor 4)
- * and its shape (the 3-channel low-res image and its noise level beside
- * x, no prompt unless CAPTIONS) at width 8 on 16 px crops, two levels:
- * an untrained super-resolution net written to PATH (F32), which samples
- * 64 px behind sw_test_write_tiny_stage1's 16 */
+/* issue 24's stage II in miniature: the emoji-stage2 recipe (factor 4),
+ * holding out HOLD images (the recipe's 64 would be more than a tiny
+ * dataset has; 0: none; -1: the recipe's), and its shape (the 3-channel low-res image and
+ * its noise level beside x, no prompt unless CAPTIONS) at width 8 on
+ * 16 px crops, two levels: an untrained super-resolution net written to
+ * PATH (F32), which samples 64 px behind sw_test_write_tiny_stage1's 16 */
 static inline void
-sw_test_write_tiny_stage2 (const char *path, const char * const *captions)
+sw_test_write_tiny_stage2_holding (const char *path, const char * const *captions, int hold)
 {
   const SwResunetConfig cfg = { .channels = 3, .size = 16, .width = 8, .levels = 2, .mult = { 1, 2 },
                                 .blocks = 1, .heads = 2, .groups = 4, .time_dim = 32,
                                 .embed_dim = captions ? 6 : 0, .pool = captions != NULL, .max_words = 4,
                                 .cond_channels = 3, .aug = true };
-  sw_resunet_free (sw_test_write_resunet (path, "emoji-stage2", cfg, captions, SW_DTYPE_F32, 24));
+  SwRecipe recipe;
+  g_assert_true (sw_recipe_lookup ("emoji-stage2", &recipe, NULL));
+  if (hold >= 0)
+    recipe.hold_out = hold;
+  sw_resunet_free (sw_test_write_resunet_of (path, &recipe, cfg, captions, SW_DTYPE_F32, 24));
+}
+
+/* the same holding out the recipe's images */
+static inline void
+sw_test_write_tiny_stage2 (const char *path, const char * const *captions)
+{
+  sw_test_write_tiny_stage2_holding (path, captions, -1);
 }
 
 /* the captions of sw_test_write_tiny_emoji's images */

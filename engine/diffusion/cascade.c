@@ -119,15 +119,15 @@ sw_cascade_total_steps (const SwCascade *c, const SwCascadeJob *job)
 }
 
 /* stage II's job: JOB's images, mask, prompt and noise, plainly
- * composed, reading COND_IMAGE */
+ * composed, from update I_START, reading COND_IMAGE */
 static void
-stage2_job (const SwCascade *c, const SwCascadeJob *job, const float *cond_image, SwJob *j2)
+stage2_job (const SwCascadeJob *job, int i_start, const float *cond_image, SwJob *j2)
 {
   const SwJob *j1 = &job->job;
   sw_job_init (j2);
   j2->count = j1->count;
   j2->steps = job->sr_steps;
-  j2->i_start = sw_cascade_sr_i_start (c, job);
+  j2->i_start = i_start;
   j2->seed = j1->seed + SW_CASCADE_SEED_STEP;
   /* without the prompt both passes of CFG would be the same one */
   j2->guidance = job->sr_cond ? job->sr_guidance : 1.0f;
@@ -164,7 +164,7 @@ sw_cascade_job_validate (const SwCascade *c, const SwCascadeJob *job, GError **e
             "stage II reads no prompt, and the job gives it one");
   /* stage II's job checked whole: a dummy conditioning image stands in */
   SwJob j2;
-  stage2_job (c, job, (const float *) job, &j2);
+  stage2_job (job, sw_cascade_sr_i_start (c, job), (const float *) job, &j2);
   if (!sw_job_validate (&j2, c->stage2, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "stage II: ");
@@ -189,14 +189,15 @@ relay_frame (const SwJobFrame *frame, gpointer data)
   return r->step (&f, r->user_data);
 }
 
-/* stage II's conditioning images (count, C, H2, W2) from stage I's LO:
- * each clamped to the range the net trained on, noised at the job's
- * level from its own stream, then upsampled */
+/* stage II's conditioning images (count, C, H2, W2) from the low-res
+ * LO (count, C, H2 / f, W2 / f): each clamped to the range the net
+ * trained on, noised at the job's level from its own stream, then
+ * upsampled */
 static float *
-conditioning (const SwCascade *c, const SwCascadeJob *job, const float *lo)
+conditioning (const SwEpsModel *two, const SwCascadeJob *job, const float *lo)
 {
-  const SwEpsModel *one = c->stage1, *two = c->stage2;
-  const size_t img1 = (size_t) one->channels * one->height * one->width;
+  const int side = two->height / two->sr_factor;
+  const size_t img1 = (size_t) two->cond_channels * side * side;
   const size_t img2 = (size_t) two->cond_channels * two->height * two->width;
   float *cond = g_new (float, (size_t) job->job.count * img2);
   g_autofree float *y = g_new (float, img1);
@@ -209,9 +210,22 @@ conditioning (const SwCascade *c, const SwCascadeJob *job, const float *lo)
         y[j] = CLAMP (lo[i * img1 + j], -1.0f, 1.0f);
       sw_rng_init (&rng, job->job.seed + 2 * SW_CASCADE_SEED_STEP, (uint64_t) i);
       sw_noise_augment (img1, y, ab, job->sr_level, &rng, y);
-      sw_sr_upsample (one->channels, one->height, two->sr_factor, y, cond + i * img2);
+      sw_sr_upsample (two->cond_channels, side, two->sr_factor, y, cond + i * img2);
     }
   return cond;
+}
+
+/* stage II of JOB (validated) on LO, stage I's images, from update
+ * I_START into OUT: what follows stage I in a cascade, and the whole of
+ * sw_cascade_super_resolve */
+static gboolean
+run_stage2 (SwEpsModel *two, const SwCascadeJob *job, int i_start, const float *lo, float *out,
+            SwJobStep step, gpointer user_data, GCancellable *cancel, GError **error)
+{
+  g_autofree float *cond_image = conditioning (two, job, lo);
+  SwJob j2;
+  stage2_job (job, i_start, cond_image, &j2);
+  return sw_job_run (two, &j2, out, step, user_data, cancel, error);
 }
 
 gboolean
@@ -250,8 +264,30 @@ sw_cascade_run (SwCascade *c, const SwCascadeJob *job, float *out, SwJobStep ste
       g_set_error (error, SW_ERROR, SW_ERROR_CANCELLED, "the job was stopped");
       return FALSE;
     }
-  g_autofree float *cond_image = conditioning (c, job, lo);
+  return run_stage2 (c->stage2, job, sw_cascade_sr_i_start (c, job), lo, out, relay, &r2, cancel,
+                     error);
+}
+
+gboolean
+sw_cascade_super_resolve (SwEpsModel *stage2, const float *low, int count, int steps, int level,
+                          uint64_t seed, float *out, SwJobStep step, gpointer user_data,
+                          GCancellable *cancel, GError **error)
+{
+  SW_CHECK (stage2->cond_channels > 0 && stage2->sr_factor >= 1,
+            "the model is not a super-resolution model (stage II)");
+  SW_CHECK (level >= 0 && level < stage2->T,
+            "the noise level %d of the low-res images is out of range; accepted: 0 to %d", level,
+            stage2->T - 1);
+  SwCascadeJob job;
+  sw_cascade_job_init (&job);
+  job.job.count = count;
+  job.job.seed = seed;
+  job.sr_steps = steps;
+  job.sr_level = level;
   SwJob j2;
-  stage2_job (c, job, cond_image, &j2);
-  return sw_job_run (c->stage2, &j2, out, relay, &r2, cancel, error);
+  stage2_job (&job, 0, low, &j2);   /* LOW stands in for the conditioning images */
+  if (!sw_job_validate (&j2, stage2, error))
+    return FALSE;
+  Relay r2 = { step, user_data, 2 };
+  return run_stage2 (stage2, &job, 0, low, out, step ? relay_frame : NULL, &r2, cancel, error);
 }

@@ -107,4 +107,15 @@ gboolean    sw_cascade_job_validate (const SwCascade *cascade, const SwCascadeJo
 gboolean    sw_cascade_run (SwCascade *cascade, const SwCascadeJob *job, float *out, SwJobStep step,
                             gpointer user_data, GCancellable *cancel, GError **error);
 
+/* Stage II alone on given low-res images, exactly as sw_cascade_run runs
+ * it on stage I's from noise without a prompt (the same streams, so the
+ * same bytes for the same images and seed): LOW (count, C, s, s), s =
+ * STAGE2's side / sr_factor, in [-1, 1] (clamped), noised at LEVEL, read
+ * by STEPS strided updates into OUT (count, C, S, S) in [-1, 1] (not
+ * clamped).  STEP sees its frames as stage 2.  For measuring stage II
+ * against real images (stepwise-cli eval-sr). */
+gboolean    sw_cascade_super_resolve (SwEpsModel *stage2, const float *low, int count, int steps,
+                                      int level, uint64_t seed, float *out, SwJobStep step,
+                                      gpointer user_data, GCancellable *cancel, GError **error);
+
 G_END_DECLS
