@@ -91,7 +91,7 @@ names_summary (const SwDataset *d, const int *idx, int n)
 typedef struct {
   const char *model;
   const char *sr;         /* --sr: stage II's file, or NULL */
-  int         sr_steps, sr_level;
+  int         sr_steps, sr_level, sr_from;
   int         side;       /* the samples' side (a cascade's: 64) */
   int         steps;
   double      guidance;
@@ -112,8 +112,8 @@ print_json (const Report *r, const SwPromptScore *sc, const SwDataset *d, int ca
     {
       g_string_append (s, ",\n  \"sr_model\": ");
       sw_json_append_string (s, r->sr);
-      g_string_append_printf (s, ",\n  \"sr_steps\": %d,\n  \"sr_noise\": %d,\n  \"sample_side\": %d",
-                              r->sr_steps, r->sr_level, r->side);
+      g_string_append_printf (s, ",\n  \"sr_steps\": %d,\n  \"sr_noise\": %d,\n  \"sr_from\": %d,\n"
+                              "  \"sample_side\": %d", r->sr_steps, r->sr_level, r->sr_from, r->side);
     }
   g_string_append (s, ",\n  \"dataset\": ");
   sw_json_append_string (s, d->name);
@@ -324,9 +324,9 @@ print_text (const Report *r, const SwPromptScore *sc, const SwDataset *train, co
             int caption_images, const double loss[3][2])
 {
   const int per = sc->per, n = sc->n_prompts * per;
-  g_autofree char *sr = r->sr ? g_strdup_printf (", then %s (%d steps, noise level %d) to %d px, "
-                                                 "scored at %d px", r->sr, r->sr_steps, r->sr_level,
-                                                 r->side, train->height)
+  g_autofree char *sr = r->sr ? g_strdup_printf (", then %s (%d steps from t = %d, noise level %d) "
+                                                 "to %d px, scored at %d px", r->sr, r->sr_steps,
+                                                 r->sr_from, r->sr_level, r->side, train->height)
                               : g_strdup ("");
   printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "%s; "
           "nearest of %d training images (%s) after a %g px blur; \"images\": how many "
@@ -392,7 +392,7 @@ sample_all (SwCascade *c, const SwCascadeJob *sr, const SwPromptScore *sc, int s
   const int per = sc->per, chunk = MAX (1, MAX_IMAGES / per);
   const SwEpsModel *o = sw_cascade_output (c, sr);
   const size_t img = (size_t) o->channels * o->height * o->width;
-  const int sr_steps = o == c->stage1 ? 0 : sr->sr_steps;
+  const int sr_steps = o == c->stage1 ? 0 : sr->sr_steps - sw_cascade_sr_i_start (c, sr);
   SwProgress progress;
   sw_progress_init (&progress, "denoising");
   AllProgress all = { &progress, 0.0, (double) sc->n_prompts * per * (steps + sr_steps) };
@@ -416,7 +416,7 @@ sw_cli_eval_prompts (int argc, char **argv)
 {
   g_autofree char *prompt_list = NULL, *grid = NULL, *sr_path = NULL;
   int per = G_MININT, steps = 33;   /* G_MININT: --per-prompt not given */
-  int sr_steps = 0, sr_level = -1;   /* not given: the cascade's defaults */
+  int sr_steps = 0, sr_level = -1, sr_from = -1;   /* not given: the cascade's defaults */
   double sr_guidance = -1.0;
   double guidance = 7.0;
   gint64 seed = 0;
@@ -448,6 +448,9 @@ sw_cli_eval_prompts (int argc, char **argv)
       "Stage II's guidance, when it reads the prompt (default 4)", "G" },
     { "sr-noise", 0, 0, G_OPTION_ARG_INT, &sr_level,
       "The noise level of stage I's images that stage II reads, 0 to T-1 (default 100)", "S" },
+    { "sr-from", 0, 0, G_OPTION_ARG_INT, &sr_from,
+      "Stage II starts from stage I's images noised to about this timestep, 0 to T-1 (default "
+      "500)", "T" },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "MODEL.safetensors — how often prompts give their own emoji",
@@ -479,13 +482,15 @@ sw_cli_eval_prompts (int argc, char **argv)
   SwEpsModel *m = c->stage1;
   SwCascadeJob sr;
   sw_cascade_job_init (&sr);
-  if (!c->stage2 && (sr_steps || sr_level >= 0 || sr_guidance >= 0.0))
-    return sw_cli_failf (CMD, "--sr-steps, --sr-guidance and --sr-noise set stage II; give its "
-                         "model with --sr FILE");
+  if (!c->stage2 && (sr_steps || sr_level >= 0 || sr_guidance >= 0.0 || sr_from >= 0))
+    return sw_cli_failf (CMD, "--sr-steps, --sr-guidance, --sr-noise and --sr-from set stage II; "
+                         "give its model with --sr FILE");
   if (sr_steps)
     sr.sr_steps = sr_steps;
   if (sr_level >= 0)
     sr.sr_level = sr_level;
+  if (sr_from >= 0)
+    sr.sr_from = sr_from;
   if (sr_guidance >= 0.0)
     sr.sr_guidance = (float) sr_guidance;
   if (!sw_cascade_job_validate (c, &sr, &error))
@@ -504,7 +509,7 @@ sw_cli_eval_prompts (int argc, char **argv)
       || train->width != score_side || side % score_side != 0)
     return sw_cli_failf (CMD, "the dataset “%s” has no captions or not the model's image size",
                          train->name);
-  Report r = { argv[1], sr_path, sr.sr_steps, sr.sr_level, side, steps, guidance, seed, names, 0, 0.0 };
+  Report r = { argv[1], sr_path, sr.sr_steps, sr.sr_level, sr.sr_from, side, steps, guidance, seed, names, 0, 0.0 };
   if (names)
     {
       g_auto (GStrv) words = sw_name_prompts (vocab, (const char * const *) train->captions,

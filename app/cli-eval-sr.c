@@ -25,6 +25,7 @@
 #include "figures.h"
 #include "io/json.h"
 #include "io/safetensors.h"
+#include "models/cosine-schedule.h"
 #include "models/eps-model.h"
 
 #define CMD "eval-sr"
@@ -51,6 +52,7 @@ typedef struct {
   int         hold_out;       /* the recipe's; 0: none */
   gboolean    seen;           /* the images were trained on */
   int         steps;
+  int         from;           /* stage II's start: the low-res image noised to this timestep */
   gint64      seed;
 } Setup;
 
@@ -205,9 +207,9 @@ print_json (const Setup *u, const Score *nearest, const Score *bicubic, const in
   g_string_append (s, ",\n  \"dataset\": ");
   sw_json_append_string (s, u->dataset);
   g_string_append_printf (s, ",\n  \"images\": %d,\n  \"hold_out\": %d,\n  \"seen_in_training\": "
-                          "%s,\n  \"low_side\": %d,\n  \"side\": %d,\n  \"steps\": %d,\n  \"seed\": %"
-                          G_GINT64_FORMAT ",\n  \"nearest\": { ", u->n, u->hold_out,
-                          u->seen ? "true" : "false", u->s, u->S, u->steps, u->seed);
+                          "%s,\n  \"low_side\": %d,\n  \"side\": %d,\n  \"steps\": %d,\n  \"from\": %d,\n  "
+                          "\"seed\": %" G_GINT64_FORMAT ",\n  \"nearest\": { ", u->n, u->hold_out,
+                          u->seen ? "true" : "false", u->s, u->S, u->steps, u->from, u->seed);
   json_score (s, nearest);
   g_string_append (s, " },\n  \"bicubic\": { ");
   json_score (s, bicubic);
@@ -232,10 +234,10 @@ static void
 print_text (const Setup *u, const Score *nearest, const Score *bicubic, const int *levels,
             const Score *sr, int n_levels, double seconds, const char *figure)
 {
-  printf ("%s: %d %s of %s, %d → %d px; stage II %d steps, seed %" G_GINT64_FORMAT "\n",
+  printf ("%s: %d %s of %s, %d → %d px; stage II %d steps from t = %d, seed %" G_GINT64_FORMAT "\n",
           u->model, u->n, u->seen ? "images SEEN IN TRAINING (the model holds none out)"
                                   : "held-out images (never trained on)",
-          u->dataset, u->s, u->S, u->steps, u->seed);
+          u->dataset, u->s, u->S, u->steps, u->from, u->seed);
   printf ("PSNR: dB on [0, 1] pixels against the real images, the mean of the images' and that "
           "of their pooled MSE; sharpness: RMS gradient over the real images' (1 = as "
           "sharp)\n");
@@ -262,7 +264,7 @@ static gboolean
 super_resolve (SwEpsModel *m, const Setup *u, const float *lo, int n, int level,
                SwCliJobProgress *p, float *out, GError **error)
 {
-  if (!sw_cascade_super_resolve (m, lo, n, u->steps, level, (uint64_t) u->seed, out,
+  if (!sw_cascade_super_resolve (m, lo, n, u->steps, level, u->from, (uint64_t) u->seed, out,
                                  sw_cli_job_progress, p, NULL, error))
     return FALSE;
   to_unit ((size_t) n * u->C * u->S * u->S, out);
@@ -346,6 +348,9 @@ load (Eval *e, Setup *u)
   if (u->steps < 1 || u->steps > e->model->T - 1)
     return sw_cli_failf (CMD, "--steps %d is out of range; accepted: 1 to %d", u->steps,
                          e->model->T - 1);
+  if (u->from < 0 || u->from > e->model->T - 1)
+    return sw_cli_failf (CMD, "--from %d is out of range; accepted: 0 to %d", u->from,
+                         e->model->T - 1);
   if (e->figure_level < 0 || e->figure_level > e->model->T - 1)
     return sw_cli_failf (CMD, "--figure-level %d is out of range; accepted: 0 to %d",
                          e->figure_level, e->model->T - 1);
@@ -369,13 +374,15 @@ int
 sw_cli_eval_sr (int argc, char **argv)
 {
   g_auto (Eval) e = { .figure_level = SW_CASCADE_SR_LEVEL };
-  Setup u = { .steps = SW_CASCADE_SR_STEPS };
+  Setup u = { .steps = SW_CASCADE_SR_STEPS, .from = SW_CASCADE_SR_FROM };
   const GOptionEntry entries[] = {
     { "levels", 0, 0, G_OPTION_ARG_STRING, &e.level_list,
       "Comma-separated noise levels of the low-res image, 0 to 999 (default " DEFAULT_LEVELS ")",
       "LIST" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &u.steps, "Stage II's strided steps (default "
       G_STRINGIFY (SW_CASCADE_SR_STEPS) ", the cascade's)", "N" },
+    { "from", 0, 0, G_OPTION_ARG_INT, &u.from, "Stage II starts from the low-res image noised to "
+      "this timestep, 0 to 999 (default " G_STRINGIFY (SW_CASCADE_SR_FROM) ", the cascade's)", "T" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &u.seed, "Random seed (default 0)", "N" },
     { "images", 0, 0, G_OPTION_ARG_INT, &e.images,
       "Measure N images: N of the held-out ones, or, for a model that holds none out, N spread "
@@ -428,7 +435,8 @@ sw_cli_eval_sr (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   SwProgress progress;
   sw_progress_init (&progress, "stage II");
-  SwCliJobProgress p = { &progress, n_levels * u.n * u.steps, 0 };
+  const int updates = u.steps - sw_strided_index (e.model->T, u.steps, u.from);
+  SwCliJobProgress p = { &progress, n_levels * u.n * updates, 0 };
   const gint64 t0 = g_get_monotonic_time ();
   for (int l = 0; l < n_levels; l++)
     {
@@ -447,7 +455,7 @@ sw_cli_eval_sr (int argc, char **argv)
   if (e.figure && !shown)
     {
       shown = g_new (float, all);
-      SwCliJobProgress q = { &progress, u.n * u.steps, 0 };
+      SwCliJobProgress q = { &progress, u.n * updates, 0 };
       sw_progress_init (&progress, "figure");
       gboolean ok = super_resolve (e.model, &u, lo, u.n, e.figure_level, &q, shown, &error);
       sw_progress_end (&progress);

@@ -310,7 +310,7 @@ sw_cli_figures (int argc, char **argv)
   /* the cascade's options as the Part A commands take them, the others
    * left at their defaults */
   g_auto (SwCliJobOptions) o = { .cascade = TRUE, .count = 1, .guidance = -1.0, .sr_guidance = -1.0,
-                                 .sr_noise = -1 };
+                                 .sr_noise = -1, .sr_from = -1 };
   gint64 seed = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o.model, SW_CLI_CASCADE_MODEL_HELP, "FILE" },
@@ -386,11 +386,11 @@ sw_cli_figures (int argc, char **argv)
   g_autofree char *on = r.sr ? g_strdup_printf ("the cascade %s → %s", base, sr_base) : g_strdup (base);
   g_autofree char *cascade_note = r.sr
     ? g_strdup_printf ("<p>Every sampling figure runs through the cascade: stage I draws at %dx%d, "
-                       "then stage II draws at %dx%d beside its image (%d steps, its noise level %d), "
+                       "then stage II draws at %dx%d beside its image (%d steps from t = %d, its noise level %d), "
                        "and the inputs are at %dx%d. The forward process, the blur, the one-step "
                        "estimates and the comparison of the three denoisers show stage I alone at "
                        "%dx%d, the inputs shrunk to it.</p>\n",
-                       m->width, m->height, big->width, big->height, cj.sr_steps, cj.sr_level,
+                       m->width, m->height, big->width, big->height, cj.sr_steps, cj.sr_from, cj.sr_level,
                        big->width, big->height, m->width, m->height)
     : g_strdup ("");
   g_string_append_printf (r.html,

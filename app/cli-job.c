@@ -20,6 +20,7 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
   o->guidance = -1.0;
   o->sr_guidance = -1.0;
   o->sr_noise = -1;
+  o->sr_from = -1;
   o->count = SW_CLI_JOB_COUNT_UNSET;
   o->count_default = count_default;
   const GOptionEntry common[] = {
@@ -51,6 +52,9 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
     { "sr-noise", 0, 0, G_OPTION_ARG_INT, &o->sr_noise,
       "The noise level stage I's image is given to stage II at, 0 to 999 of the 1000 timesteps "
       "(default 100)", "S" },
+    { "sr-from", 0, 0, G_OPTION_ARG_INT, &o->sr_from,
+      "Stage II starts from stage I's image upsampled and noised to about this timestep, 0 to "
+      "999 (default 500)", "T" },
   };
   size_t n_extra = 0;
   while (extra && extra[n_extra].long_name)
@@ -155,10 +159,10 @@ load_cascade (SwCliJobOptions *o, GError **error)
                    "--stage 2 needs a stage II model; give it with --sr FILE");
       return NULL;
     }
-  if (!o->sr && (o->sr_steps || o->sr_guidance >= 0.0 || o->sr_noise >= 0))
+  if (!o->sr && (o->sr_steps || o->sr_guidance >= 0.0 || o->sr_noise >= 0 || o->sr_from >= 0))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "--sr-steps, --sr-guidance and --sr-noise set stage II, which does not run "
+                   "--sr-steps, --sr-guidance, --sr-noise and --sr-from set stage II, which does not run "
                    "here; give its model with --sr FILE%s", o->stage == 1 ? " and leave out --stage 1" : "");
       return NULL;
     }
@@ -188,6 +192,8 @@ sw_cli_cascade_setup (SwCliJobOptions *o, SwCascade **cascade, SwCascadeJob *job
     job->sr_guidance = (float) o->sr_guidance;
   if (o->sr_noise >= 0)
     job->sr_level = o->sr_noise;
+  if (o->sr_from >= 0)
+    job->sr_from = o->sr_from;
   if (!sw_cascade_job_validate (*cascade, job, error))
     {
       g_clear_pointer (cascade, sw_cascade_free);
@@ -264,6 +270,7 @@ sw_cli_job_text (const SwCliJobOptions *o, const SwCascade *c, const SwCascadeJo
       settings.sr_steps = job->sr_steps;
       settings.sr_guidance = job->sr_guidance;
       settings.sr_level = job->sr_level;
+      settings.sr_from = job->sr_from;
     }
   /* no time of creation: the same command gives the same bytes */
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, NULL);

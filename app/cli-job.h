@@ -53,6 +53,7 @@ typedef struct {
   int      sr_steps;   /* 0 unless given */
   double   sr_guidance; /* -1 unless given */
   int      sr_noise;    /* -1 unless given */
+  int      sr_from;     /* -1 unless given */
 } SwCliJobOptions;
 
 /* the shared entries, appended after EXTRA's (both end with { NULL });

@@ -20,6 +20,8 @@ static const Range ranges[] = {
   { "sr-steps", 1, 999 },
   { "sr-guidance", 0, 100 },
   { "sr-noise", 0, 999 },
+  { "sr-from", 0, 999 },
+  { "eval-sr/from", 0, 999 },
   { "stage", 1, 2 },
   { "sample-steps", 1, 999 },
   { "guidance", 0, 100 },

@@ -83,7 +83,8 @@ synthetic_cascade (Seen *seen)
   return c;
 }
 
-/* the defaults but COUNT images, STEPS and SR_STEPS */
+/* the defaults but COUNT images, STEPS and SR_STEPS, stage II from its
+ * first update (the top timestep), so that it makes all of them */
 static SwCascadeJob
 job_of (int count, int steps, int sr_steps)
 {
@@ -92,6 +93,7 @@ job_of (int count, int steps, int sr_steps)
   job.job.count = count;
   job.job.steps = steps;
   job.sr_steps = sr_steps;
+  job.sr_from = SW_COSINE_T - 1;
   return job;
 }
 
@@ -364,16 +366,16 @@ test_same_seed_same_bytes (void)
   g_autofree float *lo = g_new (float, 3 * IMG1);
   g_assert_true (sw_cascade_run (c, &job, lo, NULL, NULL, NULL, NULL));
   g_autoptr (GError) error = NULL;
-  g_assert_true (sw_cascade_super_resolve (c->stage2, lo, 3, 3, job.sr_level, 7, b, NULL, NULL,
+  g_assert_true (sw_cascade_super_resolve (c->stage2, lo, 3, 3, job.sr_level, job.sr_from, 7, b, NULL, NULL,
                                            NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (a, sizeof (float) * 3 * IMG2, b, sizeof (float) * 3 * IMG2);
   /* a model that draws from noise, a level out of range */
-  g_assert_false (sw_cascade_super_resolve (c->stage1, lo, 3, 3, 0, 7, b, NULL, NULL, NULL,
+  g_assert_false (sw_cascade_super_resolve (c->stage1, lo, 3, 3, 0, 500, 7, b, NULL, NULL, NULL,
                                             &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (sw_cascade_super_resolve (c->stage2, lo, 3, 3, SW_COSINE_T, 7, b, NULL, NULL,
+  g_assert_false (sw_cascade_super_resolve (c->stage2, lo, 3, 3, SW_COSINE_T, 500, 7, b, NULL, NULL,
                                             NULL, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   job = job_of (1, 4, 3);
@@ -383,13 +385,50 @@ test_same_seed_same_bytes (void)
   job.job.steps = 10;
   job.job.i_start = 5;
   job.sr_steps = 7;
-  /* stage I from t = 495 (5 of 10 steps of 99), stage II from the nearest of
-   * its 7 steps of 142: 426 (4), not 568 (3) */
+  /* stage II from the nearest of its 7 steps of 142 to sr_from = 495:
+   * 426 (4), not 568 (3) */
+  job.sr_from = 495;
   g_assert_cmpint (sw_cascade_sr_i_start (c, &job), ==, 4);
   g_assert_cmpint (sw_cascade_total_steps (c, &job), ==, 5 + 3);
   seen.calls = 0;
   g_assert_true (sw_cascade_run (c, &job, one, NULL, NULL, NULL, NULL));
   g_assert_cmpint (seen.calls, ==, 3);
+}
+
+/* stage II starts from stage I's result, upsampled and noised to about
+ * sr_from: from the update nearest t = 0 (t = 5 of 200 steps) its one
+ * update leaves it nearly as it was (the synthetic eps is at most 2, times
+ * sqrt(1 - ab_5) = 0.02), whereas from the top it is drawn from noise */
+static void
+test_starts_from_stage1 (void)
+{
+  Seen seen;
+  g_autoptr (SwCascade) c = synthetic_cascade (&seen);
+  SwCascadeJob job = job_of (2, 4, 200);
+  g_autofree float *lo = g_new (float, 2 * IMG1), *up = g_new (float, 2 * IMG2);
+  g_autofree float *late = g_new (float, 2 * IMG2), *top = g_new (float, 2 * IMG2);
+  job.stage1_only = TRUE;
+  g_assert_true (sw_cascade_run (c, &job, lo, NULL, NULL, NULL, NULL));
+  for (int j = 0; j < 2 * IMG1; j++)
+    lo[j] = CLAMP (lo[j], -1.0f, 1.0f);
+  sw_sr_upsample (2 * C, S1, F, lo, up);
+  job.stage1_only = FALSE;
+  job.sr_from = 0;
+  g_assert_cmpint (sw_cascade_sr_i_start (c, &job), ==, 199);
+  g_assert_cmpint (sw_cascade_total_steps (c, &job), ==, 2 * (4 + 1));
+  g_assert_true (sw_cascade_run (c, &job, late, NULL, NULL, NULL, NULL));
+  job.sr_from = SW_COSINE_T - 1;
+  g_assert_true (sw_cascade_run (c, &job, top, NULL, NULL, NULL, NULL));
+  double late_err = 0.0, top_err = 0.0;
+  for (int j = 0; j < 2 * IMG2; j++)
+    {
+      late_err = MAX (late_err, fabsf (late[j] - up[j]));
+      top_err = MAX (top_err, fabsf (top[j] - up[j]));
+    }
+  g_test_message ("largest difference from stage I's image: %.4f from t = 0, %.4f from the top",
+                  late_err, top_err);
+  g_assert_cmpfloat (late_err, <, 0.1);
+  g_assert_cmpfloat (top_err, >, 0.2);
 }
 
 /* cancelled at stage II's frame 1, the job stops before the next model
@@ -559,6 +598,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cascade/inpaint-block-max", test_inpaint_block_max);
   g_test_add_func ("/cascade/same-seed-same-bytes", test_same_seed_same_bytes);
   g_test_add_func ("/cascade/cancel-in-stage2", test_cancel_in_stage2);
+  g_test_add_func ("/cascade/starts-from-stage1", test_starts_from_stage1);
   g_test_add_func ("/cascade/validation", test_validation);
   g_test_add_func ("/cascade/files", test_files);
   g_test_add_func ("/cascade/stage2-beside", test_stage2_beside);

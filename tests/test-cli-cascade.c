@@ -73,7 +73,7 @@ test_commands (void)
       const char * const expect[] = { "stepwise.model", "stage1.safetensors",
                                       "stepwise.sr-model", "stage2.safetensors", "stepwise.steps", "3",
                                       "stepwise.sr-steps", "2", "stepwise.sr-guidance", "4",
-                                      "stepwise.sr-noise", "100" };
+                                      "stepwise.sr-noise", "100", "stepwise.sr-from", "500" };
       for (size_t e = 0; e < G_N_ELEMENTS (expect); e += 2)
         {
           g_autofree char *value = png_text (big, expect[e]);
@@ -124,15 +124,16 @@ test_inpaint_keeps_pixels (void)
 }
 
 /* trajectory's strip holds stage I's frames (upsampled) and then stage
- * II's, every cell at 64 px drawn 4x: with --every 1 and 2 steps each,
- * six columns, two more than --every 100's first and last of each stage */
+ * II's, every cell at 64 px drawn 4x: with --every 1 and 2 steps each
+ * (stage II from the top), six columns, two more than --every 100's first
+ * and last of each stage */
 static void
 test_trajectory_both_stages (void)
 {
   const char *every1[] = { "trajectory", "-p", "fire", "--every", "1", "--steps", "2", "--sr-steps", "2",
-                           "-o", out, NULL };
+                           "--sr-from", "999", "-o", out, NULL };
   const char *every100[] = { "trajectory", "-p", "fire", "--every", "100", "--steps", "2", "--sr-steps", "2",
-                             "-o", out, NULL };
+                             "--sr-from", "999", "-o", out, NULL };
   const char *tail[] = { "--model", stage1, "--sr", stage2, NULL };
   int w, h, w4, h4, w1, h1;
   g_bytes_unref (expect_png (every1, tail, &w, &h));
@@ -164,6 +165,7 @@ test_refusals (void)
     { "--sr-guidance", "101", "--sr-guidance" },
     { "--sr-noise", "1000", "--sr-noise" },
     { "--sr-noise", "-1", "--sr-noise" },
+    { "--sr-from", "1000", "--sr-from" },
     { "--stage", "3", "--stage" },
   };
   for (size_t k = 0; k < G_N_ELEMENTS (bad); k++)
@@ -175,6 +177,8 @@ test_refusals (void)
   const char *no_sr[] = { "--model", stage1, NULL };
   const char *sr_steps[] = { "generate", "--sr-steps", "5", "-o", out, NULL };
   expect_error_with (sr_steps, no_sr, "set stage II, which does not run here; give its model with --sr");
+  const char *sr_from[] = { "generate", "--sr-from", "300", "-o", out, NULL };
+  expect_error_with (sr_from, no_sr, "--sr-from set stage II, which does not run here"); 
   const char *stage2_only[] = { "generate", "--stage", "2", "-o", out, NULL };
   expect_error_with (stage2_only, no_sr, "--stage 2 needs a stage II model");
 }

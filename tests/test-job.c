@@ -744,16 +744,19 @@ test_settings_round_trip (void)
   settings.sr_steps = 25;
   settings.sr_guidance = 4.5f;
   settings.sr_level = 120;
+  settings.sr_from = 400;
   g_autoptr (GHashTable) sr = sw_job_settings_to_text (&settings, "Stepwise test", NULL);
   g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-model"), ==, "tiny-sr.safetensors");
   g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-steps"), ==, "25");
   g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-guidance"), ==, "4.5");
   g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-noise"), ==, "120");
+  g_assert_cmpstr (g_hash_table_lookup (sr, "stepwise.sr-from"), ==, "400");
   g_assert_true (sw_job_settings_from_text (sr, &back, &error));
   g_assert_cmpstr (back.sr_model, ==, "tiny-sr.safetensors");
   g_assert_cmpint (back.sr_steps, ==, 25);
   g_assert_cmpfloat (back.sr_guidance, ==, 4.5f);
   g_assert_cmpint (back.sr_level, ==, 120);
+  g_assert_cmpint (back.sr_from, ==, 400);
   g_autoptr (GHashTable) few = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (few, "stepwise.mode", "sdedit");
   g_assert_true (sw_job_settings_from_text (few, &back, &error));
@@ -780,6 +783,7 @@ test_settings_bad_values (void)
     { "stepwise.sr-steps", "1000", "stepwise.sr-steps “1000” is not a whole number from 1 to 999" },
     { "stepwise.sr-guidance", "-1", "stepwise.sr-guidance “-1” is not a number from 0 to 100" },
     { "stepwise.sr-noise", "1000", "stepwise.sr-noise “1000” is not a whole number from 0 to 999" },
+    { "stepwise.sr-from", "-5", "stepwise.sr-from “-5” is not a whole number from 0 to 999" },
   };
   for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
     {

@@ -5,7 +5,8 @@
  * over both, and a scrubber whose frames are stage I's (16 px, kept as
  * 4 x 4 blocks) then stage II's, labelled with their stage; Cancel stops
  * it during stage II within one step; SDEdit reads the canvas at 64 px
- * (stage I its block means, stage II the pixels); inpainting keeps the
+ * (stage I its block means; stage II starts from stage I's result, from
+ * the update nearest sr_from, as after Generate); inpainting keeps the
  * unmasked 64 px pixels exactly; anagram, hybrid and the denoising lab
  * end in 64 px too; and after an SDEdit the scrubber's handle sits at
  * its end when its label says the last step.  With
@@ -21,6 +22,7 @@
 #include "data/sr-pairs.h"
 #include "diffusion/cascade.h"
 #include "diffusion/job-settings.h"
+#include "models/cosine-schedule.h"
 #include "stepwise-application.h"
 #include "stepwise-window.h"
 #include "test-model-util.h"
@@ -217,22 +219,23 @@ test_model_list (void)
   g_rmdir (elsewhere);
 }
 
-/* the frames of a cascade job from noise: stage I's, then stage II's */
+/* the frames of a cascade job from noise: stage I's, then stage II's
+ * from its update I2 (sw_cascade_sr_i_start) */
 static void
-check_frames (Watch *w, int n1, int n2)
+check_frames (Watch *w, int n1, int n2, int i2)
 {
-  g_assert_cmpuint (w->seen->len, ==, (guint) (n1 + 1 + n2 + 1));
+  g_assert_cmpuint (w->seen->len, ==, (guint) (n1 + 1 + n2 - i2 + 1));
   for (guint k = 0; k < w->seen->len; k++)
     {
       const Seen *s = &g_array_index (w->seen, Seen, k);
       const gboolean one = k <= (guint) n1;
       g_assert_cmpint (s->stage, ==, one ? 1 : 2);
-      g_assert_cmpint (s->index, ==, one ? (int) k : (int) k - n1 - 1);
+      g_assert_cmpint (s->index, ==, one ? (int) k : (int) k - n1 - 1 + i2);
       g_assert_cmpint (s->steps, ==, one ? n1 : n2);
       g_assert_cmpuint (s->floats, ==, one ? IMG1 : IMG2);
       /* one progress over both stages */
-      const int done = one ? s->index : n1 + s->index;
-      g_assert_cmpfloat (fabs (s->fraction - (double) done / (n1 + n2)), <, 1e-9);
+      const int done = one ? s->index : n1 + s->index - i2;
+      g_assert_cmpfloat (fabs (s->fraction - (double) done / (n1 + n2 - i2)), <, 1e-9);
     }
 }
 
@@ -251,14 +254,17 @@ test_generate (void)
   run_job (window, &w);
   g_assert_no_error (w.error);
   g_assert_cmpuint (g_bytes_get_size (w.result), ==, sizeof (float) * IMG2);
-  check_frames (&w, 5, 4);
+  /* stage II's 4 steps are t = 996, 747, 498, 249: it starts at 498 */
+  const int i2 = sw_strided_index (SW_COSINE_T, 4, SW_CASCADE_SR_FROM), frames = 6 + 4 - i2 + 1;
+  g_assert_cmpint (i2, ==, 2);
+  check_frames (&w, 5, 4, i2);
 
   /* the scrubber: stage I's frames kept as 4 x 4 blocks, then stage II's */
   StepwiseScrubber *scrubber = stepwise_window_get_scrubber (window);
   StepwiseTrajectory *traj = stepwise_scrubber_get_trajectory (scrubber);
-  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, 6 + 5);
+  g_assert_cmpuint (stepwise_scrubber_get_n_frames (scrubber), ==, frames);
   g_assert_cmpint (stepwise_trajectory_get_stages (traj), ==, 2);
-  for (guint k = 0; k < 11; k++)
+  for (guint k = 0; k < (guint) frames; k++)
     {
       int stage, steps, size, index;
       GBytes *x_t;
@@ -277,7 +283,7 @@ test_generate (void)
       g_assert_cmpmem (g_bytes_get_data (x_t, NULL), sizeof (float) * IMG2, want, sizeof (float) * IMG2);
     }
   /* it shows the result, at the end of its track, and says so */
-  g_assert_cmpint (stepwise_scrubber_get_position (scrubber), ==, 10);
+  g_assert_cmpint (stepwise_scrubber_get_position (scrubber), ==, frames - 1);
   g_assert_true (g_bytes_equal (stepwise_scrubber_get_image (scrubber), w.result));
   GtkAdjustment *adj = scrubber_adjustment (scrubber);
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, gtk_adjustment_get_upper (adj));
@@ -354,8 +360,8 @@ is_alone (gpointer window)
 }
 
 /* SDEdit from the 64 px canvas: stage I starts from its block means,
- * stage II from its pixels, each noised as the engine starts them; the
- * scrubber's handle and label agree at the end */
+ * stage II from stage I's result upsampled, each noised as the engine
+ * starts them; the scrubber's handle and label agree at the end */
 static void
 test_sdedit (void)
 {
@@ -407,7 +413,14 @@ test_sdedit (void)
   j2.steps = 6;
   j2.i_start = i2;
   j2.seed = 7 + SW_CASCADE_SEED_STEP;
-  j2.image = g_bytes_get_data (at64, NULL);
+  /* stage I's result (its last frame), clamped and nearest-upsampled */
+  const float *result1 = g_bytes_get_data (g_array_index (w.seen, Seen, 12 - 4).x_t, NULL);
+  float clamped[IMG1];
+  for (int k = 0; k < IMG1; k++)
+    clamped[k] = CLAMP (result1[k], -1.0f, 1.0f);
+  g_autofree float *up = g_new (float, IMG2);
+  sw_sr_upsample (3, 16, 4, clamped, up);
+  j2.image = up;
   g_autofree float *want2 = g_new (float, IMG2);
   sw_job_start (cascade->stage2, &j2, 0, NULL, want2);
   const float *got2 = g_bytes_get_data (first2->x_t, NULL);

@@ -250,6 +250,7 @@ job_meta (StepwiseWindow *self, StepwiseModel *model, StepwiseMode mode, const S
       settings.sr_steps = job->sr_steps;
       settings.sr_guidance = job->sr_guidance;
       settings.sr_level = job->sr_level;
+      settings.sr_from = job->sr_from;
     }
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   return sw_job_settings_to_text (&settings, "Stepwise " PACKAGE_VERSION, now);

@@ -81,7 +81,7 @@ void
 sw_cascade_job_init (SwCascadeJob *job)
 {
   *job = (SwCascadeJob) { .sr_steps = SW_CASCADE_SR_STEPS, .sr_guidance = SW_CASCADE_SR_GUIDANCE,
-                          .sr_level = SW_CASCADE_SR_LEVEL };
+                          .sr_level = SW_CASCADE_SR_LEVEL, .sr_from = SW_CASCADE_SR_FROM };
   sw_job_init (&job->job);
 }
 
@@ -100,13 +100,10 @@ sw_cascade_output (const SwCascade *c, const SwCascadeJob *job)
 int
 sw_cascade_sr_i_start (const SwCascade *c, const SwCascadeJob *job)
 {
-  const int T1 = c->stage1->T, n1 = job->job.steps;
-  if (!job->job.image || !c->stage2 || n1 < 1 || n1 > T1 - 1 || job->job.i_start < 0
-      || job->job.i_start >= n1 || job->sr_steps < 1 || job->sr_steps > c->stage2->T - 1)
+  if (!c->stage2 || job->sr_steps < 1 || job->sr_steps > c->stage2->T - 1 || job->sr_from < 0
+      || job->sr_from >= c->stage2->T)
     return 0;
-  g_autofree int *ts = g_new (int, n1 + 1);
-  sw_strided_timesteps (T1, n1, ts);
-  return sw_strided_index (c->stage2->T, job->sr_steps, ts[job->job.i_start]);
+  return sw_strided_index (c->stage2->T, job->sr_steps, job->sr_from);
 }
 
 int
@@ -118,10 +115,12 @@ sw_cascade_total_steps (const SwCascade *c, const SwCascadeJob *job)
   return job->job.count * per_image;
 }
 
-/* stage II's job: JOB's images, mask, prompt and noise, plainly
- * composed, from update I_START, reading COND_IMAGE */
+/* stage II's job: JOB's mask, prompt and noise, plainly composed, from
+ * update I_START of START (count, C, H2, W2; per image), reading
+ * COND_IMAGE */
 static void
-stage2_job (const SwCascadeJob *job, int i_start, const float *cond_image, SwJob *j2)
+stage2_job (const SwCascadeJob *job, int i_start, const float *start, const float *cond_image,
+            SwJob *j2)
 {
   const SwJob *j1 = &job->job;
   sw_job_init (j2);
@@ -133,7 +132,8 @@ stage2_job (const SwCascadeJob *job, int i_start, const float *cond_image, SwJob
   j2->guidance = job->sr_cond ? job->sr_guidance : 1.0f;
   j2->cond = job->sr_cond;
   j2->cond_per_image = j1->cond_per_image;
-  j2->image = j1->image;
+  j2->image = start;
+  j2->image_per_image = TRUE;
   j2->mask = j1->mask;
   j2->variance = j1->variance;
   j2->clip_x0 = j1->clip_x0;
@@ -160,11 +160,15 @@ sw_cascade_job_validate (const SwCascade *c, const SwCascadeJob *job, GError **e
   SW_CHECK (job->sr_level >= 0 && job->sr_level < c->stage2->T,
             "stage II: the noise level %d of stage I's image is out of range; accepted: 0 to %d",
             job->sr_level, c->stage2->T - 1);
+  SW_CHECK (job->sr_from >= 0 && job->sr_from < c->stage2->T,
+            "stage II: its start, timestep %d, is out of range; accepted: 0 to %d",
+            job->sr_from, c->stage2->T - 1);
   SW_CHECK (!job->sr_cond || sw_cascade_stage2_reads_prompt (c),
             "stage II reads no prompt, and the job gives it one");
-  /* stage II's job checked whole: a dummy conditioning image stands in */
+  /* stage II's job checked whole: dummy start and conditioning images
+   * stand in */
   SwJob j2;
-  stage2_job (job, sw_cascade_sr_i_start (c, job), (const float *) job, &j2);
+  stage2_job (job, sw_cascade_sr_i_start (c, job), (const float *) job, (const float *) job, &j2);
   if (!sw_job_validate (&j2, c->stage2, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "stage II: ");
@@ -215,16 +219,45 @@ conditioning (const SwEpsModel *two, const SwCascadeJob *job, const float *lo)
   return cond;
 }
 
+/* stage II's start images (count, C, H2, W2) from LO (count, C, H2 / f,
+ * W2 / f): each clamped and nearest-upsampled, and where JOB inpaints, the
+ * job's 64 px image outside its mask (which stage II then keeps) */
+static float *
+start_images (const SwEpsModel *two, const SwCascadeJob *job, const float *lo)
+{
+  const int side = two->height / two->sr_factor, HW = two->height * two->width;
+  const size_t img1 = (size_t) two->channels * side * side, img2 = (size_t) two->channels * HW;
+  float *start = g_new (float, (size_t) job->job.count * img2);
+  g_autofree float *y = g_new (float, img1);
+  for (int i = 0; i < job->job.count; i++)
+    {
+      float *s = start + i * img2;
+      for (size_t j = 0; j < img1; j++)
+        y[j] = CLAMP (lo[i * img1 + j], -1.0f, 1.0f);
+      sw_sr_upsample (two->channels, side, two->sr_factor, y, s);
+      for (size_t j = 0; job->job.mask && j < img2; j++)
+        {
+          const float m = job->job.mask[j % HW];
+          s[j] = m * s[j] + (1.0f - m) * job->job.image[j];
+        }
+    }
+  return start;
+}
+
 /* stage II of JOB (validated) on LO, stage I's images, from update
  * I_START into OUT: what follows stage I in a cascade, and the whole of
- * sw_cascade_super_resolve */
+ * sw_cascade_super_resolve.  It starts from LO upsampled, noised to
+ * I_START's timestep (docs/math.md 3.3): from pure noise an ε-predicting
+ * stage II sets wrong colours in its first, noisiest steps and never
+ * mends them. */
 static gboolean
 run_stage2 (SwEpsModel *two, const SwCascadeJob *job, int i_start, const float *lo, float *out,
             SwJobStep step, gpointer user_data, GCancellable *cancel, GError **error)
 {
   g_autofree float *cond_image = conditioning (two, job, lo);
+  g_autofree float *start = start_images (two, job, lo);
   SwJob j2;
-  stage2_job (job, i_start, cond_image, &j2);
+  stage2_job (job, i_start, start, cond_image, &j2);
   return sw_job_run (two, &j2, out, step, user_data, cancel, error);
 }
 
@@ -270,7 +303,7 @@ sw_cascade_run (SwCascade *c, const SwCascadeJob *job, float *out, SwJobStep ste
 
 gboolean
 sw_cascade_super_resolve (SwEpsModel *stage2, const float *low, int count, int steps, int level,
-                          uint64_t seed, float *out, SwJobStep step, gpointer user_data,
+                          int from, uint64_t seed, float *out, SwJobStep step, gpointer user_data,
                           GCancellable *cancel, GError **error)
 {
   SW_CHECK (stage2->cond_channels > 0 && stage2->sr_factor >= 1,
@@ -278,16 +311,20 @@ sw_cascade_super_resolve (SwEpsModel *stage2, const float *low, int count, int s
   SW_CHECK (level >= 0 && level < stage2->T,
             "the noise level %d of the low-res images is out of range; accepted: 0 to %d", level,
             stage2->T - 1);
+  SW_CHECK (from >= 0 && from < stage2->T,
+            "the start, timestep %d, is out of range; accepted: 0 to %d", from, stage2->T - 1);
   SwCascadeJob job;
   sw_cascade_job_init (&job);
   job.job.count = count;
   job.job.seed = seed;
   job.sr_steps = steps;
   job.sr_level = level;
+  job.sr_from = from;
+  const int i_start = sw_strided_index (stage2->T, steps, from);
   SwJob j2;
-  stage2_job (&job, 0, low, &j2);   /* LOW stands in for the conditioning images */
+  stage2_job (&job, i_start, low, low, &j2);   /* LOW stands in for the start and conditioning */
   if (!sw_job_validate (&j2, stage2, error))
     return FALSE;
   Relay r2 = { step, user_data, 2 };
-  return run_stage2 (stage2, &job, 0, low, out, step ? relay_frame : NULL, &r2, cancel, error);
+  return run_stage2 (stage2, &job, i_start, low, out, step ? relay_frame : NULL, &r2, cancel, error);
 }

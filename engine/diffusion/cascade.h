@@ -9,14 +9,18 @@
  * [-1, 1], noised at sr_level (noise-augment.h, docs/math.md 3.2) and
  * nearest-upsampled (sr-pairs.h), condition stage II, which sw_job_run
  * runs too (the same update, the model reading the image beside x).
+ * Stage II starts from those images upsampled (not noised at sr_level),
+ * noised to its update nearest timestep sr_from (sw_cascade_sr_i_start),
+ * as SDEdit starts: from pure noise, the ε-predicting emoji-stage2 sets
+ * wrong colours in its noisiest steps and never mends them (docs/math.md
+ * 3.3, docs/models/emoji-stage2.md).
  *
  *   SDEdit, img2img   stage I starts from the input area-downsampled, at
- *                     i_start; stage II from the input itself at about the
- *                     same timestep of its own steps (sw_cascade_sr_i_start)
- *   inpainting        the mask's block maxima for stage I; stage II
- *                     blends the input back outside the full mask after
- *                     every update and at the end, so the pixels the mask
- *                     leaves are the input's exactly
+ *                     i_start; stage II super-resolves its result
+ *   inpainting        the mask's block maxima for stage I; stage II starts
+ *                     from the input outside the mask and blends it back
+ *                     there after every update and at the end, so the
+ *                     pixels the mask leaves are the input's exactly
  *   anagram, hybrid   composed at stage I only: the view or the filter is
  *                     in stage I's image, and stage II super-resolves it
  *
@@ -68,12 +72,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwCascade, sw_cascade_free)
 
 /* the defaults: stage II's steps are its recipe's (emoji-stage2: 20, for
  * issue 24's budget of a second for both stages), its guidance IF's 4,
- * its level 100 of 1000 (sqrt(1 - ab) = 0.17: hides stage I's small
- * errors, keeps its colours; the recipe trains 0..250; to be measured
- * once emoji-stage2 is trained) */
+ * its level and start as measured on emoji-stage2 (docs/models/
+ * emoji-stage2.md) */
 #define SW_CASCADE_SR_STEPS    20
 #define SW_CASCADE_SR_GUIDANCE 4.0f
 #define SW_CASCADE_SR_LEVEL    100
+#define SW_CASCADE_SR_FROM     500
 
 typedef struct {
   /* stage I's job, every field as sw_job_run takes it, but IMAGE (C, H, W)
@@ -84,6 +88,8 @@ typedef struct {
   int          sr_steps;      /* stage II's strided updates, 1..T-1 */
   float        sr_guidance;   /* stage II's CFG scale, 0..100, with sr_cond */
   int          sr_level;      /* stage I's image's noise level, 0..T-1 */
+  int          sr_from;       /* stage II starts from stage I's image noised to about this
+                               * timestep, 0..T-1 (sw_cascade_sr_i_start) */
   const float *sr_cond;       /* stage II's prompt vector(s) as job.cond, or NULL */
 } SwCascadeJob;
 
@@ -91,9 +97,7 @@ typedef struct {
 void        sw_cascade_job_init (SwCascadeJob *job);
 /* the model whose images JOB gives: stage II's unless it stops after stage I */
 SwEpsModel *sw_cascade_output (const SwCascade *cascade, const SwCascadeJob *job);
-/* stage II's first update: 0 from noise; with an image, the one whose
- * timestep is nearest stage I's first (ts[i_start]), so that the input
- * is noised about as much at both stages */
+/* stage II's first update: the one whose timestep is nearest sr_from */
 int         sw_cascade_sr_i_start (const SwCascade *cascade, const SwCascadeJob *job);
 /* the updates the job makes for all its images, both stages (for progress) */
 int         sw_cascade_total_steps (const SwCascade *cascade, const SwCascadeJob *job);
@@ -111,11 +115,12 @@ gboolean    sw_cascade_run (SwCascade *cascade, const SwCascadeJob *job, float *
  * it on stage I's from noise without a prompt (the same streams, so the
  * same bytes for the same images and seed): LOW (count, C, s, s), s =
  * STAGE2's side / sr_factor, in [-1, 1] (clamped), noised at LEVEL, read
- * by STEPS strided updates into OUT (count, C, S, S) in [-1, 1] (not
- * clamped).  STEP sees its frames as stage 2.  For measuring stage II
- * against real images (stepwise-cli eval-sr). */
+ * by STEPS strided updates from the one nearest timestep FROM into OUT
+ * (count, C, S, S) in [-1, 1] (not clamped).  STEP sees its frames as
+ * stage 2.  For measuring stage II against real images (stepwise-cli
+ * eval-sr). */
 gboolean    sw_cascade_super_resolve (SwEpsModel *stage2, const float *low, int count, int steps,
-                                      int level, uint64_t seed, float *out, SwJobStep step,
+                                      int level, int from, uint64_t seed, float *out, SwJobStep step,
                                       gpointer user_data, GCancellable *cancel, GError **error);
 
 G_END_DECLS

@@ -56,6 +56,7 @@ sw_job_settings_to_text (const SwJobSettings *s, const char *software, GDateTime
       g_hash_table_insert (text, SW_JOB_KEY_SR_GUIDANCE,
                            g_strdup (g_ascii_dtostr (number, sizeof number, s->sr_guidance)));
       g_hash_table_insert (text, SW_JOB_KEY_SR_NOISE, g_strdup_printf ("%d", s->sr_level));
+      g_hash_table_insert (text, SW_JOB_KEY_SR_FROM, g_strdup_printf ("%d", s->sr_from));
     }
   if (created)
     g_hash_table_insert (text, SW_JOB_KEY_CREATED, g_date_time_format_iso8601 (created));
@@ -169,6 +170,9 @@ sw_job_settings_from_text (GHashTable *text, SwJobSettings *settings, GError **e
     return FALSE;
   if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_NOISE))
       && !read_int (SW_JOB_KEY_SR_NOISE, value, 0, 999, &s.sr_level, error))
+    return FALSE;
+  if ((value = g_hash_table_lookup (text, SW_JOB_KEY_SR_FROM))
+      && !read_int (SW_JOB_KEY_SR_FROM, value, 0, 999, &s.sr_from, error))
     return FALSE;
   *settings = s;
   return TRUE;

@@ -30,6 +30,7 @@ G_BEGIN_DECLS
 #define SW_JOB_KEY_SR_STEPS    "stepwise.sr-steps"
 #define SW_JOB_KEY_SR_GUIDANCE "stepwise.sr-guidance"
 #define SW_JOB_KEY_SR_NOISE    "stepwise.sr-noise"     /* the level s of stage I's image */
+#define SW_JOB_KEY_SR_FROM     "stepwise.sr-from"      /* the timestep stage II starts from */
 
 /* what the job does with its inputs, as the window's mode chooser names it */
 typedef enum {
@@ -55,11 +56,13 @@ typedef struct {
   int         i_start;
   int         channels;   /* of the model's images, 1 or 3 */
   /* the cascade's stage II: its file (NULL: the image is stage I's), steps,
-   * guidance and the noise level of stage I's image */
+   * guidance, the noise level of stage I's image and the timestep stage II
+   * starts from */
   const char *sr_model;
   int         sr_steps;
   float       sr_guidance;
   int         sr_level;
+  int         sr_from;
 } SwJobSettings;
 
 /* the names in the text, in enum order, NULL-terminated */

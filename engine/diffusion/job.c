@@ -74,7 +74,8 @@ sw_job_start (const SwEpsModel *m, const SwJob *job, int index, SwRng *rng, floa
   sw_rng_init (rng, job->seed, (uint64_t) index);
   sw_rng_fill_normal (rng, out, img);
   if (job->image)
-    sw_forward_noise (m, ts[job->i_start], img, job->image, out, out);
+    sw_forward_noise (m, ts[job->i_start], img,
+                      job->image + (job->image_per_image ? (size_t) index * img : 0), out, out);
   return ts[job->i_start];
 }
 
@@ -367,8 +368,9 @@ sw_job_run (SwEpsModel *m, const SwJob *job, float *out, SwJobStep step, gpointe
               if (job->mask)   /* RePaint: keep the known part, noised to t' */
                 for (int j = 0; j < img; j++)
                   {
+                    const float *image = job->image + (job->image_per_image ? (size_t) (first + i) * img : 0);
                     float z = sw_rng_normal (&rngs[i]);
-                    float known = last ? job->image[j] : fa * job->image[j] + fb * z;
+                    float known = last ? image[j] : fa * image[j] + fb * z;
                     float keep = 1.0f - job->mask[j % HW];
                     xi[j] = keep * known + (1.0f - keep) * xi[j];
                   }

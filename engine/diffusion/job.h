@@ -61,7 +61,9 @@ typedef struct {
                                    * cond_per_image; NULL = the empty prompt */
   const float    *cond2;          /* the same for the anagram's / hybrid's second prompt */
   gboolean        cond_per_image;
-  const float    *image;          /* (C, H, W) in [-1, 1], or NULL */
+  const float    *image;          /* (C, H, W) in [-1, 1], or (count, C, H, W) when
+                                   * image_per_image; or NULL */
+  gboolean        image_per_image;
   const float    *mask;           /* (H, W) in [0, 1], 1 = regenerate; needs image */
   SwCompose       compose;
   SwView          view;
