@@ -447,10 +447,11 @@ sw_cli_eval_prompts (int argc, char **argv)
     { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &sr_guidance,
       "Stage II's guidance, when it reads the prompt (default 4)", "G" },
     { "sr-noise", 0, 0, G_OPTION_ARG_INT, &sr_level,
-      "The noise level of stage I's images that stage II reads, 0 to T-1 (default 100)", "S" },
+      "The noise level of stage I's images that stage II reads, 0 to T-1 (default "
+      G_STRINGIFY (SW_CASCADE_SR_LEVEL) ")", "S" },
     { "sr-from", 0, 0, G_OPTION_ARG_INT, &sr_from,
       "Stage II starts from stage I's images noised to about this timestep, 0 to T-1 (default "
-      "500)", "T" },
+      G_STRINGIFY (SW_CASCADE_SR_FROM) ")", "T" },
     { NULL }
   };
   if (!sw_cli_parse (CMD, "MODEL.safetensors — how often prompts give their own emoji",
@@ -545,7 +546,9 @@ sw_cli_eval_prompts (int argc, char **argv)
 
   if (grid)
     {
-      g_autofree char *base = g_path_get_basename (argv[1]);
+      g_autofree char *one = g_path_get_basename (argv[1]);
+      g_autofree char *two = sr_path ? g_path_get_basename (sr_path) : NULL;
+      g_autofree char *base = two ? g_strdup_printf ("%s → %s", one, two) : g_strdup (one);
       g_autofree int *picks = NULL;
       g_autofree char *title = NULL;
       int n_picks = sc->n_prompts, across = 1;

@@ -51,10 +51,10 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
       "Stage II's guidance scale, 0 to 100, for a stage II that reads the prompt (default 4)", "G" },
     { "sr-noise", 0, 0, G_OPTION_ARG_INT, &o->sr_noise,
       "The noise level stage I's image is given to stage II at, 0 to 999 of the 1000 timesteps "
-      "(default 100)", "S" },
+      "(default " G_STRINGIFY (SW_CASCADE_SR_LEVEL) ")", "S" },
     { "sr-from", 0, 0, G_OPTION_ARG_INT, &o->sr_from,
       "Stage II starts from stage I's image upsampled and noised to about this timestep, 0 to "
-      "999 (default 500)", "T" },
+      "999 (default " G_STRINGIFY (SW_CASCADE_SR_FROM) ")", "T" },
   };
   size_t n_extra = 0;
   while (extra && extra[n_extra].long_name)

@@ -73,7 +73,7 @@ test_commands (void)
       const char * const expect[] = { "stepwise.model", "stage1.safetensors",
                                       "stepwise.sr-model", "stage2.safetensors", "stepwise.steps", "3",
                                       "stepwise.sr-steps", "2", "stepwise.sr-guidance", "4",
-                                      "stepwise.sr-noise", "100", "stepwise.sr-from", "500" };
+                                      "stepwise.sr-noise", "50", "stepwise.sr-from", "750" };
       for (size_t e = 0; e < G_N_ELEMENTS (expect); e += 2)
         {
           g_autofree char *value = png_text (big, expect[e]);

@@ -254,9 +254,9 @@ test_generate (void)
   run_job (window, &w);
   g_assert_no_error (w.error);
   g_assert_cmpuint (g_bytes_get_size (w.result), ==, sizeof (float) * IMG2);
-  /* stage II's 4 steps are t = 996, 747, 498, 249: it starts at 498 */
+  /* stage II's 4 steps are t = 996, 747, 498, 249: it starts at 747 */
   const int i2 = sw_strided_index (SW_COSINE_T, 4, SW_CASCADE_SR_FROM), frames = 6 + 4 - i2 + 1;
-  g_assert_cmpint (i2, ==, 2);
+  g_assert_cmpint (i2, ==, 1);
   check_frames (&w, 5, 4, i2);
 
   /* the scrubber: stage I's frames kept as 4 x 4 blocks, then stage II's */
@@ -300,7 +300,7 @@ test_generate (void)
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_MODEL), ==, "emoji-stage1.safetensors");
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_MODEL), ==, "emoji-stage2.safetensors");
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_STEPS), ==, "4");
-  g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_NOISE), ==, "100");
+  g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_NOISE), ==, "50");
 
   /* the same seed, the same bytes */
   Watch again = { .cancel_stage2_at = -1 };

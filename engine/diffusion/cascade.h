@@ -76,8 +76,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwCascade, sw_cascade_free)
  * emoji-stage2.md) */
 #define SW_CASCADE_SR_STEPS    20
 #define SW_CASCADE_SR_GUIDANCE 4.0f
-#define SW_CASCADE_SR_LEVEL    100
-#define SW_CASCADE_SR_FROM     500
+#define SW_CASCADE_SR_LEVEL    50
+#define SW_CASCADE_SR_FROM     750
 
 typedef struct {
   /* stage I's job, every field as sw_job_run takes it, but IMAGE (C, H, W)
