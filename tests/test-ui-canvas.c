@@ -503,7 +503,9 @@ watch_clear (Watch *w)
 }
 
 /* stepwise IMAGE and the canvas's Open: a file read in the background
- * becomes the image layer, resized to the model's size, as one undo step */
+ * becomes the image layer, resized to the model's size, as one undo step,
+ * and the strokes drawn over the old image go with it (undo brings both
+ * back) */
 static gboolean
 image_changed (gpointer data)
 {
@@ -519,6 +521,9 @@ test_open_file (void)
   StepwiseCanvas *canvas = g_object_ref_sink (STEPWISE_CANVAS (stepwise_canvas_new ()));
   stepwise_canvas_set_geometry (canvas, 1, 28);
   g_autoptr (GBytes) before = stepwise_canvas_get_image (canvas);
+  line (canvas, STEPWISE_CANVAS_TOOL_BRUSH, 20, 200, 200, 200);
+  g_autoptr (GBytes) sketched = stepwise_canvas_get_composite (canvas);
+  g_assert_false (g_bytes_equal (sketched, before));
   /* 112 x 112: black with a white square over the middle half */
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 112, 112);
   cairo_t *cr = cairo_create (surface);
@@ -539,9 +544,13 @@ test_open_file (void)
   const float *x = g_bytes_get_data (after, NULL);
   g_assert_cmpfloat (x[0], ==, -1.0f);            /* a corner: black */
   g_assert_cmpfloat (x[14 * 28 + 14], ==, 1.0f);  /* the middle: white */
+  g_autoptr (GBytes) shown = stepwise_canvas_get_composite (canvas);
+  g_assert_true (g_bytes_equal (shown, after));   /* no stroke on top */
   stepwise_canvas_undo (canvas);
   g_autoptr (GBytes) undone = stepwise_canvas_get_image (canvas);
   g_assert_true (g_bytes_equal (undone, before));
+  g_autoptr (GBytes) strokes_back = stepwise_canvas_get_composite (canvas);
+  g_assert_true (g_bytes_equal (strokes_back, sketched));
   g_object_unref (canvas);
 }
 

@@ -319,7 +319,8 @@ stepwise_canvas_load_image_data (StepwiseCanvas *self, const guint8 *data, gsize
     return FALSE;
   const gsize n = sizeof (float) * self->channels * self->size * self->size;
   g_autoptr (GBytes) bytes = g_bytes_new_take (pixels, n);
-  stepwise_canvas_set_image (self, bytes);
+  /* strokes drawn over the old image mean nothing over a new one */
+  stepwise_canvas_replace_image (self, bytes);
   return TRUE;
 }
 
