@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cli-common.h"
 #include "cli-job.h"
+#include "data/caption-terms.h"
 #include "data/sr-pairs.h"
 #include "models/cosine-schedule.h"
 #include "data/dataset.h"
@@ -46,14 +47,6 @@ static const int LOSS_TS[3] = { 300, 600, 900 };
 #define CASCADE_SCORE_SIDE 32
 #define MAX_NAME_IMAGES 10000
 
-/* "dog face" of "dog face: dog, face, pet" */
-static char *
-caption_name (const char *caption)
-{
-  const char *colon = strrchr (caption, ':');
-  return colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
-}
-
 /* "dog face ×5, dog ×2, wolf": the nearest images' names, most frequent first */
 static char *
 names_summary (const SwDataset *d, const int *idx, int n)
@@ -62,7 +55,7 @@ names_summary (const SwDataset *d, const int *idx, int n)
   g_autofree int *count = g_new0 (int, n);
   for (int i = 0; i < n; i++)
     {
-      g_autofree char *name = caption_name (d->captions[idx[i]]);
+      g_autofree char *name = sw_caption_name (d->captions[idx[i]]);
       guint at;
       if (g_ptr_array_find_with_equal_func (names, name, g_str_equal, &at))
         count[at]++;
@@ -537,7 +530,8 @@ sw_cli_eval_prompts (int argc, char **argv)
     return sw_cli_fail (CMD, error);
   r.seconds = (g_get_monotonic_time () - t0) / 1e6;
   /* a cascade's samples at the side they are scored at (their block means) */
-  g_autofree float *scored = side == score_side ? NULL : g_new (float, n * img);
+  g_autofree float *scored = side == score_side
+                              ? NULL : g_new (float, (size_t) n * m->channels * score_side * score_side);
   if (scored)
     sw_sr_area_downsample ((size_t) n * m->channels, side, side / score_side, samples, scored);
   if (!sw_prompt_score_run (sc, vocab, train, scored ? scored : samples, m->channels, score_side,

@@ -18,6 +18,7 @@
 #include "cli-common.h"
 #include "cli-job.h"
 #include "data/bicubic.h"
+#include "data/caption-terms.h"
 #include "data/dataset.h"
 #include "data/sr-pairs.h"
 #include "diffusion/cascade.h"
@@ -152,14 +153,6 @@ to_unit (size_t n, float *x)
     x[i] = CLAMP (0.5f * x[i] + 0.5f, 0.0f, 1.0f);
 }
 
-/* "dog face" of "dog face: dog, face, pet" */
-static char *
-emoji_name (const char *caption)
-{
-  const char *colon = strchr (caption, ':');
-  return colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
-}
-
 /* the figure: ROWS of the measured images spread through them, each
  * bicubic | stage II at LEVEL (SR, n images) | real */
 static gboolean
@@ -177,7 +170,7 @@ write_figure (const char *path, const Setup *u, const int *idx, const SwDataset 
       memcpy (cells + (size_t) (3 * r) * img, bicubic + i * img, sizeof (float) * img);
       memcpy (cells + (size_t) (3 * r + 1) * img, sr + i * img, sizeof (float) * img);
       memcpy (cells + (size_t) (3 * r + 2) * img, real + i * img, sizeof (float) * img);
-      g_ptr_array_add (labels, emoji_name (d->captions[idx[i]]));
+      g_ptr_array_add (labels, sw_caption_name (d->captions[idx[i]]));
     }
   g_ptr_array_add (labels, NULL);
   g_autofree char *sr_title = g_strdup_printf ("stage II, level %d", level);

@@ -45,12 +45,19 @@ add_term (SwCaptionTerms *t, const SwPromptEncoder *enc, const char *const *word
   return TRUE;
 }
 
+char *
+sw_caption_name (const char *caption)
+{
+  const char *colon = strrchr (caption, ':');
+  return colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
+}
+
 static gboolean
 add_caption (SwCaptionTerms *t, const SwPromptEncoder *enc, const char *caption, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *colon = strrchr (caption, ':');
-  g_autofree char *name = colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
+  g_autofree char *name = sw_caption_name (caption);
   g_auto (GStrv) keywords = g_strsplit (colon ? colon + 1 : "", ",", -1);
   g_auto (GStrv) name_words = sw_prompt_words (name);
   const char *unknown = NULL;

@@ -22,6 +22,11 @@ G_BEGIN_DECLS
 
 typedef struct _SwCaptionTerms SwCaptionTerms;
 
+/* CAPTION's name, what comes before its last colon ("dog face" of "dog
+ * face: dog, face, pet", "flag: Germany" of "flag: Germany: flag"); the
+ * whole caption when it has none.  Free it with g_free. */
+char           *sw_caption_name (const char *caption);
+
 /* The terms of N captions, as ENC's word indices; a caption word ENC does
  * not know is an error naming it. */
 SwCaptionTerms *sw_caption_terms_new (const SwPromptEncoder *enc, const char * const *captions,

@@ -36,6 +36,15 @@ to_unit (float *x, size_t n)
     x[i] = CLAMP (x[i], 0.0f, 1.0f);
 }
 
+/* a job's images (n floats) from the model's [-1, 1] to the datasets' [0, 1] */
+static void
+from_model (float *x, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] = 0.5f * x[i] + 0.5f;
+  to_unit (x, n);
+}
+
 gboolean
 sw_sample_class_grid (SwUnet *net, const SwModelConfig *model, int rows, int cols, uint64_t seed,
                       float *out, SwGridProgress progress, gpointer user_data, GError **error)
@@ -111,10 +120,7 @@ sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int step
   if (!sw_job_validate (&job, m, error)
       || !sw_job_run (m, &job, out, progress ? on_job_step : NULL, &p, NULL, error))
     return FALSE;
-  const size_t size = (size_t) job.count * m->channels * m->height * m->width;
-  for (size_t i = 0; i < size; i++)
-    out[i] = 0.5f * out[i] + 0.5f;
-  to_unit (out, size);
+  from_model (out, (size_t) job.count * m->channels * m->height * m->width);
   return TRUE;
 }
 
@@ -141,9 +147,6 @@ sw_sample_prompts_cascade (SwCascade *c, const char * const *prompts, int per, i
       || !sw_cascade_run (c, &job, out, progress ? on_job_step : NULL, &p, NULL, error))
     return FALSE;
   const SwEpsModel *o = sw_cascade_output (c, &job);
-  const size_t size = (size_t) job.job.count * o->channels * o->height * o->width;
-  for (size_t i = 0; i < size; i++)
-    out[i] = 0.5f * out[i] + 0.5f;
-  to_unit (out, size);
+  from_model (out, (size_t) job.job.count * o->channels * o->height * o->width);
   return TRUE;
 }

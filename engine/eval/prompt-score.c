@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "data/caption-terms.h"
 #include "diffusion/gaussian-blur.h"
 
 /* the blur's kernel reaches 3 sigma on each side */
@@ -152,8 +153,7 @@ sw_prompt_score_run (SwPromptScore *s, const SwPromptEncoder *vocab, const SwDat
 static char *
 one_word_name (const char *caption)
 {
-  const char *colon = strrchr (caption, ':');
-  g_autofree char *name = colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
+  g_autofree char *name = sw_caption_name (caption);
   g_autofree char *nfc = g_utf8_normalize (name, -1, G_NORMALIZE_NFC);
   if (nfc == NULL || *nfc == '\0')
     return NULL;
