@@ -145,9 +145,9 @@ on_start (SwTrainer *tr, const SwLossLog *log, gpointer user_data)
                        : r->sr_factor ? sr : "",
                        sw_objective_name (m->objective), r->weight_decay, r->min_snr, r->warmup)
     : g_strdup_printf ("D=%d, conditioning %s%s", m->D, sw_cond_points_name (m->cond), embedding);
-  fprintf (stderr, "%s on %s: %d images%s%s, %s, batch %d, %d epochs, lr %g%s%s, "
+  fprintf (stderr, "%s on %s: %d images%s%s%s, %s, batch %d, %d epochs, lr %g%s%s, "
            "%zu parameters%s%s\n", m->name, run->data->name, sw_trainer_n_images (tr),
-           r->base_emoji ? " (base emoji)" : "", repeated, shape,
+           r->base_emoji ? " (base emoji)" : "", r->balanced_prompts ? ", balanced prompts" : "", repeated, shape,
            r->batch, r->epochs, r->lr, sched, words,
            sw_train_net_n_params (sw_trainer_train_net (tr)), averaged, resuming);
   g_strlcpy (run->name, m->name, sizeof run->name);
@@ -265,7 +265,7 @@ sw_cli_train (int argc, char **argv)
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   double weight_decay = -1, min_snr = -1, minutes = 0;
   int warmup = -1, crop = 0, aug_max = -1;
-  gboolean base_emoji = FALSE;
+  gboolean base_emoji = FALSE, balanced_prompts = FALSE;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
@@ -287,6 +287,7 @@ sw_cli_train (int argc, char **argv)
     { "min-snr", 0, 0, G_OPTION_ARG_DOUBLE, &min_snr, "Weight each image's loss by Min-SNR-gamma with this gamma (default 0: none)", "G" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Raise the rate linearly to LR over the first N steps (emoji-stage1: 500; 0: none)", "N" },
     { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,609 of 3,655)", NULL },
+    { "balanced-prompts", 0, 0, G_OPTION_ARG_NONE, &balanced_prompts, "Draw each caption term alone equally often on every image, and a name of several words whole a third of the time (default: a random subset of the terms)", NULL },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 32)", "N" },
     { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },
@@ -345,6 +346,7 @@ sw_cli_train (int argc, char **argv)
   if (min_snr >= 0) recipe.min_snr = (float) min_snr;
   if (warmup >= 0) recipe.warmup = warmup;
   if (base_emoji) recipe.base_emoji = true;
+  if (balanced_prompts) recipe.balanced_prompts = true;
   if ((crop || aug_max >= 0) && recipe.sr_factor == 0)
     return sw_cli_failf (CMD, "--crop and --aug-max shape a super-resolution recipe; “%s” is not one "
                          "(accepted: emoji-stage2)", recipe.model.name);

@@ -262,7 +262,7 @@ test_caption_terms (void)
   int sizes[4] = { 0 };
   for (int draw = 0; draw < 600; draw++)
     {
-      sw_caption_terms_draw (t, 1, &rng, bag);
+      sw_caption_terms_draw (t, 1, SW_PROMPT_DRAW_SUBSET, &rng, bag);
       int k = 0;
       float sum = 0.0f;
       for (int w = 0; w < V; w++)
@@ -279,7 +279,10 @@ test_caption_terms (void)
     }
   for (int k = 1; k <= 3; k++)
     g_assert_cmpint (sizes[k], >, 60);
-  sw_caption_terms_draw (t, 4, &rng, bag);   /* no terms: unconditional */
+  sw_caption_terms_draw (t, 4, SW_PROMPT_DRAW_SUBSET, &rng, bag);   /* no terms: unconditional */
+  for (int w = 0; w < V; w++)
+    g_assert_cmpfloat (bag[w], ==, 0.0f);
+  sw_caption_terms_draw (t, 4, SW_PROMPT_DRAW_BALANCED, &rng, bag);
   for (int w = 0; w < V; w++)
     g_assert_cmpfloat (bag[w], ==, 0.0f);
 
@@ -287,6 +290,64 @@ test_caption_terms (void)
   g_assert_null (sw_caption_terms_new (enc, mine, 5, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "the word “no”"));
+}
+
+/* the share of N balanced draws of caption I whose bag is exactly WORDS */
+static double
+share_of (SwCaptionTerms *t, const SwPromptEncoder *vocab, int i, const char * const *words, int n)
+{
+  const int V = sw_prompt_encoder_size (vocab);
+  g_autofree float *bag = g_new (float, V);
+  SwRng rng;
+  sw_rng_init (&rng, 11, (uint64_t) i);
+  int hits = 0;
+  for (int draw = 0; draw < n; draw++)
+    {
+      sw_caption_terms_draw (t, i, SW_PROMPT_DRAW_BALANCED, &rng, bag);
+      int k = 0;
+      float sum = 0.0f;
+      gboolean all_in = TRUE;
+      for (int w = 0; w < V; w++)
+        if (bag[w] != 0.0f)
+          {
+            k++;
+            sum += bag[w];
+            all_in = all_in && g_strv_contains (words, sw_prompt_encoder_word (vocab, w));
+          }
+      g_assert_cmpint (k, >=, 1);
+      g_assert_cmpfloat_with_epsilon (sum, 1.0f, 1e-6f);
+      hits += all_in && k == (int) g_strv_length ((char **) words);
+    }
+  return (double) hits / n;
+}
+
+/* the balanced draw: a word alone as often on a caption of 2 terms as on
+ * one of 3 (the subset draw: 1/4 against 1/9), a two-word name whole at
+ * least a third of the time, and beyond 4 terms the singles a third */
+static void
+test_balanced_draw (void)
+{
+  const char * const mine[] = {
+    "dog: pet", "dog face: dog, face, pet", "old man: adult, man, old",
+    "tree: leaf, green, forest, wood, park, plant", NULL,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SwPromptEncoder) vocab = sw_prompt_encoder_new (mine, 4, &error);
+  g_assert_no_error (error);
+  g_autoptr (SwCaptionTerms) t = sw_caption_terms_new (vocab, mine, 4, &error);
+  g_assert_no_error (error);
+  const int n = 24000;   /* a share's standard error about 0.002 */
+  const char * const dog[] = { "dog", NULL }, * const pet[] = { "pet", NULL };
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 0, dog, n) - 1.0 / 12), <, 0.01);
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 1, dog, n) - 1.0 / 12), <, 0.01);
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 1, pet, n) - 1.0 / 12), <, 0.01);
+  /* the name whole 1/3, and as one of the 2-term subsets (1/2 x 1/3 of the rest, 5/12) */
+  const char * const old_man[] = { "old", "man", NULL };
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 2, old_man, n) - (1.0 / 3 + 5.0 / 72)), <, 0.015);
+  /* 7 terms: each alone 1/21 */
+  const char * const park[] = { "park", NULL }, * const tree[] = { "tree", NULL };
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 3, park, n) - 1.0 / 21), <, 0.01);
+  g_assert_cmpfloat (fabs (share_of (t, vocab, 3, tree, n) - 1.0 / 21), <, 0.01);
 }
 
 /* N random 32x32 RGB images captioned by CAPTIONS, cycled */
@@ -634,6 +695,7 @@ main (int argc, char **argv)
   g_test_add_func ("/prompt/caption-matches", test_caption_matches);
   g_test_add_func ("/prompt/meta", test_meta);
   g_test_add_func ("/prompt/caption-terms", test_caption_terms);
+  g_test_add_func ("/prompt/balanced-draw", test_balanced_draw);
   g_test_add_func ("/prompt/train-on-captions", test_train_on_captions);
   g_test_add_func ("/prompt/repeat-rare", test_repeat_rare);
   g_test_add_func ("/prompt/model-file", test_model_file);

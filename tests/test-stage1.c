@@ -100,6 +100,7 @@ test_resume (void)
   r.resunet.dropout = 0.1f;
   r.warmup = 5;
   r.base_emoji = true;   /* every shape caption is a base emoji's */
+  r.balanced_prompts = true;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (tmpdir, "checkpoint.safetensors", NULL);
   SwTrainer *straight = sw_trainer_new (&r, &shapes, &error);
@@ -117,6 +118,7 @@ test_resume (void)
   g_assert_cmpint (rr->resunet.width, ==, 8);
   g_assert_cmpint (rr->warmup, ==, 5);
   g_assert_true (rr->base_emoji);
+  g_assert_true (rr->balanced_prompts);
   g_assert_cmpint (sw_trainer_n_images (resumed), ==, N_IMAGES);
   g_assert_true (sw_trainer_run_epoch (resumed, NULL, NULL, NULL, &error));
   g_autofree float *a = params_copy (straight), *b = params_copy (resumed);

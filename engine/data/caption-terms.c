@@ -10,8 +10,10 @@ struct _SwCaptionTerms {
   int *first_term;   /* (n + 1) */
   GArray *first_word;   /* of int, (terms + 1) */
   GArray *words;        /* of int */
+  int *name_terms;      /* (n) how many of caption i's terms are its name's words (they come first) */
   int *pick, *chosen;   /* scratch for a draw: (most terms), (most words) */
   int most_terms, most_words;
+  int n_added;          /* captions added so far */
 };
 
 /* Appends TEXT's words as one term unless an equal term was added for
@@ -67,6 +69,8 @@ add_caption (SwCaptionTerms *t, const SwPromptEncoder *enc, const char *caption,
       const char *one[] = { *w, NULL };
       ok = add_term (t, enc, one, seen, &unknown);
     }
+  int i = t->n_added++;
+  t->name_terms[i] = (int) t->first_word->len - 1 - t->first_term[i];
   for (char **k = keywords; ok && *k; k++)
     {
       g_auto (GStrv) words = sw_prompt_words (*k);
@@ -86,6 +90,7 @@ sw_caption_terms_new (const SwPromptEncoder *enc, const char * const *captions, 
   t->V = sw_prompt_encoder_size (enc);
   t->n = n;
   t->first_term = g_new (int, n + 1);
+  t->name_terms = g_new (int, MAX (n, 1));
   t->first_word = g_array_new (FALSE, FALSE, sizeof (int));
   t->words = g_array_new (FALSE, FALSE, sizeof (int));
   int zero = 0;
@@ -115,6 +120,7 @@ sw_caption_terms_free (SwCaptionTerms *t)
   if (!t)
     return;
   g_free (t->first_term);
+  g_free (t->name_terms);
   g_array_unref (t->first_word);
   g_array_unref (t->words);
   g_free (t->pick);
@@ -139,8 +145,39 @@ sw_caption_terms_term (const SwCaptionTerms *t, int i, int j, int *n_words)
   return &g_array_index (t->words, int, a);
 }
 
+/* BAG: the bag of the K terms of caption I that pick[0..K-1] name */
+static void
+bag_of (SwCaptionTerms *t, int i, int k, float *bag)
+{
+  int m = 0;
+  for (int j = 0; j < k; j++)
+    {
+      int nw;
+      const int *w = sw_caption_terms_term (t, i, t->pick[j], &nw);
+      memcpy (t->chosen + m, w, sizeof (int) * nw);
+      m += nw;
+    }
+  sw_prompt_bag (t->V, t->chosen, m, bag);
+}
+
+/* pick[0..K-1]: K of a caption's N terms at random, the first K of a
+ * partial Fisher-Yates shuffle */
+static void
+pick_random (SwCaptionTerms *t, int n, int k, SwRng *rng)
+{
+  for (int j = 0; j < n; j++)
+    t->pick[j] = j;
+  for (int j = 0; j < k; j++)
+    {
+      int r = j + (int) sw_rng_below (rng, (uint32_t) (n - j));
+      int tmp = t->pick[j];
+      t->pick[j] = t->pick[r];
+      t->pick[r] = tmp;
+    }
+}
+
 void
-sw_caption_terms_draw (SwCaptionTerms *t, int i, SwRng *rng, float *bag)
+sw_caption_terms_draw (SwCaptionTerms *t, int i, SwPromptDraw draw, SwRng *rng, float *bag)
 {
   const int n = sw_caption_terms_count (t, i);
   if (n == 0)
@@ -148,23 +185,32 @@ sw_caption_terms_draw (SwCaptionTerms *t, int i, SwRng *rng, float *bag)
       memset (bag, 0, sizeof (float) * t->V);
       return;
     }
-  const int k = 1 + (int) sw_rng_below (rng, (uint32_t) n);
-  /* the first k of a partial Fisher-Yates shuffle */
-  for (int j = 0; j < n; j++)
-    t->pick[j] = j;
-  int m = 0;
-  for (int j = 0; j < k; j++)
+  if (draw == SW_PROMPT_DRAW_SUBSET)
     {
-      int r = j + (int) sw_rng_below (rng, (uint32_t) (n - j));
-      int tmp = t->pick[j];
-      t->pick[j] = t->pick[r];
-      t->pick[r] = tmp;
-      int nw;
-      const int *w = sw_caption_terms_term (t, i, t->pick[j], &nw);
-      memcpy (t->chosen + m, w, sizeof (int) * nw);
-      m += nw;
+      const int k = 1 + (int) sw_rng_below (rng, (uint32_t) n);
+      pick_random (t, n, k, rng);
+      bag_of (t, i, k, bag);
+      return;
     }
-  sw_prompt_bag (t->V, t->chosen, m, bag);
+  const double single = MIN (1.0 / 12.0, 1.0 / (3.0 * n)), u = sw_rng_uniform (rng);
+  const int name = t->name_terms[i];
+  if (u < n * single || n == 1)
+    {
+      t->pick[0] = MIN ((int) (u / single), n - 1);
+      bag_of (t, i, 1, bag);
+    }
+  else if (name >= 2 && u < n * single + 1.0 / 3.0)
+    {
+      for (int j = 0; j < name; j++)   /* the name's words come first */
+        t->pick[j] = j;
+      bag_of (t, i, name, bag);
+    }
+  else
+    {
+      const int k = 2 + (int) sw_rng_below (rng, (uint32_t) (n - 1));
+      pick_random (t, n, k, rng);
+      bag_of (t, i, k, bag);
+    }
 }
 
 int *

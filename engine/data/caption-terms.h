@@ -10,7 +10,17 @@
  * Each time an image is drawn it is conditioned on a random non-empty
  * subset of its terms: a size k uniform in 1..n, then k terms at random.
  * A uniform size, rather than each term kept with probability 1/2, trains
- * the one-word prompts people type ("dog") as often as the longer ones. */
+ * the one-word prompts people type ("dog") as often as the longer ones.
+ *
+ * That gives a word alone to a caption with few terms more often than to
+ * one with many ("dog: pet" 1/4 of its draws, "dog face: dog, face, pet"
+ * 1/9), and guidance turns such a ratio into one picture: it weighs an
+ * image by how likely the prompt is given that image, raised to the
+ * guidance scale.  The balanced draw gives each term alone the same share
+ * of every caption's draws, 1/12 (less only beyond 4 terms, where the
+ * singles would pass a third), so a word's images keep equal weight; a
+ * name of two or more words whole a third of the time, so "old man"
+ * reads as its two words together; else k uniform in 2..n terms. */
 #pragma once
 
 #include <glib.h>
@@ -37,10 +47,16 @@ void            sw_caption_terms_free (SwCaptionTerms *terms);
 int             sw_caption_terms_count (const SwCaptionTerms *terms, int i);
 const int      *sw_caption_terms_term (const SwCaptionTerms *terms, int i, int j, int *n_words);
 
+typedef enum {
+  SW_PROMPT_DRAW_SUBSET,     /* k uniform in 1..n, then k terms */
+  SW_PROMPT_DRAW_BALANCED,   /* each term alone equally often on every caption */
+} SwPromptDraw;
+
 /* BAG (V floats, written whole): the bag of words (sw_prompt_bag) of a
- * random non-empty subset of caption I's terms, drawn from RNG; all-zero
- * for a caption without terms */
-void            sw_caption_terms_draw (SwCaptionTerms *terms, int i, SwRng *rng, float *bag);
+ * random non-empty subset of caption I's terms drawn as DRAW says, from
+ * RNG; all-zero for a caption without terms */
+void            sw_caption_terms_draw (SwCaptionTerms *terms, int i, SwPromptDraw draw, SwRng *rng,
+                                       float *bag);
 
 /* Repeat-factor sampling (Gupta et al., LVIS, 2019) for a long tail of
  * words: caption I is drawn round(max(1, sqrt(THRESHOLD / f))) times an

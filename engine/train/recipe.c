@@ -277,6 +277,8 @@ sw_recipe_to_meta (const SwRecipe *r, GPtrArray *a)
     sw_recipe_meta_put (a, "warmup", g_strdup_printf ("%d", r->warmup));
   if (r->base_emoji)
     sw_recipe_meta_put (a, "base_emoji", g_strdup ("true"));
+  if (r->balanced_prompts)
+    sw_recipe_meta_put (a, "prompt_draw", g_strdup ("balanced"));
   if (r->hold_out > 0)
     sw_recipe_meta_put (a, "hold_out", g_strdup_printf ("%d", r->hold_out));
   if (r->sr_factor > 0)
@@ -328,6 +330,7 @@ sw_recipe_from_meta (GHashTable *meta, SwRecipe *r, GError **error)
               || !sw_recipe_meta_int (meta, "aug_max", &r->aug_max, error))))
     return FALSE;
   r->base_emoji = g_strcmp0 (g_hash_table_lookup (meta, "recipe.base_emoji"), "true") == 0;
+  r->balanced_prompts = g_strcmp0 (g_hash_table_lookup (meta, "recipe.prompt_draw"), "balanced") == 0;
   if (!g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT64, &s, NULL))
     {
       g_set_error (error, SW_ERROR, SW_ERROR_FORMAT,

@@ -32,6 +32,8 @@ typedef struct {
                                * class or prompt word (class variant; unet.h), 1: none */
   float         repeat_rare;  /* repeat-factor sampling threshold for a captioned dataset
                                * (caption-terms.h), 0: each image once an epoch */
+  bool          balanced_prompts; /* draw a captioned image's prompt with each term alone
+                               * equally often on every caption (caption-terms.h); recorded */
   uint64_t      seed;
   int           limit;        /* train on the dataset's first LIMIT images; 0: all of them.
                                * Recorded, so that a resume trains on the same images */

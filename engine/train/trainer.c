@@ -87,6 +87,13 @@ check_data (const SwRecipe *r, const SwDataset *d, GError **error)
                    d->name);
       return FALSE;
     }
+  if (r->balanced_prompts && !d->captions)
+    {
+      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                   "the dataset “%s” has no captions; balanced prompts are drawn from a caption's "
+                   "terms (accepted: a captioned dataset, emoji16, emoji64, emoji)", d->name);
+      return FALSE;
+    }
   if (d->height != d->width || d->height % 4 != 0)
     {
       g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
@@ -479,7 +486,9 @@ make_batch (SwTrainer *tr, SwRng *rng, int N, const int *idx)
         if (sw_rng_uniform (rng) < r->p_uncond)   /* the empty prompt */
           memset (bag, 0, sizeof (float) * K);
         else
-          sw_caption_terms_draw (tr->terms, idx[i], rng, bag);
+          sw_caption_terms_draw (tr->terms, idx[i],
+                                 r->balanced_prompts ? SW_PROMPT_DRAW_BALANCED : SW_PROMPT_DRAW_SUBSET,
+                                 rng, bag);
       }
   else if (r->model.variant == SW_UNET_CLASS)
     {
