@@ -10,6 +10,7 @@
  * torch or the script the section says so and goes on. */
 #include <glib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "base/parallel.h"
 #include "base/rng.h"
@@ -22,6 +23,7 @@
 #define STAGE1_TARGET_RATIO 1.5  /* issue 22: training at least 1.5x PyTorch */
 #define STAGE1_TARGET_GEN_S 0.25 /* issue 22: one prompt -> image, 33 steps, CFG */
 #define PYTHON "/usr/bin/python3"
+#define TIMEOUT "/usr/bin/timeout"    /* coreutils: a hung reference must not hang the bench */
 #define TORCH_SCRIPT STEPWISE_SOURCE_DIR "/tests/reference/resunet_reference.py"
 
 /* image n's prompt: a bag of 1 + n % 4 words, 1/k on each, word j of it
@@ -96,8 +98,12 @@ torch_train (const SwBenchReport *r, const SwResunetConfig *cfg, int N, TorchTra
   g_autofree char *threads = g_strdup_printf ("%d", sw_num_threads ());
   char seconds[G_ASCII_DTOSTR_BUF_SIZE];
   g_ascii_dtostr (seconds, sizeof seconds, r->seconds);
-  const char *argv[] = { PYTHON, TORCH_SCRIPT, "--bench", "--config", config, "--batch", batch,
-                         "--seconds", seconds, "--threads", threads, NULL };
+  /* its own budget, plus a minute to import torch and warm up */
+  const int limit = 60 + 4 * (int) r->seconds;
+  g_autofree char *limit_s = g_strdup_printf ("%ds", limit);
+  const char *argv[] = { TIMEOUT, "--kill-after=5s", limit_s, PYTHON, TORCH_SCRIPT, "--bench",
+                         "--config", config, "--batch", batch, "--seconds", seconds,
+                         "--threads", threads, NULL };
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
   int status = 0;
@@ -111,6 +117,9 @@ torch_train (const SwBenchReport *r, const SwResunetConfig *cfg, int N, TorchTra
     {
       if (err && strstr (err, "No module named 'torch'"))
         ref->why = g_strdup ("PyTorch not installed: no reference");
+      else if (WIFEXITED (status) && (WEXITSTATUS (status) == 124 || WEXITSTATUS (status) == 137))
+        ref->why = g_strdup_printf ("the PyTorch reference ran past %d s and was stopped; "
+                                    "no reference", limit);
       else
         {
           /* its last line says what went wrong */

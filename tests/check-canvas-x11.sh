@@ -19,23 +19,13 @@
 set -eu
 stepwise=$1
 model=$2
-tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
+. "$(dirname "$0")/x11-session.sh"
 layers="$XDG_STATE_HOME/stepwise/canvas/layers-3x64x64.bin"
 
-"$stepwise" --model "$model" --mode 1 &
-pid=$!
-xdotool search --sync --onlyvisible --name '^Stepwise$' >/dev/null
-sleep 3   # the model loads on a worker
+start_stepwise "$stepwise" --model "$model" --mode 1
 
-stroke () {   # x0 y0 x1 y1: a drag in ten moves
-  xdotool mousemove "$1" "$2" mousedown 1
-  for k in 1 2 3 4 5 6 7 8 9 10; do
-    xdotool mousemove $(($1 + ($3 - $1) * k / 10)) $(($2 + ($4 - $2) * k / 10))
-    sleep 0.02
-  done
-  xdotool mouseup 1
+stroke () {   # x0 y0 x1 y1
+  drag "$@"
   sleep 0.3
 }
 

@@ -21,15 +21,10 @@ set -eu
 stepwise=$1
 cli=$2
 model=$3
-tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-export XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" XDG_CONFIG_HOME="$tmp/config"
+. "$(dirname "$0")/x11-session.sh"
 history="$XDG_DATA_HOME/stepwise/history"
 
-"$stepwise" --model "$model" &
-pid=$!
-xdotool search --sync --onlyvisible --name '^Stepwise$' >/dev/null
-sleep 3   # the model loads on a worker
+start_stepwise "$stepwise" --model "$model"
 
 results () { ls "$history" 2>/dev/null | grep -c '\.png$' || true; }
 

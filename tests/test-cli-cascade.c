@@ -29,25 +29,6 @@ png_text (GBytes *png, const char *key)
   return g_strdup (g_hash_table_lookup (text, key));
 }
 
-/* ARGS with TAIL succeeds and writes OUT; returns its bytes and its size
- * in *WIDTH, *HEIGHT */
-static GBytes *
-expect_png (const char * const *args, const char * const *tail, int *width, int *height)
-{
-  g_auto (Run) r = run_cli_with (args, tail);
-  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
-  g_assert_cmpint (r.status, ==, 0);
-  g_autofree char *line = g_strdup_printf ("%s\n", out);
-  g_assert_cmpstr (r.out, ==, line);
-  gchar *data;
-  gsize len;
-  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, len);
-}
-
 static const char *both[] = { "--model", NULL, "--sr", NULL, "--steps", "3", "--sr-steps", "2", NULL };
 
 /* every command, --plain: 64 px with stage II, 16 px with --stage 1 */
@@ -66,7 +47,7 @@ test_commands (void)
   for (size_t k = 0; k < G_N_ELEMENTS (runs); k++)
     {
       int w, h;
-      g_autoptr (GBytes) big = expect_png (runs[k], both, &w, &h);
+      g_autoptr (GBytes) big = expect_png_with (runs[k], both, out, &w, &h);
       g_assert_cmpint (w, ==, 64);
       g_assert_cmpint (h, ==, 64);
       /* its settings name stage II too */
@@ -79,7 +60,7 @@ test_commands (void)
           g_autofree char *value = png_text (big, expect[e]);
           g_assert_cmpstr (value, ==, expect[e + 1]);
         }
-      g_autoptr (GBytes) small = expect_png (runs[k], stage1_only, &w, &h);
+      g_autoptr (GBytes) small = expect_png_with (runs[k], stage1_only, out, &w, &h);
       g_assert_cmpint (w, ==, 16);
       g_assert_cmpint (h, ==, 16);
       g_autofree char *none = png_text (small, "stepwise.sr-model");
@@ -89,14 +70,14 @@ test_commands (void)
   /* tables too, and the same seed gives the same bytes */
   const char *table[] = { "generate", "-p", "dog", "-n", "2", "-o", out, NULL };
   int w, h;
-  g_autoptr (GBytes) a = expect_png (table, both, &w, &h);
-  g_autoptr (GBytes) b = expect_png (table, both, &w, &h);
+  g_autoptr (GBytes) a = expect_png_with (table, both, out, &w, &h);
+  g_autoptr (GBytes) b = expect_png_with (table, both, out, &w, &h);
   g_assert_true (g_bytes_equal (a, b));
   const char *seed[] = { "generate", "-p", "dog", "-n", "2", "--seed", "3", "-o", out, NULL };
-  g_autoptr (GBytes) c = expect_png (seed, both, &w, &h);
+  g_autoptr (GBytes) c = expect_png_with (seed, both, out, &w, &h);
   g_assert_false (g_bytes_equal (a, c));
   const char *noise[] = { "generate", "-p", "dog", "-n", "2", "--sr-noise", "250", "-o", out, NULL };
-  g_autoptr (GBytes) d = expect_png (noise, both, &w, &h);
+  g_autoptr (GBytes) d = expect_png_with (noise, both, out, &w, &h);
   g_assert_false (g_bytes_equal (a, d));
 }
 
@@ -106,7 +87,7 @@ test_inpaint_keeps_pixels (void)
 {
   const char *inpaint[] = { "inpaint", drawing, mask64, "--plain", "-p", "fire", "--seed", "5", "-o", out, NULL };
   int w, h;
-  g_bytes_unref (expect_png (inpaint, both, &w, &h));
+  g_bytes_unref (expect_png_with (inpaint, both, out, &w, &h));
   g_autoptr (GError) error = NULL;
   g_autofree float *result = sw_image_load (out, 3, 64, &error);
   g_assert_no_error (error);
@@ -136,11 +117,11 @@ test_trajectory_both_stages (void)
                              "--sr-from", "999", "-o", out, NULL };
   const char *tail[] = { "--model", stage1, "--sr", stage2, NULL };
   int w, h, w4, h4, w1, h1;
-  g_bytes_unref (expect_png (every1, tail, &w, &h));
-  g_bytes_unref (expect_png (every100, tail, &w4, &h4));
+  g_bytes_unref (expect_png_with (every1, tail, out, &w, &h));
+  g_bytes_unref (expect_png_with (every100, tail, out, &w4, &h4));
   const char *stage1_tail[] = { "--model", stage1, "--stage", "1", "--sr", stage2, NULL };
   const char *trajectory1[] = { "trajectory", "-p", "fire", "--every", "1", "--steps", "2", "-o", out, NULL };
-  g_bytes_unref (expect_png (trajectory1, stage1_tail, &w1, &h1));
+  g_bytes_unref (expect_png_with (trajectory1, stage1_tail, out, &w1, &h1));
   g_test_message ("both stages %dx%d (every 100: %dx%d), stage I %dx%d", w, h, w4, h4, w1, h1);
   g_assert_cmpint (h, >=, 2 * 256);
   g_assert_cmpint (h1, <, 2 * 256);

@@ -32,21 +32,15 @@ expect_error (const char * const *args, const char *says)
   expect_error_with (args, tail, says);
 }
 
-/* a run that succeeds and prints the PNG it wrote; returns the PNG's bytes */
+/* a run with the model that succeeds and prints the PNG OUT it wrote,
+ * removed after it is read; returns the PNG's bytes */
 static GBytes *
 expect_png (const char * const *args, const char *out)
 {
-  g_auto (Run) r = run_cli (args, TRUE);
-  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
-  g_assert_cmpint (r.status, ==, 0);
-  g_autofree char *line = g_strdup_printf ("%s\n", out);
-  g_assert_cmpstr (r.out, ==, line);
-  gchar *data;
-  gsize len;
-  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
-  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  const char *tail[] = { "--model", model, NULL };
+  GBytes *png = expect_png_with (args, tail, out, NULL, NULL);
   g_unlink (out);
-  return g_bytes_new_take (data, len);
+  return png;
 }
 
 static char *

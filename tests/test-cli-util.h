@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io/json.h"
+#include "io/png.h"
 
 typedef struct {
   int status;
@@ -43,6 +44,27 @@ run_cli_with (const char * const *args, const char * const *tail)
   g_assert_true (g_subprocess_get_if_exited (p));   /* a crash is a failure, not a status */
   r.status = g_subprocess_get_exit_status (p);
   return r;
+}
+
+/* a run of ARGS then TAIL (may be NULL) that succeeds and prints one
+ * line, the PNG OUT it wrote; returns the PNG's bytes, its size in *WIDTH
+ * and *HEIGHT (either may be NULL) */
+static inline GBytes *
+expect_png_with (const char * const *args, const char * const *tail, const char *out,
+                 int *width, int *height)
+{
+  g_auto (Run) r = run_cli_with (args, tail);
+  g_test_message ("%s → %d: %s", args[0], r.status, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autofree char *line = g_strdup_printf ("%s\n", out);
+  g_assert_cmpstr (r.out, ==, line);
+  gchar *data;
+  gsize len;
+  g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) text = sw_png_read_text ((const guint8 *) data, len, width, height, NULL, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
 }
 
 /* a 64 x 64 PPM at PATH: a red disc on white, as a rough drawing */
