@@ -202,6 +202,7 @@ test_model_list (void)
   g_assert_null (*stepwise_window_get_unlisted_models (window));
   /* stage II's steps default to the cascade's; the brush suits 64 px */
   g_assert_cmpint (g_settings_get_int (s, "sr-steps"), ==, SW_CASCADE_SR_STEPS);
+  g_assert_cmpint (g_settings_get_int (s, "sr-from"), ==, SW_CASCADE_SR_FROM);
   g_assert_cmpfloat (stepwise_canvas_get_brush_size (stepwise_window_get_canvas (window)), ==, 4.0);
   g_assert_cmpint (stepwise_canvas_get_size (stepwise_window_get_canvas (window)), ==, 64);
   ui_window_close (window);
@@ -246,6 +247,7 @@ test_generate (void)
   g_settings_set_string (s, "last-model", "");
   g_settings_set_int (s, "steps", 5);
   g_settings_set_int (s, "sr-steps", 4);
+  g_settings_set_int (s, "sr-from", SW_CASCADE_SR_FROM);
   g_settings_set_boolean (s, "new-seed", FALSE);
   g_settings_set_uint (s, "mode", 0);
   StepwiseWindow *window = new_window ();
@@ -301,6 +303,7 @@ test_generate (void)
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_MODEL), ==, "emoji-stage2.safetensors");
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_STEPS), ==, "4");
   g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_NOISE), ==, "50");
+  g_assert_cmpstr (stepwise_result_lookup (r, SW_JOB_KEY_SR_FROM), ==, "750");
 
   /* the same seed, the same bytes */
   Watch again = { .cancel_stage2_at = -1 };
@@ -361,7 +364,9 @@ is_alone (gpointer window)
 
 /* SDEdit from the 64 px canvas: stage I starts from its block means,
  * stage II from stage I's result upsampled, each noised as the engine
- * starts them; the scrubber's handle and label agree at the end */
+ * starts them (stage II at the Stage II Start setting, 500: its update at
+ * t = 498, where the default 750 starts at 830); the scrubber's handle and
+ * label agree at the end */
 static void
 test_sdedit (void)
 {
@@ -369,6 +374,7 @@ test_sdedit (void)
   g_settings_set_string (s, "last-model", "");
   g_settings_set_int (s, "steps", 12);
   g_settings_set_int (s, "sr-steps", 6);
+  g_settings_set_int (s, "sr-from", 500);
   g_settings_set_boolean (s, "new-seed", FALSE);
   StepwiseWindow *window = new_window ();
   stepwise_window_set_mode (window, STEPWISE_MODE_SDEDIT);
@@ -393,8 +399,9 @@ test_sdedit (void)
   job.job.seed = 7;
   job.job.image = g_bytes_get_data (at64, NULL);
   job.sr_steps = 6;
+  job.sr_from = 500;
   const int i2 = sw_cascade_sr_i_start (cascade, &job);
-  g_assert_cmpint (i2, >, 0);
+  g_assert_cmpint (i2, ==, 3);
   g_assert_cmpuint (w.seen->len, ==, (guint) ((12 - 4 + 1) + (6 - i2 + 1)));
   const Seen *first1 = &g_array_index (w.seen, Seen, 0), *first2 = &g_array_index (w.seen, Seen, 12 - 4 + 1);
   g_assert_cmpint (first1->stage, ==, 1);
@@ -433,6 +440,10 @@ test_sdedit (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, gtk_adjustment_get_upper (adj));
   g_assert_cmpstr (scrubber_label (scrubber), ==, "Stage II · step 6 of 6 · t = 0");
   screenshot ("cascade-sdedit.png");
+  /* the result puts its start back into the control */
+  g_settings_reset (s, "sr-from");
+  stepwise_window_show_result (window, stepwise_window_get_shown_result (window));
+  g_assert_cmpint (g_settings_get_int (s, "sr-from"), ==, 500);
   watch_clear (&w);
 
   /* the same with stage I alone, from i_start 10 of 33 (the defect: "Step
@@ -460,6 +471,7 @@ test_sdedit (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 0);
   watch_clear (&single);
   g_settings_set_string (s, "last-model", "");
+  g_settings_reset (s, "sr-from");
   ui_window_close (window);
 }
 

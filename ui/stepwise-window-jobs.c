@@ -282,7 +282,10 @@ start_job (StepwiseWindow *self)
   job->seed = (uint64_t) gtk_spin_button_get_value (self->seed_spin);
   job->cond = cond;
   if (cascade->stage2)
-    cjob.sr_steps = gtk_spin_button_get_value_as_int (self->sr_steps_spin);
+    {
+      cjob.sr_steps = gtk_spin_button_get_value_as_int (self->sr_steps_spin);
+      cjob.sr_from = gtk_spin_button_get_value_as_int (self->sr_from_spin);
+    }
   if (!encode (eps, GTK_EDITABLE (self->prompt_entry), cond, &error))
     {
       _stepwise_window_toast (self, error->message);

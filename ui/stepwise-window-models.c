@@ -55,6 +55,7 @@ on_model_selected (StepwiseWindow *self)
       /* the canvas follows stage I; a cascade reads it at its output's side */
       stepwise_canvas_set_geometry (self->canvas, eps->channels, eps->height);
       gtk_widget_set_visible (GTK_WIDGET (self->sr_steps_row), out != eps);
+      gtk_widget_set_visible (GTK_WIDGET (self->sr_from_row), out != eps);
     }
   else
     adw_view_switcher_title_set_subtitle (self->window_title, _("No model"));

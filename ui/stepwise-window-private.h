@@ -58,6 +58,8 @@ struct _StepwiseWindow
   GtkSpinButton       *steps_spin;
   AdwActionRow        *sr_steps_row;
   GtkSpinButton       *sr_steps_spin;
+  AdwActionRow        *sr_from_row;
+  GtkSpinButton       *sr_from_spin;
   GtkSpinButton       *seed_spin;
   GtkSpinButton       *batch_spin;
   StepwiseHistoryStrip *history_strip;

@@ -29,6 +29,7 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
     .guidance = (float) gtk_spin_button_get_value (self->guidance_spin),
     .i_start = (int) gtk_adjustment_get_value (self->start_adjustment),
     .sr_steps = gtk_spin_button_get_value_as_int (self->sr_steps_spin),
+    .sr_from = gtk_spin_button_get_value_as_int (self->sr_from_spin),
   };
   if (!sw_job_settings_from_text (meta, &s, &error))
     {
@@ -51,6 +52,7 @@ restore_settings (StepwiseWindow *self, GHashTable *meta)
   /* steps first: they bound i_start */
   gtk_spin_button_set_value (self->steps_spin, s.steps);
   gtk_spin_button_set_value (self->sr_steps_spin, s.sr_steps);
+  gtk_spin_button_set_value (self->sr_from_spin, s.sr_from);
   _stepwise_window_update_preview (self);
   if (g_hash_table_contains (meta, SW_JOB_KEY_I_START)
       && _stepwise_window_uses_start (_stepwise_window_get_mode (self)))

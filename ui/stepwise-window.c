@@ -439,6 +439,8 @@ stepwise_window_class_init (StepwiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_steps_row);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_steps_spin);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_from_row);
+  gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, sr_from_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, StepwiseWindow, history_strip);
@@ -482,6 +484,8 @@ stepwise_window_init (StepwiseWindow *self)
   g_settings_bind (self->settings, "steps", gtk_spin_button_get_adjustment (self->steps_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "sr-steps", gtk_spin_button_get_adjustment (self->sr_steps_spin),
+                   "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "sr-from", gtk_spin_button_get_adjustment (self->sr_from_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   /* the mode too: a sketch that comes back from the autosave shows */
   g_settings_bind (self->settings, "mode", self->mode_row, "selected", G_SETTINGS_BIND_DEFAULT);
