@@ -13,7 +13,12 @@ struct _StepwiseTrajectory
 {
   gatomicrefcount ref;
   int             max_frames, stages, channels, height, width;
-  GArray         *frames;   /* Frame */
+  GArray         *frames;   /* Frame, each at the side it was made at */
+  /* the last smaller frame asked for, upsampled: a cascade's stage I
+   * frames stay at 16 px (3 KB, not 48 KB, each), as the history keeps
+   * every result's trajectory */
+  int             up_k;     /* its index, -1: none */
+  GBytes         *up_x_t, *up_x0;
 };
 
 G_DEFINE_BOXED_TYPE (StepwiseTrajectory, stepwise_trajectory, stepwise_trajectory_ref, stepwise_trajectory_unref)
@@ -35,6 +40,7 @@ stepwise_trajectory_new (int n_frames, int stages, int channels, int height, int
   self->channels = channels;
   self->height = height;
   self->width = width;
+  self->up_k = -1;
   self->frames = g_array_new (FALSE, TRUE, sizeof (Frame));
   g_array_set_clear_func (self->frames, (GDestroyNotify) frame_clear);
   return self;
@@ -55,6 +61,8 @@ stepwise_trajectory_unref (StepwiseTrajectory *self)
   if (!g_atomic_ref_count_dec (&self->ref))
     return;
   g_array_unref (self->frames);
+  g_clear_pointer (&self->up_x_t, g_bytes_unref);
+  g_clear_pointer (&self->up_x0, g_bytes_unref);
   g_free (self);
 }
 
@@ -62,8 +70,6 @@ stepwise_trajectory_unref (StepwiseTrajectory *self)
 static GBytes *
 at_side (StepwiseTrajectory *self, int size, GBytes *image)
 {
-  if (size == self->height)
-    return g_bytes_ref (image);
   const int factor = self->height / size;
   const size_t n = (size_t) self->channels * self->height * self->width;
   float *up = g_new (float, n);
@@ -78,7 +84,7 @@ stepwise_trajectory_add (StepwiseTrajectory *self, int stage, int index, int ste
   g_return_if_fail (self != NULL);
   g_return_if_fail (size > 0 && self->height % size == 0 && self->height == self->width);
   g_return_if_fail (g_bytes_get_size (x_t) == sizeof (float) * self->channels * size * size);
-  Frame f = { stage, index, steps, t, size, at_side (self, size, x_t), at_side (self, size, x0) };
+  Frame f = { stage, index, steps, t, size, g_bytes_ref (x_t), g_bytes_ref (x0) };
   g_array_append_val (self->frames, f);
 }
 
@@ -123,10 +129,24 @@ stepwise_trajectory_get_frame (StepwiseTrajectory *self, guint k, int *index, in
     *index = f->index;
   if (t)
     *t = f->t;
+  GBytes *frame_x_t = f->x_t, *frame_x0 = f->x0;
+  if (f->size != self->height && (x_t || x0))
+    {
+      if (self->up_k != (int) k)
+        {
+          g_clear_pointer (&self->up_x_t, g_bytes_unref);
+          g_clear_pointer (&self->up_x0, g_bytes_unref);
+          self->up_x_t = at_side (self, f->size, f->x_t);
+          self->up_x0 = at_side (self, f->size, f->x0);
+          self->up_k = (int) k;
+        }
+      frame_x_t = self->up_x_t;
+      frame_x0 = self->up_x0;
+    }
   if (x_t)
-    *x_t = f->x_t;
+    *x_t = frame_x_t;
   if (x0)
-    *x0 = f->x0;
+    *x0 = frame_x0;
   return TRUE;
 }
 
