@@ -7,6 +7,7 @@
  * (sample, head) is one GEMM on the feature map in place, no transposes.
  * The (sample, head) pairs are independent and go to the threads whole. */
 #include "nn/layers-adm.h"
+#include "base/parallel.h"
 #include "nn/sums.h"
 
 #include <cblas.h>
@@ -31,7 +32,7 @@ attend_forward (int C, int N, int heads, int Tq, int Tk, const int *len,
   const int d = C / heads;
   const float scale = 1.0f / sqrtf ((float) d);
   const int ldq = N * Tq, ldk = N * Tk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays (4.0 * C * N * Tq * Tk))
   for (int nh = 0; nh < N * heads; nh++)
     {
       const int n = nh / heads;
@@ -77,7 +78,7 @@ attend_backward (int C, int N, int heads, int Tq, int Tk,
   const int d = C / heads;
   const float scale = 1.0f / sqrtf ((float) d);
   const int ldq = N * Tq, ldk = N * Tk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays (4.0 * C * N * Tq * Tk))
   for (int nh = 0; nh < N * heads; nh++)
     {
       const size_t qo = head_offset (N, heads, d, Tq, nh), ko = head_offset (N, heads, d, Tk, nh);
@@ -114,7 +115,7 @@ project_forward (int C, size_t M, const float *x, const float *attn,
 {
   sw_pointwise_forward (C, C, M, attn, wproj, bproj, out);
   const size_t n = (size_t) C * M;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++)
     out[i] += x[i];
 }
@@ -126,7 +127,7 @@ project_backward (int C, size_t M, const float *attn, const float *wproj, const 
 {
   const size_t n = (size_t) C * M;
   if (dx)
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++)
       dx[i] += dout[i];
   memset (dattn, 0, sizeof (float) * n);

@@ -403,7 +403,7 @@ sw_winograd_conv3x3 (int cin, int cout, int N, int H, int W,
   const size_t stride = planes (cin * chunk) + planes (cout * chunk) + row_scratch_floats (W);
   const size_t plane_u = (size_t) cout * cin + SKEW;
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (18.0 * cin * cout * (double) N * H * W))
   {
     transform_weights (cin, cout, weight, adjoint, U);  /* ends in a barrier */
     const int T = sw_team_size (), tid = sw_team_member ();
@@ -451,7 +451,7 @@ sw_winograd_conv3x3_weight_grad (int cin, int cout, int N, int H, int W,
   const size_t stride = planes (cin * chunk) + planes (cout * chunk) + row_scratch_floats (W)
                         + dU_floats;
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (18.0 * cin * cout * (double) N * H * W))
   {
     const int T = sw_team_size (), tid = sw_team_member ();
     float *V = work + dU_floats + tid * stride;
