@@ -21,7 +21,7 @@ sw_winograd_pays (const SwConvGeom *g, int N, int H, int W, bool adjoint)
   const size_t tiles = (size_t) N * ((H + 3) / 4) * ((W + 3) / 4);
   const int channels = adjoint ? g->cout : g->cin;
   return g->k == 3 && g->stride == 1 && g->pad == 1
-         && channels >= 8 && tiles >= 32 && (W > 8 || channels >= 128);
+         && channels >= 8 && tiles >= 32 && (W > 8 || channels >= 128 || tiles >= 128);
 }
 
 /* The 36 transformed planes (of U, V, M) are 36 streams read or written
