@@ -188,9 +188,9 @@ apply_a (float c0, float c1, float c2, float c3, float r[6])
  * whole runs, which GCC vectorises.  The transforms' loops read and write
  * disjoint rows of one scratch or plane block; GCC cannot see that (it
  * would need more than 10 run-time alias checks), hence "ivdep". */
-SW_VECTOR_CLONES static void
-input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
-           float *restrict dst, size_t plane, float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+input_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+              float *restrict dst, size_t plane, float *restrict scratch)
 {
   const int Wp = 4 * t->tw + 4;  /* x = -1 .. 4*tw + 2 */
   const int n = tx1 - tx0, m = n + 1;
@@ -252,10 +252,10 @@ input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
 /* The output of tiles tx0..tx1-1 of tile row ty, one channel of one image
  * (dst, H x W): the 4x4 block A^T M A + bias of each, cut to the image,
  * written or added.  M[k][i] at src + k*plane. */
-SW_VECTOR_CLONES static void
-output_row (const Tiling *t, const float *restrict src, size_t plane, float bias,
-            bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
-            float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+output_row_at (const Tiling *t, const float *restrict src, size_t plane, float bias,
+               bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
+               float *restrict scratch)
 {
   const int n = tx1 - tx0;
   float *S = scratch, *Y = S + 24 * n;  /* S (4, 6, n): down; Y (4, 4n): the rows */
@@ -300,9 +300,9 @@ output_row (const Tiling *t, const float *restrict src, size_t plane, float bias
 /* The adjoint of output_row: for tiles tx0..tx1-1 of tile row ty, the
  * 4x4 blocks dy of one channel's output gradient (src, H x W; zero outside
  * the image) taken back to dM = A dy A^T, dM[k][i] to dst + k*plane. */
-SW_VECTOR_CLONES static void
-gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
-              float *restrict dst, size_t plane, float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+gradient_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+                 float *restrict dst, size_t plane, float *restrict scratch)
 {
   const int n = tx1 - tx0, x0 = 4 * tx0, L = 4 * n;
   const int width = L < t->W - x0 ? L : t->W - x0;
@@ -341,6 +341,60 @@ gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int t
           m0[i] = r[0], m1[i] = r[1], m2[i] = r[2], m3[i] = r[3], m4[i] = r[4], m5[i] = r[5];
         }
     }
+}
+
+/* Whole tile rows of images 8 or 16 pixels wide (the stage I net's maps)
+ * go through copies of the transforms made with their sizes constant: GCC
+ * then unrolls the loops over 2 or 4 tiles into straight vector code, where
+ * the general copy spent them in loop control and scalar remainders (the
+ * three were a quarter of a batch-32 training step).  NARROW runs CALL,
+ * which reads the tiling T_, the run TX0_ .. TX1_ and the rest by name. */
+#define NARROW(t, tx0, tx1, CALL)                                              \
+  do                                                                           \
+    {                                                                          \
+      const bool whole_ = (tx0) == 0 && (tx1) == (t)->tw && (t)->W == 4 * (t)->tw; \
+      if (whole_ && (t)->W == 8)                                               \
+        {                                                                      \
+          const Tiling k_ = { (t)->N, (t)->H, 8, (t)->th, 2 }, *T_ = &k_;      \
+          const int TX0_ = 0, TX1_ = 2;                                        \
+          CALL;                                                                \
+        }                                                                      \
+      else if (whole_ && (t)->W == 16)                                         \
+        {                                                                      \
+          const Tiling k_ = { (t)->N, (t)->H, 16, (t)->th, 4 }, *T_ = &k_;     \
+          const int TX0_ = 0, TX1_ = 4;                                        \
+          CALL;                                                                \
+        }                                                                      \
+      else                                                                     \
+        {                                                                      \
+          const Tiling *T_ = (t);                                              \
+          const int TX0_ = (tx0), TX1_ = (tx1);                                \
+          CALL;                                                                \
+        }                                                                      \
+    }                                                                          \
+  while (0)
+
+SW_VECTOR_CLONES static void
+input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+           float *restrict dst, size_t plane, float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, input_row_at (T_, src, ty, TX0_, TX1_, dst, plane, scratch));
+}
+
+SW_VECTOR_CLONES static void
+output_row (const Tiling *t, const float *restrict src, size_t plane, float bias,
+            bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
+            float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, output_row_at (T_, src, plane, bias, accumulate, ty, TX0_, TX1_, dst,
+                                      scratch));
+}
+
+SW_VECTOR_CLONES static void
+gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+              float *restrict dst, size_t plane, float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, gradient_row_at (T_, src, ty, TX0_, TX1_, dst, plane, scratch));
 }
 
 /* The run of tiles from tile p to the end of its tile row or to p1,
