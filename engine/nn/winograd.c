@@ -21,7 +21,8 @@ sw_winograd_pays (const SwConvGeom *g, int N, int H, int W, bool adjoint)
   const size_t tiles = (size_t) N * ((H + 3) / 4) * ((W + 3) / 4);
   const int channels = adjoint ? g->cout : g->cin;
   return g->k == 3 && g->stride == 1 && g->pad == 1
-         && channels >= 8 && tiles >= 32 && (W > 8 || channels >= 128 || tiles >= 128);
+         && channels >= 8 && tiles >= 32
+         && (W > 8 || W == 4 || channels >= 128 || tiles >= 128);
 }
 
 /* The 36 transformed planes (of U, V, M) are 36 streams read or written
@@ -343,9 +344,9 @@ gradient_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, in
     }
 }
 
-/* Whole tile rows of images 8 or 16 pixels wide (the stage I net's maps)
- * go through copies of the transforms made with their sizes constant: GCC
- * then unrolls the loops over 2 or 4 tiles into straight vector code, where
+/* Whole tile rows of images 4, 8 or 16 pixels wide (the stage I net's
+ * maps) go through copies of the transforms made with their sizes constant:
+ * GCC then unrolls the loops over 1, 2 or 4 tiles into straight code, where
  * the general copy spent them in loop control and scalar remainders (the
  * three were a quarter of a batch-32 training step).  NARROW runs CALL,
  * which reads the tiling T_, the run TX0_ .. TX1_ and the rest by name. */
@@ -353,18 +354,12 @@ gradient_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, in
   do                                                                           \
     {                                                                          \
       const bool whole_ = (tx0) == 0 && (tx1) == (t)->tw && (t)->W == 4 * (t)->tw; \
-      if (whole_ && (t)->W == 8)                                               \
-        {                                                                      \
-          const Tiling k_ = { (t)->N, (t)->H, 8, (t)->th, 2 }, *T_ = &k_;      \
-          const int TX0_ = 0, TX1_ = 2;                                        \
-          CALL;                                                                \
-        }                                                                      \
+      if (whole_ && (t)->W == 4)                                               \
+        NARROW_AT (t, 4, CALL)                                                 \
+      else if (whole_ && (t)->W == 8)                                          \
+        NARROW_AT (t, 8, CALL)                                                 \
       else if (whole_ && (t)->W == 16)                                         \
-        {                                                                      \
-          const Tiling k_ = { (t)->N, (t)->H, 16, (t)->th, 4 }, *T_ = &k_;     \
-          const int TX0_ = 0, TX1_ = 4;                                        \
-          CALL;                                                                \
-        }                                                                      \
+        NARROW_AT (t, 16, CALL)                                                \
       else                                                                     \
         {                                                                      \
           const Tiling *T_ = (t);                                              \
@@ -373,6 +368,13 @@ gradient_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, in
         }                                                                      \
     }                                                                          \
   while (0)
+/* CALL on a whole tile row of T's images, their width the constant W */
+#define NARROW_AT(t, w, CALL)                                                  \
+  {                                                                            \
+    const Tiling k_ = { (t)->N, (t)->H, (w), (t)->th, (w) / 4 }, *T_ = &k_;    \
+    const int TX0_ = 0, TX1_ = (w) / 4;                                        \
+    CALL;                                                                      \
+  }
 
 SW_VECTOR_CLONES static void
 input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
