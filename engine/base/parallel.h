@@ -9,11 +9,31 @@
  * so a result depends on the thread count but never on timing. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+/* Waking a sleeping team costs about 23 us on the 2-core VM we measure
+ * on (OMP_WAIT_POLICY=passive, which sw_blas_setup asks for), a barrier
+ * half that: the 16x16 resunet's forward at batch 2 (one CFG step) ran
+ * 196 teams, and on one thread it took 0.21 s a generation against 0.35 s
+ * on two.  An op smaller than these runs on its caller's thread alone.
+ * The choice depends on the shapes only, so a result never depends on
+ * timing.  The FLOP bound keeps that forward's 3x3 convolutions (9.4
+ * MFLOP) on one thread: with another process on the second core, as on a
+ * shared machine, a team of two was slower than one. */
+#define SW_PARALLEL_MIN 32768               /* values an elementwise op reads */
+#define SW_PARALLEL_MIN_FLOPS 16777216.0    /* GEMM-based ops */
+
+/* whether a GEMM-based op of FLOPS pays for a team */
+static inline bool
+sw_parallel_pays (double flops)
+{
+  return flops >= SW_PARALLEL_MIN_FLOPS;
+}
 
 /* threads the engine uses (OMP_NUM_THREADS, else the cores) */
 int  sw_num_threads (void);

@@ -2,6 +2,7 @@
  * scaled by 1 + scale and shifted, both from the conditioning vector.  The
  * "1 +" puts a net whose projection gives 0 at plain GroupNorm. */
 #include "nn/layers-adm.h"
+#include "base/parallel.h"
 #include "nn/sums.h"
 
 #include <string.h>
@@ -12,7 +13,7 @@ sw_adagn_forward (int C, int N, int HW, int G, const float *inp,
                   float *mean, float *rstd, float *normed, float *out)
 {
   sw_groupnorm_forward (C, N, HW, G, inp, gamma, beta, mean, rstd, normed);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {
@@ -31,7 +32,7 @@ sw_adagn_backward (int C, int N, int HW, int G, const float *inp,
                    float *dinp, float *dgamma, float *dbeta, float *dss, float *work)
 {
   /* work (C, N, HW): the gradient of GroupNorm's output */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {

@@ -7,6 +7,9 @@
  * (sample, head) is one GEMM on the feature map in place, no transposes.
  * The (sample, head) pairs are independent and go to the threads whole. */
 #include "nn/layers-adm.h"
+#include "base/parallel.h"
+#include "base/simd.h"
+#include "nn/exp-neg.h"
 #include "nn/sums.h"
 
 #include <cblas.h>
@@ -21,6 +24,28 @@ head_offset (int N, int heads, int d, int T, int nh)
   return ((size_t) (nh % heads) * d * N + nh / heads) * T;
 }
 
+/* A row of logits to the softmax of its first L values, 0 after them.
+ * Subtracting the row's largest logit keeps exp in range (logits of 1e4
+ * would overflow it otherwise) and leaves every argument <= 0, where
+ * exp_neg_fast vectorises: libm's scalar expf and the sum into one double
+ * were most of a 64-token attention's time outside its GEMMs. */
+SW_VECTOR_CLONES static void
+softmax_row (float *restrict row, int L, int Tk)
+{
+  float max = -INFINITY;
+  for (int j = 0; j < L; j++)
+    max = row[j] > max ? row[j] : max;
+  for (int j = 0; j < L; j++)
+    row[j] = exp_neg_fast (row[j] - max);
+  double sum, unused;
+  sw_sums (row, 0.0f, row, 0.0f, L, &sum, &unused);
+  const float inv = L > 0 ? (float) (1.0 / sum) : 0.0f;
+  for (int j = 0; j < L; j++)
+    row[j] *= inv;
+  for (int j = L; j < Tk; j++)
+    row[j] = 0.0f;
+}
+
 /* The attention of every (sample, head): q (C, N, Tq), k and v (C, N, Tk)
  * -> o (C, N, Tq), probs (N, heads, Tq, Tk).  LEN (N), when given, keeps
  * the first len[n] keys of sample n; a sample with none gets o = 0. */
@@ -31,7 +56,7 @@ attend_forward (int C, int N, int heads, int Tq, int Tk, const int *len,
   const int d = C / heads;
   const float scale = 1.0f / sqrtf ((float) d);
   const int ldq = N * Tq, ldk = N * Tk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays (4.0 * C * N * Tq * Tk))
   for (int nh = 0; nh < N * heads; nh++)
     {
       const int n = nh / heads;
@@ -42,25 +67,7 @@ attend_forward (int C, int N, int heads, int Tq, int Tk, const int *len,
       cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, Tq, Tk, d,
                    scale, q + qo, ldq, k + ko, ldk, 0.0f, P, Tk);
       for (int i = 0; i < Tq; i++)
-        {
-          float *row = P + (size_t) i * Tk;
-          /* subtracting the row's largest logit keeps exp in range:
-           * logits of 1e4 would overflow it otherwise */
-          float max = -INFINITY;
-          for (int j = 0; j < L; j++)
-            max = row[j] > max ? row[j] : max;
-          double sum = 0.0;
-          for (int j = 0; j < L; j++)
-            {
-              row[j] = expf (row[j] - max);
-              sum += row[j];
-            }
-          const float inv = L > 0 ? (float) (1.0 / sum) : 0.0f;
-          for (int j = 0; j < L; j++)
-            row[j] *= inv;
-          for (int j = L; j < Tk; j++)
-            row[j] = 0.0f;
-        }
+        softmax_row (P + (size_t) i * Tk, L, Tk);
       /* Oᵀ (d, Tq) = Vᵀ (d, Tk) Pᵀ */
       cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, d, Tq, Tk,
                    1.0f, v + ko, ldk, P, Tk, 0.0f, o + qo, ldq);
@@ -77,7 +84,7 @@ attend_backward (int C, int N, int heads, int Tq, int Tk,
   const int d = C / heads;
   const float scale = 1.0f / sqrtf ((float) d);
   const int ldq = N * Tq, ldk = N * Tk;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays (4.0 * C * N * Tq * Tk))
   for (int nh = 0; nh < N * heads; nh++)
     {
       const size_t qo = head_offset (N, heads, d, Tq, nh), ko = head_offset (N, heads, d, Tk, nh);
@@ -93,9 +100,8 @@ attend_backward (int C, int N, int heads, int Tq, int Tk,
         {
           const float *p = P + (size_t) i * Tk;
           float *g = dS + (size_t) i * Tk;
-          double dot = 0.0;
-          for (int j = 0; j < Tk; j++)
-            dot += (double) p[j] * g[j];
+          double unused, dot;
+          sw_sums (p, 0.0f, g, 0.0f, Tk, &unused, &dot);
           for (int j = 0; j < Tk; j++)
             g[j] = p[j] * (g[j] - (float) dot);
         }
@@ -114,7 +120,7 @@ project_forward (int C, size_t M, const float *x, const float *attn,
 {
   sw_pointwise_forward (C, C, M, attn, wproj, bproj, out);
   const size_t n = (size_t) C * M;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
   for (size_t i = 0; i < n; i++)
     out[i] += x[i];
 }
@@ -126,7 +132,7 @@ project_backward (int C, size_t M, const float *attn, const float *wproj, const 
 {
   const size_t n = (size_t) C * M;
   if (dx)
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++)
       dx[i] += dout[i];
   memset (dattn, 0, sizeof (float) * n);

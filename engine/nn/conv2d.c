@@ -68,7 +68,7 @@ sw_conv2d_forward (const SwConvGeom *g, int N, int H, int W,
   const size_t rows = (size_t) N * u.Ho, per_chunk = sw_im2col_rows_per_chunk (&u, g->cin);
   const size_t stride = chunk_floats (&u) + (size_t) g->cout * K;
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (2.0 * g->cout * K * (double) ldo))
   {
     const int T = sw_team_size (), tid = sw_team_member ();
     float *col = work + tid * stride;
@@ -108,7 +108,7 @@ sw_conv2d_backward (const SwConvGeom *g, int N, int H, int W,
   const bool winograd_dinp = sw_winograd_pays (g, N, H, W, true);
   const bool winograd_dweight = sw_winograd_pays (g, N, H, W, false);
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (2.0 * g->cout * K * (double) ldo))
   {
     const int T = sw_team_size (), tid = sw_team_member ();
     float *col = work + tid * stride;

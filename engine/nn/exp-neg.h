@@ -1,14 +1,10 @@
 /* exp-neg.h: what the elementwise layers (GELU, SiLU) share: exp of a
  * non-positive argument as a branch-free polynomial, so their loops
- * vectorise (libm's scalar expf does not), and the size below which they
- * run on one thread. */
+ * vectorise (libm's scalar expf does not). */
 #pragma once
 
 #include <stdint.h>
 #include <string.h>
-
-/* below this many values a thread team costs more than it saves */
-#define SW_PARALLEL_MIN 32768
 
 /* exp(x) for x <= 0: 2^k e^r with k = round(x / ln 2) and r = x - k ln 2
  * (ln 2 in two parts, Cody-Waite, so r is exact enough), |r| <= ln2/2, and

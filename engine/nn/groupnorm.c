@@ -4,6 +4,7 @@
 #include "nn/layers-adm.h"
 #include "nn/sums.h"
 #include "base/error.h"
+#include "base/parallel.h"
 
 #include <math.h>
 
@@ -24,7 +25,7 @@ sw_groupnorm_forward (int C, int N, int HW, int G, const float *inp,
   const int cg = C / G;
   const double count = (double) cg * HW;
   /* each (n, g) is cg runs of HW values, one per channel */
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
   for (int ng = 0; ng < N * G; ng++)
     {
       const int n = ng / G, g = ng % G;
@@ -66,8 +67,9 @@ sw_groupnorm_backward (int C, int N, int HW, int G, const float *inp,
 {
   const int cg = C / G;
   /* dgamma[c] = sum dy * xhat, dbeta[c] = sum dy, over the batch */
+  const bool team = (size_t) C * N * HW >= SW_PARALLEL_MIN;
   if (dgamma || dbeta)
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (team)
     for (int c = 0; c < C; c++)
       {
         double sg = 0.0, sb = 0.0;
@@ -91,7 +93,7 @@ sw_groupnorm_backward (int C, int N, int HW, int G, const float *inp,
   /* with g = gamma * dy, the gradient through the group's statistics:
    * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) over the group */
   const double count = (double) cg * HW;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (team)
   for (int ng = 0; ng < N * G; ng++)
     {
       const int n = ng / G, grp = ng % G;

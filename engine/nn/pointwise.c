@@ -12,7 +12,7 @@ void
 sw_pointwise_forward (int cin, int cout, size_t M, const float *inp,
                       const float *weight, const float *bias, float *out)
 {
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (2.0 * cin * cout * (double) M))
   {
     size_t begin, end;
     sw_split (M, sw_team_member (), sw_team_size (), &begin, &end);
@@ -34,7 +34,7 @@ sw_pointwise_backward (int cin, int cout, size_t M, const float *inp,
                        const float *weight, const float *dout,
                        float *dinp, float *dweight, float *dbias)
 {
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (2.0 * cin * cout * (double) M))
   {
     const int T = sw_team_size (), tid = sw_team_member ();
     size_t begin, end;

@@ -1,13 +1,10 @@
 #include "nn/winograd.h"
+#include "nn/winograd-weights.h"
 #include "base/parallel.h"
 #include "base/simd.h"
 
 #include <cblas.h>
 #include <string.h>
-
-/* A tile is 4x4 output pixels; it reads 6x6 input pixels, which the
- * transforms take to 36 values, one per GEMM. */
-#define NK 36
 
 /* Each thread transforms at most this many floats of tiles at once (its V
  * and M): the 36 GEMMs then read them from cache.  The tiles of a chunk,
@@ -21,15 +18,9 @@ sw_winograd_pays (const SwConvGeom *g, int N, int H, int W, bool adjoint)
   const size_t tiles = (size_t) N * ((H + 3) / 4) * ((W + 3) / 4);
   const int channels = adjoint ? g->cout : g->cin;
   return g->k == 3 && g->stride == 1 && g->pad == 1
-         && channels >= 8 && tiles >= 32 && (W > 8 || channels >= 128);
+         && channels >= 8 && tiles >= 32
+         && (W > 8 || W == 4 || channels >= 128 || tiles >= 128);
 }
-
-/* The 36 transformed planes (of U, V, M) are 36 streams read or written
- * side by side; a whole number of pages apart they would all fall in the
- * same L1 sets and evict each other (with F(2x2, 3x3), that made the
- * forward of two 28x28 images twice as slow).  Each plane starts this many
- * floats (a cache line) further along. */
-#define SKEW 16
 
 /* floats of the 36 planes of PLANE floats each, skewed */
 static size_t
@@ -66,73 +57,24 @@ sw_winograd_work_floats (int cin, int cout, int W)
   return weights + (size_t) sw_num_threads () * per_thread;
 }
 
-/* G, 6x3, takes a kernel's row (or column) to the transformed space */
-static const float G[6][3] = {
-  { 1.0f / 4, 0.0f, 0.0f },
-  { -1.0f / 6, -1.0f / 6, -1.0f / 6 },
-  { -1.0f / 6, 1.0f / 6, -1.0f / 6 },
-  { 1.0f / 24, 1.0f / 12, 1.0f / 6 },
-  { 1.0f / 24, -1.0f / 12, 1.0f / 6 },
-  { 0.0f, 0.0f, 1.0f },
-};
-
 /* U[k][o][i] = (G g G^T)[k] for the kernel g that takes input channel i
- * to output channel o */
+ * to output channel o (winograd-weights.c, a row o at a time) */
 static void
 transform_weights (int cin, int cout, const float *weight, bool adjoint, float *U)
 {
-  const size_t plane = (size_t) cout * cin;
 #pragma omp for
-  for (size_t oi = 0; oi < plane; oi++)
-    {
-      const int o = (int) (oi / cin), i = (int) (oi % cin);
-      float g[3][3];
-      for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++)
-          g[a][b] = adjoint ? weight[(((size_t) i * cout + o) * 3 + 2 - a) * 3 + 2 - b]
-                            : weight[(((size_t) o * cin + i) * 3 + a) * 3 + b];
-      float t[6][3];
-      for (int a = 0; a < 6; a++)
-        for (int b = 0; b < 3; b++)
-          t[a][b] = G[a][0] * g[0][b] + G[a][1] * g[1][b] + G[a][2] * g[2][b];
-      for (int a = 0; a < 6; a++)
-        for (int b = 0; b < 6; b++)
-          U[(size_t) (a * 6 + b) * (plane + SKEW) + oi]
-            = t[a][0] * G[b][0] + t[a][1] * G[b][1] + t[a][2] * G[b][2];
-    }
+  for (int o = 0; o < cout; o++)
+    sw_winograd_transform_weight_row (cin, cout, weight, adjoint, o, U);
 }
 
-/* The adjoint of transform_weights (not ADJOINT): weight[o][i] +=
- * G^T dU[.][o][i] G, the gradient of the 3x3 kernel from that of its
- * transform. */
+/* The adjoint of transform_weights (not ADJOINT): dweight[o][i] +=
+ * G^T dU[.][o][i] G */
 static void
 weight_gradient (int cin, int cout, const float *dU, float *dweight)
 {
-  const size_t plane = (size_t) cout * cin;
 #pragma omp for
-  for (size_t oi = 0; oi < plane; oi++)
-    {
-      float u[6][6], t[3][6];
-      for (int k = 0; k < NK; k++)
-        u[k / 6][k % 6] = dU[k * (plane + SKEW) + oi];
-      for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 6; b++)
-          {
-            float s = 0.0f;
-            for (int c = 0; c < 6; c++)
-              s += G[c][a] * u[c][b];
-            t[a][b] = s;
-          }
-      float *g = dweight + oi * 9;
-      for (int a = 0; a < 3; a++)
-        for (int b = 0; b < 3; b++)
-          {
-            float s = 0.0f;
-            for (int c = 0; c < 6; c++)
-              s += t[a][c] * G[c][b];
-            g[a * 3 + b] += s;
-          }
-    }
+  for (int o = 0; o < cout; o++)
+    sw_winograd_weight_gradient_row (cin, cout, dU, o, dweight);
 }
 
 typedef struct {
@@ -188,9 +130,9 @@ apply_a (float c0, float c1, float c2, float c3, float r[6])
  * whole runs, which GCC vectorises.  The transforms' loops read and write
  * disjoint rows of one scratch or plane block; GCC cannot see that (it
  * would need more than 10 run-time alias checks), hence "ivdep". */
-SW_VECTOR_CLONES static void
-input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
-           float *restrict dst, size_t plane, float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+input_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+              float *restrict dst, size_t plane, float *restrict scratch)
 {
   const int Wp = 4 * t->tw + 4;  /* x = -1 .. 4*tw + 2 */
   const int n = tx1 - tx0, m = n + 1;
@@ -252,10 +194,10 @@ input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
 /* The output of tiles tx0..tx1-1 of tile row ty, one channel of one image
  * (dst, H x W): the 4x4 block A^T M A + bias of each, cut to the image,
  * written or added.  M[k][i] at src + k*plane. */
-SW_VECTOR_CLONES static void
-output_row (const Tiling *t, const float *restrict src, size_t plane, float bias,
-            bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
-            float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+output_row_at (const Tiling *t, const float *restrict src, size_t plane, float bias,
+               bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
+               float *restrict scratch)
 {
   const int n = tx1 - tx0;
   float *S = scratch, *Y = S + 24 * n;  /* S (4, 6, n): down; Y (4, 4n): the rows */
@@ -300,9 +242,9 @@ output_row (const Tiling *t, const float *restrict src, size_t plane, float bias
 /* The adjoint of output_row: for tiles tx0..tx1-1 of tile row ty, the
  * 4x4 blocks dy of one channel's output gradient (src, H x W; zero outside
  * the image) taken back to dM = A dy A^T, dM[k][i] to dst + k*plane. */
-SW_VECTOR_CLONES static void
-gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
-              float *restrict dst, size_t plane, float *restrict scratch)
+static inline __attribute__ ((always_inline)) void
+gradient_row_at (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+                 float *restrict dst, size_t plane, float *restrict scratch)
 {
   const int n = tx1 - tx0, x0 = 4 * tx0, L = 4 * n;
   const int width = L < t->W - x0 ? L : t->W - x0;
@@ -341,6 +283,61 @@ gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int t
           m0[i] = r[0], m1[i] = r[1], m2[i] = r[2], m3[i] = r[3], m4[i] = r[4], m5[i] = r[5];
         }
     }
+}
+
+/* Whole tile rows of images 4, 8 or 16 pixels wide (the stage I net's
+ * maps) go through copies of the transforms made with their sizes constant:
+ * GCC then unrolls the loops over 1, 2 or 4 tiles into straight code, where
+ * the general copy spent them in loop control and scalar remainders (the
+ * three were a quarter of a batch-32 training step).  NARROW runs CALL,
+ * which reads the tiling T_, the run TX0_ .. TX1_ and the rest by name. */
+#define NARROW(t, tx0, tx1, CALL)                                              \
+  do                                                                           \
+    {                                                                          \
+      const bool whole_ = (tx0) == 0 && (tx1) == (t)->tw && (t)->W == 4 * (t)->tw; \
+      if (whole_ && (t)->W == 4)                                               \
+        NARROW_AT (t, 4, CALL)                                                 \
+      else if (whole_ && (t)->W == 8)                                          \
+        NARROW_AT (t, 8, CALL)                                                 \
+      else if (whole_ && (t)->W == 16)                                         \
+        NARROW_AT (t, 16, CALL)                                                \
+      else                                                                     \
+        {                                                                      \
+          const Tiling *T_ = (t);                                              \
+          const int TX0_ = (tx0), TX1_ = (tx1);                                \
+          CALL;                                                                \
+        }                                                                      \
+    }                                                                          \
+  while (0)
+/* CALL on a whole tile row of T's images, their width the constant W */
+#define NARROW_AT(t, w, CALL)                                                  \
+  {                                                                            \
+    const Tiling k_ = { (t)->N, (t)->H, (w), (t)->th, (w) / 4 }, *T_ = &k_;    \
+    const int TX0_ = 0, TX1_ = (w) / 4;                                        \
+    CALL;                                                                      \
+  }
+
+SW_VECTOR_CLONES static void
+input_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+           float *restrict dst, size_t plane, float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, input_row_at (T_, src, ty, TX0_, TX1_, dst, plane, scratch));
+}
+
+SW_VECTOR_CLONES static void
+output_row (const Tiling *t, const float *restrict src, size_t plane, float bias,
+            bool accumulate, int ty, int tx0, int tx1, float *restrict dst,
+            float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, output_row_at (T_, src, plane, bias, accumulate, ty, TX0_, TX1_, dst,
+                                      scratch));
+}
+
+SW_VECTOR_CLONES static void
+gradient_row (const Tiling *t, const float *restrict src, int ty, int tx0, int tx1,
+              float *restrict dst, size_t plane, float *restrict scratch)
+{
+  NARROW (t, tx0, tx1, gradient_row_at (T_, src, ty, TX0_, TX1_, dst, plane, scratch));
 }
 
 /* The run of tiles from tile p to the end of its tile row or to p1,
@@ -403,7 +400,7 @@ sw_winograd_conv3x3 (int cin, int cout, int N, int H, int W,
   const size_t stride = planes (cin * chunk) + planes (cout * chunk) + row_scratch_floats (W);
   const size_t plane_u = (size_t) cout * cin + SKEW;
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (18.0 * cin * cout * (double) N * H * W))
   {
     transform_weights (cin, cout, weight, adjoint, U);  /* ends in a barrier */
     const int T = sw_team_size (), tid = sw_team_member ();
@@ -451,7 +448,7 @@ sw_winograd_conv3x3_weight_grad (int cin, int cout, int N, int H, int W,
   const size_t stride = planes (cin * chunk) + planes (cout * chunk) + row_scratch_floats (W)
                         + dU_floats;
 
-#pragma omp parallel
+#pragma omp parallel if (sw_parallel_pays (18.0 * cin * cout * (double) N * H * W))
   {
     const int T = sw_team_size (), tid = sw_team_member ();
     float *V = work + dU_floats + tid * stride;

@@ -34,11 +34,16 @@
 /* Whether the convolution (its input gradient when ADJOINT) is one this
  * file computes (k 3, stride 1, pad 1) and faster here than by im2col: at
  * least 8 channels into the GEMMs and 32 tiles, and for images 8 pixels
- * wide or less (runs of 2 tiles), 128 channels.  Forward, best of 30 on 2
- * Zen cores, against im2col: 64 channels of two 32x32 images 0.83 / 1.59
- * ms, of two 16x16 (32 tiles) 0.31 / 0.49 ms, of eight 8x8 (32 tiles)
- * 0.68 / 0.61 ms; 128 channels of eight 8x8 1.12 / 1.65 ms, of four
- * (16 tiles) 0.78 / 0.82 ms; 64 into 3 at 32x32 0.32 / 0.94 ms. */
+ * wide or less (runs of 2 tiles), 128 channels or 128 tiles, except at 4
+ * wide (one tile across, whose transforms have a constant-size copy,
+ * winograd.c's NARROW).  Forward, best of 30 on 2 Zen cores, against
+ * im2col: 64 channels of two 32x32 images 0.83 / 1.59 ms, of two 16x16
+ * (32 tiles) 0.31 / 0.49 ms, of eight 8x8 (32 tiles) 0.68 / 0.61 ms; 128
+ * channels of eight 8x8 1.12 / 1.65 ms, of four (16 tiles) 0.78 / 0.82
+ * ms; 64 into 3 at 32x32 0.32 / 0.94 ms.
+ * The stage I net's batch-32 training step, whose 8x8 maps of 64 channels
+ * make 128 tiles, took 8% less with them here (one thread, CPU time), and
+ * 4% less again with its 4x4 maps (32 tiles) here too. */
 bool   sw_winograd_pays (const SwConvGeom *g, int N, int H, int W, bool adjoint);
 
 /* scratch floats sw_winograd_conv3x3 needs for these channels and width */
