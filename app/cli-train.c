@@ -265,7 +265,8 @@ sw_cli_train (int argc, char **argv)
   double lr = 0, gamma = -1, sigma = -1, p_uncond = -1, ema = -1, word_lr = -1, repeat_rare = -1;
   double weight_decay = -1, min_snr = -1, minutes = 0;
   int warmup = -1, crop = 0, aug_max = -1;
-  gboolean base_emoji = FALSE, balanced_prompts = FALSE;
+  gboolean base_emoji = FALSE;
+  g_autofree char *prompt_draw = NULL;
   gint64 seed = -1;
   gboolean no_scheduler = FALSE, resume = FALSE, force = FALSE;
   const GOptionEntry entries[] = {
@@ -287,7 +288,7 @@ sw_cli_train (int argc, char **argv)
     { "min-snr", 0, 0, G_OPTION_ARG_DOUBLE, &min_snr, "Weight each image's loss by Min-SNR-gamma with this gamma (default 0: none)", "G" },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Raise the rate linearly to LR over the first N steps (emoji-stage1: 500; 0: none)", "N" },
     { "base-emoji", 0, 0, G_OPTION_ARG_NONE, &base_emoji, "Train on the base emoji only: no skin-tone variants, no flags (1,609 of 3,655)", NULL },
-    { "balanced-prompts", 0, 0, G_OPTION_ARG_NONE, &balanced_prompts, "Draw each caption term alone equally often on every image, and a name of several words whole a third of the time (default: a random subset of the terms)", NULL },
+    { "prompt-draw", 0, 0, G_OPTION_ARG_STRING, &prompt_draw, "How an image's prompt is drawn from its caption's terms: subset (k uniform in 1..n, then k terms) or balanced (each term alone equally often on every image, a name of several words whole a third of the time); default: the recipe's", "subset|balanced" },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &minutes, "Stop after the epoch that passes M minutes of training, checkpointed and exported", "M" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Base width of a residual attention UNet (emoji-stage1: 32)", "N" },
     { "mult", 0, 0, G_OPTION_ARG_STRING, &mult, "Its width multiplier per level (emoji-stage1: 1,2,2)", "LIST" },
@@ -346,7 +347,12 @@ sw_cli_train (int argc, char **argv)
   if (min_snr >= 0) recipe.min_snr = (float) min_snr;
   if (warmup >= 0) recipe.warmup = warmup;
   if (base_emoji) recipe.base_emoji = true;
-  if (balanced_prompts) recipe.balanced_prompts = true;
+  if (prompt_draw)
+    {
+      if (g_strcmp0 (prompt_draw, "subset") != 0 && g_strcmp0 (prompt_draw, "balanced") != 0)
+        return sw_cli_failf (CMD, "--prompt-draw “%s” is unknown; accepted: subset, balanced", prompt_draw);
+      recipe.balanced_prompts = prompt_draw[0] == 'b';
+    }
   if ((crop || aug_max >= 0) && recipe.sr_factor == 0)
     return sw_cli_failf (CMD, "--crop and --aug-max shape a super-resolution recipe; “%s” is not one "
                          "(accepted: emoji-stage2)", recipe.model.name);

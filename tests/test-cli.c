@@ -118,6 +118,8 @@ test_errors (void)
   expect_error (train_cond_time, "conditioning points “every” do not fit the recipe “flow-time” (a time UNet)");
   const char *train_embed[] = { "train", "flow-time", "--embed", "8", NULL };
   expect_error (train_embed, "word embedding width 8 does not fit the recipe “flow-time” (a time UNet); accepted: 0 (none)");
+  const char *train_draw[] = { "train", "emoji-stage1", "--prompt-draw", "all", NULL };
+  expect_error (train_draw, "--prompt-draw “all” is unknown; accepted: subset, balanced");
   const char *train_epochs[] = { "train", "flow-class", "--sample-epochs", "1,x", NULL };
   expect_error (train_epochs, "--sample-epochs: “x” is not a whole number");
   const char *sample_none[] = { "sample", NULL };
