@@ -13,7 +13,6 @@ struct _SwCaptionTerms {
   int *name_terms;      /* (n) how many of caption i's terms are its name's words (they come first) */
   int *pick, *chosen;   /* scratch for a draw: (most terms), (most words) */
   int most_terms, most_words;
-  int n_added;          /* captions added so far */
 };
 
 /* Appends TEXT's words as one term unless an equal term was added for
@@ -54,8 +53,9 @@ sw_caption_name (const char *caption)
   return colon ? g_strndup (caption, colon - caption) : g_strdup (caption);
 }
 
+/* CAPTION's terms as caption I's, its name's words first */
 static gboolean
-add_caption (SwCaptionTerms *t, const SwPromptEncoder *enc, const char *caption, GError **error)
+add_caption (SwCaptionTerms *t, const SwPromptEncoder *enc, int i, const char *caption, GError **error)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *colon = strrchr (caption, ':');
@@ -69,7 +69,6 @@ add_caption (SwCaptionTerms *t, const SwPromptEncoder *enc, const char *caption,
       const char *one[] = { *w, NULL };
       ok = add_term (t, enc, one, seen, &unknown);
     }
-  int i = t->n_added++;
   t->name_terms[i] = (int) t->first_word->len - 1 - t->first_term[i];
   for (char **k = keywords; ok && *k; k++)
     {
@@ -98,7 +97,7 @@ sw_caption_terms_new (const SwPromptEncoder *enc, const char * const *captions, 
   for (int i = 0; i < n; i++)
     {
       t->first_term[i] = (int) t->first_word->len - 1;
-      if (!captions[i] || !add_caption (t, enc, captions[i], error))
+      if (!captions[i] || !add_caption (t, enc, i, captions[i], error))
         {
           if (!captions[i])
             g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
