@@ -409,13 +409,12 @@ sw_cli_eval_prompts (int argc, char **argv)
 {
   g_autofree char *prompt_list = NULL, *grid = NULL, *sr_path = NULL;
   int per = G_MININT, steps = 33;   /* G_MININT: --per-prompt not given */
-  int sr_steps = 0, sr_level = -1, sr_from = -1;   /* not given: the cascade's defaults */
-  double sr_guidance = -1.0;
+  SwCliSrOptions stage2;
   double guidance = 7.0;
   gint64 seed = 0;
   gboolean json = FALSE, names = FALSE;
   int caption_images = 0;
-  const GOptionEntry entries[] = {
+  GOptionEntry entries[] = {
     { "caption-loss", 0, 0, G_OPTION_ARG_INT, &caption_images,
       "Also report how much the prompt lowers the loss, on N training images (default 0: not)", "N" },
     { "prompts", 0, 0, G_OPTION_ARG_STRING, &prompt_list,
@@ -436,17 +435,10 @@ sw_cli_eval_prompts (int argc, char **argv)
     { "sr", 0, 0, G_OPTION_ARG_FILENAME, &sr_path,
       "Score the cascade: MODEL is its stage I and FILE its stage II; the samples are scored at "
       "32 px", "FILE" },
-    { "sr-steps", 0, 0, G_OPTION_ARG_INT, &sr_steps, "Stage II's strided steps (default 20)", "N" },
-    { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &sr_guidance,
-      "Stage II's guidance, when it reads the prompt (default 4)", "G" },
-    { "sr-noise", 0, 0, G_OPTION_ARG_INT, &sr_level,
-      "The noise level of stage I's images that stage II reads, 0 to T-1 (default "
-      G_STRINGIFY (SW_CASCADE_SR_LEVEL) ")", "S" },
-    { "sr-from", 0, 0, G_OPTION_ARG_INT, &sr_from,
-      "Stage II starts from stage I's images noised to about this timestep, 0 to T-1 (default "
-      G_STRINGIFY (SW_CASCADE_SR_FROM) ")", "T" },
+    { NULL }, { NULL }, { NULL }, { NULL },   /* stage II's */
     { NULL }
   };
+  sw_cli_sr_entries (&stage2, entries + G_N_ELEMENTS (entries) - 1 - SW_CLI_SR_N_ENTRIES);
   if (!sw_cli_parse (CMD, "MODEL.safetensors — how often prompts give their own emoji",
                      "Each sample's nearest training image is found by L2 distance on pixels "
                      "after a Gaussian blur (sigma 2 px) of both, among the model's dataset at "
@@ -476,18 +468,8 @@ sw_cli_eval_prompts (int argc, char **argv)
   SwEpsModel *m = c->stage1;
   SwCascadeJob sr;
   sw_cascade_job_init (&sr);
-  if (!c->stage2 && (sr_steps || sr_level >= 0 || sr_guidance >= 0.0 || sr_from >= 0))
-    return sw_cli_failf (CMD, "--sr-steps, --sr-guidance, --sr-noise and --sr-from set stage II; "
-                         "give its model with --sr FILE");
-  if (sr_steps)
-    sr.sr_steps = sr_steps;
-  if (sr_level >= 0)
-    sr.sr_level = sr_level;
-  if (sr_from >= 0)
-    sr.sr_from = sr_from;
-  if (sr_guidance >= 0.0)
-    sr.sr_guidance = (float) sr_guidance;
-  if (!sw_cascade_job_validate (c, &sr, &error))
+  if ((!c->stage2 && !sw_cli_sr_options_unused (&stage2, "give its model with --sr FILE", &error))
+      || !sw_cli_sr_options_apply (&stage2, c, &sr, &error))
     return sw_cli_fail (CMD, error);
   const SwEpsModel *out_model = sw_cascade_output (c, &sr);
   const int side = out_model->height, score_side = c->stage2 ? CASCADE_SCORE_SIDE : side;

@@ -309,8 +309,8 @@ sw_cli_figures (int argc, char **argv)
 {
   /* the cascade's options as the Part A commands take them, the others
    * left at their defaults */
-  g_auto (SwCliJobOptions) o = { .cascade = TRUE, .count = 1, .guidance = -1.0, .sr_guidance = -1.0,
-                                 .sr_noise = -1, .sr_from = -1 };
+  g_auto (SwCliJobOptions) o = { .cascade = TRUE, .count = 1, .guidance = -1.0,
+                                 .stage2 = SW_CLI_SR_OPTIONS_UNSET };
   gint64 seed = 0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &o.model, SW_CLI_CASCADE_MODEL_HELP, "FILE" },

@@ -14,13 +14,56 @@ sw_cli_default_model_path (void)
   return sw_cli_shipped_model_file (SW_CLI_DEFAULT_MODEL);
 }
 
+void
+sw_cli_sr_entries (SwCliSrOptions *o, GOptionEntry out[SW_CLI_SR_N_ENTRIES])
+{
+  *o = SW_CLI_SR_OPTIONS_UNSET;
+  const GOptionEntry entries[SW_CLI_SR_N_ENTRIES] = {
+    { "sr-steps", 0, 0, G_OPTION_ARG_INT, &o->steps,
+      "Stage II's strided denoising steps, 1 to 999 (default 20)", "N" },
+    { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->guidance,
+      "Stage II's guidance scale, 0 to 100, for a stage II that reads the prompt (default 4)", "G" },
+    { "sr-noise", 0, 0, G_OPTION_ARG_INT, &o->noise,
+      "The noise level stage I's image is given to stage II at, 0 to 999 of the 1000 timesteps "
+      "(default " G_STRINGIFY (SW_CASCADE_SR_LEVEL) ")", "S" },
+    { "sr-from", 0, 0, G_OPTION_ARG_INT, &o->from,
+      "Stage II starts from stage I's image upsampled and noised to about this timestep, 0 to "
+      "999 (default " G_STRINGIFY (SW_CASCADE_SR_FROM) ")", "T" },
+  };
+  memcpy (out, entries, sizeof entries);
+}
+
+gboolean
+sw_cli_sr_options_unused (const SwCliSrOptions *o, const char *how, GError **error)
+{
+  if (!o->steps && o->guidance < 0.0 && o->noise < 0 && o->from < 0)
+    return TRUE;
+  g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+               "--sr-steps, --sr-guidance, --sr-noise and --sr-from set stage II, which does not "
+               "run here; %s", how);
+  return FALSE;
+}
+
+gboolean
+sw_cli_sr_options_apply (const SwCliSrOptions *o, const SwCascade *c, SwCascadeJob *job,
+                         GError **error)
+{
+  /* the options are in range (cli-numbers.c); unset ones keep the defaults */
+  if (o->steps)
+    job->sr_steps = o->steps;
+  if (o->guidance >= 0.0)
+    job->sr_guidance = (float) o->guidance;
+  if (o->noise >= 0)
+    job->sr_level = o->noise;
+  if (o->from >= 0)
+    job->sr_from = o->from;
+  return sw_cascade_job_validate (c, job, error);
+}
+
 GOptionEntry *
 sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_default)
 {
   o->guidance = -1.0;
-  o->sr_guidance = -1.0;
-  o->sr_noise = -1;
-  o->sr_from = -1;
   o->count = SW_CLI_JOB_COUNT_UNSET;
   o->count_default = count_default;
   const GOptionEntry common[] = {
@@ -42,20 +85,11 @@ sw_cli_job_entries (SwCliJobOptions *o, const GOptionEntry *extra, int count_def
       "with its settings); one image unless --count says otherwise", NULL },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "PNG to write", "FILE" },
   };
-  const GOptionEntry cascade[] = {
+  GOptionEntry cascade[2 + SW_CLI_SR_N_ENTRIES] = {
     { "sr", 0, 0, G_OPTION_ARG_FILENAME, &o->sr, SW_CLI_SR_HELP, "FILE" },
     { "stage", 0, 0, G_OPTION_ARG_INT, &o->stage, "1: stop after stage I (default: both stages)", "N" },
-    { "sr-steps", 0, 0, G_OPTION_ARG_INT, &o->sr_steps,
-      "Stage II's strided denoising steps, 1 to 999 (default 20)", "N" },
-    { "sr-guidance", 0, 0, G_OPTION_ARG_DOUBLE, &o->sr_guidance,
-      "Stage II's guidance scale, 0 to 100, for a stage II that reads the prompt (default 4)", "G" },
-    { "sr-noise", 0, 0, G_OPTION_ARG_INT, &o->sr_noise,
-      "The noise level stage I's image is given to stage II at, 0 to 999 of the 1000 timesteps "
-      "(default " G_STRINGIFY (SW_CASCADE_SR_LEVEL) ")", "S" },
-    { "sr-from", 0, 0, G_OPTION_ARG_INT, &o->sr_from,
-      "Stage II starts from stage I's image upsampled and noised to about this timestep, 0 to "
-      "999 (default " G_STRINGIFY (SW_CASCADE_SR_FROM) ")", "T" },
   };
+  sw_cli_sr_entries (&o->stage2, cascade + 2);
   size_t n_extra = 0;
   while (extra && extra[n_extra].long_name)
     n_extra++;
@@ -159,13 +193,10 @@ load_cascade (SwCliJobOptions *o, GError **error)
                    "--stage 2 needs a stage II model; give it with --sr FILE");
       return NULL;
     }
-  if (!o->sr && (o->sr_steps || o->sr_guidance >= 0.0 || o->sr_noise >= 0 || o->sr_from >= 0))
-    {
-      g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
-                   "--sr-steps, --sr-guidance, --sr-noise and --sr-from set stage II, which does not run "
-                   "here; give its model with --sr FILE%s", o->stage == 1 ? " and leave out --stage 1" : "");
-      return NULL;
-    }
+  if (!o->sr && !sw_cli_sr_options_unused (&o->stage2, o->stage == 1
+                                             ? "give its model with --sr FILE and leave out --stage 1"
+                                             : "give its model with --sr FILE", error))
+    return NULL;
   SwEpsModel *one = sw_eps_model_load (o->model, error), *two = NULL;
   if (!one)
     return NULL;
@@ -184,17 +215,8 @@ sw_cli_cascade_setup (SwCliJobOptions *o, SwCascade **cascade, SwCascadeJob *job
   sw_cascade_job_init (job);
   if (!job_from_options (o, &job->job, error) || !(*cascade = load_cascade (o, error)))
     return FALSE;
-  /* the options are in range (cli-numbers.c); unset ones keep the defaults */
   job->stage1_only = o->stage == 1;
-  if (o->sr_steps)
-    job->sr_steps = o->sr_steps;
-  if (o->sr_guidance >= 0.0)
-    job->sr_guidance = (float) o->sr_guidance;
-  if (o->sr_noise >= 0)
-    job->sr_level = o->sr_noise;
-  if (o->sr_from >= 0)
-    job->sr_from = o->sr_from;
-  if (!sw_cascade_job_validate (*cascade, job, error))
+  if (!sw_cli_sr_options_apply (&o->stage2, *cascade, job, error))
     {
       g_clear_pointer (cascade, sw_cascade_free);
       return FALSE;

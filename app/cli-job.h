@@ -31,6 +31,25 @@
   "Stage II of the cascade: a super-resolution model file that makes the stage I images " \
   "bigger (default without --model: the shipped " SW_CLI_DEFAULT_SR_MODEL ", where there is one)"
 
+/* Stage II's options, --sr-steps, --sr-guidance, --sr-noise and
+ * --sr-from: the same in the job commands and eval-prompts */
+typedef struct {
+  int    steps;     /* 0 unless given */
+  double guidance;  /* -1 unless given */
+  int    noise;     /* -1 unless given */
+  int    from;      /* -1 unless given */
+} SwCliSrOptions;
+#define SW_CLI_SR_OPTIONS_UNSET ((SwCliSrOptions) { 0, -1.0, -1, -1 })
+#define SW_CLI_SR_N_ENTRIES 4
+/* the four entries into OUT, after setting O unset */
+void     sw_cli_sr_entries (SwCliSrOptions *o, GOptionEntry out[SW_CLI_SR_N_ENTRIES]);
+/* an error naming the four when any was given (they set a stage II that
+ * does not run); HOW says what to do instead */
+gboolean sw_cli_sr_options_unused (const SwCliSrOptions *o, const char *how, GError **error);
+/* the given ones into JOB, then the job's ranges checked against C */
+gboolean sw_cli_sr_options_apply (const SwCliSrOptions *o, const SwCascade *c, SwCascadeJob *job,
+                                  GError **error);
+
 /* so that --plain can make one image where a command makes several */
 #define SW_CLI_JOB_COUNT_UNSET G_MININT
 
@@ -50,10 +69,7 @@ typedef struct {
   gboolean cascade;
   char    *sr;         /* --sr: stage II's file; after setup, the file loaded or NULL */
   int      stage;      /* --stage: 1 stops after stage I; 0 as far as the models go */
-  int      sr_steps;   /* 0 unless given */
-  double   sr_guidance; /* -1 unless given */
-  int      sr_noise;    /* -1 unless given */
-  int      sr_from;     /* -1 unless given */
+  SwCliSrOptions stage2;
 } SwCliJobOptions;
 
 /* the shared entries, appended after EXTRA's (both end with { NULL });
