@@ -35,6 +35,13 @@ sw_parallel_pays (double flops)
   return flops >= SW_PARALLEL_MIN_FLOPS;
 }
 
+/* whether an elementwise op reading VALUES pays for a team */
+static inline bool
+sw_parallel_pays_values (size_t values)
+{
+  return values >= SW_PARALLEL_MIN;
+}
+
 /* threads the engine uses (OMP_NUM_THREADS, else the cores) */
 int  sw_num_threads (void);
 

@@ -13,7 +13,7 @@ sw_adagn_forward (int C, int N, int HW, int G, const float *inp,
                   float *mean, float *rstd, float *normed, float *out)
 {
   sw_groupnorm_forward (C, N, HW, G, inp, gamma, beta, mean, rstd, normed);
-#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values ((size_t) C * N * HW))
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {
@@ -32,7 +32,7 @@ sw_adagn_backward (int C, int N, int HW, int G, const float *inp,
                    float *dinp, float *dgamma, float *dbeta, float *dss, float *work)
 {
   /* work (C, N, HW): the gradient of GroupNorm's output */
-#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values ((size_t) C * N * HW))
   for (int c = 0; c < C; c++)
     for (int n = 0; n < N; n++)
       {

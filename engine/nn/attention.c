@@ -120,7 +120,7 @@ project_forward (int C, size_t M, const float *x, const float *attn,
 {
   sw_pointwise_forward (C, C, M, attn, wproj, bproj, out);
   const size_t n = (size_t) C * M;
-#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values (n))
   for (size_t i = 0; i < n; i++)
     out[i] += x[i];
 }
@@ -132,7 +132,7 @@ project_backward (int C, size_t M, const float *attn, const float *wproj, const 
 {
   const size_t n = (size_t) C * M;
   if (dx)
-#pragma omp parallel for schedule(static) if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values (n))
     for (size_t i = 0; i < n; i++)
       dx[i] += dout[i];
   memset (dattn, 0, sizeof (float) * n);

@@ -76,7 +76,7 @@ void
 sw_gelu_forward (size_t n, const float *inp, float *out)
 {
   /* in place (inp == out) is allowed: each element is read, then written */
-#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel if (sw_parallel_pays_values (n))
   {
     size_t begin, end;
     sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);
@@ -87,7 +87,7 @@ sw_gelu_forward (size_t n, const float *inp, float *out)
 void
 sw_gelu_backward (size_t n, const float *inp, const float *dout, float *dinp)
 {
-#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel if (sw_parallel_pays_values (n))
   {
     size_t begin, end;
     sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);

@@ -25,7 +25,7 @@ sw_groupnorm_forward (int C, int N, int HW, int G, const float *inp,
   const int cg = C / G;
   const double count = (double) cg * HW;
   /* each (n, g) is cg runs of HW values, one per channel */
-#pragma omp parallel for schedule(static) if ((size_t) C * N * HW >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values ((size_t) C * N * HW))
   for (int ng = 0; ng < N * G; ng++)
     {
       const int n = ng / G, g = ng % G;
@@ -67,7 +67,7 @@ sw_groupnorm_backward (int C, int N, int HW, int G, const float *inp,
 {
   const int cg = C / G;
   /* dgamma[c] = sum dy * xhat, dbeta[c] = sum dy, over the batch */
-  const bool team = (size_t) C * N * HW >= SW_PARALLEL_MIN;
+  const bool team = sw_parallel_pays_values ((size_t) C * N * HW);
   if (dgamma || dbeta)
 #pragma omp parallel for schedule(static) if (team)
     for (int c = 0; c < C; c++)

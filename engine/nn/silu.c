@@ -35,7 +35,7 @@ silu_backward_span (size_t n, const float *restrict inp, const float *restrict d
 void
 sw_silu_forward (size_t n, const float *inp, float *out)
 {
-#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel if (sw_parallel_pays_values (n))
   {
     size_t begin, end;
     sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);
@@ -46,7 +46,7 @@ sw_silu_forward (size_t n, const float *inp, float *out)
 void
 sw_silu_backward (size_t n, const float *inp, const float *dout, float *dinp)
 {
-#pragma omp parallel if (n >= SW_PARALLEL_MIN)
+#pragma omp parallel if (sw_parallel_pays_values (n))
   {
     size_t begin, end;
     sw_split (n, sw_team_member (), sw_team_size (), &begin, &end);

@@ -7,7 +7,7 @@
 void
 sw_upsample2x_forward (int CN, int H, int W, const float *inp, float *out)
 {
-#pragma omp parallel for schedule(static) if ((size_t) CN * H * W >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values ((size_t) CN * H * W))
   for (int p = 0; p < CN; p++)
     {
       const float *x = inp + (size_t) p * H * W;
@@ -21,7 +21,7 @@ sw_upsample2x_forward (int CN, int H, int W, const float *inp, float *out)
 void
 sw_upsample2x_backward (int CN, int H, int W, const float *dout, float *dinp)
 {
-#pragma omp parallel for schedule(static) if ((size_t) CN * H * W >= SW_PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (sw_parallel_pays_values ((size_t) CN * H * W))
   for (int p = 0; p < CN; p++)
     {
       const float *dy = dout + (size_t) p * 4 * H * W;
