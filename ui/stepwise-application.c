@@ -87,12 +87,13 @@ start_training (StepwiseWindow *window, StepwiseApplication *self)
 }
 
 /* the canvas takes the model's geometry when a model arrives, so an image
- * given on the command line waits for it */
+ * given on the command line waits for it; it is read before this returns,
+ * so that --generate runs on it */
 static void
 open_pending_file (StepwiseWindow *window, StepwiseApplication *self)
 {
   if (self->open_file)
-    stepwise_canvas_open_file (stepwise_window_get_canvas (window), self->open_file);
+    stepwise_canvas_open_file_now (stepwise_window_get_canvas (window), self->open_file);
   g_clear_object (&self->open_file);
 }
 

@@ -131,23 +131,33 @@ load_texture (StepwiseCanvas *self, GdkTexture *texture)
     report (self, _("Could not use the image"), error);
 }
 
+/* CONTENTS of FILE become the image, or an error is shown */
+static gboolean
+contents_loaded (StepwiseCanvas *self, GFile *file, char *contents, gsize len, const GError *load_error)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  if (load_error || !stepwise_canvas_load_image_data (self, (const guint8 *) contents, len, name, &error))
+    {
+      report (self, _("Could not open the image"), load_error ? load_error : error);
+      g_free (contents);
+      return FALSE;
+    }
+  g_autoptr (GBytes) bytes = g_bytes_new_take (contents, len);
+  g_autofree char *basename = g_file_get_basename (file);
+  _stepwise_canvas_file_opened (self, bytes, basename);
+  return TRUE;
+}
+
 static void
 file_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (StepwiseCanvas) self = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
-  g_autofree char *name = g_file_get_parse_name (G_FILE (source));
-  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)
-      || !stepwise_canvas_load_image_data (self, (const guint8 *) contents, len, name, &error))
-    {
-      report (self, _("Could not open the image"), error);
-      return;
-    }
-  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  g_autofree char *basename = g_file_get_basename (G_FILE (source));
-  _stepwise_canvas_file_opened (self, bytes, basename);
+  char *contents = NULL;
+  gsize len = 0;
+  g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error);
+  contents_loaded (self, G_FILE (source), contents, len, error);
 }
 
 void
@@ -155,6 +165,17 @@ stepwise_canvas_open_file (StepwiseCanvas *self, GFile *file)
 {
   g_return_if_fail (STEPWISE_IS_CANVAS (self));
   g_file_load_contents_async (file, NULL, file_loaded, g_object_ref (self));
+}
+
+gboolean
+stepwise_canvas_open_file_now (StepwiseCanvas *self, GFile *file)
+{
+  g_return_val_if_fail (STEPWISE_IS_CANVAS (self), FALSE);
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+  g_file_load_contents (file, NULL, &contents, &len, NULL, &error);
+  return contents_loaded (self, file, contents, len, error);
 }
 
 static gboolean

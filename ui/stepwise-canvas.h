@@ -91,6 +91,9 @@ GBytes     *stepwise_canvas_get_image      (StepwiseCanvas *self);
  * then emits ::file-opened (GBytes *contents, const char *name); an
  * unreadable file is reported in the window */
 void        stepwise_canvas_open_file      (StepwiseCanvas *self, GFile *file);
+/* the same before returning (a file given on the command line, which the
+ * command's other options act on); FALSE when it could not be opened */
+gboolean    stepwise_canvas_open_file_now  (StepwiseCanvas *self, GFile *file);
 /* the image with the sketch over it, area-averaged, at the model's size:
  * (C, s, s) in [-1, 1]; _at gives it at SIZE, a divisor of the grid's
  * side (the grid itself included), each pixel its block's mean */
