@@ -100,6 +100,19 @@ prompt_conds (SwEpsModel *m, const char * const *prompts, int per, GError **erro
   return g_steal_pointer (&cond);
 }
 
+/* JOB (initialised) draws PER images of each prompt, their vectors COND */
+static void
+prompt_job (SwJob *job, const char * const *prompts, int per, int steps, float guidance,
+            uint64_t seed, const float *cond)
+{
+  job->count = (int) g_strv_length ((char **) prompts) * per;
+  job->steps = steps;
+  job->guidance = guidance;
+  job->seed = seed;
+  job->cond = cond;
+  job->cond_per_image = TRUE;
+}
+
 gboolean
 sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int steps,
                    float guidance, uint64_t seed, float *out, SwGridProgress progress,
@@ -110,12 +123,7 @@ sw_sample_prompts (SwEpsModel *m, const char * const *prompts, int per, int step
     return FALSE;
   SwJob job;
   sw_job_init (&job);
-  job.count = (int) g_strv_length ((char **) prompts) * per;
-  job.steps = steps;
-  job.guidance = guidance;
-  job.seed = seed;
-  job.cond = cond;
-  job.cond_per_image = TRUE;
+  prompt_job (&job, prompts, per, steps, guidance, seed, cond);
   Progress p = { progress, user_data, 0, (double) job.count * steps };
   if (!sw_job_validate (&job, m, error)
       || !sw_job_run (m, &job, out, progress ? on_job_step : NULL, &p, NULL, error))
@@ -135,12 +143,7 @@ sw_sample_prompts_cascade (SwCascade *c, const char * const *prompts, int per, i
                 && !(sr_cond = prompt_conds (c->stage2, prompts, per, error))))
     return FALSE;
   SwCascadeJob job = *sr;
-  job.job.count = (int) g_strv_length ((char **) prompts) * per;
-  job.job.steps = steps;
-  job.job.guidance = guidance;
-  job.job.seed = seed;
-  job.job.cond = cond;
-  job.job.cond_per_image = TRUE;
+  prompt_job (&job.job, prompts, per, steps, guidance, seed, cond);
   job.sr_cond = sr_cond;
   Progress p = { progress, user_data, 0, (double) sw_cascade_total_steps (c, &job) };
   if (!sw_cascade_job_validate (c, &job, error)
