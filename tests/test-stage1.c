@@ -100,7 +100,6 @@ test_resume (void)
   r.resunet.dropout = 0.1f;
   r.warmup = 5;
   r.base_emoji = true;   /* every shape caption is a base emoji's */
-  r.balanced_prompts = true;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (tmpdir, "checkpoint.safetensors", NULL);
   SwTrainer *straight = sw_trainer_new (&r, &shapes, &error);
