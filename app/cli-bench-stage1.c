@@ -1,7 +1,7 @@
 /* stepwise-cli bench, the stage I section (issue 22): the emoji-stage1
  * recipe's residual attention UNet (resunet.h), its shape as the recipe
- * has it, prompts pooled from bags over a vocabulary of the emoji
- * captions' size.
+ * has it, prompts as bags over a vocabulary of the emoji captions'
+ * size.
  *
  * Its training reference is measured in the same run, never remembered:
  * Debian's /usr/bin/python3 runs the project's independent PyTorch
@@ -171,10 +171,13 @@ sw_bench_stage1 (SwBenchReport *r, double sgemm)
       mult = m;
     }
   g_string_append_printf (r->text, "Stage I (emoji-stage1's residual attention UNet: width %d, mult %s, "
-                          "%d blocks, %.2fM parameters; %dx%dx%d; prompts pooled from bags of "
-                          "%d words)\n", cfg.width, mult, cfg.blocks,
-                          sw_resunet_num_params (net.resunet) / 1e6, cfg.size, cfg.size,
-                          cfg.channels, cfg.vocab);
+                          "%d blocks, %.2fM parameters, %.3f GFLOP a forward pass; %dx%dx%d; "
+                          "prompts from bags of %d words, %s)\n", cfg.width, mult, cfg.blocks,
+                          sw_resunet_num_params (net.resunet) / 1e6,
+                          sw_resunet_forward_flops (net.resunet) / 1e9, cfg.size, cfg.size,
+                          cfg.channels, cfg.vocab,
+                          cfg.pool && cfg.cross ? "pooled and read by cross-attention"
+                          : cfg.cross ? "read by cross-attention" : "pooled");
   sw_bench_json_field (r, "stage1_width", cfg.width);
   sw_bench_json_field (r, "stage1_vocab", cfg.vocab);
 

@@ -295,7 +295,7 @@ sw_cli_train (int argc, char **argv)
     { "blocks", 0, 0, G_OPTION_ARG_INT, &blocks, "Its residual blocks per level (emoji-stage1: 2)", "N" },
     { "attention", 0, 0, G_OPTION_ARG_STRING, &attention, "Its levels with attention, from 0 at full size (emoji-stage1: 1,2, i.e. 8 and 4 px); \"\" for none", "LIST" },
     { "heads", 0, 0, G_OPTION_ARG_INT, &heads, "Its attention heads (emoji-stage1: 4)", "N" },
-    { "cross", 0, 0, G_OPTION_ARG_INT, &cross, "Its prompt: 0 pooled word embeddings (emoji-stage1), 1 cross-attention to the words, 2 both", "N" },
+    { "cross", 0, 0, G_OPTION_ARG_INT, &cross, "Its prompt: 0 pooled word embeddings, 1 cross-attention to the words, 2 both (emoji-stage1)", "N" },
     { "crop", 0, 0, G_OPTION_ARG_INT, &crop, "A super-resolution recipe's training crops, a multiple of its factor (emoji-stage2: 32 of the 64 px images)", "N" },
     { "aug-max", 0, 0, G_OPTION_ARG_INT, &aug_max, "A super-resolution recipe's highest noise level of the low-res image, of T (emoji-stage2: 250; 0: never noised)", "S" },
     { "sigma", 0, 0, G_OPTION_ARG_DOUBLE, &sigma, "Denoiser noise level", "S" },

@@ -176,7 +176,7 @@ test_v_to_eps (void)
   SwRecipe r = tiny_recipe ();
   SwResunetConfig cfg = r.resunet;
   cfg.vocab = 0;
-  cfg.pool = false;
+  cfg.pool = cfg.cross = false;
   g_autoptr (GError) error = NULL;
   SwResunet *net = sw_resunet_new (&cfg, &error);
   g_assert_no_error (error);
