@@ -94,7 +94,8 @@ sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDt
 }
 
 /* issue 22's stage I in miniature: the emoji-stage1 recipe and its shape
- * (16x16x3, the caption words pooled, no cross-attention) at width 8, two
+ * (16x16x3, the caption words pooled; the recipe's cross-attention left
+ * out) at width 8, two
  * levels with attention at the second, the words of CAPTIONS: an
  * untrained residual attention UNet written to PATH (F32) */
 static inline void

@@ -479,6 +479,11 @@ test_either_architecture (void)
   g_assert_false (m->encode (m, "zebra", cond, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
+  /* cross-attention reads 4 words: a fifth is refused, not dropped */
+  g_assert_true (m->encode (m, "dog face old man", cond, &error));
+  g_assert_false (m->encode (m, "dog face old man fruit", cond, &error));
+  g_assert_nonnull (strstr (error->message, "stands for 5 words; this model reads at most 4"));
+  g_clear_error (&error);
 
   /* a generation job, twice from one seed */
   SwJob job;

@@ -209,7 +209,20 @@ resunet_encode (SwEpsModel *m, const char *prompt, float *cond, GError **error)
 {
   ResunetImpl *r = m->impl;
   if (r->words)
-    return sw_prompt_encoder_encode (r->words, prompt, cond, error);
+    {
+      if (!sw_prompt_encoder_encode (r->words, prompt, cond, error))
+        return FALSE;
+      /* cross-attention reads max_words of them: a longer prompt would
+       * lose words without a word said */
+      const SwResunetConfig *cfg = sw_resunet_config (r->net);
+      int k = 0;
+      for (int v = 0; v < m->cond_dim; v++)
+        k += cond[v] != 0.0f;
+      SW_CHECK (!cfg->cross || k <= cfg->max_words,
+                "“%s” stands for %d words; this model reads at most %d; accepted: a shorter prompt",
+                prompt, k, cfg->max_words);
+      return TRUE;
+    }
   /* a net without a vocabulary is unconditional: cond_dim 1, unread */
   SW_CHECK (!prompt || !*prompt,
             "this model takes no prompt, so “%s” means nothing to it; accepted: the empty prompt",
