@@ -94,16 +94,16 @@ sw_test_write_tiny_resunet (const char *path, const char * const *captions, SwDt
 }
 
 /* issue 22's stage I in miniature: the emoji-stage1 recipe and its shape
- * (16x16x3, the caption words pooled; the recipe's cross-attention left
- * out) at width 8, two
- * levels with attention at the second, the words of CAPTIONS: an
- * untrained residual attention UNet written to PATH (F32) */
+ * (16x16x3, the caption words pooled and read by cross-attention, at most
+ * the recipe's 8 of them) at width 8, two levels with attention at the
+ * second, the words of CAPTIONS: an untrained residual attention UNet
+ * written to PATH (F32) */
 static inline void
 sw_test_write_tiny_stage1 (const char *path, const char * const *captions)
 {
   const SwResunetConfig cfg = { .channels = 3, .size = 16, .width = 8, .levels = 2, .mult = { 1, 2 },
                                 .blocks = 1, .attn = 0x2, .heads = 2, .groups = 4, .time_dim = 32,
-                                .embed_dim = 6, .pool = true, .max_words = 4 };
+                                .embed_dim = 6, .pool = true, .cross = true, .max_words = 8 };
   sw_resunet_free (sw_test_write_resunet (path, "emoji-stage1", cfg, captions, SW_DTYPE_F32, 22));
 }
 
