@@ -88,6 +88,7 @@ typedef struct {
   int         side;       /* the samples' side (a cascade's: 64) */
   int         steps;
   double      guidance;
+  double      word_noise; /* stage I's, as it sampled */
   gint64      seed;
   gboolean    names;      /* --names */
   int         skipped;    /* --names: the names the vocabulary cannot encode */
@@ -111,8 +112,8 @@ print_json (const Report *r, const SwPromptScore *sc, const SwDataset *d, int ca
   g_string_append (s, ",\n  \"dataset\": ");
   sw_json_append_string (s, d->name);
   g_string_append_printf (s, ",\n  \"per_prompt\": %d,\n  \"steps\": %d,\n  \"guidance\": %g,\n"
-                          "  \"seed\": %" G_GINT64_FORMAT ",\n  \"blur_sigma\": %g,\n", per,
-                          r->steps, r->guidance, r->seed, SW_PROMPT_SCORE_BLUR_SIGMA);
+                          "  \"word_noise\": %g,\n  \"seed\": %" G_GINT64_FORMAT ",\n"
+                          "  \"blur_sigma\": %g,\n", per, r->steps, r->guidance, r->word_noise, r->seed, SW_PROMPT_SCORE_BLUR_SIGMA);
   if (r->names)
     g_string_append_printf (s, "  \"names\": %d,\n  \"names_skipped\": %d,\n", sc->n_prompts,
                             r->skipped);
@@ -321,10 +322,12 @@ print_text (const Report *r, const SwPromptScore *sc, const SwDataset *train, co
                                                  "to %d px, scored at %d px", r->sr, r->sr_steps,
                                                  r->sr_from, r->sr_level, r->side, train->height)
                               : g_strdup ("");
-  printf ("%s: %d samples per prompt, %d steps, guidance %g, seed %" G_GINT64_FORMAT "%s; "
+  g_autofree char *wn = r->word_noise > 0.0 ? g_strdup_printf (", word noise %g", r->word_noise)
+                                             : g_strdup ("");
+  printf ("%s: %d samples per prompt, %d steps, guidance %g%s, seed %" G_GINT64_FORMAT "%s; "
           "nearest of %d training images (%s) after a %g px blur; \"images\": how many "
           "training images the prompt names; \"distinct\": how many different nearest images "
-          "its samples have\n", r->model, per, r->steps, r->guidance, r->seed, sr, train->n,
+          "its samples have\n", r->model, per, r->steps, r->guidance, wn, r->seed, sr, train->n,
           train->name, SW_PROMPT_SCORE_BLUR_SIGMA);
   if (r->names)
     {
@@ -410,7 +413,7 @@ sw_cli_eval_prompts (int argc, char **argv)
   g_autofree char *prompt_list = NULL, *grid = NULL, *sr_path = NULL;
   int per = G_MININT, steps = 33;   /* G_MININT: --per-prompt not given */
   SwCliSrOptions stage2;
-  double guidance = 7.0;
+  double guidance = 7.0, word_noise = -1.0;
   gint64 seed = 0;
   gboolean json = FALSE, names = FALSE;
   int caption_images = 0;
@@ -427,6 +430,8 @@ sw_cli_eval_prompts (int argc, char **argv)
       "Samples per prompt, 1 to 100 (default 8; with --names 2)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Strided denoising steps (default 33)", "N" },
     { "guidance", 'g', 0, G_OPTION_ARG_DOUBLE, &guidance, "Guidance scale, 0 to 100 (default 7)", "G" },
+    { "word-noise", 0, 0, G_OPTION_ARG_DOUBLE, &word_noise,
+      "Noise on the prompt's words early in sampling (CADS), 0 to 1 (default: the model's)", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 0)", "N" },
     { "grid", 0, 0, G_OPTION_ARG_FILENAME, &grid,
       "Write a PNG: a row per prompt, its samples then their nearest training images (with "
@@ -466,6 +471,8 @@ sw_cli_eval_prompts (int argc, char **argv)
   if (!c)
     return sw_cli_fail (CMD, error);
   SwEpsModel *m = c->stage1;
+  if (word_noise >= 0.0 && !sw_eps_model_set_word_noise (m, (float) word_noise, &error))
+    return sw_cli_fail (CMD, error);
   SwCascadeJob sr;
   sw_cascade_job_init (&sr);
   if ((!c->stage2 && !sw_cli_sr_options_unused (&stage2, "give its model with --sr FILE", &error))
@@ -485,7 +492,8 @@ sw_cli_eval_prompts (int argc, char **argv)
       || train->width != score_side || side % score_side != 0)
     return sw_cli_failf (CMD, "the dataset “%s” has no captions or not the model's image size",
                          train->name);
-  Report r = { argv[1], sr_path, sr.sr_steps, sr.sr_level, sr.sr_from, side, steps, guidance, seed, names, 0, 0.0 };
+  Report r = { argv[1], sr_path, sr.sr_steps, sr.sr_level, sr.sr_from, side, steps, guidance,
+               sw_eps_model_word_noise (m), seed, names, 0, 0.0 };
   if (names)
     {
       g_auto (GStrv) words = sw_name_prompts (vocab, (const char * const *) train->captions,

@@ -56,6 +56,7 @@ static const Range ranges[] = {
   { "aug-max", 0, 999 },
   { "heads", 1, 64 },
   { "cross", 0, 2 },
+  { "word-noise", 0, 1 },
   { "sigma", 0, 10 },
   { "blur/sigma", 0, 100, .min_open = TRUE },
   { "p-uncond", 0, 1 },

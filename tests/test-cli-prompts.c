@@ -329,6 +329,11 @@ test_errors (void)
   expect_error_with (per, NULL, "--per-prompt 0 is out of range");
   const char * const none[] = { "eval-prompts", NULL };
   expect_error_with (none, NULL, "give exactly one model file");
+  /* word noise: in range, and for a net that reads its words by cross-attention */
+  const char * const noise_range[] = { "eval-prompts", model, "--word-noise", "2", NULL };
+  expect_error_with (noise_range, NULL, "--word-noise 2 is out of range");
+  const char * const noise_net[] = { "eval-prompts", model, "--word-noise", "0.1", NULL };
+  expect_error_with (noise_net, NULL, "reads its prompt's words by cross-attention");
 
   g_autofree char *fashion = path_in ("fashion.safetensors");
   sw_test_write_tiny_model (fashion);

@@ -134,6 +134,96 @@ test_same_seed (void)
     g_free (outs[k]), g_free (grads[k]);
 }
 
+static const char * const captions[] = {
+  "dog face: dog, face, pet", "old man: adult, man, old", "red apple: apple, fruit", NULL,
+};
+
+/* CADS's word noise (sw_resunet_set_word_noise): nothing at or below its
+ * start, at training, or on the empty prompt; above it a prompt's sample
+ * changes, the same bytes twice and whatever batch it is drawn in; the
+ * eps-model takes it only for a net with cross-attention and in range. */
+static void
+test_word_noise (void)
+{
+  SwResunetConfig cfg = candidate ();
+  cfg.width = 8, cfg.groups = 4, cfg.time_dim = 32, cfg.size = 8, cfg.mult[2] = 1, cfg.dropout = 0.0f;
+  const int img = 3 * 8 * 8, V = 50;
+  SwResunet *net = sw_resunet_new (&cfg, NULL);
+  sw_resunet_init_params (net, 5);
+  /* away from the zero modules, so the words reach the output */
+  const size_t np = sw_resunet_num_params (net);
+  g_autofree float *noise = g_new (float, np);
+  SwRng rng;
+  sw_rng_init (&rng, 9, 0);
+  sw_rng_fill_normal (&rng, noise, np);
+  for (size_t i = 0; i < np; i++)
+    sw_resunet_params (net)[i] += 0.1f * noise[i];
+  /* three rows: a prompt, the empty prompt, another prompt */
+  g_autofree float *x = g_new (float, 3 * img), *c = g_new0 (float, 3 * V);
+  for (int i = 0; i < 3 * img; i++)
+    x[i] = sinf (0.37f * i);
+  c[3] = c[17] = 0.5f;
+  c[2 * V + 9] = 1.0f;
+  float out[4][3 * 3 * 8 * 8], lone[3 * 8 * 8];
+  const float early[3] = { 950.0f, 950.0f, 950.0f }, late[3] = { 800.0f, 800.0f, 800.0f };
+
+  sw_resunet_forward (net, 3, x, early, c, false, out[0]);
+  sw_resunet_set_word_noise (net, 0.5f, 800.0f, 1000.0f);
+  sw_resunet_forward (net, 3, x, early, c, false, out[1]);
+  sw_resunet_forward (net, 3, x, early, c, false, out[2]);
+  /* the prompts' samples change, twice the same; the empty prompt's not */
+  g_assert_true (memcmp (out[0], out[1], sizeof (float) * img) != 0);
+  g_assert_true (memcmp (out[0] + 2 * img, out[1] + 2 * img, sizeof (float) * img) != 0);
+  g_assert_cmpmem (out[0] + img, sizeof (float) * img, out[1] + img, sizeof (float) * img);
+  g_assert_cmpmem (out[1], sizeof out[1], out[2], sizeof out[2]);
+  /* the third row drawn alone has the same noise: the same output to
+   * rounding (the batch's matrix products add in another order), where
+   * the noise moved it far more */
+  sw_resunet_forward (net, 1, x + 2 * img, early, c + 2 * V, false, lone);
+  double apart = 0.0, moved = 0.0;
+  for (int i = 0; i < img; i++)
+    {
+      apart = MAX (apart, fabs (lone[i] - out[1][2 * img + i]));
+      moved = MAX (moved, fabs (out[0][2 * img + i] - out[1][2 * img + i]));
+    }
+  g_assert_cmpfloat (apart, <, 1e-5);
+  g_assert_cmpfloat (moved, >, 1e-3);
+  /* at its start, and in training, the words are as they were */
+  sw_resunet_forward (net, 3, x, late, c, false, out[2]);
+  sw_resunet_set_word_noise (net, 0.0f, 800.0f, 1000.0f);
+  sw_resunet_forward (net, 3, x, late, c, false, out[3]);
+  g_assert_cmpmem (out[2], sizeof out[2], out[3], sizeof out[3]);
+  sw_resunet_set_word_noise (net, 0.5f, 800.0f, 1000.0f);
+  sw_resunet_forward (net, 3, x, early, c, true, out[3]);
+  g_assert_cmpmem (out[0], sizeof out[0], out[3], sizeof out[3]);
+  sw_resunet_free (net);
+
+  /* through the eps-model: in range, and only with cross-attention */
+  g_autofree char *dir = g_dir_make_tmp ("stepwise-resunet-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "stage1.safetensors", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.safetensors", NULL);
+  g_autoptr (GError) error = NULL;
+  sw_test_write_tiny_stage1 (path, captions);
+  SwResunetConfig pooled = cfg;
+  pooled.cross = false;
+  sw_resunet_free (sw_test_write_resunet (plain, "emoji-ddpm", pooled, captions, SW_DTYPE_F32, 9));
+  g_autoptr (SwEpsModel) m = sw_eps_model_load (path, &error);
+  g_assert_no_error (error);
+  /* the recipe's, from the file */
+  g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, 0.1f);
+  g_assert_true (sw_eps_model_set_word_noise (m, 0.0f, &error));
+  g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, 0.0f);
+  g_assert_false (sw_eps_model_set_word_noise (m, 1.5f, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "word noise 1.5 is out of range; accepted: 0 (none) to 1");
+  g_clear_error (&error);
+  g_autoptr (SwEpsModel) p = sw_eps_model_load (plain, &error);
+  g_assert_no_error (error);
+  g_assert_true (sw_eps_model_set_word_noise (p, 0.0f, &error));
+  g_assert_false (sw_eps_model_set_word_noise (p, 0.1f, &error));
+  sw_test_assert_error (error, SW_ERROR_INVALID, "reads its prompt's words by cross-attention");
+  sw_test_remove_dir (dir);
+}
+
 typedef struct {
   SwResunet *net;
   int N;
@@ -337,10 +427,6 @@ test_training_loss_falls (void)
   sw_resunet_free (net);
 }
 
-static const char * const captions[] = {
-  "dog face: dog, face, pet", "old man: adult, man, old", "red apple: apple, fruit", NULL,
-};
-
 static void
 assert_same_config (const SwResunetConfig *a, const SwResunetConfig *b)
 {
@@ -527,6 +613,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, fixtures[i], check_fixture);
     }
   g_test_add_func ("/resunet/same-seed", test_same_seed);
+  g_test_add_func ("/resunet/word-noise", test_word_noise);
   g_test_add_func ("/resunet/dropout-gradients", test_dropout_gradients);
   g_test_add_func ("/resunet/sr-gradients", test_sr_gradients);
   g_test_add_func ("/resunet/config-refused", test_config_refused);

@@ -187,6 +187,7 @@ test_v_to_eps (void)
     p[i] += 0.01f * sinf ((float) i);
   SwModelConfig eps_cfg = r.model, v_cfg = r.model;
   v_cfg.objective = SW_OBJECTIVE_V_COSINE;
+  eps_cfg.word_noise = v_cfg.word_noise = 0.0f;   /* a net without words has none to noise */
   SwEpsModel *as_eps = sw_eps_model_new_resunet (net, &eps_cfg, NULL, &error);
   SwEpsModel *as_v = sw_eps_model_new_resunet (net, &v_cfg, NULL, &error);
   g_assert_no_error (error);

@@ -586,6 +586,18 @@ test_model_config_meta (void)
   r.batch = 17;
   g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
   sw_recipe_to_meta (&r, pairs);
+  /* emoji-stage1's word noise travels with it */
+  SwRecipe s1, s1_back;
+  g_assert_true (sw_recipe_lookup ("emoji-stage1", &s1, NULL));
+  g_assert_cmpfloat (s1.model.word_noise, >, 0.0f);
+  g_autoptr (GPtrArray) s1_pairs = g_ptr_array_new_with_free_func (g_free);
+  sw_recipe_to_meta (&s1, s1_pairs);
+  g_autoptr (GHashTable) s1_meta = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < s1_pairs->len; i += 2)
+    g_hash_table_insert (s1_meta, s1_pairs->pdata[i], s1_pairs->pdata[i + 1]);
+  g_assert_true (sw_recipe_from_meta (s1_meta, &s1_back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s1_back.model.word_noise, ==, s1.model.word_noise);
   g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < pairs->len; i += 2)
     g_hash_table_insert (meta, pairs->pdata[i], pairs->pdata[i + 1]);
@@ -603,6 +615,17 @@ test_model_config_meta (void)
   g_assert_cmpint (config.objective, ==, SW_OBJECTIVE_EPS_COSINE);
   g_assert_cmpint (config.sample_steps, ==, 33);
   g_assert_cmpfloat (config.guidance, ==, 7.0f);
+  /* no word noise unless the file says so; in range when it does */
+  g_assert_false (g_hash_table_contains (meta, "recipe.word_noise"));
+  g_assert_cmpfloat (config.word_noise, ==, 0.0f);
+  g_hash_table_insert (meta, "recipe.word_noise", "0.25");
+  g_assert_true (sw_model_config_from_meta (meta, &config, &error));
+  g_assert_cmpfloat (config.word_noise, ==, 0.25f);
+  g_hash_table_insert (meta, "recipe.word_noise", "2");
+  g_assert_false (sw_model_config_from_meta (meta, &config, &error));
+  g_assert_nonnull (strstr (error->message, "word noise 2 is out of range; accepted: 0 (none) to 1"));
+  g_clear_error (&error);
+  g_hash_table_remove (meta, "recipe.word_noise");
   g_assert_false (sw_recipe_from_meta (meta, &back, &error));
   g_assert_error (error, SW_ERROR, SW_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "“recipe.batch” is missing"));

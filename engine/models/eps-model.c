@@ -148,6 +148,7 @@ typedef struct {
   float           *tt, *ss;   /* (cap) the timestep and conditioning level of every image */
   int              cap;
   double          *alpha_bar; /* (T) a v-prediction net's schedule, else NULL */
+  float            word_noise; /* sw_eps_model_set_word_noise's */
 } ResunetImpl;
 
 /* the timestep of every image in R->tt (N of them), as ADM's nets take it */
@@ -311,7 +312,35 @@ new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary,
     .predict_cond = cfg->cond_channels > 0 ? resunet_predict_cond : NULL,
   };
   g_strlcpy (m->dataset, model->dataset, sizeof m->dataset);
+  if (!sw_eps_model_set_word_noise (m, model->word_noise, error))
+    {
+      sw_eps_model_free (m);
+      return NULL;
+    }
   return m;
+}
+
+gboolean
+sw_eps_model_set_word_noise (SwEpsModel *m, float scale, GError **error)
+{
+  SW_CHECK (scale >= 0.0f && scale <= 1.0f,
+            "word noise %g is out of range; accepted: 0 (none) to 1", scale);
+  const gboolean resunet = m->predict == resunet_predict;
+  SW_CHECK (scale == 0.0f || (resunet && sw_resunet_config (((ResunetImpl *) m->impl)->net)->cross),
+            "word noise is for a model that reads its prompt's words by cross-attention, such as "
+            "emoji-stage1's, and this one does not; accepted: 0 (none)");
+  if (!resunet)
+    return TRUE;
+  ResunetImpl *r = m->impl;
+  sw_resunet_set_word_noise (r->net, scale, (float) (SW_WORD_NOISE_FROM * m->T), (float) m->T);
+  r->word_noise = scale;
+  return TRUE;
+}
+
+float
+sw_eps_model_word_noise (const SwEpsModel *m)
+{
+  return m->predict == resunet_predict ? ((const ResunetImpl *) m->impl)->word_noise : 0.0f;
 }
 
 SwEpsModel *

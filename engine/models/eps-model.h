@@ -85,6 +85,18 @@ SwEpsModel *sw_eps_model_new_unet_words (SwUnet *net, const SwModelConfig *model
  * those of VOCABULARY_META (NULL for a net without words). */
 SwEpsModel *sw_eps_model_new_resunet (SwResunet *net, const SwModelConfig *model,
                                       const char *vocabulary_meta, GError **error);
+/* Condition annealing (CADS, Sadat et al. 2024; docs/math.md 1.2.15): the
+ * prompt's words noised by SCALE (0..1; 0: none) above SW_WORD_NOISE_FROM
+ * of the way from the data to pure noise, fully at pure noise, so that
+ * guidance has less hold on what the first steps lay out (the dog or the
+ * dog's face) and the samples of one prompt spread.  A model file's
+ * default is its "recipe.word_noise"; only a residual attention UNet that
+ * reads its words by cross-attention takes a nonzero SCALE, anything else
+ * is an error saying so. */
+#define SW_WORD_NOISE_FROM 0.8
+gboolean    sw_eps_model_set_word_noise (SwEpsModel *model, float scale, GError **error);
+/* the word noise it samples with (0 for a model that takes none) */
+float       sw_eps_model_word_noise (const SwEpsModel *model);
 void        sw_eps_model_free (SwEpsModel *model);
 /* the vocabulary of a model that reads prompts as words, else NULL */
 const SwPromptEncoder *sw_eps_model_vocabulary (const SwEpsModel *model);

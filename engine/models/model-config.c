@@ -62,6 +62,8 @@ sw_model_config_validate (const SwModelConfig *c, GError **error)
             "sampling steps %d out of range for T = %d; accepted: 1 to %d", c->sample_steps, c->T, c->T - 1);
   SW_CHECK (c->guidance >= 0.0f && c->guidance <= 100.0f,
             "guidance %g is out of range; accepted: 0 to 100", c->guidance);
+  SW_CHECK (c->word_noise >= 0.0f && c->word_noise <= 1.0f,
+            "word noise %g is out of range; accepted: 0 (none) to 1", c->word_noise);
   SW_CHECK (strcmp (c->dataset, "digits") == 0 || strcmp (c->dataset, "fashion") == 0
             || strcmp (c->dataset, "emoji") == 0 || strcmp (c->dataset, "emoji64") == 0
             || strcmp (c->dataset, "emoji16") == 0,
@@ -92,6 +94,8 @@ sw_model_config_to_meta (const SwModelConfig *c, GPtrArray *a)
   sw_recipe_meta_put (a, "beta2", g_strdup_printf ("%.9g", c->beta2));
   sw_recipe_meta_put (a, "sample_steps", g_strdup_printf ("%d", c->sample_steps));
   sw_recipe_meta_put (a, "guidance", g_strdup_printf ("%.9g", c->guidance));
+  if (c->word_noise > 0.0f)
+    sw_recipe_meta_put (a, "word_noise", g_strdup_printf ("%.9g", c->word_noise));
 }
 
 const char *
@@ -153,7 +157,9 @@ sw_model_config_from_meta (GHashTable *meta, SwModelConfig *c, GError **error)
       || !sw_recipe_meta_float (meta, "beta1", &c->beta1, error)
       || !sw_recipe_meta_float (meta, "beta2", &c->beta2, error)
       || !sw_recipe_meta_int (meta, "sample_steps", &c->sample_steps, error)
-      || !sw_recipe_meta_float (meta, "guidance", &c->guidance, error))
+      || !sw_recipe_meta_float (meta, "guidance", &c->guidance, error)
+      || (g_hash_table_contains (meta, "recipe.word_noise")
+          && !sw_recipe_meta_float (meta, "word_noise", &c->word_noise, error)))
     return FALSE;
   if (!objective_from_name (objective, &c->objective))
     {

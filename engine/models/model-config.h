@@ -38,6 +38,8 @@ typedef struct {
   float         beta1, beta2;
   int           sample_steps; /* default steps when sampling (eps-cosine: strided updates) */
   float         guidance;     /* default guidance scale when sampling */
+  float         word_noise;   /* CADS's noise on the prompt's words early in sampling, 0..1
+                               * (0: none; a resunet reading its words by cross-attention) */
 } SwModelConfig;
 
 const char *sw_objective_name (SwObjective o);   /* "denoise", "pure-noise", "flow", "ddpm", "eps-cosine",
@@ -49,7 +51,8 @@ int         sw_model_config_sample_steps (const SwModelConfig *config);
 gboolean    sw_model_config_validate (const SwModelConfig *config, GError **error);
 
 /* to and from its "recipe.<field>" metadata: append key/value pairs to
- * ARRAY (strings owned by the array's free function, g_free).  Variant,
+ * ARRAY (strings owned by the array's free function, g_free); word_noise
+ * only when set, and a file without it (every file before it) has none.  Variant,
  * time_mod, cond and embed are not among them: they are the net's own
  * metadata (checkpoint.h), so from_meta leaves them 0 for the caller to
  * fill from the net. */

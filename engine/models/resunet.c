@@ -4,7 +4,9 @@
 #include "models/resunet.h"
 #include "nn/layers.h"
 #include "nn/layers-adm.h"
+#include "base/rng.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef enum {
@@ -63,6 +65,7 @@ struct _SwResunet {
   size_t arena_floats;
   int *len, *word_ids;                 /* (N), (N, max_words) */
   bool dropped;                        /* the last forward drew dropout masks */
+  float noise_scale, noise_from, noise_to;  /* sw_resunet_set_word_noise's */
   float *x, *dy;                       /* (C + cond_channels, N, H, W), (C, N, H, W) */
   float *tv, *temb;                    /* (N), (N, width) */
   float *sv, *semb, *aug_e1, *aug_s1; /* aug: (N), (N, width), MLP, SiLU (N, time_dim) */
@@ -619,9 +622,74 @@ sw_resunet_activation_bytes (const SwResunet *net)
 
 /* ------------------------------------------------------------ forward */
 
-/* emb from the timestep and the prompt; the words cross-attention reads */
+void
+sw_resunet_set_word_noise (SwResunet *net, float scale, float from, float to)
+{
+  g_return_if_fail (scale >= 0.0f && from >= 0.0f && from < to);
+  net->noise_scale = scale;
+  net->noise_from = from;
+  net->noise_to = to;
+}
+
+/* a generator's seed from row X's NF floats and its timestep T (FNV-1a) */
+static uint64_t
+row_seed (const float *x, size_t nf, float t)
+{
+  uint64_t h = 0xcbf29ce484222325u;
+  const unsigned char *b = (const unsigned char *) x;
+  for (size_t i = 0; i < nf * sizeof (float); i++)
+    h = (h ^ b[i]) * 0x100000001b3u;
+  const unsigned char *tb = (const unsigned char *) &t;
+  for (size_t i = 0; i < sizeof t; i++)
+    h = (h ^ tb[i]) * 0x100000001b3u;
+  return h;
+}
+
+/* W (n floats): sqrt(g) w + scale sqrt(1 - g) z, brought back to the mean
+ * and spread W had, as CADS rescales its noised condition (psi 1) */
 static void
-cond_forward (SwResunet *net, int N, const float *t, const float *c, const float *s)
+anneal_words (float *w, size_t n, float g, float scale, SwRng *rng)
+{
+  double m0 = 0.0, v0 = 0.0, m1 = 0.0, v1 = 0.0;
+  for (size_t i = 0; i < n; i++)
+    m0 += w[i];
+  m0 /= (double) n;
+  for (size_t i = 0; i < n; i++)
+    v0 += (w[i] - m0) * (w[i] - m0);
+  const float a = sqrtf (g), b = scale * sqrtf (1.0f - g);
+  for (size_t i = 0; i < n; i++)
+    {
+      w[i] = a * w[i] + b * sw_rng_normal (rng);
+      m1 += w[i];
+    }
+  m1 /= (double) n;
+  for (size_t i = 0; i < n; i++)
+    v1 += (w[i] - m1) * (w[i] - m1);
+  const double k = v1 > 0.0 ? sqrt (v0 / v1) : 0.0;
+  for (size_t i = 0; i < n; i++)
+    w[i] = (float) ((w[i] - m1) * k + m0);
+}
+
+/* row n's word vectors annealed as sw_resunet_set_word_noise says, its
+ * pixels X (C, H, W) seeding the noise */
+static void
+noise_words (SwResunet *net, int n, const float *x, float t)
+{
+  const int L = net->cfg.max_words, E = net->cfg.embed_dim, k = net->len[n];
+  if (net->noise_scale <= 0.0f || k == 0 || t <= net->noise_from)
+    return;
+  const float g = t >= net->noise_to ? 0.0f : (net->noise_to - t) / (net->noise_to - net->noise_from);
+  const size_t img = (size_t) net->cfg.channels * net->cfg.size * net->cfg.size;
+  SwRng rng;
+  sw_rng_init (&rng, row_seed (x + (size_t) n * img, img, t), 0);
+  anneal_words (net->words + (size_t) n * L * E, (size_t) k * E, g, net->noise_scale, &rng);
+}
+
+/* emb from the timestep and the prompt; the words cross-attention reads,
+ * annealed at sampling (X the input, N rows of C, H, W) */
+static void
+cond_forward (SwResunet *net, int N, const float *x, const float *t, const float *c,
+              const float *s, bool training)
 {
   const SwResunetConfig *cfg = &net->cfg;
   const int tdim = cfg->time_dim, V = cfg->vocab, E = cfg->embed_dim;
@@ -674,6 +742,8 @@ cond_forward (SwResunet *net, int N, const float *t, const float *c, const float
                 k++;
               }
           net->len[n] = k;
+          if (!training)
+            noise_words (net, n, x, t[n]);
         }
     }
   sw_silu_forward ((size_t) N * tdim, net->emb, net->emb_silu);
@@ -769,7 +839,7 @@ sw_resunet_forward_cond (SwResunet *net, int N, const float *x, const float *t,
   /* (C, N, H, W) is channel-major: the concatenation is what follows */
   if (cfg->cond_channels > 0)
     sw_nchw_to_cnhw (N, cfg->cond_channels, HW, cond, net->x + (size_t) C * N * HW);
-  cond_forward (net, N, t, c, s);
+  cond_forward (net, N, x, t, c, s, training);
   for (int i = 0; i < net->n_layers; i++)
     layer_forward (net, &net->layers[i], N);
   sw_cnhw_to_nchw (N, C, HW, net->layers[net->n_layers - 1].out, out);
