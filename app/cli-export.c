@@ -19,9 +19,13 @@ int
 sw_cli_export (int argc, char **argv)
 {
   int limit = 0;
+  double word_noise = 0.0;
   gboolean f32 = FALSE;
   const GOptionEntry entries[] = {
     { "f32", 0, 0, G_OPTION_ARG_NONE, &f32, "Write F32 weights, not the F16 that training ships", NULL },
+    { "word-noise", 0, 0, G_OPTION_ARG_DOUBLE, &word_noise,
+      "The word noise the model samples with (CADS), more than 0 to 1, for a checkpoint written "
+      "before its recipe had one (default: the checkpoint's)", "S" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "The run trained on the first N images only (train --limit), for a checkpoint "
       "too old to record it", "N" },
     { NULL }
@@ -47,7 +51,8 @@ sw_cli_export (int argc, char **argv)
   if (limit > 0 && limit < data->n)
     data->n = limit;
   int status = 0;
-  SwTrainer *tr = sw_trainer_resume (argv[1], data, NULL, &error);
+  const SwResumeChanges changes = { .word_noise = (float) word_noise };
+  SwTrainer *tr = sw_trainer_resume (argv[1], data, &changes, &error);
   if (!tr || !sw_trainer_save (tr, argv[2], FALSE, f32 ? SW_DTYPE_F32 : SW_DTYPE_F16, NULL, &error))
     status = sw_cli_fail (CMD, error);
   else

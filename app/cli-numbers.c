@@ -57,6 +57,7 @@ static const Range ranges[] = {
   { "heads", 1, 64 },
   { "cross", 0, 2 },
   { "word-noise", 0, 1 },
+  { "export/word-noise", 0, 1, .min_open = TRUE },
   { "sigma", 0, 10 },
   { "blur/sigma", 0, 100, .min_open = TRUE },
   { "p-uncond", 0, 1 },

@@ -226,6 +226,8 @@ resunet_options (SwRecipe *r, const char *objective, int width, const char *mult
                 "(cross-attention), 2 (both)", cross);
       c->pool = cross != 1;
       c->cross = cross >= 1;
+      if (!c->cross)
+        r->model.word_noise = 0.0f;   /* cross-attention's words are what it noises */
     }
   g_autoptr (GArray) levels = NULL;
   if (mult)

@@ -105,6 +105,10 @@ test_export (void)
   sw_unet_free (a);
   sw_unet_free (b);
   /* a model file has no optimizer to resume from */
+  /* word noise needs cross-attention, which this course UNet has not */
+  const char * const noise[] = { "export", ckpt, out, "--word-noise", "0.1", NULL };
+  expect_error_with (noise, NULL, "word noise 0.1 is for a model that reads its prompt's words by "
+                     "cross-attention; accepted for this one: 0 (none)");
   const char * const shipped[] = { "export", model, out, NULL };
   expect_error_with (shipped, NULL, "holds weights only");
   const char * const missing[] = { "export", ckpt, NULL };

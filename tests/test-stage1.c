@@ -131,7 +131,18 @@ test_resume (void)
   SwEpsModel *m = sw_eps_model_load (model, &error);
   g_assert_no_error (error);
   g_assert_cmpint (m->height, ==, S);
+  g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, r.model.word_noise);
   sw_eps_model_free (m);
+  /* export's --word-noise: a checkpoint's model given another word noise */
+  const SwResumeChanges noisier = { .word_noise = 0.3f };
+  SwTrainer *exported = sw_trainer_resume (path, &shapes, &noisier, &error);
+  g_assert_no_error (error);
+  g_assert_true (sw_trainer_save (exported, model, FALSE, SW_DTYPE_F16, NULL, &error));
+  m = sw_eps_model_load (model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, 0.3f);
+  sw_eps_model_free (m);
+  sw_trainer_free (exported);
   g_assert_null (sw_checkpoint_load (model, NULL, NULL, NULL, &error));
   sw_test_assert_error (error, SW_ERROR_FORMAT, "resunet");
   sw_trainer_free (straight);

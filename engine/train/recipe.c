@@ -185,6 +185,11 @@ sw_recipe_validate (const SwRecipe *r, GError **error)
   const SwModelConfig *m = &r->model;
   if (!sw_model_config_validate (m, error))
     return FALSE;
+  /* (a recipe read from a file has its net's shape only later: resume
+   * checks the course UNet's) */
+  SW_CHECK (m->word_noise == 0.0f || r->resunet.width == 0 || r->resunet.cross,
+            "word noise %g is for a model that reads its prompt's words by cross-attention; "
+            "accepted for this one: 0 (none)", m->word_noise);
   SW_CHECK (r->batch >= 2 && r->batch <= 4096,
             "batch size %d is out of range; accepted: 2 to 4096 (BatchNorm needs 2)", r->batch);
   SW_CHECK (r->epochs >= 1 && r->epochs <= 10000, "epochs = %d is out of range; accepted: 1 to 10000", r->epochs);

@@ -343,11 +343,17 @@ sw_trainer_resume (const char *path, const SwDataset *data, const SwResumeChange
         recipe.ema = ch->ema;
       if (ch->word_lr > 0.0f)
         recipe.word_lr = ch->word_lr;
+      if (ch->word_noise > 0.0f)
+        recipe.model.word_noise = ch->word_noise;
       if (ch->repeat_rare != 0.0f)
         recipe.repeat_rare = MAX (ch->repeat_rare, 0.0f);
       if (recipe.ema > 0.0f)
         sw_adam_enable_ema (&opt, recipe.ema, sw_train_net_params (&net));
-      if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
+      if (net.unet && recipe.model.word_noise > 0.0f)
+        g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
+                     "word noise %g is for a model that reads its prompt's words by "
+                     "cross-attention; accepted for this one: 0 (none)", recipe.model.word_noise);
+      else if (g_strcmp0 (recipe.model.dataset, data->name) != 0)
         g_set_error (error, SW_ERROR, SW_ERROR_INVALID,
                      "“%s” was trained on “%s”, not on “%s”", path, recipe.model.dataset, data->name);
       else if (recipe.epochs < done)

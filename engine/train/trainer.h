@@ -41,6 +41,7 @@ typedef struct {
   float word_lr;  /* > 0: the word weights' rate multiplier from here on (recipe.h) */
   float repeat_rare; /* > 0: repeat-factor sampling with this threshold from the
                       * next epoch on; < 0: each image once from there on */
+  float word_noise;  /* > 0: the word noise its model samples with (eps-model.h) */
 } SwResumeChanges;
 
 /* Continues from a checkpoint written by sw_trainer_save: the recipe stored
