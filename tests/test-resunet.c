@@ -139,9 +139,12 @@ static const char * const captions[] = {
 };
 
 /* CADS's word noise (sw_resunet_set_word_noise): nothing at or below its
- * start, at training, or on the empty prompt; above it a prompt's sample
- * changes, the same bytes twice and whatever batch it is drawn in; the
- * eps-model takes it only for a net with cross-attention and in range. */
+ * start, without keys, in training, or on the empty prompt; above it a
+ * prompt's sample changes, the same bytes from the same keys, another
+ * with another key, and a row keyed alone as in its batch.  The eps-model
+ * takes it only for a net with cross-attention and in range, and a job
+ * keys each sample by its seed and place, so a sample is the same drawn
+ * alone or in a batch. */
 static void
 test_word_noise (void)
 {
@@ -166,19 +169,30 @@ test_word_noise (void)
   c[2 * V + 9] = 1.0f;
   float out[4][3 * 3 * 8 * 8], lone[3 * 8 * 8];
   const float early[3] = { 950.0f, 950.0f, 950.0f }, late[3] = { 800.0f, 800.0f, 800.0f };
+  const uint64_t keys[3] = { 11, 12, 13 }, other[3] = { 11, 12, 14 };
 
   sw_resunet_forward (net, 3, x, early, c, false, out[0]);
   sw_resunet_set_word_noise (net, 0.5f, 800.0f, 1000.0f);
+  sw_resunet_forward (net, 3, x, early, c, false, out[3]);
+  g_assert_cmpmem (out[0], sizeof out[0], out[3], sizeof out[3]);   /* no keys */
+  sw_resunet_key_rows (net, 3, keys);
   sw_resunet_forward (net, 3, x, early, c, false, out[1]);
+  sw_resunet_key_rows (net, 3, keys);
   sw_resunet_forward (net, 3, x, early, c, false, out[2]);
   /* the prompts' samples change, twice the same; the empty prompt's not */
   g_assert_true (memcmp (out[0], out[1], sizeof (float) * img) != 0);
   g_assert_true (memcmp (out[0] + 2 * img, out[1] + 2 * img, sizeof (float) * img) != 0);
   g_assert_cmpmem (out[0] + img, sizeof (float) * img, out[1] + img, sizeof (float) * img);
   g_assert_cmpmem (out[1], sizeof out[1], out[2], sizeof out[2]);
-  /* the third row drawn alone has the same noise: the same output to
+  /* another key, another noise, on that row alone */
+  sw_resunet_key_rows (net, 3, other);
+  sw_resunet_forward (net, 3, x, early, c, false, out[2]);
+  g_assert_cmpmem (out[1], sizeof (float) * img, out[2], sizeof (float) * img);
+  g_assert_true (memcmp (out[1] + 2 * img, out[2] + 2 * img, sizeof (float) * img) != 0);
+  /* the third row keyed alone has the same noise: the same output to
    * rounding (the batch's matrix products add in another order), where
    * the noise moved it far more */
+  sw_resunet_key_rows (net, 1, keys + 2);
   sw_resunet_forward (net, 1, x + 2 * img, early, c + 2 * V, false, lone);
   double apart = 0.0, moved = 0.0;
   for (int i = 0; i < img; i++)
@@ -189,11 +203,11 @@ test_word_noise (void)
   g_assert_cmpfloat (apart, <, 1e-5);
   g_assert_cmpfloat (moved, >, 1e-3);
   /* at its start, and in training, the words are as they were */
+  sw_resunet_key_rows (net, 3, keys);
   sw_resunet_forward (net, 3, x, late, c, false, out[2]);
-  sw_resunet_set_word_noise (net, 0.0f, 800.0f, 1000.0f);
   sw_resunet_forward (net, 3, x, late, c, false, out[3]);
   g_assert_cmpmem (out[2], sizeof out[2], out[3], sizeof out[3]);
-  sw_resunet_set_word_noise (net, 0.5f, 800.0f, 1000.0f);
+  sw_resunet_key_rows (net, 3, keys);
   sw_resunet_forward (net, 3, x, early, c, true, out[3]);
   g_assert_cmpmem (out[0], sizeof out[0], out[3], sizeof out[3]);
   sw_resunet_free (net);
@@ -211,7 +225,33 @@ test_word_noise (void)
   g_assert_no_error (error);
   /* the recipe's, from the file */
   g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, 0.1f);
+
+  /* a job's second image drawn in a batch of two and alone (as image 1
+   * of a job of two in batches of one): the same to rounding, and apart
+   * from the same image without word noise */
+  g_autofree float *cond = g_new (float, m->cond_dim);
+  g_assert_true (m->encode (m, "dog face", cond, &error));
+  SwJob job;
+  sw_job_init (&job);
+  job.count = 2, job.steps = 6, job.seed = 4, job.cond = cond;
+  float both[2 * 3 * 16 * 16], single[2 * 3 * 16 * 16], plain_out[2 * 3 * 16 * 16];
+  const int im = 3 * 16 * 16;
+  g_assert_true (sw_job_run (m, &job, both, NULL, NULL, NULL, &error));
+  job.batch = 1;
+  g_assert_true (sw_job_run (m, &job, single, NULL, NULL, NULL, &error));
   g_assert_true (sw_eps_model_set_word_noise (m, 0.0f, &error));
+  g_assert_true (sw_job_run (m, &job, plain_out, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  double job_apart = 0.0, job_moved = 0.0;
+  for (int i = 0; i < im; i++)
+    {
+      job_apart = MAX (job_apart, fabs (both[im + i] - single[im + i]));
+      job_moved = MAX (job_moved, fabs (both[im + i] - plain_out[im + i]));
+    }
+  g_test_message ("a job's image in a batch and alone: %.1e apart; without word noise: %.1e",
+                  job_apart, job_moved);
+  g_assert_cmpfloat (job_apart, <, 1e-3);
+  g_assert_cmpfloat (job_moved, >, 10 * job_apart);
   g_assert_cmpfloat (sw_eps_model_word_noise (m), ==, 0.0f);
   g_assert_false (sw_eps_model_set_word_noise (m, 1.5f, &error));
   sw_test_assert_error (error, SW_ERROR_INVALID, "word noise 1.5 is out of range; accepted: 0 (none) to 1");

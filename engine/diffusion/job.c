@@ -92,7 +92,20 @@ typedef struct {
   float       *lin;           /* with lim: (rows n, cond_channels, H, W) */
   float       *eout, *vout;   /* model outputs for the stacked passes */
   float       *low;           /* (C, H, W) scratch for the hybrid's low-pass */
+  uint64_t    *keys;          /* (rows) each row's key for the model's own noise */
 } Est;
+
+/* the key of image IMAGE's pass PASS of the job of SEED: a sample's word
+ * noise (eps-model.h) is its own, whatever batch it is drawn in
+ * (splitmix64's finaliser over the three) */
+static uint64_t
+row_key (uint64_t seed, int image, int pass)
+{
+  uint64_t z = seed + 0x9e3779b97f4a7c15u * ((uint64_t) image * 4 + (uint64_t) pass + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
 
 static const float *
 cond_of (const Est *e, const float *cond, int image)
@@ -135,6 +148,8 @@ add_pass (Est *e, int *rows, int first, int n, const float *x, const float *cond
   int at = *rows;
   for (int i = 0; i < n; i++)
     {
+      /* the pass is its place among the four a step may make */
+      e->keys[at + i] = row_key (e->job->seed, first + i, at / n);
       float *dst = e->xin + (size_t) (at + i) * e->img;
       const float *src = x + (size_t) i * e->img;
       if (viewed)
@@ -196,6 +211,8 @@ estimate (Est *e, int first, int n, const float *x, int t, float *eps, float *va
       p2 = add_pass (e, &rows, first, n, x, job->cond2, FALSE);
       u2 = u1;   /* the same image without a prompt: one pass serves both */
     }
+  if (m->key_rows)
+    e->m->key_rows (e->m, rows, e->keys);
   if (e->lim)
     e->m->predict_cond (e->m, rows, e->xin, t, e->cin, e->lin, job->cond_level, e->eout,
                         m->predicts_variance ? e->vout : NULL);
@@ -251,6 +268,7 @@ est_init (Est *e, SwEpsModel *m, const SwJob *job, int B, float *uncond)
   e->eout = g_new (float, rows * e->img);
   e->vout = m->predicts_variance ? g_new (float, rows * e->img) : NULL;
   e->low = g_new (float, e->img);
+  e->keys = g_new (uint64_t, rows);
   e->kernel = job->hybrid_kernel;
   e->sigma = job->hybrid_sigma;
   if (!e->kernel || !e->sigma)
@@ -266,6 +284,7 @@ est_clear (Est *e)
   g_free (e->eout);
   g_free (e->vout);
   g_free (e->low);
+  g_free (e->keys);
 }
 
 void

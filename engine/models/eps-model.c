@@ -195,6 +195,13 @@ resunet_predict (SwEpsModel *m, int N, const float *x, int t, const float *cond,
 }
 
 static void
+resunet_key_rows (SwEpsModel *m, int N, const uint64_t *keys)
+{
+  ResunetImpl *r = m->impl;
+  sw_resunet_key_rows (r->net, N, keys);
+}
+
+static void
 resunet_predict_cond (SwEpsModel *m, int N, const float *x, int t, const float *cond,
                       const float *image, int level, float *eps, float *var)
 {
@@ -307,7 +314,7 @@ new_resunet (SwResunet *net, const SwModelConfig *model, const char *vocabulary,
     .channels = cfg->channels, .height = cfg->size, .width = cfg->size,
     .cond_dim = MAX (cfg->vocab, 1), .T = model->T, .predicts_variance = FALSE,
     .predict = resunet_predict, .encode = resunet_encode, .prompts = resunet_prompts,
-    .free = resunet_free, .impl = r,
+    .key_rows = resunet_key_rows, .free = resunet_free, .impl = r,
     .cond_channels = cfg->cond_channels, .sr_factor = sr_factor,
     .predict_cond = cfg->cond_channels > 0 ? resunet_predict_cond : NULL,
   };

@@ -39,6 +39,11 @@ struct _SwEpsModel {
   gboolean (*encode) (SwEpsModel *model, const char *prompt, float *cond, GError **error);
   /* the prompts the model knows, NULL-terminated, for completion and help */
   char   **(*prompts) (SwEpsModel *model);
+  /* KEYS (N), one per row of the next predict or predict_cond only: a
+   * model that draws noise of its own (the word noise below) draws row n's
+   * from KEYS[n], and none for a call without keys.  NULL for a model
+   * that draws none. */
+  void     (*key_rows) (SwEpsModel *model, int N, const uint64_t *keys);
   void     (*free) (SwEpsModel *model);
   gpointer impl;
 

@@ -66,6 +66,8 @@ struct _SwResunet {
   int *len, *word_ids;                 /* (N), (N, max_words) */
   bool dropped;                        /* the last forward drew dropout masks */
   float noise_scale, noise_from, noise_to;  /* sw_resunet_set_word_noise's */
+  uint64_t *keys;                      /* (keyed) sw_resunet_key_rows's, for the next forward */
+  int keyed;
   float *x, *dy;                       /* (C + cond_channels, N, H, W), (C, N, H, W) */
   float *tv, *temb;                    /* (N), (N, width) */
   float *sv, *semb, *aug_e1, *aug_s1; /* aug: (N), (N, width), MLP, SiLU (N, time_dim) */
@@ -371,6 +373,7 @@ sw_resunet_free (SwResunet *net)
   g_free (net->arena);
   g_free (net->len);
   g_free (net->word_ids);
+  g_free (net->keys);
   g_free (net);
 }
 
@@ -631,18 +634,12 @@ sw_resunet_set_word_noise (SwResunet *net, float scale, float from, float to)
   net->noise_to = to;
 }
 
-/* a generator's seed from row X's NF floats and its timestep T (FNV-1a) */
-static uint64_t
-row_seed (const float *x, size_t nf, float t)
+void
+sw_resunet_key_rows (SwResunet *net, int N, const uint64_t *keys)
 {
-  uint64_t h = 0xcbf29ce484222325u;
-  const unsigned char *b = (const unsigned char *) x;
-  for (size_t i = 0; i < nf * sizeof (float); i++)
-    h = (h ^ b[i]) * 0x100000001b3u;
-  const unsigned char *tb = (const unsigned char *) &t;
-  for (size_t i = 0; i < sizeof t; i++)
-    h = (h ^ tb[i]) * 0x100000001b3u;
-  return h;
+  net->keys = g_renew (uint64_t, net->keys, N);
+  memcpy (net->keys, keys, sizeof (uint64_t) * N);
+  net->keyed = N;
 }
 
 /* W (n floats): sqrt(g) w + scale sqrt(1 - g) z, brought back to the mean
@@ -670,26 +667,24 @@ anneal_words (float *w, size_t n, float g, float scale, SwRng *rng)
     w[i] = (float) ((w[i] - m1) * k + m0);
 }
 
-/* row n's word vectors annealed as sw_resunet_set_word_noise says, its
- * pixels X (C, H, W) seeding the noise */
+/* row n's word vectors annealed as sw_resunet_set_word_noise says, the
+ * noise drawn from its key's stream for timestep T */
 static void
-noise_words (SwResunet *net, int n, const float *x, float t)
+noise_words (SwResunet *net, int n, float t)
 {
   const int L = net->cfg.max_words, E = net->cfg.embed_dim, k = net->len[n];
   if (net->noise_scale <= 0.0f || k == 0 || t <= net->noise_from)
     return;
   const float g = t >= net->noise_to ? 0.0f : (net->noise_to - t) / (net->noise_to - net->noise_from);
-  const size_t img = (size_t) net->cfg.channels * net->cfg.size * net->cfg.size;
   SwRng rng;
-  sw_rng_init (&rng, row_seed (x + (size_t) n * img, img, t), 0);
+  sw_rng_init (&rng, net->keys[n], (uint64_t) lrintf (t));
   anneal_words (net->words + (size_t) n * L * E, (size_t) k * E, g, net->noise_scale, &rng);
 }
 
 /* emb from the timestep and the prompt; the words cross-attention reads,
- * annealed at sampling (X the input, N rows of C, H, W) */
+ * annealed when the rows are keyed */
 static void
-cond_forward (SwResunet *net, int N, const float *x, const float *t, const float *c,
-              const float *s, bool training)
+cond_forward (SwResunet *net, int N, const float *t, const float *c, const float *s, bool keyed)
 {
   const SwResunetConfig *cfg = &net->cfg;
   const int tdim = cfg->time_dim, V = cfg->vocab, E = cfg->embed_dim;
@@ -742,8 +737,8 @@ cond_forward (SwResunet *net, int N, const float *x, const float *t, const float
                 k++;
               }
           net->len[n] = k;
-          if (!training)
-            noise_words (net, n, x, t[n]);
+          if (keyed)
+            noise_words (net, n, t[n]);
         }
     }
   sw_silu_forward ((size_t) N * tdim, net->emb, net->emb_silu);
@@ -839,7 +834,9 @@ sw_resunet_forward_cond (SwResunet *net, int N, const float *x, const float *t,
   /* (C, N, H, W) is channel-major: the concatenation is what follows */
   if (cfg->cond_channels > 0)
     sw_nchw_to_cnhw (N, cfg->cond_channels, HW, cond, net->x + (size_t) C * N * HW);
-  cond_forward (net, N, x, t, c, s, training);
+  /* keys serve the forward they were given for, and never training */
+  cond_forward (net, N, t, c, s, !training && net->keyed == N);
+  net->keyed = 0;
   for (int i = 0; i < net->n_layers; i++)
     layer_forward (net, &net->layers[i], N);
   sw_cnhw_to_nchw (N, C, HW, net->layers[net->n_layers - 1].out, out);

@@ -123,16 +123,20 @@ void sw_resunet_zero_grad (SwResunet *net);
  * (N, C, H, W); accumulates into the parameter gradients. */
 void sw_resunet_backward (SwResunet *net, const float *dout);
 
-/* Condition annealing (CADS, docs/math.md 1.2.15) for the sampling forwards
- * that follow (a training forward never has it): at a timestep t above FROM each prompt's word
- * vectors, as cross-attention reads them, become
+/* Condition annealing (CADS, docs/math.md 1.2.15) for the keyed forwards
+ * that follow: at a timestep t above FROM each prompt's word vectors, as
+ * cross-attention reads them, become
  *   sqrt(g) w + scale sqrt(1 - g) z,  g = (TO - t) / (TO - FROM) (0 from TO on),
  * z standard normal, rescaled to the mean and spread the words had; the
- * pooled words and the empty prompt are left as they are.  z is drawn
- * from a generator seeded by the row's timestep and pixels, so a sample's
- * noise is the same whatever batch it is drawn in.  SCALE 0 (as a new net
- * has) turns it off; needs 0 <= FROM < TO. */
+ * pooled words and the empty prompt are left as they are.  SCALE 0 (as a
+ * new net has) turns it off; needs 0 <= FROM < TO. */
 void sw_resunet_set_word_noise (SwResunet *net, float scale, float from, float to);
+/* KEYS (N) for the next forward of N rows only: row n's z is drawn from
+ * the generator of KEYS[n] and the timestep, so a sample's noise is its
+ * own (its job's seed and its place in the job: diffusion/job.h) and not
+ * its batch's.  A forward without keys, or a training one, has no word
+ * noise. */
+void sw_resunet_key_rows (SwResunet *net, int N, const uint64_t *keys);
 
 /* multiply-adds x 2 of one forward pass for one image: convolutions,
  * linear layers and attention products (a prompt of max_words words) */
