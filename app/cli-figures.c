@@ -71,6 +71,19 @@ typedef struct {
   gboolean    ok;
 } Report;
 
+/* PATH as index.html shows it: relative to the working directory when it
+ * lies under it, so that pages made in a checkout do not name the
+ * machine's folders */
+static char *
+shown_path (const char *path)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  const size_t n = strlen (cwd);
+  if (g_path_is_absolute (path) && strncmp (path, cwd, n) == 0 && path[n] == G_DIR_SEPARATOR)
+    return g_shell_quote (path + n + 1);
+  return g_shell_quote (path);
+}
+
 /* runs "stepwise-cli ARGS... --model M [--sr SR] --seed S" writing OUT
  * in the report's folder, and adds it to index.html with CAPTION */
 static void
@@ -89,7 +102,8 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
         {
           positional_model = TRUE;
           g_ptr_array_add (args, g_strdup (r->model));
-          g_string_append_printf (shown, " %s", r->model);
+          g_autofree char *q = shown_path (r->model);
+          g_string_append_printf (shown, " %s", q);
           continue;
         }
       /* inputs and outputs live in the report's folder */
@@ -108,7 +122,7 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
       g_ptr_array_add (args, g_strdup (r->model));
       /* shown too, so that the command redoes the figure on this model
        * rather than on the default one */
-      g_autofree char *q = g_shell_quote (r->model);
+      g_autofree char *q = shown_path (r->model);
       g_string_append_printf (shown, " --model %s", q);
     }
   g_ptr_array_add (args, g_strdup ("--seed"));
@@ -132,7 +146,7 @@ figure (Report *r, const char *out, const char *caption, const char *first, ...)
     {
       g_ptr_array_add (args, g_strdup ("--sr"));
       g_ptr_array_add (args, g_strdup (r->sr));
-      g_autofree char *q = g_shell_quote (r->sr);
+      g_autofree char *q = shown_path (r->sr);
       g_string_append_printf (shown, " --sr %s", q);
     }
   g_ptr_array_add (args, NULL);
