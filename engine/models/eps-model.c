@@ -148,7 +148,6 @@ typedef struct {
   float           *tt, *ss;   /* (cap) the timestep and conditioning level of every image */
   int              cap;
   double          *alpha_bar; /* (T) a v-prediction net's schedule, else NULL */
-  float            word_noise; /* sw_eps_model_set_word_noise's */
 } ResunetImpl;
 
 /* the timestep of every image in R->tt (N of them), as ADM's nets take it */
@@ -340,14 +339,14 @@ sw_eps_model_set_word_noise (SwEpsModel *m, float scale, GError **error)
     return TRUE;
   ResunetImpl *r = m->impl;
   sw_resunet_set_word_noise (r->net, scale, (float) (SW_WORD_NOISE_FROM * m->T), (float) m->T);
-  r->word_noise = scale;
   return TRUE;
 }
 
 float
 sw_eps_model_word_noise (const SwEpsModel *m)
 {
-  return m->predict == resunet_predict ? ((const ResunetImpl *) m->impl)->word_noise : 0.0f;
+  return m->predict == resunet_predict ? sw_resunet_word_noise (((const ResunetImpl *) m->impl)->net)
+                                       : 0.0f;
 }
 
 SwEpsModel *

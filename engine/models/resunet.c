@@ -634,6 +634,12 @@ sw_resunet_set_word_noise (SwResunet *net, float scale, float from, float to)
   net->noise_to = to;
 }
 
+float
+sw_resunet_word_noise (const SwResunet *net)
+{
+  return net->noise_scale;
+}
+
 void
 sw_resunet_key_rows (SwResunet *net, int N, const uint64_t *keys)
 {

@@ -131,6 +131,7 @@ void sw_resunet_backward (SwResunet *net, const float *dout);
  * pooled words and the empty prompt are left as they are.  SCALE 0 (as a
  * new net has) turns it off; needs 0 <= FROM < TO. */
 void sw_resunet_set_word_noise (SwResunet *net, float scale, float from, float to);
+float sw_resunet_word_noise (const SwResunet *net);   /* its SCALE */
 /* KEYS (N) for the next forward of N rows only: row n's z is drawn from
  * the generator of KEYS[n] and the timestep, so a sample's noise is its
  * own (its job's seed and its place in the job: diffusion/job.h) and not
